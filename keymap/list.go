@@ -1,0 +1,6 @@
+package keymap
+
+// List holds the bindings of the List scope.
+type List struct{}
+
+func defaultList() List { return List{} }
