@@ -22,6 +22,9 @@ type Page struct {
 type Fleet interface {
 	Target() model.Target
 	Identity(ctx context.Context) (model.Identity, error)
+	// Snapshot is the last fleet listing cached on disk for this account and
+	// region (ok false when there is none); it is stale until refreshed.
+	Snapshot() (fns []model.Function, taken time.Time, ok bool)
 
 	// ListFunctions streams the region's functions page by page: fn gets
 	// page 1 before page 2 is requested. Returning an error from fn stops.
@@ -98,6 +101,21 @@ type Logs interface {
 type Journal interface {
 	// Last returns the newest successful entry for target (e.g. "fn:alias").
 	Last(target string) (model.JournalEntry, bool)
+}
+
+// Session is everything one account and region offers the UI.
+type Session interface {
+	Fleet
+	Metrics
+	Logs
+	Journal
+}
+
+// Connector opens a session for another profile or region. It validates the
+// credentials with STS GetCallerIdentity first: on failure it returns an
+// error and the caller keeps its old session.
+type Connector interface {
+	Connect(ctx context.Context, profile, region string) (Session, error)
 }
 
 // ErrReadOnly is returned for any mutation attempted in read-only mode.

@@ -16,6 +16,8 @@ type Target struct {
 	Endpoint string // empty for real AWS
 	Account  string
 	Sandbox  bool
+	// Protection is the level configured for this profile or account.
+	Protection Protection
 }
 
 // Protection is the safety level configured for a profile or account.

@@ -18,7 +18,14 @@ type Deps struct {
 	Metrics aws.Metrics
 	Logs    aws.Logs
 	Journal aws.Journal
+	// Connect switches profile or region (nil when switching is not possible).
+	Connect aws.Connector
 	Now     func() time.Time
+}
+
+// FromSession fills Deps from one session.
+func FromSession(s aws.Session, c aws.Connector) Deps {
+	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Connect: c, Now: time.Now}
 }
 
 // Pane is a child of the root model. Only the root implements tea.Model.
