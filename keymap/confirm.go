@@ -24,4 +24,6 @@ func defaultConfirm() Confirm {
 func (c Confirm) ShortHelp() []key.Binding { return []key.Binding{c.Yes, c.No, c.Cancel} }
 
 // FullHelp implements help.KeyMap.
-func (c Confirm) FullHelp() [][]key.Binding { return [][]key.Binding{{c.Yes, c.No, c.Submit, c.Cancel}} }
+func (c Confirm) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{c.Yes, c.No, c.Submit, c.Cancel}}
+}
