@@ -4,12 +4,16 @@
 package common
 
 import (
+	"reflect"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
 // Deps are what panes may use to reach AWS. Only tea.Cmd closures call them.
@@ -46,7 +50,15 @@ type PaneMsg struct {
 	Msg  tea.Msg
 }
 
-// Wrap addresses the messages cmd produces to pane id.
+// Wrap addresses the messages cmd produces to pane id. Bubble Tea's own
+// messages (tea.SetClipboard, tea.Quit, tea.Sequence, ...) pass through
+// unwrapped so the program still sees them. Envelopes nest: a host pane
+// (the function view) wraps its tabs' commands with the tab's id, and the
+// root wraps the host's with the host's id; the root unwraps the chain.
+// Root-level messages (StatusMsg, JobMsg, OpenDialogMsg, OpenScreenMsg,
+// OpenFunctionMsg, BackMsg) may be returned wrapped: the root recognises
+// them at any depth and remembers the address, so a dialog's ActionRun
+// command is delivered back to the pane that opened it.
 func Wrap(id PaneID, cmd tea.Cmd) tea.Cmd {
 	if cmd == nil {
 		return nil
@@ -55,6 +67,11 @@ func Wrap(id PaneID, cmd tea.Cmd) tea.Cmd {
 		msg := cmd()
 		if msg == nil {
 			return nil
+		}
+		if isTeaMsg(msg) {
+			if _, ok := msg.(tea.BatchMsg); !ok {
+				return msg
+			}
 		}
 		if b, ok := msg.(tea.BatchMsg); ok {
 			out := make(tea.BatchMsg, len(b))
@@ -114,3 +131,115 @@ type ActionRun struct{ Cmd tea.Cmd }
 func (ActionNone) isAction()  {}
 func (ActionClose) isAction() {}
 func (ActionRun) isAction()   {}
+
+var teaPkg = reflect.TypeOf(tea.BatchMsg{}).PkgPath()
+
+func isTeaMsg(msg tea.Msg) bool {
+	t := reflect.TypeOf(msg)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.PkgPath() == teaPkg
+}
+
+// Unwrap follows a chain of envelopes and returns the address path and
+// the innermost message.
+func Unwrap(msg tea.Msg) (path []PaneID, inner tea.Msg) {
+	for {
+		pm, ok := msg.(PaneMsg)
+		if !ok {
+			return path, msg
+		}
+		path = append(path, pm.Pane)
+		msg = pm.Msg
+	}
+}
+
+// Address wraps msg in envelopes for path (outermost first).
+func Address(path []PaneID, msg tea.Msg) tea.Msg {
+	for i := len(path) - 1; i >= 0; i-- {
+		msg = PaneMsg{Pane: path[i], Msg: msg}
+	}
+	return msg
+}
+
+// WrapPath addresses cmd's messages along path (outermost first).
+func WrapPath(path []PaneID, cmd tea.Cmd) tea.Cmd {
+	for i := len(path) - 1; i >= 0; i-- {
+		cmd = Wrap(path[i], cmd)
+	}
+	return cmd
+}
+
+// Optional pane capabilities, checked by the root (and by the function
+// view for its tabs) with a type assertion.
+
+// InputCapturer is a pane with a focused text input (a filter, a form):
+// while CapturesInput is true it receives every key before global keys.
+type InputCapturer interface{ CapturesInput() bool }
+
+// BackHandler is a pane that uses esc itself (clearing a filter, leaving a
+// sub-view). Back returns false when there was nothing to undo, and the
+// root then closes the pane.
+type BackHandler interface{ Back() bool }
+
+// Titled is a pane with a title for the header breadcrumb.
+type Titled interface{ Title() string }
+
+// Closer is a pane holding in-flight work (a context.CancelFunc, a tail):
+// the root calls Close when the pane is popped or the session changes.
+type Closer interface{ Close() }
+
+// RefreshMsg is delivered to the focused pane when the user presses r.
+type RefreshMsg struct{}
+
+// BackMsg asks the root to close the focused screen (the pane is done).
+type BackMsg struct{}
+
+// OpenFunctionMsg asks the root to open the function view for Function.
+type OpenFunctionMsg struct {
+	Function model.Function
+	Tab      int // 0-based tab to show first
+}
+
+// OpenScreenMsg asks the root to open a full-screen pane registered under
+// Name (see ScreenMaker), as the palette command ":<name> args..." does.
+type OpenScreenMsg struct {
+	Name string
+	Args []string
+}
+
+// ScreenContext is what a full-screen pane is opened with.
+type ScreenContext struct {
+	Args     []string        // palette arguments after the command name
+	Function *model.Function // the function selected or open, if any
+	Target   model.Target
+}
+
+// ScreenMaker builds a full-screen pane (":triage", ":esm", ":logs", ...).
+// Pane packages export one; the root is given a map of them
+// (ui.Options.Screens, merged over ui.DefaultScreens) keyed by the palette
+// command name. An error is shown in the footer and nothing opens.
+type ScreenMaker func(deps Deps, st *styles.Styles, km keymap.KeyMap, sc ScreenContext) (Pane, error)
+
+// TabMaker builds one tab of the function view. Tab pane packages export
+// New with this signature: New(deps, st, km, fn) *Model. The function view
+// is given them through ui.Options.Tabs (merged over ui.DefaultTabs); a tab
+// without a maker shows a placeholder.
+type TabMaker func(deps Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) Pane
+
+// Sizes below which the root shows one message instead of the layout.
+const (
+	MinWidth  = 60
+	MinHeight = 15
+)
+
+// OpenDialog returns a command that asks the root to push d.
+func OpenDialog(d Dialog) tea.Cmd {
+	return func() tea.Msg { return OpenDialogMsg{Dialog: d} }
+}
+
+// Job returns a command reporting a job's progress.
+func Job(j JobMsg) tea.Cmd {
+	return func() tea.Msg { return j }
+}

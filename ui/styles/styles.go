@@ -46,6 +46,23 @@ type Styles struct {
 	Accent   lipgloss.Style
 	Border   lipgloss.Style
 	Dialog   lipgloss.Style
+
+	// Mode badges in the header: loud, reversed so they stay visible
+	// under NO_COLOR too.
+	BadgeReadOnly  lipgloss.Style
+	BadgeProtected lipgloss.Style
+	BadgeSandbox   lipgloss.Style
+	BadgeWritable  lipgloss.Style
+
+	TabActive   lipgloss.Style
+	TabInactive lipgloss.Style
+	TableHeader lipgloss.Style
+	StatusBar   lipgloss.Style // header and footer background line
+	HelpKey     lipgloss.Style
+	HelpDesc    lipgloss.Style
+
+	// IsDark records which background these styles were built for.
+	IsDark bool
 }
 
 // New builds the styles for a dark or light background.
@@ -65,5 +82,31 @@ func New(isDark bool) *Styles {
 		Accent:   lipgloss.NewStyle().Foreground(t.Accent),
 		Border:   lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.Border),
 		Dialog:   lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.BorderFocused).Padding(0, 1),
+
+		BadgeReadOnly:  badge(t.Warn),
+		BadgeProtected: badge(t.Error),
+		BadgeSandbox:   badge(t.OK),
+		BadgeWritable:  lipgloss.NewStyle().Bold(true).Foreground(t.Muted),
+
+		TabActive:   lipgloss.NewStyle().Bold(true).Underline(true).Foreground(t.BorderFocused),
+		TabInactive: lipgloss.NewStyle().Foreground(t.Muted),
+		TableHeader: lipgloss.NewStyle().Bold(true).Foreground(t.Accent),
+		StatusBar:   lipgloss.NewStyle().Foreground(t.Primary),
+		HelpKey:     lipgloss.NewStyle().Bold(true).Foreground(t.BorderFocused),
+		HelpDesc:    lipgloss.NewStyle().Foreground(t.Muted),
+		IsDark:      isDark,
 	}
 }
+
+func badge(c color.Color) lipgloss.Style {
+	return lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(c).Padding(0, 1)
+}
+
+// ThemeMode is the theme the user asked for in the config file.
+type ThemeMode string
+
+const (
+	ThemeAuto  ThemeMode = "auto" // follow the terminal background (default)
+	ThemeDark  ThemeMode = "dark"
+	ThemeLight ThemeMode = "light"
+)
