@@ -1,6 +1,45 @@
 package keymap
 
-// Aliases holds the bindings of the Aliases scope.
-type Aliases struct{}
+import "charm.land/bubbles/v2/key"
 
-func defaultAliases() Aliases { return Aliases{} }
+// Aliases holds the bindings of the function view's Aliases tab: the canary
+// cockpit. Every binding that changes an alias opens a confirmation showing
+// the routing before and after; none applies on a single key.
+type Aliases struct {
+	WeightUp   key.Binding // shift the canary weight up by the step (or start a canary)
+	WeightDown key.Binding // shift the canary weight down by the step
+	SetWeight  key.Binding // type an exact weight
+	Promote    key.Binding // the alias points at the new version, routing removed
+	Abort      key.Binding // routing removed, all traffic on the primary
+	Publish    key.Binding // publish a version from $LATEST
+	Create     key.Binding // create an alias
+	Undo       key.Binding // undo the last change to this alias, from the journal
+	Plan       key.Binding // start or stop a guarded canary plan
+}
+
+func defaultAliases() Aliases {
+	return Aliases{
+		WeightUp:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "canary weight up")),
+		WeightDown: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "canary weight down")),
+		SetWeight:  key.NewBinding(key.WithKeys("="), key.WithHelp("=", "set exact weight")),
+		Promote:    key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "promote canary")),
+		Abort:      key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "abort canary")),
+		Publish:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish version")),
+		Create:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create alias")),
+		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
+		Plan:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "start/stop plan")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (a Aliases) ShortHelp() []key.Binding {
+	return []key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan}
+}
+
+// FullHelp implements help.KeyMap.
+func (a Aliases) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{a.WeightUp, a.WeightDown, a.SetWeight, a.Promote, a.Abort},
+		{a.Publish, a.Create, a.Undo, a.Plan},
+	}
+}
