@@ -22,6 +22,9 @@ type Invocation struct {
 	Provisioned     bool // served by a provisioned environment
 	Spillover       bool // alias had provisioned concurrency but this ran on-demand
 	Concurrent      int  // the function's concurrent executions when it started
+	// Count is how many identical invocations this record stands for
+	// (backfilled history is sampled); 0 means 1. Stores weight by it.
+	Count int
 }
 
 // LogLine is one line written to a log stream.
