@@ -373,3 +373,92 @@ func (p Plan) Progress(s PlanState, now time.Time) float64 {
 	}
 	return math.Min(1, (float64(s.Step)+frac)/float64(len(p.Steps)))
 }
+
+// Spec prints the plan in the form ParsePlan reads:
+// "10,25,50,100 every 5m; errors>5 p99>2000 throttles min=10".
+func (p Plan) Spec() string {
+	var ws []string
+	dwell := time.Duration(0)
+	for _, s := range p.Steps {
+		ws = append(ws, strings.TrimSuffix(FormatWeight(s.Weight), "%"))
+		if s.Dwell > dwell {
+			dwell = s.Dwell
+		}
+	}
+	out := strings.Join(ws, ",") + " every " + shortDuration(dwell) + "; errors>" + strconv.FormatFloat(p.MaxErrorPct, 'f', -1, 64)
+	if p.MaxP99Ms > 0 {
+		out += " p99>" + strconv.FormatFloat(p.MaxP99Ms, 'f', -1, 64)
+	}
+	if p.AbortOnThrottle {
+		out += " throttles"
+	} else {
+		out += " no-throttles"
+	}
+	return out + " min=" + strconv.FormatFloat(p.MinInvocations, 'f', -1, 64)
+}
+
+// ParsePlan reads a plan typed by an operator. Fields, in any order, split
+// by spaces or ';': the steps as percentages ("10,25,50,100"), the dwell
+// for each step ("every 5m" or "@5m"), and the abort thresholds
+// ("errors>5" in %, "p99>2000" in ms, "throttles" or "no-throttles",
+// "min=10" invocations before error % is judged). Omitted fields take
+// DefaultPlan's values.
+func ParsePlan(spec string) (Plan, error) {
+	p := DefaultPlan()
+	dwell := p.Steps[0].Dwell
+	stepsText := ""
+	fields := strings.FieldsFunc(spec, func(r rune) bool { return r == ' ' || r == ';' || r == '\t' })
+	for i := 0; i < len(fields); i++ {
+		f := strings.ToLower(fields[i])
+		num := func(prefix string) (float64, error) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(f, prefix), "%"), "ms"), 64)
+			if err != nil || v < 0 {
+				return 0, fmt.Errorf("%q: expected %s followed by a non-negative number", fields[i], prefix)
+			}
+			return v, nil
+		}
+		var err error
+		switch {
+		case f == "every" && i+1 < len(fields):
+			i++
+			dwell, err = time.ParseDuration(fields[i])
+			if err != nil || dwell < 0 {
+				return Plan{}, fmt.Errorf("dwell %q: type a duration such as 5m or 90s", fields[i])
+			}
+		case strings.HasPrefix(f, "@"):
+			dwell, err = time.ParseDuration(f[1:])
+			if err != nil || dwell < 0 {
+				return Plan{}, fmt.Errorf("dwell %q: type a duration such as 5m or 90s", fields[i])
+			}
+		case strings.HasPrefix(f, "errors>"), strings.HasPrefix(f, "err>"):
+			p.MaxErrorPct, err = num(f[:strings.Index(f, ">")+1])
+		case strings.HasPrefix(f, "p99>"):
+			p.MaxP99Ms, err = num("p99>")
+		case strings.HasPrefix(f, "min="):
+			p.MinInvocations, err = num("min=")
+		case f == "throttles" || f == "throttle":
+			p.AbortOnThrottle = true
+		case f == "no-throttles" || f == "no-throttle":
+			p.AbortOnThrottle = false
+		case strings.IndexFunc(f, func(r rune) bool { return (r < '0' || r > '9') && r != ',' && r != '.' && r != '%' }) < 0:
+			stepsText += "," + f
+		default:
+			return Plan{}, fmt.Errorf("%q is not part of a plan: use steps like 10,25,50,100, every 5m, errors>5, p99>2000, throttles, min=10", fields[i])
+		}
+		if err != nil {
+			return Plan{}, err
+		}
+	}
+	if stepsText != "" {
+		steps, err := ParsePlanSteps(stepsText, dwell)
+		if err != nil {
+			return Plan{}, err
+		}
+		p.Steps = steps
+	} else {
+		for i := range p.Steps {
+			p.Steps[i].Dwell = dwell
+		}
+	}
+	return p, p.Validate()
+}

@@ -168,3 +168,38 @@ func TestPlanRunToCompletion(t *testing.T) {
 		t.Fatalf("aborted = %+v", ab)
 	}
 }
+
+func TestParsePlan(t *testing.T) {
+	def := DefaultPlan()
+	got, err := ParsePlan(def.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Describe() != "10% 5m → 25% 5m → 50% 5m → 100% 5m; abort: errors > 5%, any throttle" && got.Describe() != def.Describe() {
+		t.Fatalf("round trip: %q", got.Describe())
+	}
+	for _, tc := range []struct {
+		spec string
+		want string
+		err  string
+	}{
+		{"20,50,100 every 2m; errors>2 p99>1500 no-throttles min=5", "20% 2m → 50% 2m → 100%; abort: errors > 2%, p99 > 1500ms", ""},
+		{"@30s 5,100", "5% 30s → 100%; abort: errors > 5%, any throttle", ""},
+		{"", def.Describe(), ""},
+		{"10,5", "", "must rise"},
+		{"10,50 every soon", "", "dwell"},
+		{"10,50 banana", "", "not part of a plan"},
+		{"errors>x", "", "non-negative number"},
+	} {
+		p, err := ParsePlan(tc.spec)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: err = %v, want %q", tc.spec, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || p.Describe() != tc.want {
+			t.Errorf("%q: %q, %v; want %q", tc.spec, p.Describe(), err, tc.want)
+		}
+	}
+}
