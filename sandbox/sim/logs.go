@@ -1,0 +1,389 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox/record"
+)
+
+// TailLimit is how much of an invocation's log LogType=Tail returns.
+const TailLimit = 4096
+
+const tsLayout = "2006-01-02T15:04:05.000Z"
+
+type errMsg struct {
+	pyType, nodeType, msg string
+}
+
+var errorMessages = []errMsg{
+	{"RuntimeError", "Error", "upstream returned 502 Bad Gateway"},
+	{"KeyError", "TypeError", "Cannot read properties of undefined (reading 'id')"},
+	{"ValueError", "Error", "invalid signature on webhook payload"},
+	{"ConnectionError", "Error", "connect ETIMEDOUT 10.0.3.17:5432"},
+	{"ClientError", "ConditionalCheckFailedException", "The conditional request failed"},
+}
+
+var infoMessages = []string{
+	"Handling request",
+	"Validated payload",
+	"Fetched item from DynamoDB",
+	"Cache miss, loading from origin",
+	"Published 1 message to SNS",
+	"Wrote object to S3",
+	"Processed batch",
+}
+
+var warnMessages = []string{
+	"Retrying downstream call (attempt 2)",
+	"Slow response from upstream",
+	"Deprecated field in payload: 'customer_ref'",
+}
+
+// runtimeVersion turns nodejs20.x into nodejs:20.v31, python3.12 into
+// python:3.12.v44 and so on (the INIT_START line's runtime version).
+func runtimeVersion(runtime string) string {
+	if runtime == "" {
+		return ""
+	}
+	r := strings.TrimSuffix(runtime, ".x")
+	i := strings.IndexAny(r, "0123456789.")
+	if i <= 0 {
+		return r + ".v1"
+	}
+	name, ver := r[:i], strings.TrimPrefix(r[i:], ".")
+	return name + ":" + ver + ".v" + strconv.Itoa(int(len(runtime)*7%40)+12)
+}
+
+type lineWriter struct {
+	lines []record.LogLine
+	buf   []byte
+	json  bool
+}
+
+func (w *lineWriter) add(t time.Time, msg []byte) {
+	w.lines = append(w.lines, record.LogLine{Time: t, Message: string(msg)})
+}
+
+func appendTS(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, tsLayout) }
+
+func appendMs(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', -1, 64)
+}
+
+// appendJSONString appends s as a JSON string literal.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func region(c *Call) string {
+	// arn:aws:lambda:REGION:ACCOUNT:function:NAME
+	if p := strings.SplitN(c.FunctionARN, ":", 5); len(p) == 5 && p[3] != "" {
+		return p[3]
+	}
+	return "us-east-1"
+}
+
+// writeLogs produces the invocation's log lines (Text or JSON) and, when
+// wanted, the tail. Called with f.mu held.
+func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, o outcomeT, at time.Time, wantTail bool) ([]record.LogLine, string) {
+	w := lineWriter{json: c.LogFormat == "JSON", buf: f.buf[:0]}
+	w.lines = make([]record.LogLine, 0, 8)
+	rt := classify(c.Runtime)
+	id := res.RequestID
+	start := at.Add(res.InitDuration)
+	end := start.Add(res.Duration)
+
+	if res.InitDuration > 0 {
+		rv := runtimeVersion(c.Runtime)
+		arn := "arn:aws:lambda:" + region(c) + "::runtime:" + runtimeHash(c.Runtime)
+		bb := w.buf[:0]
+		if w.json {
+			bb = append(bb, `{"time":"`...)
+			bb = appendTS(bb, at)
+			bb = append(bb, `","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init","runtimeVersion":`...)
+			bb = appendJSONString(bb, rv)
+			bb = append(bb, `,"runtimeVersionArn":`...)
+			bb = appendJSONString(bb, arn)
+			bb = append(bb, "}}"...)
+		} else {
+			bb = append(bb, "INIT_START Runtime Version: "...)
+			bb = append(bb, rv...)
+			bb = append(bb, "\tRuntime Version ARN: "...)
+			bb = append(bb, arn...)
+			bb = append(bb, '\n')
+		}
+		w.add(at, bb)
+		w.buf = bb
+	}
+
+	// START
+	bb := w.buf[:0]
+	if w.json {
+		bb = append(bb, `{"time":"`...)
+		bb = appendTS(bb, start)
+		bb = append(bb, `","type":"platform.start","record":{"requestId":"`...)
+		bb = append(bb, id...)
+		bb = append(bb, `","version":`...)
+		bb = appendJSONString(bb, c.Version)
+		bb = append(bb, "}}"...)
+	} else {
+		bb = append(bb, "START RequestId: "...)
+		bb = append(bb, id...)
+		bb = append(bb, " Version: "...)
+		bb = append(bb, c.Version...)
+		bb = append(bb, '\n')
+	}
+	w.add(start, bb)
+	w.buf = bb
+
+	// Application lines.
+	w.app(rt, id, start.Add(res.Duration/10), "INFO", infoMessages[rng.IntN(len(infoMessages))])
+	if rng.IntN(20) == 0 {
+		w.app(rt, id, start.Add(res.Duration/2), "WARN", warnMessages[rng.IntN(len(warnMessages))])
+	}
+	if o.errType != "" && !o.timedOut {
+		em := errorMessages[o.msg]
+		w.appError(rt, id, end, em)
+	} else if !o.timedOut {
+		w.app(rt, id, end, "INFO", "Request completed")
+	}
+
+	// END, REPORT (and the timeout line).
+	if w.json {
+		bb = w.buf[:0]
+		bb = append(bb, `{"time":"`...)
+		bb = appendTS(bb, end)
+		bb = append(bb, `","type":"platform.report","record":{"requestId":"`...)
+		bb = append(bb, id...)
+		bb = append(bb, `","metrics":{"durationMs":`...)
+		bb = appendMs(bb, res.Duration)
+		bb = append(bb, `,"billedDurationMs":`...)
+		bb = strconv.AppendInt(bb, res.BilledDuration.Milliseconds(), 10)
+		bb = append(bb, `,"memorySizeMB":`...)
+		bb = strconv.AppendInt(bb, int64(c.MemoryMB), 10)
+		bb = append(bb, `,"maxMemoryUsedMB":`...)
+		bb = strconv.AppendInt(bb, int64(res.MaxMemoryUsedMB), 10)
+		if res.InitDuration > 0 {
+			bb = append(bb, `,"initDurationMs":`...)
+			bb = appendMs(bb, res.InitDuration)
+		}
+		bb = append(bb, `},"status":"`...)
+		switch {
+		case o.timedOut:
+			bb = append(bb, `timeout","errorType":"Sandbox.Timedout"`...)
+		case o.errType != "":
+			bb = append(bb, `error","errorType":"Runtime.Unhandled"`...)
+		default:
+			bb = append(bb, `success"`...)
+		}
+		bb = append(bb, "}}"...)
+		w.add(end, bb)
+		w.buf = bb
+	} else {
+		bb = w.buf[:0]
+		bb = append(bb, "END RequestId: "...)
+		bb = append(bb, id...)
+		bb = append(bb, '\n')
+		w.add(end, bb)
+		w.buf = bb
+		rep := model.FormatReportLine(model.Report{
+			RequestID:       id,
+			Duration:        res.Duration,
+			BilledDuration:  res.BilledDuration,
+			MemorySizeMB:    c.MemoryMB,
+			MaxMemoryUsedMB: res.MaxMemoryUsedMB,
+			InitDuration:    res.InitDuration,
+		})
+		w.lines = append(w.lines, record.LogLine{Time: end, Message: rep + "\n"})
+		if o.timedOut {
+			bb = w.buf[:0]
+			bb = appendTimeoutMsg(bb, end, id, res.Duration)
+			bb = append(bb, '\n')
+			w.add(end, bb)
+			w.buf = bb
+		}
+	}
+	f.buf = w.buf
+
+	if !wantTail {
+		return w.lines, ""
+	}
+	n := 0
+	for _, l := range w.lines {
+		n += len(l.Message)
+		if w.json {
+			n++
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(n)
+	for _, l := range w.lines {
+		sb.WriteString(l.Message)
+		if w.json {
+			sb.WriteByte('\n')
+		}
+	}
+	tail := sb.String()
+	if len(tail) > TailLimit {
+		tail = tail[len(tail)-TailLimit:]
+	}
+	return w.lines, tail
+}
+
+func appendTimeoutMsg(b []byte, t time.Time, id string, d time.Duration) []byte {
+	b = appendTS(b, t)
+	b = append(b, ' ')
+	b = append(b, id...)
+	b = append(b, " Task timed out after "...)
+	b = strconv.AppendFloat(b, d.Seconds(), 'f', 2, 64)
+	return append(b, " seconds"...)
+}
+
+func runtimeHash(runtime string) string {
+	var h [64]byte
+	x := hashString(0, runtime)
+	hexFill(h[:32], x, x*0x9e3779b97f4a7c15)
+	hexFill(h[32:], x^0xdeadbeef, x*31)
+	return string(h[:])
+}
+
+// app writes one application log line in the runtime's style.
+func (w *lineWriter) app(rt runtimeClass, id string, t time.Time, level, msg string) {
+	bb := w.buf[:0]
+	switch {
+	case w.json:
+		bb = append(bb, `{"timestamp":"`...)
+		bb = appendTS(bb, t)
+		bb = append(bb, `","level":"`...)
+		bb = append(bb, level...)
+		bb = append(bb, `","requestId":"`...)
+		bb = append(bb, id...)
+		bb = append(bb, `","message":`...)
+		bb = appendJSONString(bb, msg)
+		bb = append(bb, '}')
+	case rt == rtPython:
+		if level == "WARN" {
+			level = "WARNING"
+		}
+		bb = append(bb, '[')
+		bb = append(bb, level...)
+		bb = append(bb, "]\t"...)
+		bb = appendTS(bb, t)
+		bb = append(bb, '\t')
+		bb = append(bb, id...)
+		bb = append(bb, '\t')
+		bb = append(bb, msg...)
+		bb = append(bb, '\n')
+	default:
+		bb = appendTS(bb, t)
+		bb = append(bb, '\t')
+		bb = append(bb, id...)
+		bb = append(bb, '\t')
+		bb = append(bb, level...)
+		bb = append(bb, '\t')
+		bb = append(bb, msg...)
+		bb = append(bb, '\n')
+	}
+	w.add(t, bb)
+	w.buf = bb
+}
+
+// appendError writes the line the runtime logs for an unhandled error.
+func (w *lineWriter) appError(rt runtimeClass, id string, t time.Time, em errMsg) {
+	bb := w.buf[:0]
+	switch {
+	case w.json:
+		bb = append(bb, `{"timestamp":"`...)
+		bb = appendTS(bb, t)
+		bb = append(bb, `","level":"ERROR","requestId":"`...)
+		bb = append(bb, id...)
+		bb = append(bb, `","message":{"errorType":`...)
+		if rt == rtPython {
+			bb = appendJSONString(bb, em.pyType)
+		} else {
+			bb = appendJSONString(bb, em.nodeType)
+		}
+		bb = append(bb, `,"errorMessage":`...)
+		bb = appendJSONString(bb, em.msg)
+		bb = append(bb, "}}"...)
+	case rt == rtPython:
+		bb = append(bb, "[ERROR] "...)
+		bb = append(bb, em.pyType...)
+		bb = append(bb, ": "...)
+		bb = append(bb, em.msg...)
+		bb = append(bb, "\rTraceback (most recent call last):\r  File \"/var/task/app.py\", line 42, in handler\r    return process(event)\n"...)
+	default:
+		bb = appendTS(bb, t)
+		bb = append(bb, '\t')
+		bb = append(bb, id...)
+		bb = append(bb, "\tERROR\tInvoke Error \t{\"errorType\":"...)
+		bb = appendJSONString(bb, em.nodeType)
+		bb = append(bb, `,"errorMessage":`...)
+		bb = appendJSONString(bb, em.msg)
+		bb = append(bb, `,"stack":["`...)
+		bb = append(bb, em.nodeType...)
+		bb = append(bb, `: `...)
+		bb = append(bb, em.msg...)
+		bb = append(bb, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
+		bb = append(bb, '\n')
+	}
+	w.add(t, bb)
+	w.buf = bb
+}
+
+var okPayload = `{"statusCode":200,"body":"{\"ok\":true}"}`
+
+// responsePayload is the JSON the function returns (or its error object).
+func responsePayload(c *Call, res *Result, o outcomeT, at time.Time) []byte {
+	switch {
+	case o.timedOut:
+		b := make([]byte, 0, 96)
+		b = append(b, `{"errorMessage":"`...)
+		b = appendTimeoutMsg(b, at.Add(res.InitDuration).Add(res.Duration), res.RequestID, res.Duration)
+		return append(b, `"}`...)
+	case o.errType != "":
+		em := errorMessages[o.msg]
+		b := make([]byte, 0, 192)
+		if classify(c.Runtime) == rtPython {
+			b = append(b, `{"errorMessage": `...)
+			b = appendJSONString(b, em.msg)
+			b = append(b, `, "errorType": `...)
+			b = appendJSONString(b, em.pyType)
+			b = append(b, `, "requestId": "`...)
+			b = append(b, res.RequestID...)
+			b = append(b, `", "stackTrace": ["  File \"/var/task/app.py\", line 42, in handler\n    return process(event)\n"]}`...)
+			return b
+		}
+		b = append(b, `{"errorType":`...)
+		b = appendJSONString(b, em.nodeType)
+		b = append(b, `,"errorMessage":`...)
+		b = appendJSONString(b, em.msg)
+		b = append(b, `,"trace":["`...)
+		b = append(b, em.nodeType...)
+		b = append(b, `: `...)
+		b = append(b, em.msg...)
+		b = append(b, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
+		return b
+	}
+	return []byte(okPayload)
+}
