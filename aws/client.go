@@ -1,0 +1,453 @@
+package aws
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+
+	"github.com/lambdaops/lambdaops/model"
+)
+
+// ProtectionFunc gives the protection level for a profile and account.
+type ProtectionFunc func(profile, account string) model.Protection
+
+// ProtectionMap builds a ProtectionFunc from a map whose keys are account
+// ids or profile names (an account id entry wins over a profile entry).
+// Anything not in the map is writable.
+func ProtectionMap(m map[string]model.Protection) ProtectionFunc {
+	return func(profile, account string) model.Protection {
+		if p, ok := m[account]; ok && account != "" {
+			return p
+		}
+		if p, ok := m[profile]; ok && profile != "" {
+			return p
+		}
+		return model.Writable
+	}
+}
+
+// Config says how to open a session.
+type Config struct {
+	Profile     string // shared config profile ("" = default chain)
+	Region      string // "" = from the profile/environment (sandbox: us-east-1)
+	EndpointURL string // custom endpoint for every service (set per client)
+
+	// Sandbox wires static dummy credentials and per-client endpoints to
+	// EndpointURL, touching no shared config or credential files.
+	Sandbox bool
+	// StaticCredentials uses dummy static credentials without marking the
+	// target as the sandbox (for local emulators such as moto or LocalStack).
+	StaticCredentials bool
+
+	// ReadOnly refuses every mutation in this layer, with no network call.
+	ReadOnly bool
+	// Protection gives the level per profile/account (nil: all writable).
+	// model.ReadOnly here is enforced exactly like ReadOnly.
+	Protection ProtectionFunc
+
+	Budgets      Budgets   // per-quota request rates; default 2/3 of each quota
+	TailSessions int       // concurrent Live Tail sessions; default 12
+	Governor     *Governor // nil: DefaultGovernor (shared by all sessions)
+	MaxAttempts  int       // SDK attempts per call; default 6
+
+	CacheDir string // default $XDG_CACHE_HOME/lambdaops or ~/.cache/lambdaops
+	StateDir string // default $XDG_STATE_HOME/lambdaops or ~/.local/state/lambdaops
+
+	// Logs tuning (zero values are the production defaults).
+	PollInterval  time.Duration // FilterLogEvents fallback; default and minimum 1 s
+	BatchInterval time.Duration // tail batch flush; default 150 ms
+	TailRenew     time.Duration // renew a Live Tail session after; default 2h55m
+
+	HTTPClient *http.Client         // optional (tests)
+	Now        func() time.Time     // optional clock (tests)
+	Logf       func(string, ...any) // optional debug log; never given credentials
+}
+
+// Client is one validated session: an account, a region, an endpoint. It
+// implements Session and Connector.
+type Client struct {
+	cfg    Config
+	target model.Target
+	ident  model.Identity
+
+	lambda    *lambda.Client
+	logs      *cloudwatchlogs.Client
+	cwCBOR    *cloudwatch.Client
+	cwJSON    *cloudwatch.Client
+	cwUseJSON atomic.Bool
+	sts       *sts.Client
+
+	gov     *Governor
+	journal *journalFile
+	stats   *callStats
+
+	costMu      sync.Mutex
+	metricsUsed int64 // metrics requested via GetMetricData
+}
+
+var (
+	_ Session   = (*Client)(nil)
+	_ Connector = (*Client)(nil)
+)
+
+// Open builds the SDK clients for cfg and validates the credentials with
+// STS GetCallerIdentity. The returned client's Target is filled in.
+func Open(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 6
+	}
+	if cfg.Sandbox && cfg.EndpointURL == "" {
+		return nil, errors.New("sandbox mode needs an endpoint URL")
+	}
+	if cfg.Sandbox && cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = xdgDir("XDG_CACHE_HOME", ".cache")
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
+	}
+	c := &Client{cfg: cfg, gov: cfg.Governor, stats: newCallStats()}
+	if c.gov == nil {
+		c.gov = DefaultGovernor
+	}
+	awsCfg, err := c.loadConfig(ctx)
+	if err != nil {
+		return nil, c.classify(err)
+	}
+	endpoint := func(p **string) {
+		if cfg.EndpointURL != "" {
+			*p = sdkaws.String(cfg.EndpointURL)
+		}
+	}
+	c.lambda = lambda.NewFromConfig(awsCfg, func(o *lambda.Options) { endpoint(&o.BaseEndpoint) })
+	c.logs = cloudwatchlogs.NewFromConfig(awsCfg, func(o *cloudwatchlogs.Options) { endpoint(&o.BaseEndpoint) })
+	c.cwCBOR = cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) { endpoint(&o.BaseEndpoint) })
+	c.cwJSON = cloudwatch.NewFromConfig(awsCfg, func(o *cloudwatch.Options) {
+		endpoint(&o.BaseEndpoint)
+		o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
+	})
+	c.sts = sts.NewFromConfig(awsCfg, func(o *sts.Options) { endpoint(&o.BaseEndpoint) })
+
+	c.target = model.Target{
+		Profile:  cfg.Profile,
+		Region:   awsCfg.Region,
+		Endpoint: cfg.EndpointURL,
+		Sandbox:  cfg.Sandbox,
+	}
+	if c.target.Region == "" {
+		return nil, errors.New("no region: pass --region or set one in the profile")
+	}
+	id, err := c.callerIdentity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.ident = id
+	c.target.Account = id.Account
+	c.target.Protection = model.Writable
+	if cfg.Protection != nil {
+		if p := cfg.Protection(cfg.Profile, id.Account); p != "" {
+			c.target.Protection = p
+		}
+	}
+	if cfg.ReadOnly {
+		c.target.Protection = model.ReadOnly
+	}
+	c.journal = openJournal(filepath.Join(cfg.StateDir, "journal.jsonl"))
+	return c, nil
+}
+
+func xdgDir(env, fallback string) string {
+	if d := os.Getenv(env); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "lambdaops")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return filepath.Join(os.TempDir(), "lambdaops")
+	}
+	return filepath.Join(home, fallback, "lambdaops")
+}
+
+func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
+	var next sdkaws.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = 32
+	})
+	if c.cfg.HTTPClient != nil {
+		next = c.cfg.HTTPClient
+	}
+	hc := &governedHTTP{c: c, next: next}
+	retryer := func() sdkaws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = c.cfg.MaxAttempts
+			// The governor paces and pauses; the SDK's retry quota must not
+			// turn a throttle storm into fast failures.
+			o.RateLimiter = ratelimit.None
+			o.MaxBackoff = 5 * time.Second
+			o.Backoff = jitterBackoff{}
+		})
+	}
+	if c.cfg.Sandbox || c.cfg.StaticCredentials {
+		return sdkaws.Config{
+			Region:      c.cfg.Region,
+			Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+			HTTPClient:  hc,
+			Retryer:     retryer,
+		}, nil
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(hc),
+		config.WithRetryer(retryer),
+	}
+	if c.cfg.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.cfg.Profile))
+	}
+	if c.cfg.Region != "" {
+		opts = append(opts, config.WithRegion(c.cfg.Region))
+	}
+	return config.LoadDefaultConfig(ctx, opts...)
+}
+
+// jitterBackoff is full-jitter exponential backoff: 100 ms base for
+// transient errors, 500 ms for throttles, capped at 5 s.
+type jitterBackoff struct{}
+
+func (jitterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	base := 100 * time.Millisecond
+	if isThrottle(err) {
+		base = 500 * time.Millisecond
+	}
+	d := min(base<<min(attempt, 6), 5*time.Second)
+	return time.Duration(randFloat() * float64(d)), nil
+}
+
+func (c *Client) callerIdentity(ctx context.Context) (model.Identity, error) {
+	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return model.Identity{}, c.classify(fmt.Errorf("validating credentials (sts GetCallerIdentity): %w", err))
+	}
+	id := model.Identity{
+		Account: sdkaws.ToString(out.Account),
+		ARN:     sdkaws.ToString(out.Arn),
+		UserID:  sdkaws.ToString(out.UserId),
+	}
+	if id.Account == "" {
+		return id, errors.New("sts GetCallerIdentity returned no account")
+	}
+	return id, nil
+}
+
+// Target is the account, region and endpoint of this session.
+func (c *Client) Target() model.Target { return c.target }
+
+// Identity asks STS again who the credentials belong to.
+func (c *Client) Identity(ctx context.Context) (model.Identity, error) {
+	return c.callerIdentity(ctx)
+}
+
+// Connect opens a session for another profile and/or region ("" keeps the
+// current one). It validates with STS first; on failure the receiver is
+// untouched and the caller keeps using it.
+func (c *Client) Connect(ctx context.Context, profile, region string) (Session, error) {
+	cfg := c.cfg
+	if profile != "" {
+		cfg.Profile = profile
+	}
+	if region != "" {
+		cfg.Region = region
+	}
+	n, err := Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// readOnly reports whether mutations are refused.
+func (c *Client) readOnly() bool {
+	return c.cfg.ReadOnly || c.target.Protection == model.ReadOnly
+}
+
+func (c *Client) logf(format string, args ...any) {
+	if c.cfg.Logf != nil {
+		c.cfg.Logf(format, args...)
+	}
+}
+
+// ---- HTTP layer: governor, throttle accounting, call statistics ----
+
+// governedHTTP sits under the SDK's retry loop, so every attempt waits for
+// a token and every throttle response pauses the bucket for all callers.
+type governedHTTP struct {
+	c    *Client
+	next sdkaws.HTTPClient
+}
+
+func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	svc, op := middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
+	c := h.c
+	acct, region := c.target.Account, c.target.Region
+	if region == "" {
+		region = c.cfg.Region
+	}
+	q, governed := quotaFor(svc, op)
+	if governed {
+		if err := c.gov.Wait(ctx, acct, region, q, c.cfg.Budgets); err != nil {
+			return nil, err
+		}
+	}
+	c.stats.sent(op)
+	resp, err := h.next.Do(req)
+	if err != nil {
+		c.stats.failed(op)
+		return resp, err
+	}
+	if throttledResponse(resp) {
+		c.stats.throttled(op)
+		if governed {
+			ra := retryAfterFrom(resp.Header.Get, c.cfg.Now())
+			p := c.gov.Throttled(acct, region, q, ra)
+			c.logf("throttled: %s (%s) pausing %v", op, q, p)
+		}
+	} else if resp.StatusCode >= 500 {
+		c.stats.failed(op)
+	}
+	return resp, nil
+}
+
+// throttledResponse recognises a throttle: HTTP 429, or a 400 whose error
+// type (header or body) names a throttling exception.
+func throttledResponse(resp *http.Response) bool {
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return true
+	}
+	if resp.StatusCode != http.StatusBadRequest {
+		return false
+	}
+	if t := resp.Header.Get("X-Amzn-ErrorType"); t != "" {
+		return isThrottleCode(sanitizeCode(t))
+	}
+	if q := resp.Header.Get("X-Amzn-Query-Error"); q != "" {
+		code, _, _ := strings.Cut(q, ";")
+		return isThrottleCode(code)
+	}
+	if resp.Body == nil {
+		return false
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	return bytes.Contains(body, []byte("ThrottlingException")) || bytes.Contains(body, []byte("Throttling\"")) ||
+		bytes.Contains(body, []byte("TooManyRequestsException")) || bytes.Contains(body, []byte("LimitExceededException"))
+}
+
+func sanitizeCode(s string) string {
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '#'); i >= 0 {
+		s = s[i+1:]
+	}
+	return s
+}
+
+func isThrottleCode(code string) bool {
+	_, ok := retry.DefaultThrottleErrorCodes[code]
+	return ok
+}
+
+// CallStats counts requests this client sent, per operation.
+type CallStats struct {
+	Sent      map[string]int // attempts sent, retries included
+	Throttled map[string]int // attempts answered with a throttle
+	Failed    map[string]int // connection errors and 5xx
+}
+
+// Total adds up a count map.
+func (s CallStats) Total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// String prints the counts in a stable order.
+func (s CallStats) String() string {
+	var keys []string
+	for k := range s.Sent {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%d", k, s.Sent[k])
+		if t := s.Throttled[k]; t > 0 {
+			fmt.Fprintf(&b, "(429:%d)", t)
+		}
+		b.WriteByte(' ')
+	}
+	return strings.TrimSpace(b.String())
+}
+
+type callStats struct {
+	mu sync.Mutex
+	s  CallStats
+}
+
+func newCallStats() *callStats {
+	return &callStats{s: CallStats{Sent: map[string]int{}, Throttled: map[string]int{}, Failed: map[string]int{}}}
+}
+
+func (c *callStats) sent(op string)      { c.mu.Lock(); c.s.Sent[op]++; c.mu.Unlock() }
+func (c *callStats) throttled(op string) { c.mu.Lock(); c.s.Throttled[op]++; c.mu.Unlock() }
+func (c *callStats) failed(op string)    { c.mu.Lock(); c.s.Failed[op]++; c.mu.Unlock() }
+
+// Stats returns a copy of the per-operation request counts (for the UI's
+// status line, tests and benchmarks). Additive to the Session interface.
+func (c *Client) Stats() CallStats {
+	c.stats.mu.Lock()
+	defer c.stats.mu.Unlock()
+	cp := CallStats{Sent: map[string]int{}, Throttled: map[string]int{}, Failed: map[string]int{}}
+	for k, v := range c.stats.s.Sent {
+		cp.Sent[k] = v
+	}
+	for k, v := range c.stats.s.Throttled {
+		cp.Throttled[k] = v
+	}
+	for k, v := range c.stats.s.Failed {
+		cp.Failed[k] = v
+	}
+	return cp
+}
