@@ -1,0 +1,820 @@
+// Package functions is the functions pane: a virtualised table of every
+// function in the region (only visible rows are rendered, row renders are
+// cached per function and width), sortable by any column, filtered fuzzy
+// by default ("re:" regexp, "tag:k=v", "!" inverts), fed page by page from
+// ListFunctions with the cached snapshot shown at once, and enriched with
+// the last hour's metrics for the rows on screen.
+package functions
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// ID is this pane's address for common.PaneMsg envelopes.
+const ID common.PaneID = "functions"
+
+// row is one function with its render cache.
+type row struct {
+	fn      model.Function
+	lower   string // lower-cased name, for matching
+	metrics *rowMetrics
+	ver     uint32 // bumped whenever fn or metrics change
+	seen    uint64 // listing generation that last delivered it
+
+	cacheW   int
+	cacheV   uint32
+	cacheStr string // styled line (error rows coloured)
+	cacheRaw string // plain, padded to the width
+}
+
+// Options tune refresh intervals.
+type Options struct {
+	ListEvery     time.Duration // full relisting (0: never automatically)
+	MetricsEvery  time.Duration // metrics refresh for visible rows (default 1 min)
+	MetricsDelay  time.Duration // debounce after scrolling (default 250 ms)
+	DisableMetric bool
+}
+
+// Model is the functions pane.
+type Model struct {
+	deps common.Deps
+	st   *styles.Styles
+	km   keymap.KeyMap
+	opt  Options
+
+	rows   map[string]*row
+	sorted []*row // all rows in the current sort order
+	view   []*row // sorted rows that match the filter
+	buf    []*row
+
+	cursor, offset int
+	w, h           int
+	lay            layout
+
+	sortCol  int
+	sortDesc bool
+
+	input     textinput.Model
+	filtering bool
+	q         query
+	qErr      error
+
+	// listing
+	gen       uint64
+	cancel    context.CancelFunc
+	listing   bool
+	loaded    int
+	pages     int
+	expect    int // expected total (snapshot size) for the progress bar
+	stale     bool
+	snapTaken time.Time
+	err       error
+
+	// metrics
+	mcancel  context.CancelFunc
+	mflight  bool
+	mseq     uint64
+	mErr     error
+	lastList time.Time
+}
+
+// New builds the functions pane. Its Init starts the snapshot read and
+// the listing; nothing touches AWS before that.
+func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "fuzzy, re:regexp, tag:k=v, !negate"
+	in.SetVirtualCursor(true)
+	m := &Model{deps: deps, st: st, km: km, rows: map[string]*row{}, input: in,
+		opt: Options{MetricsEvery: time.Minute, MetricsDelay: 250 * time.Millisecond}}
+	if m.deps.Now == nil {
+		m.deps.Now = time.Now
+	}
+	return m
+}
+
+// Configure sets refresh intervals (zero fields keep defaults).
+func (m *Model) Configure(o Options) {
+	if o.MetricsEvery > 0 {
+		m.opt.MetricsEvery = o.MetricsEvery
+	}
+	if o.MetricsDelay > 0 {
+		m.opt.MetricsDelay = o.MetricsDelay
+	}
+	m.opt.ListEvery = o.ListEvery
+	m.opt.DisableMetric = o.DisableMetric
+}
+
+// ---- messages ----
+
+type snapshotMsg struct {
+	gen   uint64
+	fns   []model.Function
+	taken time.Time
+	ok    bool
+}
+
+type listEvent struct {
+	page aws.Page
+	done bool
+	err  error
+}
+
+type listMsg struct {
+	gen   uint64
+	pages []aws.Page
+	done  bool
+	err   error
+	ch    <-chan listEvent
+}
+
+type relistTickMsg struct{ gen uint64 }
+
+// Init implements common.Pane.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.readSnapshot(), m.startList())
+}
+
+func (m *Model) readSnapshot() tea.Cmd {
+	fleet, gen := m.deps.Fleet, m.gen
+	if fleet == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		fns, taken, ok := fleet.Snapshot()
+		return snapshotMsg{gen: gen, fns: fns, taken: taken, ok: ok}
+	}
+}
+
+// startList cancels any listing in flight and starts a new generation.
+func (m *Model) startList() tea.Cmd {
+	if m.deps.Fleet == nil {
+		return nil
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.gen++
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.listing, m.loaded, m.pages, m.err = true, 0, 0, nil
+	fleet, gen := m.deps.Fleet, m.gen
+	return func() tea.Msg {
+		ch := make(chan listEvent, 16)
+		go func() {
+			defer close(ch)
+			err := fleet.ListFunctions(ctx, func(p aws.Page) error {
+				select {
+				case ch <- listEvent{page: p}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			select {
+			case ch <- listEvent{done: true, err: err}:
+			case <-ctx.Done():
+			}
+		}()
+		return waitList(ch, gen)()
+	}
+}
+
+// waitList returns the next batch of pages: it blocks for one event and
+// then takes whatever else is already waiting, so a fast listing does not
+// cost one Update per page.
+func waitList(ch <-chan listEvent, gen uint64) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok {
+			return listMsg{gen: gen, done: true, err: context.Canceled}
+		}
+		msg := listMsg{gen: gen, ch: ch}
+		for {
+			if ev.done {
+				msg.done, msg.err = true, ev.err
+				return msg
+			}
+			msg.pages = append(msg.pages, ev.page)
+			select {
+			case ev, ok = <-ch:
+				if !ok {
+					msg.done, msg.err = true, context.Canceled
+					return msg
+				}
+			default:
+				return msg
+			}
+		}
+	}
+}
+
+// Update implements common.Pane.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	case tea.MouseClickMsg:
+		return m.handleClick(msg)
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			return m.move(-3)
+		case tea.MouseWheelDown:
+			return m.move(3)
+		}
+	case common.RefreshMsg:
+		return m.refresh()
+	case snapshotMsg:
+		return m.applySnapshot(msg)
+	case listMsg:
+		return m.applyList(msg)
+	case relistTickMsg:
+		if msg.gen != m.gen || m.listing {
+			return nil
+		}
+		return m.refresh()
+	case metricsTickMsg:
+		return m.handleMetricsTick(msg)
+	case metricsMsg:
+		return m.applyMetrics(msg)
+	}
+	return nil
+}
+
+func (m *Model) refresh() tea.Cmd {
+	if m.listing {
+		return common.Status("still listing functions…", false)
+	}
+	return m.startList()
+}
+
+func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
+	if msg.gen != m.gen-1 && msg.gen != m.gen || !msg.ok || m.pages > 0 || len(m.rows) > 0 {
+		return nil
+	}
+	for _, f := range msg.fns {
+		m.upsert(f, 0)
+	}
+	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
+	m.rebuild()
+	return m.scheduleMetrics()
+}
+
+func (m *Model) applyList(msg listMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // a superseded listing: drop
+	}
+	for _, p := range msg.pages {
+		for _, f := range p.Functions {
+			m.upsert(f, msg.gen)
+		}
+		m.loaded, m.pages = p.Loaded, p.Index+1
+	}
+	if len(msg.pages) > 0 {
+		m.rebuild()
+	}
+	if !msg.done {
+		return tea.Batch(waitList(msg.ch, msg.gen), m.maybeScheduleMetrics(len(msg.pages) > 0 && m.pages == len(msg.pages)))
+	}
+	m.listing = false
+	m.cancel = nil
+	if msg.err != nil {
+		m.err = msg.err
+		return common.Status("listing functions: "+msg.err.Error(), true)
+	}
+	// the listing is complete: drop functions that are gone
+	for name, r := range m.rows {
+		if r.seen != msg.gen {
+			delete(m.rows, name)
+		}
+	}
+	m.stale, m.expect = false, 0
+	m.lastList = m.deps.Now()
+	m.rebuild()
+	cmds := []tea.Cmd{m.scheduleMetrics()}
+	if m.opt.ListEvery > 0 {
+		gen := m.gen
+		cmds = append(cmds, tea.Tick(m.opt.ListEvery, func(time.Time) tea.Msg { return relistTickMsg{gen: gen} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
+	if first {
+		return m.scheduleMetrics()
+	}
+	return nil
+}
+
+func (m *Model) upsert(f model.Function, gen uint64) {
+	r, ok := m.rows[f.Name]
+	if !ok {
+		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
+		m.rows[f.Name] = r
+		return
+	}
+	if !f.Enriched && r.fn.Enriched {
+		f.Tags, f.Reserved, f.Enriched = r.fn.Tags, r.fn.Reserved, true
+	}
+	r.fn, r.seen = f, gen
+	r.ver++
+}
+
+// SetFunctions replaces the rows (benchmarks and tests).
+func (m *Model) SetFunctions(fns []model.Function) {
+	m.rows = make(map[string]*row, len(fns))
+	for _, f := range fns {
+		m.upsert(f, m.gen)
+	}
+	m.rebuild()
+}
+
+// rebuild re-sorts all rows and re-applies the filter, keeping the
+// selected function selected.
+func (m *Model) rebuild() {
+	sel := m.selectedName()
+	m.sorted = m.sorted[:0]
+	for _, r := range m.rows {
+		m.sorted = append(m.sorted, r)
+	}
+	m.sortRows()
+	m.refilter(false)
+	m.reselect(sel)
+}
+
+func (m *Model) sortRows() {
+	less := columns[m.sortCol].less
+	desc := m.sortDesc
+	sort.Slice(m.sorted, func(i, j int) bool {
+		a, b := m.sorted[i], m.sorted[j]
+		if less(a, b) {
+			return !desc
+		}
+		if less(b, a) {
+			return desc
+		}
+		return a.fn.Name < b.fn.Name
+	})
+}
+
+// refilter applies m.q; incremental filters only the current view.
+func (m *Model) refilter(incremental bool) {
+	if m.q.empty() {
+		m.view = m.sorted
+		return
+	}
+	if incremental {
+		out := m.view[:0]
+		if len(m.view) > 0 && &m.view[0] == &m.sorted[0] {
+			out = m.buf[:0] // never filter the sorted list in place
+		}
+		for _, r := range m.view {
+			if m.q.match(r) {
+				out = append(out, r)
+			}
+		}
+		m.view, m.buf = out, out
+		return
+	}
+	out := m.buf[:0]
+	for _, r := range m.sorted {
+		if m.q.match(r) {
+			out = append(out, r)
+		}
+	}
+	m.view, m.buf = out, out
+}
+
+func (m *Model) selectedName() string {
+	if m.cursor >= 0 && m.cursor < len(m.view) {
+		return m.view[m.cursor].fn.Name
+	}
+	return ""
+}
+
+func (m *Model) reselect(name string) {
+	if name != "" {
+		for i, r := range m.view {
+			if r.fn.Name == name {
+				m.cursor = i
+				m.clamp()
+				return
+			}
+		}
+	}
+	m.clamp()
+}
+
+// Selected returns the function under the cursor.
+func (m *Model) Selected() (model.Function, bool) {
+	if m.cursor >= 0 && m.cursor < len(m.view) {
+		return m.view[m.cursor].fn, true
+	}
+	return model.Function{}, false
+}
+
+// Count returns shown and total rows.
+func (m *Model) Count() (shown, total int) { return len(m.view), len(m.rows) }
+
+func (m *Model) bodyHeight() int { return max(1, m.h-2) }
+
+func (m *Model) clamp() {
+	if m.cursor >= len(m.view) {
+		m.cursor = len(m.view) - 1
+	}
+	if m.cursor < 0 {
+		m.cursor = 0
+	}
+	bh := m.bodyHeight()
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+bh {
+		m.offset = m.cursor - bh + 1
+	}
+	if m.offset > max(0, len(m.view)-bh) {
+		m.offset = max(0, len(m.view)-bh)
+	}
+	if m.offset < 0 {
+		m.offset = 0
+	}
+}
+
+func (m *Model) move(d int) tea.Cmd {
+	oldOff := m.offset
+	m.cursor += d
+	m.clamp()
+	if m.offset != oldOff {
+		return m.scheduleMetrics()
+	}
+	return nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.filtering {
+		return m.handleFilterKey(msg)
+	}
+	l := m.km.List
+	switch {
+	case key.Matches(msg, l.Up):
+		return m.move(-1)
+	case key.Matches(msg, l.Down):
+		return m.move(1)
+	case key.Matches(msg, l.Top):
+		return m.move(-len(m.view))
+	case key.Matches(msg, l.Bottom):
+		return m.move(len(m.view))
+	case key.Matches(msg, l.PageDown):
+		return m.move(max(1, m.bodyHeight()/2))
+	case key.Matches(msg, l.PageUp):
+		return m.move(-max(1, m.bodyHeight()/2))
+	case key.Matches(msg, l.Filter):
+		m.filtering = true
+		m.input.SetValue(m.q.raw)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, l.SortNext):
+		m.sortCol = (m.sortCol + 1) % len(columns)
+		m.rebuild()
+		return common.Status("sorted by "+strings.ToLower(columns[m.sortCol].title), false)
+	case key.Matches(msg, l.SortReverse):
+		m.sortDesc = !m.sortDesc
+		m.rebuild()
+		return nil
+	case key.Matches(msg, l.Open):
+		if f, ok := m.Selected(); ok {
+			return func() tea.Msg { return common.OpenFunctionMsg{Function: f} }
+		}
+	case key.Matches(msg, l.Copy):
+		if f, ok := m.Selected(); ok {
+			return tea.Batch(tea.SetClipboard(f.ARN), common.Status("copied "+f.ARN, false))
+		}
+	}
+	return nil
+}
+
+func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.filtering = false
+		m.input.Blur()
+		m.setQuery("")
+		return m.scheduleMetrics()
+	case "enter":
+		m.filtering = false
+		m.input.Blur()
+		return m.scheduleMetrics()
+	case "up", "down", "ctrl+d", "ctrl+u":
+		m.filtering = false
+		m.input.Blur()
+		return m.handleKey(msg)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() != m.q.raw {
+		m.setQuery(m.input.Value())
+	}
+	return cmd
+}
+
+// SetFilter applies a filter query as if typed (tests, palette).
+func (m *Model) SetFilter(s string) { m.setQuery(s) }
+
+func (m *Model) setQuery(s string) {
+	sel := m.selectedName()
+	q, err := parseQuery(s)
+	m.qErr = err
+	if err != nil {
+		return // keep the last valid filter while a regexp is half-typed
+	}
+	inc := q.narrows(m.q) && !m.q.empty()
+	m.q = q
+	m.refilter(inc)
+	m.cursor = 0
+	m.offset = 0
+	if sel != "" {
+		m.reselect(sel)
+	}
+	m.clamp()
+}
+
+func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
+	if msg.Button != tea.MouseLeft {
+		return nil
+	}
+	if msg.Y >= 2 {
+		i := m.offset + msg.Y - 2
+		if i < len(m.view) {
+			m.cursor = i
+			m.clamp()
+		}
+		return nil
+	}
+	if msg.Y == 1 { // header: sort by the clicked column
+		x := 0
+		for k, c := range m.lay.cols {
+			x += m.lay.widths[k] + 1
+			if msg.X < x {
+				if m.sortCol == c {
+					m.sortDesc = !m.sortDesc
+				} else {
+					m.sortCol, m.sortDesc = c, false
+				}
+				m.rebuild()
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// CapturesInput implements common.InputCapturer.
+func (m *Model) CapturesInput() bool { return m.filtering }
+
+// Back implements common.BackHandler: esc clears an applied filter.
+func (m *Model) Back() bool {
+	if m.filtering || !m.q.empty() {
+		m.filtering = false
+		m.input.Blur()
+		m.setQuery("")
+		return true
+	}
+	return false
+}
+
+// Title implements common.Titled.
+func (m *Model) Title() string { return "functions" }
+
+// Close implements common.Closer.
+func (m *Model) Close() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if m.mcancel != nil {
+		m.mcancel()
+	}
+}
+
+// SetSize implements common.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	if m.lay.width != w {
+		m.lay = computeLayout(w)
+	}
+	m.clamp()
+}
+
+// HelpKeys implements common.Pane.
+func (m *Model) HelpKeys() []key.Binding {
+	l := m.km.List
+	if m.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	}
+	return []key.Binding{l.Up, l.Down, l.Filter, l.Open, l.SortNext, l.SortReverse, l.Copy, m.km.Global.Refresh}
+}
+
+// ---- metrics scheduling ----
+
+// scheduleMetrics debounces a metrics fetch for the visible rows.
+func (m *Model) scheduleMetrics() tea.Cmd {
+	if m.opt.DisableMetric || m.deps.Metrics == nil || len(m.view) == 0 {
+		return nil
+	}
+	m.mseq++
+	gen, seq := m.gen, m.mseq
+	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+}
+
+func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
+	if msg.gen != m.gen || msg.seq != m.mseq || m.mflight {
+		return nil
+	}
+	now := m.deps.Now()
+	var names []string
+	for i := m.offset; i < min(len(m.view), m.offset+m.bodyHeight()); i++ {
+		r := m.view[i]
+		if r.metrics == nil || now.Sub(r.metrics.taken) >= m.opt.MetricsEvery {
+			names = append(names, r.fn.Name)
+		}
+	}
+	// re-arm the periodic refresh
+	m.mseq++
+	gen, seq := m.gen, m.mseq
+	next := tea.Tick(m.opt.MetricsEvery, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	if len(names) == 0 {
+		return next
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if m.mcancel != nil {
+		m.mcancel()
+	}
+	m.mcancel, m.mflight = cancel, true
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.gen), next)
+}
+
+func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil
+	}
+	m.mflight = false
+	if msg.err != nil {
+		m.mErr = msg.err
+		return common.Status("metrics: "+msg.err.Error(), true)
+	}
+	m.mErr = nil
+	for name, v := range msg.vals {
+		if r, ok := m.rows[name]; ok {
+			r.metrics = &rowMetrics{v: v, taken: msg.at}
+			r.ver++
+		}
+	}
+	if c := columns[m.sortCol]; c.title == "INVOC" || c.title == "ERR%" || c.title == "P99/TO" || c.title == "THR" {
+		m.rebuild()
+	}
+	return nil
+}
+
+// ---- view ----
+
+func (m *Model) renderRow(r *row, selected bool) string {
+	if r.cacheW != m.w || r.cacheV != r.ver || r.cacheRaw == "" {
+		raw := m.lay.render(r)
+		if w := ansi.StringWidth(raw); w < m.w {
+			raw += strings.Repeat(" ", m.w-w)
+		}
+		r.cacheRaw = raw
+		switch {
+		case r.fn.State == "Failed" || r.fn.LastUpdateStatus == "Failed":
+			r.cacheStr = m.st.Error.Render(raw)
+		case r.fn.State == "Pending" || r.fn.LastUpdateStatus == "InProgress":
+			r.cacheStr = m.st.Warn.Render(raw)
+		default:
+			r.cacheStr = raw
+		}
+		r.cacheW, r.cacheV = m.w, r.ver
+	}
+	if selected {
+		return m.st.Selected.Render(r.cacheRaw)
+	}
+	return r.cacheStr
+}
+
+func (m *Model) titleLine() string {
+	shown, total := m.Count()
+	parts := []string{m.st.Title.Render("functions") + " " + thousands(shown) + "/" + thousands(total)}
+	if m.filtering {
+		m.input.SetWidth(max(10, m.w/3))
+		parts = append(parts, m.input.View())
+	} else if !m.q.empty() {
+		parts = append(parts, m.st.Accent.Render("/"+m.q.raw))
+	}
+	if m.qErr != nil {
+		parts = append(parts, m.st.Error.Render(m.qErr.Error()))
+	}
+	arrow := "↑"
+	if m.sortDesc {
+		arrow = "↓"
+	}
+	parts = append(parts, m.st.Muted.Render("sort "+strings.ToLower(columns[m.sortCol].title)+" "+arrow))
+	if m.stale {
+		age := ""
+		if !m.snapTaken.IsZero() {
+			age = " " + shortAge(m.deps.Now().Sub(m.snapTaken)) + " old"
+		}
+		parts = append(parts, m.st.Warn.Render("STALE cached"+age))
+	}
+	if m.listing {
+		parts = append(parts, m.progress())
+	}
+	if m.err != nil && !m.listing {
+		parts = append(parts, m.st.Error.Render("listing failed (r retries)"))
+	}
+	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
+}
+
+func (m *Model) progress() string {
+	const bw = 12
+	if m.expect > 0 {
+		f := min(1, float64(m.loaded)/float64(max(m.expect, m.loaded)))
+		n := int(f * bw)
+		return m.st.Accent.Render(strings.Repeat("█", n)+strings.Repeat("░", bw-n)) +
+			m.st.Muted.Render(fmt.Sprintf(" %s/~%s", thousands(m.loaded), thousands(m.expect)))
+	}
+	return m.st.Accent.Render("loading") + m.st.Muted.Render(fmt.Sprintf(" %s (page %d)…", thousands(m.loaded), m.pages+1))
+}
+
+func shortAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// View implements common.Pane: exactly h lines of at most w cells.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	if m.lay.width != m.w {
+		m.lay = computeLayout(m.w)
+	}
+	var b strings.Builder
+	b.Grow((m.w + 8) * m.h)
+	b.WriteString(m.titleLine())
+	b.WriteByte('\n')
+	b.WriteString(m.st.TableHeader.Render(ansi.Truncate(m.lay.header, m.w, "")))
+	bh := m.bodyHeight()
+	end := min(len(m.view), m.offset+bh)
+	lines := 0
+	for i := m.offset; i < end; i++ {
+		b.WriteByte('\n')
+		b.WriteString(m.renderRow(m.view[i], i == m.cursor))
+		lines++
+	}
+	if len(m.view) == 0 && lines < bh {
+		b.WriteByte('\n')
+		switch {
+		case m.listing:
+			b.WriteString(m.st.Muted.Render("waiting for the first page…"))
+		case len(m.rows) > 0:
+			b.WriteString(m.st.Muted.Render("no function matches the filter (esc clears it)"))
+		default:
+			b.WriteString(m.st.Muted.Render("no functions in this region"))
+		}
+		lines++
+	}
+	for ; lines < bh; lines++ {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+var (
+	_ common.Pane          = (*Model)(nil)
+	_ common.InputCapturer = (*Model)(nil)
+	_ common.BackHandler   = (*Model)(nil)
+)
