@@ -223,8 +223,14 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 		}, nil
 	}
 	opts := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(hc),
 		config.WithRetryer(retryer),
+	}
+	if c.cfg.HTTPClient == nil {
+		// The loader may add a custom CA bundle (AWS_CA_BUNDLE) to a
+		// buildable client; the governor wraps it afterwards.
+		opts = append(opts, config.WithHTTPClient(next))
+	} else {
+		opts = append(opts, config.WithHTTPClient(c.cfg.HTTPClient))
 	}
 	if c.cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.cfg.Profile))
@@ -232,7 +238,12 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 	if c.cfg.Region != "" {
 		opts = append(opts, config.WithRegion(c.cfg.Region))
 	}
-	return config.LoadDefaultConfig(ctx, opts...)
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return awsCfg, err
+	}
+	awsCfg.HTTPClient = &governedHTTP{c: c, next: awsCfg.HTTPClient}
+	return awsCfg, nil
 }
 
 // jitterBackoff is full-jitter exponential backoff: 100 ms base for
