@@ -1,0 +1,309 @@
+package aliases
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
+)
+
+// planRun is a guarded plan in progress. The pane drives it: a one-second
+// tick (carrying the run id and a sequence, so only one chain lives) asks
+// model.Plan.Decide what to do with the clock and the canary's health since
+// the plan started; every shift, promote or abort goes through the aws
+// layer's UpdateAlias, which journals it.
+type planRun struct {
+	id       uint64
+	alias    string
+	plan     model.Plan
+	state    model.PlanState
+	primary  string
+	canary   string
+	inFlight bool
+	failures int
+	tickSeq  uint64
+	last     model.PlanDecision // the latest decision, for the view
+	ended    string            // why it ended (kept for the view after the run)
+}
+
+const maxPlanFailures = 3
+
+func (m *Model) planJobID(alias string) string { return "plan:" + m.fn.Name + ":" + alias }
+
+func (m *Model) promptPlan(a model.Alias) tea.Cmd {
+	epoch, name := m.epoch, a.Name
+	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
+		Title:       fmt.Sprintf("Guarded plan for %s: steps %%, dwell, abort thresholds", a.Name),
+		Placeholder: m.opt.Plan.Spec(),
+		Value:       m.opt.Plan.Spec(),
+		Validate:    func(s string) error { _, err := model.ParsePlan(s); return err },
+		Submit: func(s string) tea.Cmd {
+			p, _ := model.ParsePlan(s)
+			return func() tea.Msg { return planTypedMsg{epoch: epoch, alias: name, plan: p} }
+		},
+	}))
+}
+
+// planTarget says which versions a plan on a works with: the primary stays,
+// the canary is the additional version (or the newest published above the
+// primary when there is no routing yet).
+func planTarget(a model.Alias, versions []model.Version) (primary, canary string, err error) {
+	if a.Routing.Active() {
+		return a.Version, a.Routing.AdditionalVersion, nil
+	}
+	nv, ok := model.NewestAbove(a.Version, versions)
+	if !ok {
+		return "", "", fmt.Errorf("no published version newer than %s to roll out: publish one with p", a.Version)
+	}
+	return a.Version, nv, nil
+}
+
+func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
+	a, ok := m.aliasNamed(alias)
+	if !ok {
+		return m.fail("alias " + alias + " is gone: press r")
+	}
+	if m.plan != nil {
+		return m.fail("a plan is already running on " + m.plan.alias)
+	}
+	primary, canary, err := planTarget(a, m.versions)
+	if err != nil {
+		return m.fail(err.Error())
+	}
+	first := planChange(a, primary, canary, p.Decide(model.NewPlanState(), m.deps.Now(), model.VersionHealth{}))
+	if probs := model.Preflight(m.fn, m.versions, first); len(probs) > 0 {
+		m.problems = probs
+		return m.fail("pre-flight: " + probs[0].Message)
+	}
+	m.problems = nil
+	epoch := m.epoch
+	body := fmt.Sprintf("%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting or closing this view\nstops it (routing stays where it is). For unattended rollouts use CodeDeploy.",
+		p.Describe(), canary, primary, ChangeBody(first, 30))
+	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
+		Title:     fmt.Sprintf("Run plan on %s:%s", m.fn.Name, a.Name),
+		Body:      body,
+		Protected: m.protected(),
+		Name:      a.Name,
+		Yes: func() tea.Msg {
+			return planStartMsg{epoch: epoch, alias: alias, plan: p, primary: primary, canary: canary}
+		},
+	}))
+}
+
+// planChange is the UpdateAlias a plan decision needs.
+func planChange(a model.Alias, primary, canary string, d model.PlanDecision) model.AliasChange {
+	switch d.Kind {
+	case model.DecidePromote:
+		return model.AliasChange{Kind: model.ChangePromote, Before: a, Version: canary}
+	case model.DecideAbort:
+		return model.AliasChange{Kind: model.ChangeAbort, Before: a, Version: primary}
+	}
+	kind := model.ChangeShift
+	if !a.Routing.Active() {
+		kind = model.ChangeStart
+	}
+	return model.AliasChange{Kind: kind, Before: a, Version: primary,
+		Routing: model.Routing{AdditionalVersion: canary, Weight: model.RoundWeight(d.Weight)}}
+}
+
+func (m *Model) startPlan(msg planStartMsg) tea.Cmd {
+	if m.plan != nil {
+		return m.fail("a plan is already running on " + m.plan.alias)
+	}
+	m.jobs++
+	m.plan = &planRun{id: m.jobs, alias: msg.alias, plan: msg.plan, state: model.NewPlanState(),
+		primary: msg.primary, canary: msg.canary}
+	return tea.Batch(m.say("plan started on "+msg.alias+": "+msg.plan.Describe()), m.planStep())
+}
+
+func (m *Model) planTick() tea.Cmd {
+	p := m.plan
+	p.tickSeq++
+	epoch, run, seq := m.epoch, p.id, p.tickSeq
+	return tea.Tick(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{epoch: epoch, run: run, seq: seq} })
+}
+
+// planHealth is the canary's health since the plan started.
+func (m *Model) planHealth() model.VersionHealth {
+	p := m.plan
+	since := p.state.Started.Truncate(time.Minute)
+	h, _ := m.health(p.alias, p.canary, since)
+	h.Version = p.canary
+	return h
+}
+
+// planStep asks the plan what to do now and does it.
+func (m *Model) planStep() tea.Cmd {
+	p := m.plan
+	if p == nil || p.inFlight {
+		return nil
+	}
+	a, ok := m.aliasNamed(p.alias)
+	if !ok {
+		return m.stopPlan("alias " + p.alias + " is gone")
+	}
+	if p.state.Phase != model.PlanPending && (a.Version != p.primary || a.Routing.Active() && a.Routing.AdditionalVersion != p.canary) {
+		return m.stopPlan(fmt.Sprintf("%s was changed outside the plan (now %s); routing left as it is", a.Name, DescribeAlias(a)))
+	}
+	now := m.deps.Now()
+	d := p.plan.Decide(p.state, now, m.planHealth())
+	p.last = d
+	switch d.Kind {
+	case model.DecideDone:
+		return m.stopPlan("finished")
+	case model.DecideWait:
+		return tea.Batch(m.planJob(now), m.planTick())
+	}
+	c := planChange(a, p.primary, p.canary, d)
+	if d.Kind == model.DecideAbort && !a.Routing.Active() {
+		p.state = p.state.Applied(d, now) // nothing routed: nothing to undo
+		return m.finishPlan()
+	}
+	if c.Noop() {
+		p.state = p.state.Applied(d, now)
+		if p.state.Finished() {
+			return m.finishPlan()
+		}
+		return m.planStep()
+	}
+	if d.Kind != model.DecideAbort {
+		if probs := model.Preflight(m.fn, m.versions, c); len(probs) > 0 {
+			d = model.PlanDecision{Kind: model.DecideAbort, Reason: "pre-flight: " + probs[0].Message}
+			p.last = d
+			c = planChange(a, p.primary, p.canary, d)
+		}
+	}
+	p.inFlight = true
+	return tea.Batch(m.planJob(now), m.applyCmd(c, p.id, d))
+}
+
+func (m *Model) planApplied(msg appliedMsg) tea.Cmd {
+	p := m.plan
+	if p == nil || p.id != msg.plan {
+		// the run was stopped while its change was in flight: keep the alias current
+		if msg.err == nil {
+			m.setAlias(msg.alias)
+		}
+		return nil
+	}
+	p.inFlight = false
+	var conflict *aws.ConflictError
+	switch {
+	case errors.As(msg.err, &conflict):
+		m.setAlias(conflict.Current)
+		return m.stopPlan(fmt.Sprintf("%s was changed by someone else (now %s, revision %s); nothing was overwritten",
+			p.alias, DescribeAlias(conflict.Current), shortRev(conflict.Current.RevisionID)))
+	case msg.err != nil:
+		p.failures++
+		if p.failures < maxPlanFailures {
+			return tea.Batch(m.fail(fmt.Sprintf("plan: %s failed (%v); retrying", msg.d.Kind, msg.err)), m.planTick())
+		}
+		if msg.d.Kind != model.DecideAbort {
+			p.failures = 0
+			d := model.PlanDecision{Kind: model.DecideAbort, Reason: fmt.Sprintf("%s failed %d times: %v", msg.d.Kind, maxPlanFailures, msg.err)}
+			p.last = d
+			a, _ := m.aliasNamed(p.alias)
+			if !a.Routing.Active() {
+				return m.stopPlan(d.Reason)
+			}
+			p.inFlight = true
+			return m.applyCmd(planChange(a, p.primary, p.canary, d), p.id, d)
+		}
+		return m.stopPlan(fmt.Sprintf("ABORT FAILED (%v): remove the routing of %s by hand (A)", msg.err, p.alias))
+	}
+	p.failures = 0
+	m.setAlias(msg.alias)
+	now := m.deps.Now()
+	p.state = p.state.Applied(msg.d, now)
+	if p.state.Finished() {
+		return m.finishPlan()
+	}
+	return m.planStep()
+}
+
+func (m *Model) finishPlan() tea.Cmd {
+	p := m.plan
+	m.plan = nil
+	var status tea.Cmd
+	job := common.JobMsg{ID: m.planJobID(p.alias), Progress: 1, Done: true}
+	switch p.state.Phase {
+	case model.PlanPromoted:
+		job.Label = fmt.Sprintf("plan on %s promoted version %s", p.alias, p.canary)
+		status = m.say(job.Label)
+	default:
+		job.Label = fmt.Sprintf("plan on %s aborted: %s", p.alias, p.state.Reason)
+		job.Err = errors.New(p.state.Reason)
+		status = m.fail(job.Label + "; traffic is back on version " + p.primary)
+	}
+	m.lastPlan = job.Label
+	return tea.Batch(status, common.Job(job))
+}
+
+func (m *Model) stopPlan(reason string) tea.Cmd {
+	p := m.plan
+	if p == nil {
+		return nil
+	}
+	m.plan = nil
+	label := fmt.Sprintf("plan on %s stopped: %s", p.alias, reason)
+	m.lastPlan = label
+	return tea.Batch(m.fail(label), common.Job(common.JobMsg{ID: m.planJobID(p.alias), Label: label, Progress: 1, Done: true}))
+}
+
+// planJob reports the run in the footer with a countdown; Blocking makes
+// the root ask before quitting.
+func (m *Model) planJob(now time.Time) tea.Cmd {
+	return common.Job(common.JobMsg{
+		ID:       m.planJobID(m.plan.alias),
+		Label:    m.planLabel(now),
+		Progress: m.plan.plan.Progress(m.plan.state, now),
+		Blocking: true,
+	})
+}
+
+// planLabel is "canary live 25% · next 50% in 3:12".
+func (m *Model) planLabel(now time.Time) string {
+	p := m.plan
+	head := "canary " + p.alias
+	switch {
+	case p.inFlight:
+		return fmt.Sprintf("%s · applying %s", head, describeDecision(p.last))
+	case p.state.Phase == model.PlanPending:
+		return head + " · starting"
+	}
+	cur := p.plan.Steps[min(p.state.Step, len(p.plan.Steps)-1)]
+	next := "promote"
+	if p.state.Step+1 < len(p.plan.Steps) {
+		if w := p.plan.Steps[p.state.Step+1].Weight; w < 1 {
+			next = model.FormatWeight(w)
+		}
+	}
+	left := max(0, p.state.StepStarted.Add(cur.Dwell).Sub(now))
+	return fmt.Sprintf("%s %s · next %s in %s", head, model.FormatWeight(cur.Weight), next, countdown(left))
+}
+
+func describeDecision(d model.PlanDecision) string {
+	switch d.Kind {
+	case model.DecideShift:
+		return "shift to " + model.FormatWeight(d.Weight)
+	case model.DecidePromote:
+		return "promote"
+	case model.DecideAbort:
+		return "abort (" + d.Reason + ")"
+	}
+	return string(d.Kind)
+}
+
+func countdown(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

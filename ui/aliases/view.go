@@ -1,0 +1,328 @@
+package aliases
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lambdaops/lambdaops/model"
+)
+
+const labelW = 13 // cockpit label column
+
+// View implements common.Pane: aliases first, then the cockpit of the
+// selected alias, then as many versions as fit.
+func (m *Model) View() string {
+	w, h := m.w, m.h
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	var top []string
+	switch {
+	case !m.loaded && m.loadErr != nil:
+		return m.fit([]string{m.st.Error.Render("could not load aliases of " + m.fn.Name + ": " + m.loadErr.Error()),
+			m.st.Muted.Render("press r to retry")}, w, h)
+	case !m.loaded:
+		return m.fit([]string{m.st.Muted.Render("loading versions and aliases of " + m.fn.Name + "…")}, w, h)
+	}
+	top = append(top, m.aliasLines(w)...)
+	top = append(top, "")
+	top = append(top, m.cockpitLines(w)...)
+	top = append(top, m.messageLines()...)
+	rest := h - len(top) - 1
+	if rest >= 2 {
+		top = append(top, "")
+		top = append(top, m.versionLines(w, rest)...)
+	}
+	return m.fit(top, w, h)
+}
+
+func (m *Model) fit(lines []string, w, h int) string {
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func pad(s string, w int) string {
+	if n := lipgloss.Width(s); n < w {
+		return s + strings.Repeat(" ", w-n)
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// ---- aliases --------------------------------------------------------------
+
+func (m *Model) aliasLines(w int) []string {
+	title := m.st.Title.Render(fmt.Sprintf("Aliases (%d)", len(m.aliases)))
+	if m.loading {
+		title += m.st.Muted.Render("  refreshing…")
+	}
+	if len(m.aliases) == 0 {
+		return []string{title, m.st.Muted.Render("  no aliases: press " + m.km.Aliases.Create.Help().Key + " to create one")}
+	}
+	nameW := 4
+	for _, a := range m.aliases {
+		nameW = max(nameW, min(20, len(a.Name)))
+	}
+	pcW := 18
+	barW := max(10, min(40, w-2-nameW-1-pcW-26))
+	out := []string{title, m.st.TableHeader.Render(pad("  ALIAS", nameW+3) + pad("ROUTING", barW+24) + "PROVISIONED")}
+	for i, a := range m.aliases {
+		mark := "  "
+		if i == m.cursor {
+			mark = "▸ "
+		}
+		routing := m.routingCell(a, barW)
+		line := mark + pad(a.Name, nameW) + " " + pad(routing, barW+24) + m.provCell(a.Name)
+		if m.plan != nil && m.plan.alias == a.Name {
+			line += m.st.Accent.Render("  plan")
+		}
+		if i == m.cursor {
+			line = m.st.Bold.Render(mark) + line[len(mark):]
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// routingCell is "7 █████████░ 8 · 10%" or "7 ██████████ 100%".
+func (m *Model) routingCell(a model.Alias, barW int) string {
+	if !a.Routing.Active() {
+		return pad(a.Version, 4) + " " + m.st.Muted.Render(strings.Repeat("█", barW)) + " 100%"
+	}
+	n := canaryCells(a.Routing.Weight, barW)
+	bar := m.st.Muted.Render(strings.Repeat("█", barW-n)) + m.st.Accent.Render(strings.Repeat("░", n))
+	return pad(a.Version, 4) + " " + bar + " " + a.Routing.AdditionalVersion + " · " + model.FormatWeight(a.Routing.Weight)
+}
+
+func (m *Model) provCell(alias string) string {
+	if m.provErr != nil {
+		return m.st.Muted.Render("n/a")
+	}
+	p, ok := m.prov[alias]
+	if !ok {
+		return m.st.Muted.Render("—")
+	}
+	s := fmt.Sprintf("%d/%d ", p.Allocated, p.Requested)
+	switch p.Status {
+	case "READY":
+		return s + m.st.OK.Render(p.Status)
+	case "FAILED":
+		return s + m.st.Error.Render(p.Status)
+	}
+	return s + m.st.Warn.Render(p.Status)
+}
+
+// ---- cockpit --------------------------------------------------------------
+
+func (m *Model) cockpitLines(w int) []string {
+	a, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	title := m.st.Title.Render("Cockpit · "+a.Name) + "  " + DescribeAlias(a) + m.st.Muted.Render("  rev "+shortRev(a.RevisionID))
+	am, have := m.metrics[a.Name]
+	switch {
+	case !have:
+		return []string{title, m.st.Muted.Render("  loading metrics…")}
+	case am.err != nil && len(am.series) == 0:
+		return []string{title, m.st.Error.Render("  metrics unavailable: " + am.err.Error())}
+	}
+	upd := "  metrics " + am.at.Format("15:04") + " (last " + strconv.Itoa(int(MetricsWindow/time.Minute)) + "m)"
+	if am.err != nil {
+		upd += " · refresh failed: " + am.err.Error()
+	}
+	out := []string{title + m.st.Muted.Render(upd)}
+
+	versions := aliasVersions(a)
+	colW := (w - labelW) / len(versions)
+	colW = max(16, min(colW, 60))
+	healths := make([]model.VersionHealth, len(versions))
+	series := make([]versionSeries, len(versions))
+	for i, v := range versions {
+		healths[i], _ = m.health(a.Name, v, time.Time{})
+		series[i] = am.series[v]
+	}
+	var cmp model.HealthComparison
+	if len(versions) == 2 {
+		cmp = model.CompareHealth(healths[0], healths[1], m.opt.Thresholds)
+	}
+	bad := func(i int, worse bool) bool { return i == 1 && worse }
+
+	head := pad("", labelW)
+	for i, v := range versions {
+		role := "stable"
+		if i == 1 {
+			role = "canary"
+			if cmp.Worse() {
+				role += " ✗ worse"
+			}
+		}
+		head += pad(m.st.Bold.Render("v"+v)+" "+m.st.Muted.Render(role), colW)
+	}
+	out = append(out, head)
+
+	totalInv := 0.0
+	for _, h := range healths {
+		totalInv += h.Invocations
+	}
+	valW := min(18, colW/2)
+	sparkW := max(0, min(30, colW-valW-2))
+	row := func(label string, cell func(i int) (val string, spark []float64, worse bool)) {
+		line := m.st.Header.Render(pad(label, labelW))
+		for i := range versions {
+			val, sp, worse := cell(i)
+			style := m.st.Text
+			if bad(i, worse) {
+				style = m.st.Error
+			}
+			c := pad(style.Render(val), valW)
+			if sp != nil && sparkW > 0 {
+				c += " " + style.Render(Sparkline(sp, sparkW))
+			}
+			line += pad(c, colW)
+		}
+		out = append(out, line)
+	}
+	row("weight", func(i int) (string, []float64, bool) {
+		w := 1.0
+		if a.Routing.Active() {
+			w = a.Routing.Weight
+			if i == 0 {
+				w = 1 - w
+			}
+		}
+		return model.FormatWeight(model.RoundWeight(w)), nil, false
+	})
+	row("observed", func(i int) (string, []float64, bool) {
+		if totalInv == 0 {
+			return "no traffic", nil, false
+		}
+		return fmt.Sprintf("%.1f%%", 100*healths[i].Invocations/totalInv), nil, false
+	})
+	row("invocations", func(i int) (string, []float64, bool) {
+		return count(healths[i].Invocations), series[i].inv.Values, false
+	})
+	row("errors", func(i int) (string, []float64, bool) {
+		h := healths[i]
+		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), count(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
+	})
+	row("throttles", func(i int) (string, []float64, bool) {
+		return count(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
+	})
+	row("p50", func(i int) (string, []float64, bool) {
+		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
+	})
+	row("p99/timeout", func(i int) (string, []float64, bool) {
+		h := healths[i]
+		v := ms(h.P99Ms)
+		if h.TimeoutMs > 0 {
+			v += fmt.Sprintf(" %.0f%%", 100*h.P99OfTimeout())
+		}
+		return v, series[i].p99.Values, cmp.P99 || h.P99OfTimeout() > 0.8
+	})
+	out = append(out, m.st.Header.Render(pad("cold starts", labelW))+
+		m.st.Muted.Render("n/a: CloudWatch has no cold-start metric (REPORT Init Duration in the Logs tab)"))
+	if len(versions) == 2 && !cmp.Judged {
+		out = append(out, m.st.Muted.Render(pad("", labelW)+fmt.Sprintf("too little canary traffic to judge (< %.0f invocations)", m.opt.Thresholds.MinInvocations)))
+	}
+	return out
+}
+
+func count(v float64) string {
+	n := int64(v + 0.5)
+	s := strconv.FormatInt(n, 10)
+	if n < 1000 {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func ms(v float64) string {
+	if v <= 0 {
+		return "—"
+	}
+	if v >= 10000 {
+		return fmt.Sprintf("%.1fs", v/1000)
+	}
+	return fmt.Sprintf("%.0fms", v)
+}
+
+// ---- messages: plan, problems, conflict, outcome --------------------------
+
+func (m *Model) messageLines() []string {
+	var out []string
+	if m.plan != nil {
+		now := m.deps.Now()
+		out = append(out, m.st.Accent.Render("Plan · ")+m.planLabel(now)+m.st.Muted.Render(" · "+m.plan.plan.Describe()))
+	} else if m.lastPlan != "" {
+		out = append(out, m.st.Muted.Render("Last plan · "+m.lastPlan))
+	}
+	if m.conflict != nil {
+		out = append(out, m.st.Warn.Render(fmt.Sprintf("⚠ changed by someone else: theirs %s (rev %s) · yours was %s",
+			DescribeAlias(m.conflict.theirs), shortRev(m.conflict.theirs.RevisionID),
+			model.DescribeRouting(m.conflict.mine.Version, m.conflict.mine.Routing))))
+	}
+	for _, p := range m.problems {
+		out = append(out, m.st.Error.Render("✗ "+p.Message))
+	}
+	if m.notice != "" && len(m.problems) == 0 {
+		if m.noticeErr {
+			out = append(out, m.st.Error.Render(m.notice))
+		} else {
+			out = append(out, m.st.OK.Render(m.notice))
+		}
+	}
+	return out
+}
+
+// ---- versions -------------------------------------------------------------
+
+func (m *Model) versionLines(w, rows int) []string {
+	out := []string{m.st.Title.Render(fmt.Sprintf("Versions (%d)", len(m.versions)))}
+	if len(m.versions) == 0 {
+		return append(out, m.st.Muted.Render("  none"))
+	}
+	descW := max(8, min(40, w-8-10-17-15-7-6))
+	out = append(out, m.st.TableHeader.Render("  "+pad("VERSION", 8)+pad("DESCRIPTION", descW+1)+pad("CODE SHA", 10)+
+		pad("MODIFIED", 17)+pad("RUNTIME", 15)+"MEMORY"))
+	for i, v := range m.versions {
+		if len(out) >= rows {
+			out[len(out)-1] = m.st.Muted.Render(fmt.Sprintf("  … %d more", len(m.versions)-i+1))
+			break
+		}
+		sha := v.CodeSHA256
+		if len(sha) > 8 {
+			sha = sha[:8]
+		}
+		mod := ""
+		if !v.LastModified.IsZero() {
+			mod = v.LastModified.UTC().Format("2006-01-02 15:04")
+		}
+		rt := v.Runtime
+		if rt == "" {
+			rt = "image"
+		}
+		mem := ""
+		if v.MemoryMB > 0 {
+			mem = strconv.Itoa(v.MemoryMB) + " MB"
+		}
+		out = append(out, "  "+pad(v.Version, 8)+pad(v.Description, descW)+" "+pad(sha, 10)+pad(mod, 17)+pad(rt, 15)+mem)
+	}
+	return out
+}
