@@ -96,11 +96,11 @@ type Model struct {
 	metricsWant map[string]uint64        // alias → generation awaited
 	interval    time.Duration
 
-	busy     bool // a mutation is in flight
-	problems []model.PreflightProblem
-	notice   string // last outcome, shown in the pane
+	busy      bool // a mutation is in flight
+	problems  []model.PreflightProblem
+	notice    string // last outcome, shown in the pane
 	noticeErr bool
-	conflict *conflictInfo
+	conflict  *conflictInfo
 
 	plan     *planRun
 	jobs     uint64

@@ -29,7 +29,7 @@ type planRun struct {
 	failures int
 	tickSeq  uint64
 	last     model.PlanDecision // the latest decision, for the view
-	ended    string            // why it ended (kept for the view after the run)
+	ended    string             // why it ended (kept for the view after the run)
 }
 
 const maxPlanFailures = 3
