@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,7 +70,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	reqID := h.requestID()
 	w.Header().Set("X-Amzn-Requestid", reqID)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := readBody(w, r)
 	if i := strings.Index(r.URL.Path, cborPathPart); i >= 0 {
 		op := strings.Trim(r.URL.Path[i+len(cborPathPart):], "/")
 		if err != nil {
@@ -97,6 +98,25 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.serveQuery(w, r, reqID, body)
+}
+
+// readBody reads a bounded body, inflating Content-Encoding: gzip (the SDKs
+// compress PutMetricData).
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	var rd io.Reader = http.MaxBytesReader(w, r.Body, maxBody)
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
+		zr, err := gzip.NewReader(rd)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		rd = io.LimitReader(zr, maxBody+1)
+	}
+	b, err := io.ReadAll(rd)
+	if err == nil && len(b) > maxBody {
+		err = fmt.Errorf("request body larger than %d bytes", maxBody)
+	}
+	return b, err
 }
 
 // ---- RPC v2 CBOR ----
