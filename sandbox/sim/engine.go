@@ -25,6 +25,11 @@ type Engine struct {
 	accountLimit  int
 	reservedTotal atomic.Int64
 
+	// Backfill mode (set by Traffic.Backfill only): a default weight for
+	// calls and log sampling (keep logs of 1 in bfLogEvery successes).
+	bfWeight   atomic.Int64
+	bfLogEvery atomic.Int64
+
 	mu  sync.RWMutex
 	fns map[string]*fnState
 
@@ -289,6 +294,9 @@ func (e *Engine) invoke(at time.Time, c Call) Result {
 	}
 	weight := c.Weight
 	if weight < 1 {
+		weight = int(e.bfWeight.Load())
+	}
+	if weight < 1 {
 		weight = 1
 	}
 	f := e.fn(c.Function)
@@ -410,14 +418,22 @@ func (e *Engine) invoke(at time.Time, c Call) Result {
 	if group == "" {
 		group = f.logGroup
 	}
-	lines, tail := f.writeLogs(rng, &c, b, &res, o, at, c.Tail)
+	var (
+		lines []record.LogLine
+		tail  string
+	)
+	if every := e.bfLogEvery.Load(); every <= 1 || c.Tail || o.errType != "" || rng.Int64N(every) == 0 {
+		lines, tail = f.writeLogs(rng, &c, b, &res, o, at, c.Tail)
+	}
 	dlqFail := c.Async && o.errType != "" && c.DLQ != "" && b.DeadLetterFailRate > 0 && rng.Float64() < b.DeadLetterFailRate
 	stream := en.stream
 	f.mu.Unlock()
 
 	res.LogTail = tail
 	res.Payload = responsePayload(&c, &res, o, at)
-	e.sink.Logs(group, stream, lines)
+	if lines != nil {
+		e.sink.Logs(group, stream, lines)
+	}
 	cnt := 0
 	if weight > 1 {
 		cnt = weight

@@ -2,9 +2,26 @@ package sim
 
 import (
 	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/record"
+)
+
+// SliceDuration is the traffic engine's time step.
+const SliceDuration = 100 * time.Millisecond
+
+const (
+	slice          = int64(SliceDuration)
+	backfillBudget = 250_000 // direct invocations simulated by Backfill, at most
+	streamMaxAge   = int64(24 * time.Hour)
+	sqsMaxBacklog  = 2_000_000
+	maxSQSBatches  = 200 // concurrent SQS batches per slice per mapping
 )
 
 // Traffic drives the fleet: direct invocations and event source mappings.
@@ -14,15 +31,471 @@ type Traffic struct {
 	clk  clock.Clock
 	rate float64
 	seed int64
+
+	mu        sync.Mutex
+	started   bool
+	next      int64 // start of the next slice to simulate (unix nanos)
+	curMinute int64
+	targets   []Target
+	cum       []float64
+	total     float64
+	mappings  []Mapping
+	mapsAt    int64
+	mstate    map[string]*mapState
+	picks     []pick
+	pcg       rand.PCG
+	rng       *rand.Rand
+
+	// backfill
+	weight   int
+	logEvery int
+}
+
+type pick struct {
+	off   int64
+	idx   int32
+	async bool
+}
+
+// chunk is records that arrived in a stream shard or queue at one time.
+type chunk struct {
+	at int64
+	n  int
+}
+
+type shardState struct {
+	fifo      []chunk
+	head      int
+	count     int
+	busyUntil int64
+	retries   int
+}
+
+func (s *shardState) push(at int64, n int) {
+	if n <= 0 {
+		return
+	}
+	if s.head > 0 && s.head*2 >= len(s.fifo) {
+		m := copy(s.fifo, s.fifo[s.head:])
+		s.fifo = s.fifo[:m]
+		s.head = 0
+	}
+	s.fifo = append(s.fifo, chunk{at, n})
+	s.count += n
+}
+
+// take removes up to n records that arrived by t; it returns how many and
+// the arrival time of the newest one taken.
+func (s *shardState) peek(n int, t int64) (got int, newest int64) {
+	for i := s.head; i < len(s.fifo) && got < n; i++ {
+		c := s.fifo[i]
+		if c.at > t {
+			break
+		}
+		got += min(c.n, n-got)
+		newest = c.at
+	}
+	return got, newest
+}
+
+func (s *shardState) remove(n int) {
+	s.count -= n
+	for n > 0 && s.head < len(s.fifo) {
+		c := &s.fifo[s.head]
+		if c.n <= n {
+			n -= c.n
+			s.head++
+			continue
+		}
+		c.n -= n
+		n = 0
+	}
+}
+
+// expire drops records older than the stream retention.
+func (s *shardState) expire(before int64) {
+	for s.head < len(s.fifo) && s.fifo[s.head].at < before {
+		s.count -= s.fifo[s.head].n
+		s.head++
+	}
+}
+
+type mapState struct {
+	shards  []shardState
+	carry   float64 // fractional arrivals
+	seenAt  int64
+	dims    map[string]string
+	resDims map[string]string
 }
 
 func newTraffic(e *Engine, w World, clk clock.Clock, rate float64, seed int64) *Traffic {
 	if rate <= 0 {
 		rate = 1
 	}
-	return &Traffic{e: e, w: w, clk: clk, rate: rate, seed: seed}
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	t := &Traffic{e: e, w: w, clk: clk, rate: rate, seed: seed, mstate: map[string]*mapState{}, curMinute: math.MinInt64, weight: 1}
+	t.rng = rand.New(&t.pcg)
+	return t
 }
 
-func (t *Traffic) step(now time.Time)       {}
-func (t *Traffic) backfill(d time.Duration) {}
-func (t *Traffic) run(ctx context.Context)  {}
+// DailyShape is the load factor (0..1] at t: peak mid-afternoon UTC,
+// trough in the small hours.
+func DailyShape(t time.Time) float64 {
+	t = t.UTC()
+	h := float64(t.Hour()) + float64(t.Minute())/60 + float64(t.Second())/3600
+	return 0.4 + 0.6*(0.5-0.5*math.Cos(2*math.Pi*(h-3)/24))
+}
+
+// burst is the function's burst multiplier during a minute (1 = none).
+func (t *Traffic) burst(fnHash uint64, minute int64) float64 {
+	for back := int64(0); back < 3; back++ {
+		h := mix(fnHash ^ uint64(minute-back)*0x9e3779b97f4a7c15)
+		if h%1000 < 4 { // a burst starts in ~0.4% of minutes
+			length := int64(1 + (h>>20)%3)
+			if back < length {
+				return 2 + float64((h>>32)%3)
+			}
+		}
+	}
+	return 1
+}
+
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+func (t *Traffic) step(now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := now.UnixNano()
+	if !t.started {
+		t.started = true
+		t.next = floorTo(n, slice)
+	}
+	for t.next+slice <= n {
+		t.runSlice(t.next)
+		t.next += slice
+	}
+}
+
+func floorTo(x, m int64) int64 {
+	r := x % m
+	if r < 0 {
+		r += m
+	}
+	return x - r
+}
+
+func (t *Traffic) refreshTargets(minute int64) {
+	t.targets = t.w.Targets(t.targets[:0])
+	t.cum = t.cum[:0]
+	var total float64
+	for i := range t.targets {
+		b := t.targets[i].Behaviour
+		r := 0.0
+		if b != nil && b.Rate > 0 {
+			r = b.Rate * t.burst(hashString(t.seed, t.targets[i].Function), minute)
+		}
+		total += r
+		t.cum = append(t.cum, total)
+	}
+	t.total = total
+	t.curMinute = minute
+}
+
+func (t *Traffic) runSlice(s int64) {
+	minute := floorTo(s, int64(time.Minute)) / int64(time.Minute)
+	if minute != t.curMinute {
+		t.refreshTargets(minute)
+	}
+	idx := uint64(s / slice)
+	t.pcg.Seed(uint64(t.seed)^0x243f6a8885a308d3, mix(idx^uint64(t.seed)))
+	rng := t.rng
+	at := time.Unix(0, s).UTC()
+	shape := DailyShape(at)
+
+	// Direct traffic.
+	if t.total > 0 {
+		lambda := t.total * shape * t.rate * SliceDuration.Seconds() / float64(t.weight)
+		n := poisson(rng, lambda)
+		t.picks = t.picks[:0]
+		for i := 0; i < n; i++ {
+			x := rng.Float64() * t.total
+			j := sort.SearchFloat64s(t.cum, x)
+			if j >= len(t.targets) {
+				j = len(t.targets) - 1
+			}
+			async := false
+			if b := t.targets[j].Behaviour; b != nil && b.AsyncShare > 0 {
+				async = rng.Float64() < b.AsyncShare
+			}
+			t.picks = append(t.picks, pick{off: rng.Int64N(slice), idx: int32(j), async: async})
+		}
+		slices.SortFunc(t.picks, func(a, b pick) int {
+			if a.off != b.off {
+				if a.off < b.off {
+					return -1
+				}
+				return 1
+			}
+			return int(a.idx - b.idx)
+		})
+		if t.weight > 1 {
+			t.e.bfWeight.Store(int64(t.weight))
+		}
+		for _, p := range t.picks {
+			tg := &t.targets[p.idx]
+			t.w.Invoke(tg.Function, tg.Qualifier, time.Unix(0, s+p.off).UTC(), p.async, directPayload)
+		}
+		if t.weight > 1 {
+			t.e.bfWeight.Store(0)
+		}
+	}
+
+	// Event source mappings.
+	if t.mapsAt == 0 || s-t.mapsAt >= int64(time.Second) {
+		t.mappings = t.w.Mappings(t.mappings[:0])
+		t.mapsAt = s
+		for _, m := range t.mappings {
+			if st := t.mstate[m.UUID]; st != nil {
+				st.seenAt = s
+			}
+		}
+		for id, st := range t.mstate {
+			if st.seenAt != s && st.seenAt != 0 {
+				delete(t.mstate, id)
+			}
+		}
+	}
+	for i := range t.mappings {
+		t.runMapping(&t.mappings[i], s, shape, rng)
+	}
+}
+
+var directPayload = []byte(`{"source":"lambdaops.sandbox","detail-type":"request"}`)
+
+func poisson(rng *rand.Rand, lambda float64) int {
+	if lambda <= 0 {
+		return 0
+	}
+	if lambda > 30 {
+		n := int(math.Round(lambda + math.Sqrt(lambda)*rng.NormFloat64()))
+		return max(n, 0)
+	}
+	l := math.Exp(-lambda)
+	k := 0
+	p := 1.0
+	for {
+		p *= rng.Float64()
+		if p <= l {
+			return k
+		}
+		k++
+	}
+}
+
+func (t *Traffic) runMapping(m *Mapping, s int64, shape float64, rng *rand.Rand) {
+	st := t.mstate[m.UUID]
+	isSQS := m.SourceType == "SQS"
+	if st == nil {
+		shards := 1
+		if !isSQS && m.Shards > 1 {
+			shards = m.Shards
+		}
+		st = &mapState{shards: make([]shardState, shards), seenAt: s,
+			dims: map[string]string{"FunctionName": m.Function}}
+		if m.Qualifier != "" {
+			st.resDims = map[string]string{"FunctionName": m.Function, "Resource": m.Function + ":" + m.Qualifier}
+		}
+		t.mstate[m.UUID] = st
+	}
+	// Records arrive whatever the mapping's state.
+	want := m.Rate*shape*t.rate*SliceDuration.Seconds() + st.carry
+	arrivals := int(want)
+	st.carry = want - float64(arrivals)
+	if arrivals > 0 {
+		per := arrivals / len(st.shards)
+		extra := arrivals % len(st.shards)
+		for i := range st.shards {
+			n := per
+			if i < extra {
+				n++
+			}
+			st.shards[i].push(s+rng.Int64N(slice), n)
+		}
+	}
+	end := s + slice
+	if !isSQS {
+		for i := range st.shards {
+			st.shards[i].expire(s - streamMaxAge)
+		}
+	} else if sh := &st.shards[0]; sh.count > sqsMaxBacklog {
+		sh.expire(sh.fifo[sh.head].at + 1) // drop the oldest chunk
+	}
+	if m.State != "Enabled" {
+		return
+	}
+	batch := m.BatchSize
+	if batch <= 0 {
+		if isSQS {
+			batch = 10
+		} else {
+			batch = 100
+		}
+	}
+	if isSQS {
+		t.pollSQS(m, st, s, batch)
+		return
+	}
+	for i := range st.shards {
+		t.pollShard(m, st, &st.shards[i], s, end, batch)
+	}
+}
+
+func (t *Traffic) pollSQS(m *Mapping, st *mapState, s int64, batch int) {
+	sh := &st.shards[0]
+	for k := 0; k < maxSQSBatches && sh.count > 0; k++ {
+		at := s + int64(k)*slice/maxSQSBatches
+		n, _ := sh.peek(batch, s+slice)
+		if n == 0 {
+			return
+		}
+		r, ok := t.w.Invoke(m.Function, m.Qualifier, time.Unix(0, at).UTC(), false, sqsPayload)
+		if !ok || r.Throttled {
+			return // messages stay in the queue; try again next slice
+		}
+		// Failed messages go back to the queue and, after the redrive
+		// policy's receive count, to its DLQ: modelled as gone.
+		sh.remove(n)
+	}
+}
+
+func (t *Traffic) pollShard(m *Mapping, st *mapState, sh *shardState, s, end int64, batch int) {
+	for guard := 0; guard < 1000; guard++ {
+		start := max(sh.busyUntil, s)
+		if start >= end || sh.count == 0 {
+			return
+		}
+		n, newest := sh.peek(batch, start)
+		if n == 0 {
+			// Nothing has arrived yet at start; wait for the next record.
+			if sh.head < len(sh.fifo) && sh.fifo[sh.head].at < end {
+				sh.busyUntil = sh.fifo[sh.head].at
+				continue
+			}
+			return
+		}
+		at := time.Unix(0, start).UTC()
+		r, ok := t.w.Invoke(m.Function, m.Qualifier, at, false, streamPayload)
+		if !ok {
+			return
+		}
+		age := float64(time.Duration(start - newest).Milliseconds())
+		t.e.sink.Metric(record.Metric{Name: "IteratorAge", Dimensions: st.dims, Time: at, Value: age})
+		if st.resDims != nil {
+			t.e.sink.Metric(record.Metric{Name: "IteratorAge", Dimensions: st.resDims, Time: at, Value: age})
+		}
+		if r.Throttled {
+			sh.busyUntil = start + int64(time.Second)
+			continue
+		}
+		sh.busyUntil = start + int64(r.InitDuration+r.Duration) + int64(5*time.Millisecond)
+		if r.FunctionError != "" && sh.retries < 2 {
+			sh.retries++ // the batch is retried, blocking the shard
+			continue
+		}
+		sh.retries = 0
+		sh.remove(n)
+	}
+}
+
+var (
+	sqsPayload    = []byte(`{"Records":[{"eventSource":"aws:sqs","body":"{}"}]}`)
+	streamPayload = []byte(`{"Records":[{"eventSource":"aws:kinesis","kinesis":{"data":"e30="}}]}`)
+)
+
+// IteratorAge reports a mapping's current lag: the age of its oldest
+// unprocessed record at now (0 when it has none). For tests and the world.
+func (t *Traffic) IteratorAge(uuid string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st := t.mstate[uuid]
+	if st == nil {
+		return 0
+	}
+	var oldest int64 = math.MaxInt64
+	for i := range st.shards {
+		sh := &st.shards[i]
+		if sh.head < len(sh.fifo) && sh.fifo[sh.head].at < oldest {
+			oldest = sh.fifo[sh.head].at
+		}
+	}
+	if oldest == math.MaxInt64 {
+		return 0
+	}
+	return time.Duration(now.UnixNano() - oldest)
+}
+
+// Backlog is the number of records waiting in a mapping's source.
+func (t *Traffic) Backlog(uuid string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st := t.mstate[uuid]
+	if st == nil {
+		return 0
+	}
+	n := 0
+	for i := range st.shards {
+		n += st.shards[i].count
+	}
+	return n
+}
+
+func (t *Traffic) backfill(d time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.started || d <= 0 {
+		return
+	}
+	now := t.clk.Now().UnixNano()
+	start := floorTo(now-int64(d), slice)
+	t.refreshTargets(floorTo(start, int64(time.Minute)) / int64(time.Minute))
+	expected := t.total * t.rate * d.Seconds() * 0.75
+	t.weight = 1
+	if expected > backfillBudget {
+		t.weight = int(math.Ceil(expected / backfillBudget))
+	}
+	t.started = true
+	t.next = start
+	quietUntil := now - int64(2*time.Minute)
+	t.e.bfLogEvery.Store(10)
+	for t.next+slice <= now {
+		if t.next >= quietUntil {
+			t.e.bfLogEvery.Store(0)
+		}
+		t.runSlice(t.next)
+		t.next += slice
+	}
+	t.e.bfLogEvery.Store(0)
+	t.weight = 1
+}
+
+func (t *Traffic) run(ctx context.Context) {
+	tk := time.NewTicker(SliceDuration)
+	defer tk.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tk.C:
+			t.step(t.clk.Now())
+		}
+	}
+}
