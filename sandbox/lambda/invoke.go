@@ -1,0 +1,108 @@
+package lambda
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/lambdaops/lambdaops/model"
+)
+
+// InvokeInput is one invocation, resolved: the version that runs (picked by
+// the alias's weights) and the configuration it runs with.
+type InvokeInput struct {
+	Function    string
+	Resource    string // qualifier the caller used: alias, version or "" (unqualified)
+	Version     string // executed version: "$LATEST" or digits
+	Config      Config // the executed version's configuration (read-only)
+	Reserved    *int   // reserved concurrency of the function
+	Provisioned int    // provisioned concurrency available on Resource (0 = none)
+	Type        model.InvocationType
+	Tail        bool
+	Payload     []byte
+	Hint        string // demo-fleet behaviour profile name
+}
+
+// InvokeOutput is what an Executor returns. Err (a throttle, for instance)
+// replaces the whole response.
+type InvokeOutput struct {
+	StatusCode    int // 200 RequestResponse, 202 Event
+	Payload       []byte
+	FunctionError string // Handled | Unhandled | ""
+	LogTail       string // raw log text of the invocation; the front-end keeps the last 4 KB
+	RequestID     string
+	Err           *Error
+}
+
+// Executor runs resolved invocations (sandbox/sim's engine, via an adapter).
+type Executor interface {
+	Invoke(ctx context.Context, in *InvokeInput) InvokeOutput
+}
+
+// Resolved is a function reference resolved for invocation.
+type Resolved struct {
+	In  InvokeInput
+	ARN string
+}
+
+// ResolveInvoke resolves ref and qualifier to the version that runs,
+// routing by the alias's weights.
+func (w *World) ResolveInvoke(ref, qualifier string) (*InvokeInput, *Error) {
+	now := w.clk.Now()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	f, v, q, al, err := w.resolve(ref, qualifier)
+	if err != nil {
+		return nil, err
+	}
+	if al != nil {
+		if rv := w.route(al); rv != al.version {
+			v = f.version(rv)
+			if v == nil {
+				return nil, fnNotFound(f.arn + ":" + rv)
+			}
+		}
+	}
+	if now.Before(f.pendingTil) && v == f.latest {
+		return nil, conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
+	}
+	in := &InvokeInput{Function: f.name, Resource: q, Version: v.num, Config: v.cfg, Reserved: f.reserved, Hint: f.hint}
+	if q != "" {
+		if p := f.provisioned[q]; p != nil {
+			in.Provisioned = provOut(p, "", now).AvailableProvisionedConcurrentExecutions
+		}
+	}
+	return in, nil
+}
+
+// Invoke resolves and executes an invocation.
+func (w *World) Invoke(ctx context.Context, ref, qualifier string, typ model.InvocationType, tail bool, payload []byte) (*InvokeInput, InvokeOutput) {
+	in, err := w.ResolveInvoke(ref, qualifier)
+	if err != nil {
+		return nil, InvokeOutput{Err: err}
+	}
+	in.Type, in.Tail, in.Payload = typ, tail, payload
+	w.mu.RLock()
+	exec := w.exec
+	w.mu.RUnlock()
+	return in, exec.Invoke(ctx, in)
+}
+
+// echoExecutor runs nothing: it echoes the payload with AWS-shaped log
+// lines. It is the executor until the simulation is wired in.
+type echoExecutor struct{}
+
+func (echoExecutor) Invoke(_ context.Context, in *InvokeInput) InvokeOutput {
+	id := newRequestID()
+	if in.Type == model.Event {
+		return InvokeOutput{StatusCode: http.StatusAccepted, RequestID: id}
+	}
+	d := 1500 * time.Microsecond
+	rep := model.FormatReportLine(model.Report{RequestID: id, Duration: d, BilledDuration: 2 * time.Millisecond, MemorySizeMB: in.Config.MemoryMB, MaxMemoryUsedMB: 64})
+	tail := "START RequestId: " + id + " Version: " + in.Version + "\nEND RequestId: " + id + "\n" + rep + "\n"
+	p := in.Payload
+	if len(p) == 0 {
+		p = []byte("null")
+	}
+	return InvokeOutput{StatusCode: http.StatusOK, Payload: p, LogTail: tail, RequestID: id}
+}

@@ -1,0 +1,192 @@
+package lambda
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+func (w *World) mappingOut(m *mapping, now time.Time) esmJSON {
+	out := esmJSON{
+		UUID:                           m.uuid,
+		BatchSize:                      m.batchSize,
+		MaximumBatchingWindowInSeconds: m.window,
+		EventSourceArn:                 m.sourceARN,
+		FunctionArn:                    w.fnARN(m.function) + qualSuffix(m.qualifier),
+		LastModified:                   epoch(m.lastMod),
+		State:                          m.state(now),
+		StateTransitionReason:          orDefault(m.stateReason, "USER_INITIATED"),
+		EventSourceMappingArn:          "arn:aws:lambda:" + w.region + ":" + w.account + ":event-source-mapping:" + m.uuid,
+	}
+	if m.sourceType != "SQS" {
+		out.StartingPosition = orDefault(m.startPos, "LATEST")
+		out.LastProcessingResult = orDefault(m.lastResult, "OK")
+		out.ParallelizationFactor = 1
+	}
+	return out
+}
+
+// ListEventSourceMappings pages mappings (100 per page), optionally
+// filtered by function and/or event source ARN.
+func (w *World) ListEventSourceMappings(fnRef, sourceARN, marker string, maxItems int) ([]byte, *Error) {
+	if maxItems < 0 || maxItems > 10000 {
+		return nil, validation("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000", maxItems)
+	}
+	size := pageSize(maxItems, maxMappingsPage)
+	now := w.clk.Now()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	fnName, fnQual := "", ""
+	if fnRef != "" {
+		n, q, err := ParseFunctionName(fnRef)
+		if err != nil {
+			return nil, err
+		}
+		if w.fns[n] == nil {
+			return nil, fnNotFound(w.fnARN(n) + qualSuffix(q))
+		}
+		fnName, fnQual = n, q
+	}
+	start := 0
+	if marker != "" {
+		m, err := decodeMarker(marker)
+		if err != nil {
+			return nil, err
+		}
+		start = sort.SearchStrings(w.mapIDs, m)
+	}
+	var items [][]byte
+	next := ""
+	for i := start; i < len(w.mapIDs); i++ {
+		m := w.mappings[w.mapIDs[i]]
+		if fnName != "" && (m.function != fnName || (fnQual != "" && m.qualifier != fnQual)) {
+			continue
+		}
+		if sourceARN != "" && m.sourceARN != sourceARN {
+			continue
+		}
+		if len(items) == size {
+			next = encodeMarker(m.uuid)
+			break
+		}
+		b, _ := json.Marshal(w.mappingOut(m, now))
+		items = append(items, b)
+	}
+	return appendList("EventSourceMappings", items, next), nil
+}
+
+func (w *World) mappingByID(id string) (*mapping, *Error) {
+	m := w.mappings[id]
+	if m == nil {
+		return nil, notFound("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: %s)", clip(id, 64))
+	}
+	return m, nil
+}
+
+// GetEventSourceMapping returns one mapping.
+func (w *World) GetEventSourceMapping(id string) ([]byte, *Error) {
+	now := w.clk.Now()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	m, err := w.mappingByID(id)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(w.mappingOut(m, now))
+	return b, nil
+}
+
+// UpdateEventSourceMapping enables/disables a mapping (Enabling/Disabling
+// for MappingDelay) and sets its batch size and window.
+func (w *World) UpdateEventSourceMapping(id string, in *esmUpdateIn) ([]byte, *Error) {
+	now := w.clk.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m, err := w.mappingByID(id)
+	if err != nil {
+		return nil, err
+	}
+	if now.Before(m.transitTil) {
+		return nil, errf(400, "ResourceInUseException", "Cannot update the event source mapping because it is in use. The mapping is %s.", strings.ToLower(m.state(now)))
+	}
+	batch, window := m.batchSize, m.window
+	if in.BatchSize != nil {
+		batch = *in.BatchSize
+	}
+	if in.MaximumBatchingWindowInSeconds != nil {
+		window = *in.MaximumBatchingWindowInSeconds
+	}
+	maxBatch := 10000
+	if batch < 1 || batch > maxBatch {
+		return nil, invalidParam("BatchSize must be between 1 and %d for %s event sources.", maxBatch, m.sourceType)
+	}
+	if window < 0 || window > 300 {
+		return nil, invalidParam("MaximumBatchingWindowInSeconds must be between 0 and 300.")
+	}
+	if m.sourceType == "SQS" && batch > 10 && window < 1 {
+		return nil, invalidParam("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+	}
+	if in.FunctionName != nil && *in.FunctionName != "" {
+		n, q, err := ParseFunctionName(*in.FunctionName)
+		if err != nil {
+			return nil, err
+		}
+		if w.fns[n] == nil {
+			return nil, fnNotFound(w.fnARN(n) + qualSuffix(q))
+		}
+		m.function, m.qualifier = n, q
+	}
+	m.batchSize, m.window = batch, window
+	if in.Enabled != nil && *in.Enabled != m.enabled {
+		m.enabled = *in.Enabled
+		m.transitTil = now.Add(MappingDelay)
+	}
+	m.lastMod = now
+	m.stateReason = "USER_INITIATED"
+	out := w.mappingOut(m, now)
+	if in.Enabled != nil || in.BatchSize != nil || in.MaximumBatchingWindowInSeconds != nil {
+		if !now.Before(m.transitTil) {
+			out.State = "Updating"
+			m.transitTil = now.Add(time.Second)
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b, nil
+}
+
+// MappingInfo describes a mapping for the traffic engine.
+type MappingInfo struct {
+	UUID       string
+	Function   string
+	Qualifier  string
+	SourceARN  string
+	SourceType string // SQS | Kinesis | DynamoDB
+	BatchSize  int
+	Window     int
+	State      string
+	Enabled    bool // State is Enabled (or Enabling past its delay)
+}
+
+// Mappings lists every mapping's current state.
+func (w *World) Mappings() []MappingInfo {
+	now := w.clk.Now()
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	out := make([]MappingInfo, 0, len(w.mapIDs))
+	for _, id := range w.mapIDs {
+		m := w.mappings[id]
+		st := m.state(now)
+		out = append(out, MappingInfo{UUID: id, Function: m.function, Qualifier: m.qualifier, SourceARN: m.sourceARN, SourceType: m.sourceType, BatchSize: m.batchSize, Window: m.window, State: st, Enabled: st == "Enabled"})
+	}
+	return out
+}
+
+// SetMappingResult records a mapping's LastProcessingResult (traffic engine).
+func (w *World) SetMappingResult(id, result string) {
+	w.mu.Lock()
+	if m := w.mappings[id]; m != nil {
+		m.lastResult = result
+	}
+	w.mu.Unlock()
+}

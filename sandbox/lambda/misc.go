@@ -1,0 +1,293 @@
+package lambda
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+)
+
+func (w *World) eventInvokeOut(f *function, q string, e *eventInvoke) eventInvokeJSON {
+	out := eventInvokeJSON{LastModified: epoch(e.lastModified), FunctionArn: f.arn + ":" + q, MaximumRetryAttempts: e.retries, MaximumEventAgeInSeconds: e.maxAge}
+	if e.onSuccess != "" || e.onFailure != "" {
+		out.DestinationConfig = &destConfigJSON{}
+		if e.onSuccess != "" {
+			out.DestinationConfig.OnSuccess = &destJSON{Destination: e.onSuccess}
+		}
+		if e.onFailure != "" {
+			out.DestinationConfig.OnFailure = &destJSON{Destination: e.onFailure}
+		}
+	}
+	return out
+}
+
+func (w *World) eventTarget(ref, qualifier string) (*function, string, *Error) {
+	f, v, q, al, err := w.resolve(ref, qualifier)
+	if err != nil {
+		return nil, "", err
+	}
+	_ = v
+	_ = al
+	if q == "" {
+		q = "$LATEST"
+	}
+	return f, q, nil
+}
+
+// GetFunctionEventInvokeConfig returns the async invoke config or 404.
+func (w *World) GetFunctionEventInvokeConfig(ref, qualifier string) ([]byte, *Error) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	f, q, err := w.eventTarget(ref, qualifier)
+	if err != nil {
+		return nil, err
+	}
+	e := f.eventInvoke[q]
+	if e == nil {
+		return nil, notFound("The function %s doesn't have an EventInvokeConfig", f.arn+":"+q)
+	}
+	b, _ := json.Marshal(w.eventInvokeOut(f, q, e))
+	return b, nil
+}
+
+// PutFunctionEventInvokeConfig replaces the async invoke config (update
+// merges into the existing one).
+func (w *World) PutFunctionEventInvokeConfig(ref, qualifier string, in *eventInvokeIn, merge bool) ([]byte, *Error) {
+	if in.MaximumRetryAttempts != nil && (*in.MaximumRetryAttempts < 0 || *in.MaximumRetryAttempts > 2) {
+		return nil, validation("1 validation error detected: Value '%d' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", *in.MaximumRetryAttempts)
+	}
+	if in.MaximumEventAgeInSeconds != nil && (*in.MaximumEventAgeInSeconds < 60 || *in.MaximumEventAgeInSeconds > 21600) {
+		return nil, validation("1 validation error detected: Value '%d' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", *in.MaximumEventAgeInSeconds)
+	}
+	var dests []string
+	if d := in.DestinationConfig; d != nil {
+		if d.OnSuccess != nil {
+			dests = append(dests, d.OnSuccess.Destination)
+		}
+		if d.OnFailure != nil {
+			dests = append(dests, d.OnFailure.Destination)
+		}
+	}
+	for _, d := range dests {
+		if d != "" && !validDestination(d) {
+			return nil, invalidParam("The destination ARN %s is invalid.", clip(d, 200))
+		}
+	}
+	now := w.clk.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f, q, err := w.eventTarget(ref, qualifier)
+	if err != nil {
+		return nil, err
+	}
+	e := &eventInvoke{}
+	if old := f.eventInvoke[q]; merge && old != nil {
+		c := *old
+		e = &c
+	} else if merge && old == nil {
+		return nil, notFound("The function %s doesn't have an EventInvokeConfig", f.arn+":"+q)
+	}
+	if in.MaximumRetryAttempts != nil || !merge {
+		e.retries = cloneInt(in.MaximumRetryAttempts)
+	}
+	if in.MaximumEventAgeInSeconds != nil || !merge {
+		e.maxAge = cloneInt(in.MaximumEventAgeInSeconds)
+	}
+	if d := in.DestinationConfig; d != nil || !merge {
+		e.onSuccess, e.onFailure = "", ""
+		if d != nil && d.OnSuccess != nil {
+			e.onSuccess = d.OnSuccess.Destination
+		}
+		if d != nil && d.OnFailure != nil {
+			e.onFailure = d.OnFailure.Destination
+		}
+	}
+	e.lastModified = now
+	f.eventInvoke[q] = e
+	b, _ := json.Marshal(w.eventInvokeOut(f, q, e))
+	return b, nil
+}
+
+// DeleteFunctionEventInvokeConfig removes the async invoke config.
+func (w *World) DeleteFunctionEventInvokeConfig(ref, qualifier string) *Error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f, q, err := w.eventTarget(ref, qualifier)
+	if err != nil {
+		return err
+	}
+	if f.eventInvoke[q] == nil {
+		return notFound("The function %s doesn't have an EventInvokeConfig", f.arn+":"+q)
+	}
+	delete(f.eventInvoke, q)
+	return nil
+}
+
+func validDestination(d string) bool {
+	p := splitColon(d)
+	if len(p) < 6 || p[0] != "arn" {
+		return false
+	}
+	switch p[2] {
+	case "sqs", "sns", "lambda", "events", "s3":
+		return true
+	}
+	return false
+}
+
+func cloneInt(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	n := *p
+	return &n
+}
+
+// tagTarget resolves a tagging resource ARN to a function.
+func (w *World) tagTarget(arn string) (*function, *Error) {
+	p := splitColon(arn)
+	if len(p) < 7 || p[0] != "arn" || p[2] != "lambda" || p[5] != "function" {
+		return nil, validation("1 validation error detected: Value '%s' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)", clip(arn, 200))
+	}
+	if len(p) > 7 {
+		return nil, invalidParam("Tags are not supported on qualified function ARNs: %s", clip(arn, 200))
+	}
+	f := w.fns[p[6]]
+	if f == nil {
+		return nil, fnNotFound(clip(arn, 200))
+	}
+	return f, nil
+}
+
+// ListTags returns {"Tags":{...}}.
+func (w *World) ListTags(arn string) ([]byte, *Error) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	f, err := w.tagTarget(arn)
+	if err != nil {
+		return nil, err
+	}
+	b, _ := json.Marshal(tagsIn{Tags: f.tags})
+	return b, nil
+}
+
+// TagResource adds or replaces tags (at most 50 per function).
+func (w *World) TagResource(arn string, tags map[string]string) *Error {
+	if len(tags) == 0 {
+		return validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null")
+	}
+	for k, v := range tags {
+		if k == "" || len(k) > 128 || len(v) > 256 || strings.HasPrefix(k, "aws:") {
+			return invalidParam("Invalid tag key or value: %s", clip(k, 128))
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f, err := w.tagTarget(arn)
+	if err != nil {
+		return err
+	}
+	n := len(f.tags)
+	for k := range tags {
+		if _, ok := f.tags[k]; !ok {
+			n++
+		}
+	}
+	if n > 50 {
+		return invalidParam("Tag limit exceeded: a function can have at most 50 tags.")
+	}
+	for k, v := range tags {
+		f.tags[k] = v
+	}
+	return nil
+}
+
+// UntagResource removes tag keys.
+func (w *World) UntagResource(arn string, keys []string) *Error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f, err := w.tagTarget(arn)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		delete(f.tags, k)
+	}
+	return nil
+}
+
+type policyDoc struct {
+	Version   string            `json:"Version"`
+	Id        string            `json:"Id"`
+	Statement []policyStatement `json:"Statement"`
+}
+
+type policyStatement struct {
+	Sid       string            `json:"Sid"`
+	Effect    string            `json:"Effect"`
+	Principal map[string]string `json:"Principal"`
+	Action    string            `json:"Action"`
+	Resource  string            `json:"Resource"`
+	Condition map[string]any    `json:"Condition,omitempty"`
+}
+
+// GetPolicy returns {"Policy":"<json>","RevisionId":...} or 404.
+func (w *World) GetPolicy(ref, qualifier string) ([]byte, *Error) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	f, _, q, _, err := w.resolve(ref, qualifier)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.policy) == 0 || (q != "" && q != "$LATEST") {
+		return nil, notFound("The resource you requested does not exist.")
+	}
+	doc := policyDoc{Version: "2012-10-17", Id: "default"}
+	for _, s := range f.policy {
+		st := policyStatement{Sid: s.Sid, Effect: "Allow", Principal: map[string]string{"Service": s.Principal}, Action: orDefault(s.Action, "lambda:InvokeFunction"), Resource: f.arn}
+		if s.SourceARN != "" {
+			cond := map[string]any{"ArnLike": map[string]string{"AWS:SourceArn": s.SourceARN}}
+			if strings.HasPrefix(s.SourceARN, "arn:aws:s3:::") {
+				cond["StringEquals"] = map[string]string{"AWS:SourceAccount": w.account}
+			}
+			st.Condition = cond
+		}
+		doc.Statement = append(doc.Statement, st)
+	}
+	pb, _ := json.Marshal(doc)
+	b, _ := json.Marshal(map[string]string{"Policy": string(pb), "RevisionId": f.policyRev})
+	return b, nil
+}
+
+// AddPermission appends a statement to the function's policy.
+func (w *World) AddPermission(ref string, s Statement) ([]byte, *Error) {
+	if s.Sid == "" || s.Principal == "" {
+		return nil, validation("1 validation error detected: StatementId and Principal are required")
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f, q, err := w.lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := fnOnly(f, q, ref); err != nil {
+		return nil, err
+	}
+	for _, x := range f.policy {
+		if x.Sid == s.Sid {
+			return nil, conflict("The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", clip(s.Sid, 100))
+		}
+	}
+	f.policy = append(f.policy, s)
+	f.policyRev = w.uuid()
+	b, _ := json.Marshal(map[string]string{"Statement": `{"Sid":"` + s.Sid + `"}`})
+	return b, nil
+}
+
+// FunctionNames returns all function names, sorted.
+func (w *World) FunctionNames() []string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return append([]string(nil), w.names...)
+}
+
+var _ = sort.Strings

@@ -1,0 +1,286 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/lambda"
+	"github.com/lambdaops/lambdaops/sandbox/logs"
+	"github.com/lambdaops/lambdaops/sandbox/metrics"
+	"github.com/lambdaops/lambdaops/sandbox/record"
+	"github.com/lambdaops/lambdaops/sandbox/sim"
+)
+
+// Options configure Start.
+type Options struct {
+	Addr        string      // listen address; default "127.0.0.1:0"
+	AllowRemote bool        // without it a non-loopback Addr is an error
+	Region      string      // default "us-east-1"
+	Account     string      // default "123456789012"
+	Functions   int         // demo fleet size; 0 = default (150)
+	Empty       bool        // no demo fleet: tests create their own functions
+	Seed        int64       // deterministic fleet and behaviour for a seed
+	Clock       clock.Clock // nil = real clock; tests pass *clock.Manual
+	Traffic     bool        // run the background traffic engine
+	Rate        float64     // traffic scale factor; 0 = 1
+	Quotas      string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
+	Faults      Faults
+}
+
+// DefaultFunctions is the demo fleet's default size.
+const DefaultFunctions = 150
+
+// Backfill is how much traffic history Start simulates when Traffic is on.
+const Backfill = 2 * time.Hour
+
+// Server is a running sandbox.
+type Server struct {
+	opts  Options
+	clk   clock.Clock
+	world *lambda.World
+
+	lambdaAPI *lambda.API
+	logsStore *logs.Store
+	logsH     http.Handler
+	metStore  *metrics.Store
+	metricsH  http.Handler
+	engine    *sim.Engine
+	traffic   *sim.Traffic
+
+	stats    *statsTable
+	faultMu  sync.Mutex
+	faults   Faults
+	faultRng *rand.Rand
+	quotas   *quotas
+
+	ln     net.Listener
+	srv    *http.Server
+	url    string
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+	advMu  sync.Mutex
+}
+
+// checkAddr refuses non-loopback listen addresses unless allowed.
+func checkAddr(addr string, allowRemote bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: invalid address %q: %v (want host:port, e.g. 127.0.0.1:4599)", addr, err)
+	}
+	if port == "" {
+		return fmt.Errorf("sandbox: invalid address %q: missing port", addr)
+	}
+	if allowRemote {
+		return nil
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	if ip == nil || !ip.IsLoopback() {
+		if host == "" {
+			host = "all interfaces"
+		}
+		return fmt.Errorf("sandbox: refusing to listen on %s (%s is not a loopback address); pass --allow-remote (Options.AllowRemote) to expose the sandbox to the network", addr, host)
+	}
+	return nil
+}
+
+// Start builds the world (and demo fleet), starts listening and serves
+// until ctx is done or Close is called.
+func Start(ctx context.Context, o Options) (*Server, error) {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.Account == "" {
+		o.Account = "123456789012"
+	}
+	if len(o.Account) != 12 || strings.Trim(o.Account, "0123456789") != "" {
+		return nil, fmt.Errorf("sandbox: account id %q must be 12 digits", o.Account)
+	}
+	if o.Functions < 0 {
+		return nil, fmt.Errorf("sandbox: functions must be ≥ 0, got %d", o.Functions)
+	}
+	if o.Functions == 0 {
+		o.Functions = DefaultFunctions
+	}
+	if o.Rate < 0 {
+		return nil, fmt.Errorf("sandbox: rate must be ≥ 0, got %v", o.Rate)
+	}
+	if o.Rate == 0 {
+		o.Rate = 1
+	}
+	if o.Quotas != "" && o.Quotas != "aws" {
+		return nil, fmt.Errorf("sandbox: unknown quotas %q (want \"aws\" or empty)", o.Quotas)
+	}
+	if err := checkFaults(o.Faults); err != nil {
+		return nil, err
+	}
+	if err := checkAddr(o.Addr, o.AllowRemote); err != nil {
+		return nil, err
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	s := &Server{
+		opts:     o,
+		clk:      o.Clock,
+		stats:    newStatsTable(),
+		faults:   o.Faults,
+		faultRng: rand.New(rand.NewPCG(uint64(o.Seed), 0xfa017)),
+		done:     make(chan struct{}),
+	}
+	if o.Quotas == "aws" {
+		s.quotas = newQuotas(s.clk)
+	}
+	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account})
+	s.logsH = logs.NewHandler(s.logsStore, s.clk)
+	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
+	s.metricsH = metrics.NewHandler(s.metStore)
+	sink := record.Multi{s.logsStore, s.metStore}
+	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
+
+	s.world = lambda.NewWorld(s.clk, o.Region, o.Account, o.Seed)
+	fleet := 0
+	if !o.Empty {
+		fleet = o.Functions
+	}
+	wire := newSimWire(s.world, s.engine, fleet, o.Seed)
+	s.world.SetExecutor(simExec{wire})
+	s.world.SetHooks(lambda.Hooks{
+		ReservedTotal: s.engine.SetReservedTotal,
+		Changed:       s.engine.Reset,
+		Deleted:       s.engine.Forget,
+		Created:       func(_, group string) { s.logsStore.CreateGroup(group) },
+	})
+	if !o.Empty {
+		s.world.SeedFleet(o.Functions, o.Seed)
+	}
+	s.engine.SetReservedTotal(s.world.ReservedTotal())
+	s.lambdaAPI = lambda.NewAPI(s.world)
+
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
+	}
+	s.ln = ln
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
+
+	ctx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	if o.Traffic {
+		s.traffic = sim.NewTraffic(s.engine, wire, s.clk, o.Rate, o.Seed)
+		s.traffic.Backfill(Backfill)
+		if _, manual := s.clk.(*clock.Manual); !manual {
+			go s.traffic.Run(ctx)
+		}
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener failed; Close still works
+		}
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+func checkFaults(f Faults) error {
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"throttle rate", f.ThrottleRate}, {"error rate", f.ErrorRate}, {"drop rate", f.DropRate}} {
+		if r.v < 0 || r.v > 1 {
+			return fmt.Errorf("sandbox: %s must be within 0..1, got %v", r.name, r.v)
+		}
+	}
+	if f.ThrottleRate+f.ErrorRate+f.DropRate > 1 {
+		return fmt.Errorf("sandbox: throttle, error and drop rates add up to more than 1")
+	}
+	if f.Latency < 0 || f.Jitter < 0 {
+		return fmt.Errorf("sandbox: latency and jitter must not be negative")
+	}
+	return nil
+}
+
+// URL is the endpoint, e.g. "http://127.0.0.1:PORT".
+func (s *Server) URL() string { return s.url }
+
+// Addr is the listen address (host:port).
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops serving. It is safe to call more than once.
+func (s *Server) Close() error {
+	var err error
+	s.once.Do(func() {
+		close(s.done)
+		s.cancel()
+		err = s.srv.Close()
+	})
+	return err
+}
+
+// SetFaults replaces the injected faults (invalid rates are clamped to 0..1).
+func (s *Server) SetFaults(f Faults) {
+	clamp := func(v float64) float64 { return min(max(v, 0), 1) }
+	f.ThrottleRate, f.ErrorRate, f.DropRate = clamp(f.ThrottleRate), clamp(f.ErrorRate), clamp(f.DropRate)
+	f.APIs = append([]string(nil), f.APIs...)
+	s.faultMu.Lock()
+	s.faults = f
+	s.faultMu.Unlock()
+}
+
+// Clock returns the sandbox clock.
+func (s *Server) Clock() clock.Clock { return s.clk }
+
+// Advance moves a manual clock forward by d and runs the simulation
+// (traffic, state transitions) up to it, a minute at a time. With a real
+// clock it does nothing.
+func (s *Server) Advance(d time.Duration) {
+	m, ok := s.clk.(*clock.Manual)
+	if !ok || d <= 0 {
+		return
+	}
+	s.advMu.Lock()
+	defer s.advMu.Unlock()
+	for d > 0 {
+		step := min(d, time.Minute)
+		m.Advance(step)
+		d -= step
+		if s.traffic != nil {
+			s.traffic.Step(m.Now())
+		}
+	}
+}
+
+// Stats returns per-operation request counts and status codes.
+func (s *Server) Stats() Stats { return s.stats.snapshot() }
+
+// World is the Lambda world (for in-process inspection by tests).
+func (s *Server) World() *lambda.World { return s.world }
+
+// Engine is the simulation engine.
+func (s *Server) Engine() *sim.Engine { return s.engine }
+
+// LogsStore and MetricsStore are the observability stores.
+func (s *Server) LogsStore() *logs.Store       { return s.logsStore }
+func (s *Server) MetricsStore() *metrics.Store { return s.metStore }

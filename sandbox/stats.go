@@ -1,0 +1,105 @@
+package sandbox
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+)
+
+// Stats are per-operation request counts and status codes since Start.
+type Stats struct {
+	Requests int64              // every request, dropped ones included
+	Ops      map[string]OpStats // by operation name (ListFunctions, GetMetricData, ...)
+}
+
+// OpStats counts one operation's requests.
+type OpStats struct {
+	Requests  int64
+	Status    map[int]int64 // HTTP status → count
+	Throttled int64         // answered with the protocol's throttling error
+	Dropped   int64         // connection closed with no response
+}
+
+// Count returns the requests made to op.
+func (s Stats) Count(op string) int64 { return s.Ops[op].Requests }
+
+// Throttles returns the throttled requests across all operations.
+func (s Stats) Throttles() int64 {
+	var n int64
+	for _, o := range s.Ops {
+		n += o.Throttled
+	}
+	return n
+}
+
+// Status returns the requests across all operations answered with code.
+func (s Stats) Status(code int) int64 {
+	var n int64
+	for _, o := range s.Ops {
+		n += o.Status[code]
+	}
+	return n
+}
+
+// Operations returns the operation names seen, sorted.
+func (s Stats) Operations() []string {
+	out := make([]string, 0, len(s.Ops))
+	for k := range s.Ops {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type opCounter struct {
+	requests  atomic.Int64
+	throttled atomic.Int64
+	dropped   atomic.Int64
+	codes     [500]atomic.Int64 // status 100..599
+}
+
+type statsTable struct {
+	total atomic.Int64
+	mu    sync.RWMutex
+	ops   map[string]*opCounter
+}
+
+func newStatsTable() *statsTable { return &statsTable{ops: map[string]*opCounter{}} }
+
+func (t *statsTable) op(name string) *opCounter {
+	t.mu.RLock()
+	c := t.ops[name]
+	t.mu.RUnlock()
+	if c != nil {
+		return c
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c = t.ops[name]; c == nil {
+		c = &opCounter{}
+		t.ops[name] = c
+	}
+	return c
+}
+
+func (c *opCounter) status(code int) {
+	if code >= 100 && code < 600 {
+		c.codes[code-100].Add(1)
+	}
+}
+
+func (t *statsTable) snapshot() Stats {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	s := Stats{Requests: t.total.Load(), Ops: make(map[string]OpStats, len(t.ops))}
+	for name, c := range t.ops {
+		o := OpStats{Requests: c.requests.Load(), Throttled: c.throttled.Load(), Dropped: c.dropped.Load(), Status: map[int]int64{}}
+		for i := range c.codes {
+			if n := c.codes[i].Load(); n > 0 {
+				o.Status[i+100] = n
+			}
+		}
+		s.Ops[name] = o
+	}
+	return s
+}
