@@ -73,6 +73,7 @@ type fnState struct {
 	busy     envHeap
 	logGroup string // cached "/aws/lambda/<name>"
 	buf      []byte
+	marks    []mark
 }
 
 func newEngine(clk clock.Clock, sink record.Sink, seed int64, accountLimit int) *Engine {

@@ -58,14 +58,26 @@ func runtimeVersion(runtime string) string {
 	return name + ":" + ver + ".v" + strconv.Itoa(int(len(runtime)*7%40)+12)
 }
 
+// lineWriter builds all of an invocation's lines in one buffer; they
+// become substrings of a single string (one allocation per invocation).
 type lineWriter struct {
-	lines []record.LogLine
 	buf   []byte
 	json  bool
+	marks []mark
 }
 
-func (w *lineWriter) add(t time.Time, msg []byte) {
-	w.lines = append(w.lines, record.LogLine{Time: t, Message: string(msg)})
+type mark struct {
+	t    time.Time
+	a, b int
+}
+
+// end records the line that started at offset a. JSON records are
+// separated by a newline that is not part of the message.
+func (w *lineWriter) end(t time.Time, a int) {
+	w.marks = append(w.marks, mark{t, a, len(w.buf)})
+	if w.json {
+		w.buf = append(w.buf, '\n')
+	}
 }
 
 func appendTS(b []byte, t time.Time) []byte { return t.UTC().AppendFormat(b, tsLayout) }
@@ -106,8 +118,7 @@ func region(c *Call) string {
 // writeLogs produces the invocation's log lines (Text or JSON) and, when
 // wanted, the tail. Called with f.mu held.
 func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, o outcomeT, at time.Time, wantTail bool) ([]record.LogLine, string) {
-	w := lineWriter{json: c.LogFormat == "JSON", buf: f.buf[:0]}
-	w.lines = make([]record.LogLine, 0, 8)
+	w := lineWriter{json: c.LogFormat == "JSON", buf: f.buf[:0], marks: f.marks[:0]}
 	rt := classify(c.Runtime)
 	id := res.RequestID
 	start := at.Add(res.InitDuration)
@@ -116,7 +127,8 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 	if res.InitDuration > 0 {
 		rv := runtimeVersion(c.Runtime)
 		arn := "arn:aws:lambda:" + region(c) + "::runtime:" + runtimeHash(c.Runtime)
-		bb := w.buf[:0]
+		a := len(w.buf)
+		bb := w.buf
 		if w.json {
 			bb = append(bb, `{"time":"`...)
 			bb = appendTS(bb, at)
@@ -132,12 +144,13 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 			bb = append(bb, arn...)
 			bb = append(bb, '\n')
 		}
-		w.add(at, bb)
 		w.buf = bb
+		w.end(at, a)
 	}
 
 	// START
-	bb := w.buf[:0]
+	a := len(w.buf)
+	bb := w.buf
 	if w.json {
 		bb = append(bb, `{"time":"`...)
 		bb = appendTS(bb, start)
@@ -153,8 +166,8 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		bb = append(bb, c.Version...)
 		bb = append(bb, '\n')
 	}
-	w.add(start, bb)
 	w.buf = bb
+	w.end(start, a)
 
 	// Application lines.
 	w.app(rt, id, start.Add(res.Duration/10), "INFO", infoMessages[rng.IntN(len(infoMessages))])
@@ -170,7 +183,8 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 
 	// END, REPORT (and the timeout line).
 	if w.json {
-		bb = w.buf[:0]
+		a = len(w.buf)
+		bb = w.buf
 		bb = append(bb, `{"time":"`...)
 		bb = appendTS(bb, end)
 		bb = append(bb, `","type":"platform.report","record":{"requestId":"`...)
@@ -197,15 +211,16 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 			bb = append(bb, `success"`...)
 		}
 		bb = append(bb, "}}"...)
-		w.add(end, bb)
 		w.buf = bb
+		w.end(end, a)
 	} else {
-		bb = w.buf[:0]
+		a = len(w.buf)
+		bb = w.buf
 		bb = append(bb, "END RequestId: "...)
 		bb = append(bb, id...)
 		bb = append(bb, '\n')
-		w.add(end, bb)
 		w.buf = bb
+		w.end(end, a)
 		rep := model.FormatReportLine(model.Report{
 			RequestID:       id,
 			Duration:        res.Duration,
@@ -214,40 +229,35 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 			MaxMemoryUsedMB: res.MaxMemoryUsedMB,
 			InitDuration:    res.InitDuration,
 		})
-		w.lines = append(w.lines, record.LogLine{Time: end, Message: rep + "\n"})
+		a = len(w.buf)
+		w.buf = append(w.buf, rep...)
+		w.buf = append(w.buf, '\n')
+		w.end(end, a)
 		if o.timedOut {
-			bb = w.buf[:0]
+			a = len(w.buf)
+			bb = w.buf
 			bb = appendTimeoutMsg(bb, end, id, res.Duration)
 			bb = append(bb, '\n')
-			w.add(end, bb)
 			w.buf = bb
+			w.end(end, a)
 		}
 	}
 	f.buf = w.buf
+	f.marks = w.marks[:0]
 
+	all := string(w.buf)
+	lines := make([]record.LogLine, len(w.marks))
+	for i, m := range w.marks {
+		lines[i] = record.LogLine{Time: m.t, Message: all[m.a:m.b]}
+	}
 	if !wantTail {
-		return w.lines, ""
+		return lines, ""
 	}
-	n := 0
-	for _, l := range w.lines {
-		n += len(l.Message)
-		if w.json {
-			n++
-		}
-	}
-	var sb strings.Builder
-	sb.Grow(n)
-	for _, l := range w.lines {
-		sb.WriteString(l.Message)
-		if w.json {
-			sb.WriteByte('\n')
-		}
-	}
-	tail := sb.String()
+	tail := all
 	if len(tail) > TailLimit {
 		tail = tail[len(tail)-TailLimit:]
 	}
-	return w.lines, tail
+	return lines, tail
 }
 
 func appendTimeoutMsg(b []byte, t time.Time, id string, d time.Duration) []byte {
@@ -269,7 +279,8 @@ func runtimeHash(runtime string) string {
 
 // app writes one application log line in the runtime's style.
 func (w *lineWriter) app(rt runtimeClass, id string, t time.Time, level, msg string) {
-	bb := w.buf[:0]
+	a := len(w.buf)
+	bb := w.buf
 	switch {
 	case w.json:
 		bb = append(bb, `{"timestamp":"`...)
@@ -304,13 +315,14 @@ func (w *lineWriter) app(rt runtimeClass, id string, t time.Time, level, msg str
 		bb = append(bb, msg...)
 		bb = append(bb, '\n')
 	}
-	w.add(t, bb)
 	w.buf = bb
+	w.end(t, a)
 }
 
 // appendError writes the line the runtime logs for an unhandled error.
 func (w *lineWriter) appError(rt runtimeClass, id string, t time.Time, em errMsg) {
-	bb := w.buf[:0]
+	a := len(w.buf)
+	bb := w.buf
 	switch {
 	case w.json:
 		bb = append(bb, `{"timestamp":"`...)
@@ -347,8 +359,8 @@ func (w *lineWriter) appError(rt runtimeClass, id string, t time.Time, em errMsg
 		bb = append(bb, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
 		bb = append(bb, '\n')
 	}
-	w.add(t, bb)
 	w.buf = bb
+	w.end(t, a)
 }
 
 var okPayload = `{"statusCode":200,"body":"{\"ok\":true}"}`
