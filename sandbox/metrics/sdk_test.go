@@ -27,7 +27,7 @@ var base = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 var protocols = []string{"cbor", "json", "query"}
 
-func newClient(url, proto string) *cloudwatch.Client {
+func newClient(url, proto string, more ...func(*cloudwatch.Options)) *cloudwatch.Client {
 	cfg := aws.Config{
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
@@ -40,6 +40,9 @@ func newClient(url, proto string) *cloudwatch.Client {
 			o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
 		case "query":
 			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
+		}
+		for _, f := range more {
+			f(o)
 		}
 	})
 }
