@@ -212,6 +212,7 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 			o.RateLimiter = ratelimit.None
 			o.MaxBackoff = 5 * time.Second
 			o.Backoff = jitterBackoff{}
+			o.Retryables = append([]retry.IsErrorRetryable{noRetryHTML{}}, o.Retryables...)
 		})
 	}
 	if c.cfg.Sandbox || c.cfg.StaticCredentials {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	ssotypes "github.com/aws/aws-sdk-go-v2/service/sso/types"
 	ssooidctypes "github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
@@ -114,6 +115,9 @@ func isUnsupported(err error) bool {
 	}
 	var re *smithyhttp.ResponseError
 	if errors.As(err, &re) && re.Response != nil {
+		if htmlError(re) {
+			return true
+		}
 		switch re.Response.StatusCode {
 		case http.StatusNotImplemented:
 			return true
@@ -157,4 +161,28 @@ func requestIDOf(err error) string {
 		return re.ServiceRequestID()
 	}
 	return ""
+}
+
+// htmlError is an error answered with an HTML page: no AWS API does that,
+// emulators do for routes they lack (moto: 404, or 500 for StartLiveTail).
+func htmlError(re *smithyhttp.ResponseError) bool {
+	if re == nil || re.Response == nil || re.Response.StatusCode < 400 {
+		return false
+	}
+	switch re.Response.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return false // proxies answer these in HTML too; they are transient
+	}
+	return strings.Contains(strings.ToLower(re.Response.Header.Get("Content-Type")), "html")
+}
+
+// noRetryHTML stops the SDK retrying an emulator's HTML error page.
+type noRetryHTML struct{}
+
+func (noRetryHTML) IsErrorRetryable(err error) sdkaws.Ternary {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && htmlError(re) {
+		return sdkaws.FalseTernary
+	}
+	return sdkaws.UnknownTernary
 }

@@ -176,7 +176,8 @@ func (c *Client) UpdateAlias(ctx context.Context, current model.Alias, version s
 		c.record(e, err)
 		return model.Alias{}, err
 	}
-	if now.RevisionID != current.RevisionID {
+	// Content is compared too: some emulators keep the RevisionId unchanged.
+	if now.RevisionID != current.RevisionID || now.Version != current.Version || now.Routing != current.Routing {
 		cerr := &ConflictError{Current: now}
 		c.record(e, cerr)
 		return model.Alias{}, cerr
