@@ -818,3 +818,25 @@ var (
 	_ common.InputCapturer = (*Model)(nil)
 	_ common.BackHandler   = (*Model)(nil)
 )
+
+// InvalidateCache drops every cached row render (the theme changed).
+func (m *Model) InvalidateCache() {
+	for _, r := range m.rows {
+		r.cacheRaw = ""
+	}
+}
+
+// Names returns up to limit function names starting with prefix, in the
+// current order (palette completion).
+func (m *Model) Names(prefix string, limit int) []string {
+	var out []string
+	for _, r := range m.sorted {
+		if strings.HasPrefix(r.fn.Name, prefix) {
+			out = append(out, r.fn.Name)
+			if len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}

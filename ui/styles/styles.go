@@ -110,3 +110,35 @@ const (
 	ThemeDark  ThemeMode = "dark"
 	ThemeLight ThemeMode = "light"
 )
+
+// NewPlain builds monochrome styles (NO_COLOR): emphasis by bold, reverse
+// and underline only.
+func NewPlain() *Styles {
+	p := lipgloss.NewStyle()
+	return &Styles{
+		Theme:          NewTheme(true),
+		Text:           p,
+		Muted:          p,
+		Bold:           p.Bold(true),
+		Title:          p.Bold(true),
+		Header:         p.Bold(true),
+		Selected:       p.Reverse(true),
+		Error:          p.Bold(true),
+		Warn:           p.Bold(true),
+		OK:             p,
+		Accent:         p,
+		Border:         p.Border(lipgloss.RoundedBorder()),
+		Dialog:         p.Border(lipgloss.RoundedBorder()).Padding(0, 1),
+		BadgeReadOnly:  p.Bold(true).Reverse(true).Padding(0, 1),
+		BadgeProtected: p.Bold(true).Reverse(true).Padding(0, 1),
+		BadgeSandbox:   p.Bold(true).Reverse(true).Padding(0, 1),
+		BadgeWritable:  p.Bold(true),
+		TabActive:      p.Bold(true).Underline(true),
+		TabInactive:    p,
+		TableHeader:    p.Bold(true),
+		StatusBar:      p,
+		HelpKey:        p.Bold(true),
+		HelpDesc:       p,
+		IsDark:         true,
+	}
+}

@@ -1,0 +1,87 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/fnview"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// Options configure the root model.
+type Options struct {
+	Deps   common.Deps
+	Target model.Target // defaults to Deps.Fleet.Target()
+	// Styles, when nil, are built for a dark background and rebuilt when the
+	// terminal reports its background (unless Config.Theme forces one).
+	Styles *styles.Styles
+	// KeyMap, when nil, is Config.KeyMap() (or the defaults).
+	KeyMap  *keymap.KeyMap
+	Config  config.Config
+	Version string
+
+	// Screens are full-screen panes opened from the palette (":triage",
+	// ":esm", ":logs", ...), merged over DefaultScreens. A pane package
+	// registers by exporting a common.ScreenMaker that main.go (or
+	// DefaultScreens in this package) puts here under its command name.
+	Screens map[string]common.ScreenMaker
+	// Tabs are the function view's tab panes (index 1 Aliases … 4
+	// Metrics; index 0 is the built-in Config tab), merged over DefaultTabs.
+	Tabs [fnview.NumTabs]common.TabMaker
+
+	// Regions and Profiles feed the palette's completion.
+	Regions  []string
+	Profiles []string
+
+	// NoColor forces monochrome styles (NO_COLOR is also honoured by the
+	// renderer's colour profile detection).
+	NoColor bool
+	// Now is the clock (tests); defaults to Deps.Now or time.Now.
+	Now func() time.Time
+	// Context bounds the program (Run); nil is context.Background.
+	Context context.Context
+}
+
+// DefaultRegions are offered by :region completion when Options.Regions is empty.
+var DefaultRegions = []string{
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1",
+	"ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+	"sa-east-1", "me-south-1", "af-south-1",
+}
+
+// readOnlyFleet refuses every mutation before it reaches the aws layer;
+// the root installs it when the user types :readonly.
+type readOnlyFleet struct{ aws.Fleet }
+
+func (readOnlyFleet) PublishVersion(context.Context, string, string) (model.Version, error) {
+	return model.Version{}, aws.ErrReadOnly
+}
+func (readOnlyFleet) CreateAlias(context.Context, model.Alias) (model.Alias, error) {
+	return model.Alias{}, aws.ErrReadOnly
+}
+func (readOnlyFleet) UpdateAlias(context.Context, model.Alias, string, model.Routing) (model.Alias, error) {
+	return model.Alias{}, aws.ErrReadOnly
+}
+func (readOnlyFleet) PutReserved(context.Context, string, int) error { return aws.ErrReadOnly }
+func (readOnlyFleet) DeleteReserved(context.Context, string) error   { return aws.ErrReadOnly }
+func (readOnlyFleet) PutProvisioned(context.Context, string, string, int) (model.ProvisionedConfig, error) {
+	return model.ProvisionedConfig{}, aws.ErrReadOnly
+}
+func (readOnlyFleet) DeleteProvisioned(context.Context, string, string) error { return aws.ErrReadOnly }
+func (readOnlyFleet) UpdateMapping(context.Context, string, *bool, *int, string) (model.ESM, error) {
+	return model.ESM{}, aws.ErrReadOnly
+}
+func (readOnlyFleet) Invoke(context.Context, model.InvokeRequest) (model.InvokeResult, error) {
+	return model.InvokeResult{}, aws.ErrReadOnly
+}
+func (f readOnlyFleet) Target() model.Target {
+	t := f.Fleet.Target()
+	t.Protection = model.ReadOnly
+	return t
+}

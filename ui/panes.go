@@ -1,0 +1,30 @@
+package ui
+
+import (
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/aliases"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/fnview"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// DefaultScreens are the full-screen panes this build knows, by palette
+// command name. Pane packages add themselves here (or main.go passes them
+// in Options.Screens): "esm", "logs", "metrics", "triage", "invoke",
+// "concurrency". A name without a screen falls back to the function view's
+// tab of the same name when a function is selected.
+func DefaultScreens() map[string]common.ScreenMaker {
+	return map[string]common.ScreenMaker{}
+}
+
+// DefaultTabs are the function view's tab makers this build knows
+// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics), tuned by cfg.
+func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
+	var t [fnview.NumTabs]common.TabMaker
+	t[1] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
+		return aliases.NewWithOptions(deps, st, km, fn, aliases.Options{Step: cfg.CanaryStep / 100, Refresh: cfg.RefreshAliases})
+	}
+	return t
+}

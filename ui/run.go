@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/ui/common"
+)
+
+// Run runs the program until the user quits or ctx ends. A panic anywhere
+// in Update, View or a command restores the terminal (Bubble Tea does
+// that) and writes a crash report under the XDG state directory; the
+// returned error names the report. Reports hold the panic, the stack, the
+// version and the target's profile, region and account, never
+// credentials or environment variables.
+func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if _, ok := os.LookupEnv("NO_COLOR"); ok {
+		opts.NoColor = true
+	}
+	g := NewGuarded(New(opts))
+	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
+	_, err := p.Run()
+	if path := g.Report(); path != "" {
+		return fmt.Errorf("lambdaops crashed; the terminal was restored and a crash report was written to %s", path)
+	}
+	if errors.Is(err, tea.ErrProgramPanic) {
+		return errors.New("lambdaops crashed; the terminal was restored (no crash report could be written)")
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// Guarded wraps the root so that any panic writes a crash report before
+// Bubble Tea restores the terminal.
+type Guarded struct {
+	m *Model
+
+	mu     sync.Mutex
+	report string
+	// Dir overrides the report directory (tests).
+	Dir string
+}
+
+// NewGuarded wraps m.
+func NewGuarded(m *Model) *Guarded { return &Guarded{m: m} }
+
+// Root returns the wrapped model.
+func (g *Guarded) Root() *Model { return g.m }
+
+// Report returns the crash report's path, if one was written.
+func (g *Guarded) Report() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.report
+}
+
+// Init implements tea.Model.
+func (g *Guarded) Init() tea.Cmd {
+	defer g.recover()
+	return g.wrap(g.m.Init())
+}
+
+// Update implements tea.Model.
+func (g *Guarded) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer g.recover()
+	_, cmd := g.m.Update(msg)
+	return g, g.wrap(cmd)
+}
+
+// View implements tea.Model.
+func (g *Guarded) View() tea.View {
+	defer g.recover()
+	return g.m.View()
+}
+
+func (g *Guarded) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		defer g.recover()
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			out := make(tea.BatchMsg, len(b))
+			for i, c := range b {
+				out[i] = g.wrap(c)
+			}
+			return out
+		}
+		return msg
+	}
+}
+
+// recover records a panic and re-raises it for Bubble Tea to handle.
+func (g *Guarded) recover() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	g.write(r, debug.Stack())
+	panic(r)
+}
+
+func (g *Guarded) write(r any, stack []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.report != "" {
+		return
+	}
+	dir := g.Dir
+	if dir == "" {
+		d, err := config.StateDir()
+		if err != nil {
+			return
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return
+	}
+	now := time.Now().UTC()
+	path := filepath.Join(dir, "crash-"+now.Format("20060102-150405")+".txt")
+	t := g.m.target
+	var b strings.Builder
+	fmt.Fprintf(&b, "lambdaops crash report\n\ntime:    %s\nversion: %s\ngo:      %s %s/%s\n", now.Format(time.RFC3339), orDash(g.m.opts.Version), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(&b, "target:  profile=%s region=%s account=%s sandbox=%v endpoint=%s\n", t.Profile, t.Region, t.Account, t.Sandbox, t.Endpoint)
+	fmt.Fprintf(&b, "screen:  %dx%d\npanes:  ", g.m.w, g.m.h)
+	for _, s := range g.m.stack {
+		if tt, ok := s.pane.(common.Titled); ok {
+			fmt.Fprintf(&b, " %s", tt.Title())
+		} else {
+			fmt.Fprintf(&b, " %s", s.id)
+		}
+	}
+	fmt.Fprintf(&b, "\n\npanic: %v\n\n%s", r, stack)
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return
+	}
+	g.report = path
+}
+
+var _ tea.Model = (*Guarded)(nil)
