@@ -374,6 +374,7 @@ func ParseFunctionName(ref string) (name, qualifier string, err *Error) {
 		return bad()
 	}
 	parts := splitColon(ref)
+	hasQual := false
 	switch {
 	case len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function":
 		if len(parts) > 8 || !isDigits(parts[4]) || len(parts[4]) != 12 {
@@ -381,7 +382,7 @@ func ParseFunctionName(ref string) (name, qualifier string, err *Error) {
 		}
 		name = parts[6]
 		if len(parts) == 8 {
-			qualifier = parts[7]
+			qualifier, hasQual = parts[7], true
 		}
 	case len(parts) >= 3 && isDigits(parts[0]) && parts[1] == "function":
 		if len(parts) > 4 || len(parts[0]) != 12 {
@@ -389,17 +390,17 @@ func ParseFunctionName(ref string) (name, qualifier string, err *Error) {
 		}
 		name = parts[2]
 		if len(parts) == 4 {
-			qualifier = parts[3]
+			qualifier, hasQual = parts[3], true
 		}
 	case len(parts) <= 2:
 		name = parts[0]
 		if len(parts) == 2 {
-			qualifier = parts[1]
+			qualifier, hasQual = parts[1], true
 		}
 	default:
 		return bad()
 	}
-	if !validName(name) || (len(parts) > 1 && qualifier == "") || (qualifier != "" && !validQualifier(qualifier)) {
+	if !validName(name) || (hasQual && !validQualifier(qualifier)) {
 		return bad()
 	}
 	return name, qualifier, nil

@@ -1,0 +1,82 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Main is the `lambdaops sandbox` subcommand: it parses args, starts the
+// sandbox, prints the endpoint and ready-to-paste environment lines, and
+// serves until ctx is done.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		o       Options
+		traffic = true
+		quotas  string
+	)
+	fs.StringVar(&o.Addr, "addr", "127.0.0.1:4599", "listen address (loopback only unless --allow-remote)")
+	fs.IntVar(&o.Functions, "functions", DefaultFunctions, "demo fleet size")
+	fs.Int64Var(&o.Seed, "seed", 1, "seed for the demo fleet and its behaviour")
+	fs.StringVar(&o.Region, "region", "us-east-1", "region the sandbox reports")
+	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback --addr")
+	fs.StringVar(&quotas, "quotas", "", `enforce AWS request quotas: "aws" (15 req/s shared control plane, GetFunction 100/s, ...)`)
+	fs.Float64Var(&o.Rate, "rate", 1, "traffic scale factor")
+	fs.Func("traffic", "run background traffic: true|false (default true)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		traffic = b
+		return nil
+	})
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lambdaops sandbox [--addr 127.0.0.1:4599] [--functions N] [--seed S] [--region R] [--allow-remote] [--quotas aws] [--rate X] [--traffic=true|false]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("sandbox: unexpected argument %q (flags only; see --help)", fs.Arg(0))
+	}
+	if o.Functions < 1 {
+		return fmt.Errorf("sandbox: --functions must be at least 1, got %d", o.Functions)
+	}
+	if o.Rate <= 0 {
+		return fmt.Errorf("sandbox: --rate must be greater than 0, got %v", o.Rate)
+	}
+	switch strings.ToLower(quotas) {
+	case "", "none", "off":
+	case "aws":
+		o.Quotas = "aws"
+	default:
+		return fmt.Errorf("sandbox: --quotas must be \"aws\" (or empty), got %q", quotas)
+	}
+	o.Traffic = traffic
+	s, err := Start(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintf(stdout, "lambdaops sandbox: %d functions in %s (account %s), serving Lambda, STS, CloudWatch Logs and CloudWatch on %s\n",
+		s.world.FunctionCount(), o.Region, s.opts.Account, s.URL())
+	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\n", s.URL())
+	fmt.Fprintf(stdout, "export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", o.Region, o.Region)
+	fmt.Fprintln(stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox")
+	fmt.Fprintln(stdout, "# then: aws lambda list-functions   (Ctrl-C stops the sandbox)")
+	select {
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return nil
+}
