@@ -165,7 +165,9 @@ func TestFilterModes(t *testing.T) {
 	}{
 		{"pay", func(f model.Function) bool { return strings.HasPrefix(f.Name, "payments") }},
 		{"pmt", func(f model.Function) bool { return subsequence(strings.ToLower(f.Name), []byte("pmt")) }},
-		{"re:^search-.*-00[0-4]", func(f model.Function) bool { return strings.HasPrefix(f.Name, "search-") && f.Name[len(f.Name)-2] <= '4' && f.Name[len(f.Name)-3] == '0' && f.Name[len(f.Name)-4] == '0' }},
+		{"re:^search-.*-00[0-4]", func(f model.Function) bool {
+			return strings.HasPrefix(f.Name, "search-") && f.Name[len(f.Name)-2] <= '4' && f.Name[len(f.Name)-3] == '0' && f.Name[len(f.Name)-4] == '0'
+		}},
 		{"tag:team=payments", func(f model.Function) bool { return f.Tags["team"] == "payments" }},
 		{"!tag:team=payments", func(f model.Function) bool { return f.Tags["team"] != "payments" }},
 		{"!api", func(f model.Function) bool { return !subsequence(strings.ToLower(f.Name), []byte("api")) }},
