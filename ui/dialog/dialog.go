@@ -54,7 +54,7 @@ func Confirm(st *styles.Styles, km keymap.Confirm, opt ConfirmOptions) *ConfirmD
 	if opt.Protected {
 		d.input = textinput.New()
 		d.input.Prompt = "> "
-		d.input.Placeholder = opt.Name
+		d.input.Placeholder = "type the name"
 		d.input.SetVirtualCursor(true)
 		d.input.Focus()
 	}
