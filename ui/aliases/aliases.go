@@ -102,8 +102,10 @@ type Model struct {
 	noticeErr bool
 	conflict  *conflictInfo
 
-	plan     *planRun
-	jobs     uint64
+	plan *planRun
+	jobs uint64
+	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
+	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	lastPlan string // how the last plan ended
 }
 
@@ -145,6 +147,7 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 		metrics:     map[string]*aliasMetrics{},
 		metricsWant: map[string]uint64{},
 		interval:    opt.Refresh,
+		after:       tea.Tick,
 	}
 }
 
@@ -601,7 +604,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 
 func (m *Model) tick() tea.Cmd {
 	epoch := m.epoch
-	return tea.Tick(m.interval, func(time.Time) tea.Msg { return tickMsg{epoch: epoch} })
+	return m.after(m.interval, func(time.Time) tea.Msg { return tickMsg{epoch: epoch} })
 }
 
 // refreshMetrics fetches metrics for the selected alias and the plan's alias.

@@ -29,10 +29,17 @@ type planRun struct {
 	failures int
 	tickSeq  uint64
 	last     model.PlanDecision // the latest decision, for the view
+	aborting *model.PlanDecision // once the plan decides to abort it keeps aborting until it has
 	ended    string             // why it ended (kept for the view after the run)
 }
 
-const maxPlanFailures = 3
+// A failed step is retried maxPlanFailures times before the plan aborts;
+// a failed abort is retried maxAbortFailures times before it gives up and
+// tells the operator to act.
+const (
+	maxPlanFailures  = 3
+	maxAbortFailures = 10
+)
 
 func (m *Model) planJobID(alias string) string { return "plan:" + m.fn.Name + ":" + alias }
 
@@ -126,7 +133,7 @@ func (m *Model) planTick() tea.Cmd {
 	p := m.plan
 	p.tickSeq++
 	epoch, run, seq := m.epoch, p.id, p.tickSeq
-	return tea.Tick(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{epoch: epoch, run: run, seq: seq} })
+	return m.after(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{epoch: epoch, run: run, seq: seq} })
 }
 
 // planHealth is the canary's health since the plan started.
@@ -153,6 +160,9 @@ func (m *Model) planStep() tea.Cmd {
 	}
 	now := m.deps.Now()
 	d := p.plan.Decide(p.state, now, m.planHealth())
+	if p.aborting != nil {
+		d = *p.aborting
+	}
 	p.last = d
 	switch d.Kind {
 	case model.DecideDone:
@@ -179,6 +189,9 @@ func (m *Model) planStep() tea.Cmd {
 			c = planChange(a, p.primary, p.canary, d)
 		}
 	}
+	if d.Kind == model.DecideAbort {
+		p.aborting = &d
+	}
 	p.inFlight = true
 	return tea.Batch(m.planJob(now), m.applyCmd(c, p.id, d))
 }
@@ -201,13 +214,17 @@ func (m *Model) planApplied(msg appliedMsg) tea.Cmd {
 			p.alias, DescribeAlias(conflict.Current), shortRev(conflict.Current.RevisionID)))
 	case msg.err != nil:
 		p.failures++
-		if p.failures < maxPlanFailures {
+		limit := maxPlanFailures
+		if msg.d.Kind == model.DecideAbort {
+			limit = maxAbortFailures
+		}
+		if p.failures < limit {
 			return tea.Batch(m.fail(fmt.Sprintf("plan: %s failed (%v); retrying", msg.d.Kind, msg.err)), m.planTick())
 		}
 		if msg.d.Kind != model.DecideAbort {
 			p.failures = 0
 			d := model.PlanDecision{Kind: model.DecideAbort, Reason: fmt.Sprintf("%s failed %d times: %v", msg.d.Kind, maxPlanFailures, msg.err)}
-			p.last = d
+			p.last, p.aborting = d, &d
 			a, _ := m.aliasNamed(p.alias)
 			if !a.Routing.Active() {
 				return m.stopPlan(d.Reason)
@@ -215,7 +232,7 @@ func (m *Model) planApplied(msg appliedMsg) tea.Cmd {
 			p.inFlight = true
 			return m.applyCmd(planChange(a, p.primary, p.canary, d), p.id, d)
 		}
-		return m.stopPlan(fmt.Sprintf("ABORT FAILED (%v): remove the routing of %s by hand (A)", msg.err, p.alias))
+		return m.stopPlan(fmt.Sprintf("ABORT FAILED %d times (%v): remove the routing of %s by hand (A)", maxAbortFailures, msg.err, p.alias))
 	}
 	p.failures = 0
 	m.setAlias(msg.alias)

@@ -32,7 +32,7 @@ func (m *Model) View() string {
 	top = append(top, m.aliasLines(w)...)
 	top = append(top, "")
 	top = append(top, m.cockpitLines(w)...)
-	top = append(top, m.messageLines()...)
+	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
 	if rest >= 2 {
 		top = append(top, "")
@@ -68,7 +68,7 @@ func (m *Model) aliasLines(w int) []string {
 	if len(m.aliases) == 0 {
 		return []string{title, m.st.Muted.Render("  no aliases: press " + m.km.Aliases.Create.Help().Key + " to create one")}
 	}
-	nameW := 4
+	nameW := 5
 	for _, a := range m.aliases {
 		nameW = max(nameW, min(20, len(a.Name)))
 	}
@@ -183,6 +183,7 @@ func (m *Model) cockpitLines(w int) []string {
 			style := m.st.Text
 			if bad(i, worse) {
 				style = m.st.Error
+				val = "✗ " + val // visible without colour too
 			}
 			c := pad(style.Render(val), valW)
 			if sp != nil && sparkW > 0 {
@@ -265,8 +266,14 @@ func ms(v float64) string {
 
 // ---- messages: plan, problems, conflict, outcome --------------------------
 
-func (m *Model) messageLines() []string {
-	var out []string
+func (m *Model) messageLines(w int) (out []string) {
+	defer func() { // long messages wrap rather than lose what to do
+		var wrapped []string
+		for _, l := range out {
+			wrapped = append(wrapped, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
+		}
+		out = wrapped
+	}()
 	if m.plan != nil {
 		now := m.deps.Now()
 		out = append(out, m.st.Accent.Render("Plan · ")+m.planLabel(now)+m.st.Muted.Render(" · "+m.plan.plan.Describe()))
