@@ -28,9 +28,9 @@ type planRun struct {
 	inFlight bool
 	failures int
 	tickSeq  uint64
-	last     model.PlanDecision // the latest decision, for the view
+	last     model.PlanDecision  // the latest decision, for the view
 	aborting *model.PlanDecision // once the plan decides to abort it keeps aborting until it has
-	ended    string             // why it ended (kept for the view after the run)
+	ended    string              // why it ended (kept for the view after the run)
 }
 
 // A failed step is retried maxPlanFailures times before the plan aborts;
