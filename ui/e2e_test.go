@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/sandbox"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/fnview"
+	"github.com/lambdaops/lambdaops/ui/functions"
+)
+
+// probe wraps the root and keeps the last rendered screen (plain text) so
+// the test can wait on what a user would see, independently of how the
+// renderer diffs its output.
+type probe struct {
+	m      *Model
+	mu     sync.Mutex
+	screen string
+}
+
+func (p *probe) Init() tea.Cmd { return p.m.Init() }
+func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := p.m.Update(msg)
+	s := ansi.Strip(p.m.render())
+	p.mu.Lock()
+	p.screen = s
+	p.mu.Unlock()
+	return p, cmd
+}
+func (p *probe) View() tea.View { return p.m.View() }
+
+func (p *probe) waitFor(t *testing.T, what string, cond func(string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		s := p.screen
+		p.mu.Unlock()
+		if cond(s) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t.Fatalf("timed out waiting for %s; screen:\n%s", what, p.screen)
+}
+
+func contains(sub ...string) func(string) bool {
+	return func(s string) bool {
+		for _, x := range sub {
+			if !strings.Contains(s, x) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func TestE2EAgainstSandbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the sandbox")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 40, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
+		CacheDir: t.TempDir(), StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := New(Options{Deps: common.FromSession(client, client), Config: config.Default(), Version: "e2e"})
+	p := &probe{m: root}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+
+	// start: the whole fleet is listed, the header says SANDBOX
+	p.waitFor(t, "the fleet", contains("functions 40/40", "SANDBOX", "us-east-1"))
+
+	// filter
+	first := root.stack[0].pane.(*functions.Model)
+	sel, _ := first.Selected()
+	prefix := sel.Name[:4]
+	tm.Type("/" + prefix)
+	p.waitFor(t, "the filter", contains("/"+prefix))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+
+	// sort by runtime, then by memory
+	tm.Type("ss")
+	p.waitFor(t, "the sort", contains("sort mem"))
+
+	// open a function and read its config
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.waitFor(t, "the config tab", contains("1 Config", "Handler", "Environment", "values hidden"))
+	tm.Type("G")
+	p.waitFor(t, "the end of the config", contains("Triggers", "Tags"))
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	p.waitFor(t, "back to the list", contains("sort mem"))
+
+	// switch region
+	tm.Type(":region eu-west-1")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.waitFor(t, "the new region", func(s string) bool {
+		first := strings.SplitN(s, "\n", 2)[0]
+		return strings.Contains(first, "eu-west-1") && strings.Contains(s, "switched to")
+	})
+
+	// quit
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*probe)
+	if fm.m.Target().Region != "eu-west-1" {
+		t.Fatalf("final region %s", fm.m.Target().Region)
+	}
+	if _, ok := fm.m.Focused().(*fnview.Model); ok {
+		t.Fatal("still in the function view")
+	}
+}
