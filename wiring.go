@@ -2,14 +2,63 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"time"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/sandbox"
+	"github.com/lambdaops/lambdaops/ui"
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("sandbox: not wired yet")
+	return sandbox.Main(ctx, args, stdout, stderr)
 }
 
+// runTUI loads the config, opens a session (starting the embedded sandbox
+// first with --sandbox) and runs the UI until the user quits.
 func runTUI(ctx context.Context, o options, stderr io.Writer) error {
-	return errors.New("the TUI is not wired yet")
+	cfg, err := config.Load(o.Config)
+	if err != nil {
+		return err
+	}
+	if _, err := cfg.KeyMap(); err != nil {
+		return err
+	}
+	ac := aws.Config{
+		Profile:     o.Profile,
+		Region:      o.Region,
+		EndpointURL: o.EndpointURL,
+		ReadOnly:    o.ReadOnly,
+		Protection:  cfg.ProtectionFor,
+	}
+	if o.Sandbox {
+		srv, err := sandbox.Start(ctx, sandbox.Options{
+			Functions: o.Functions,
+			Seed:      o.Seed,
+			Region:    o.Region,
+			Traffic:   true,
+		})
+		if err != nil {
+			return fmt.Errorf("start the embedded sandbox: %w", err)
+		}
+		defer srv.Close()
+		ac.Sandbox = true
+		ac.EndpointURL = srv.URL()
+		ac.Profile = ""
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	sess, err := aws.Open(openCtx, ac)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	return ui.Run(ctx, ui.Options{
+		Deps:    common.FromSession(sess, sess),
+		Target:  sess.Target(),
+		Config:  cfg,
+		Version: version,
+	})
 }
