@@ -18,7 +18,7 @@ const SliceDuration = 100 * time.Millisecond
 
 const (
 	slice          = int64(SliceDuration)
-	backfillBudget = 250_000 // direct invocations simulated by Backfill, at most
+	backfillBudget = 80_000 // invocations simulated by Backfill, about
 	streamMaxAge   = int64(24 * time.Hour)
 	sqsMaxBacklog  = 2_000_000
 	maxSQSBatches  = 200 // concurrent SQS batches per slice per mapping
@@ -46,14 +46,19 @@ type Traffic struct {
 	pcg       rand.PCG
 	rng       *rand.Rand
 
-	// backfill
-	weight   int
-	logEvery int
+	// Backfill: mapping polls stand for weight polls; a target whose rate
+	// is above bfR0 is thinned to about bfR0 with weights kOf.
+	invoked int64 // world invokes made (all time)
+
+	weight int
+	bfR0   float64
+	kOf    []int32
 }
 
 type pick struct {
 	off   int64
 	idx   int32
+	k     int32
 	async bool
 }
 
@@ -68,6 +73,7 @@ type shardState struct {
 	head      int
 	count     int
 	busyUntil int64
+	nextPoll  int64
 	retries   int
 }
 
@@ -196,6 +202,7 @@ func floorTo(x, m int64) int64 {
 func (t *Traffic) refreshTargets(minute int64) {
 	t.targets = t.w.Targets(t.targets[:0])
 	t.cum = t.cum[:0]
+	t.kOf = t.kOf[:0]
 	var total float64
 	for i := range t.targets {
 		b := t.targets[i].Behaviour
@@ -203,6 +210,12 @@ func (t *Traffic) refreshTargets(minute int64) {
 		if b != nil && b.Rate > 0 {
 			r = b.Rate * t.burst(hashString(t.seed, t.targets[i].Function), minute)
 		}
+		k := 1.0
+		if t.bfR0 > 0 && r > t.bfR0 {
+			k = math.Round(r / t.bfR0)
+			r /= k
+		}
+		t.kOf = append(t.kOf, int32(k))
 		total += r
 		t.cum = append(t.cum, total)
 	}
@@ -223,7 +236,7 @@ func (t *Traffic) runSlice(s int64) {
 
 	// Direct traffic.
 	if t.total > 0 {
-		lambda := t.total * shape * t.rate * SliceDuration.Seconds() / float64(t.weight)
+		lambda := t.total * shape * t.rate * SliceDuration.Seconds()
 		n := poisson(rng, lambda)
 		t.picks = t.picks[:0]
 		for i := 0; i < n; i++ {
@@ -236,7 +249,7 @@ func (t *Traffic) runSlice(s int64) {
 			if b := t.targets[j].Behaviour; b != nil && b.AsyncShare > 0 {
 				async = rng.Float64() < b.AsyncShare
 			}
-			t.picks = append(t.picks, pick{off: rng.Int64N(slice), idx: int32(j), async: async})
+			t.picks = append(t.picks, pick{off: rng.Int64N(slice), idx: int32(j), k: t.kOf[j], async: async})
 		}
 		slices.SortFunc(t.picks, func(a, b pick) int {
 			if a.off != b.off {
@@ -247,15 +260,16 @@ func (t *Traffic) runSlice(s int64) {
 			}
 			return int(a.idx - b.idx)
 		})
-		if t.weight > 1 {
-			t.e.bfWeight.Store(int64(t.weight))
-		}
 		for _, p := range t.picks {
 			tg := &t.targets[p.idx]
+			if p.k > 1 {
+				t.e.bfWeight.Store(int64(p.k))
+			}
+			t.invoked++
 			t.w.Invoke(tg.Function, tg.Qualifier, time.Unix(0, s+p.off).UTC(), p.async, directPayload)
-		}
-		if t.weight > 1 {
-			t.e.bfWeight.Store(0)
+			if p.k > 1 {
+				t.e.bfWeight.Store(0)
+			}
 		}
 	}
 
@@ -359,15 +373,37 @@ func (t *Traffic) runMapping(m *Mapping, s int64, shape float64, rng *rand.Rand)
 	}
 }
 
+// bfCount is how many real invocations one backfill poll that took n
+// records stands for, when it replaces k polls of batch-size batches.
+func bfCount(n, batch, k int) int {
+	w := max((n+batch-1)/batch, min(n, k))
+	return max(1, min(w, k))
+}
+
+func (t *Traffic) invokeWeighted(m *Mapping, at int64, w int, payload []byte) (Result, bool) {
+	if w > 1 {
+		t.e.bfWeight.Store(int64(w))
+		defer t.e.bfWeight.Store(0)
+	}
+	t.invoked++
+	return t.w.Invoke(m.Function, m.Qualifier, time.Unix(0, at).UTC(), false, payload)
+}
+
+// pollSQS: Lambda long-polls the queue and invokes as messages arrive, up
+// to BatchSize per invocation, scaling out with the backlog.
 func (t *Traffic) pollSQS(m *Mapping, st *mapState, s int64, batch int) {
+	k := t.weight
+	if k > 1 && (s/slice)%int64(k) != 0 {
+		return // backfill: one poll stands for k slices
+	}
 	sh := &st.shards[0]
-	for k := 0; k < maxSQSBatches && sh.count > 0; k++ {
-		at := s + int64(k)*slice/maxSQSBatches
-		n, _ := sh.peek(batch, s+slice)
+	for i := 0; i < maxSQSBatches && sh.count > 0; i++ {
+		at := s + int64(i)*slice/maxSQSBatches
+		n, _ := sh.peek(batch*k, s+slice)
 		if n == 0 {
 			return
 		}
-		r, ok := t.w.Invoke(m.Function, m.Qualifier, time.Unix(0, at).UTC(), false, sqsPayload)
+		r, ok := t.invokeWeighted(m, at, bfCount(n, batch, k), sqsPayload)
 		if !ok || r.Throttled {
 			return // messages stay in the queue; try again next slice
 		}
@@ -377,26 +413,37 @@ func (t *Traffic) pollSQS(m *Mapping, st *mapState, s int64, batch int) {
 	}
 }
 
+// pollInterval is how often Lambda polls a shard that has no full batch
+// waiting (Kinesis: once a second; DynamoDB Streams: four times).
+func pollInterval(sourceType string) int64 {
+	if sourceType == "DynamoDB" {
+		return int64(250 * time.Millisecond)
+	}
+	return int64(time.Second)
+}
+
+// pollShard: one batch in flight per shard; full batches follow each
+// other as fast as the function runs, otherwise the shard is polled at
+// pollInterval. The records' age when a batch starts is its IteratorAge.
 func (t *Traffic) pollShard(m *Mapping, st *mapState, sh *shardState, s, end int64, batch int) {
+	k := t.weight
+	interval := pollInterval(m.SourceType) * int64(k)
 	for guard := 0; guard < 1000; guard++ {
-		start := max(sh.busyUntil, s)
-		if start >= end || sh.count == 0 {
+		start := max(sh.busyUntil, sh.nextPoll, s)
+		if start >= end {
 			return
 		}
-		n, newest := sh.peek(batch, start)
+		n, newest := sh.peek(batch*k, start)
 		if n == 0 {
-			// Nothing has arrived yet at start; wait for the next record.
-			if sh.head < len(sh.fifo) && sh.fifo[sh.head].at < end {
-				sh.busyUntil = sh.fifo[sh.head].at
-				continue
-			}
-			return
+			sh.nextPoll = start + interval
+			continue
 		}
-		at := time.Unix(0, start).UTC()
-		r, ok := t.w.Invoke(m.Function, m.Qualifier, at, false, streamPayload)
+		w := bfCount(n, batch, k)
+		r, ok := t.invokeWeighted(m, start, w, streamPayload)
 		if !ok {
 			return
 		}
+		at := time.Unix(0, start).UTC()
 		age := float64(time.Duration(start - newest).Milliseconds())
 		t.e.sink.Metric(record.Metric{Name: "IteratorAge", Dimensions: st.dims, Time: at, Value: age})
 		if st.resDims != nil {
@@ -406,7 +453,10 @@ func (t *Traffic) pollShard(m *Mapping, st *mapState, sh *shardState, s, end int
 			sh.busyUntil = start + int64(time.Second)
 			continue
 		}
-		sh.busyUntil = start + int64(r.InitDuration+r.Duration) + int64(5*time.Millisecond)
+		sh.busyUntil = start + int64(w)*(int64(r.Duration)+int64(5*time.Millisecond)) + int64(r.InitDuration)
+		if n < batch*k {
+			sh.nextPoll = start + interval
+		}
 		if r.FunctionError != "" && sh.retries < 2 {
 			sh.retries++ // the batch is retried, blocking the shard
 			continue
@@ -443,6 +493,14 @@ func (t *Traffic) IteratorAge(uuid string, now time.Time) time.Duration {
 	return time.Duration(now.UnixNano() - oldest)
 }
 
+// Invocations is how many invocations the traffic engine has made through
+// the world (simulated calls, not weighted).
+func (t *Traffic) Invocations() int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.invoked
+}
+
 // Backlog is the number of records waiting in a mapping's source.
 func (t *Traffic) Backlog(uuid string) int {
 	t.mu.Lock()
@@ -466,12 +524,60 @@ func (t *Traffic) backfill(d time.Duration) {
 	}
 	now := t.clk.Now().UnixNano()
 	start := floorTo(now-int64(d), slice)
-	t.refreshTargets(floorTo(start, int64(time.Minute)) / int64(time.Minute))
-	expected := t.total * t.rate * d.Seconds() * 0.75
-	t.weight = 1
-	if expected > backfillBudget {
-		t.weight = int(math.Ceil(expected / backfillBudget))
+	minute := floorTo(start, int64(time.Minute)) / int64(time.Minute)
+	t.refreshTargets(minute)
+
+	// The daily shape's mean over the window.
+	var shape float64
+	steps := 0
+	for x := start; x < now; x += int64(time.Minute) {
+		shape += DailyShape(time.Unix(0, x))
+		steps++
 	}
+	shape /= float64(max(steps, 1))
+
+	// Mapping polls per second to expect; if they would take more than a
+	// third of the budget, each poll stands for weight polls.
+	var polls float64
+	for _, m := range t.w.Mappings(nil) {
+		if m.State != "Enabled" {
+			continue
+		}
+		if m.SourceType == "SQS" {
+			polls += min(m.Rate*t.rate*shape, 10)
+		} else {
+			polls += float64(max(m.Shards, 1)) * float64(time.Second) / float64(pollInterval(m.SourceType))
+		}
+	}
+	secs := d.Seconds()
+	t.weight = max(1, int(math.Ceil(polls*secs/(backfillBudget/3))))
+	// Direct traffic: thin the busiest targets so that the sum over
+	// targets of min(rate, r0) fits the rest of the budget.
+	budget := (backfillBudget - polls*secs/float64(t.weight)) / (secs * shape * t.rate)
+	if t.total > budget && budget > 0 {
+		rates := make([]float64, 0, len(t.targets))
+		for i := range t.targets {
+			if b := t.targets[i].Behaviour; b != nil && b.Rate > 0 {
+				rates = append(rates, b.Rate)
+			}
+		}
+		lo, hi := 0.0, slices.Max(rates)
+		for it := 0; it < 50; it++ {
+			mid := (lo + hi) / 2
+			sum := 0.0
+			for _, r := range rates {
+				sum += min(r, mid)
+			}
+			if sum > budget {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		t.bfR0 = max(lo, 1e-3)
+		t.refreshTargets(minute)
+	}
+
 	t.started = true
 	t.next = start
 	quietUntil := now - int64(2*time.Minute)
@@ -485,6 +591,8 @@ func (t *Traffic) backfill(d time.Duration) {
 	}
 	t.e.bfLogEvery.Store(0)
 	t.weight = 1
+	t.bfR0 = 0
+	t.curMinute = math.MinInt64 // rebuild the targets at full weight
 }
 
 func (t *Traffic) run(ctx context.Context) {
