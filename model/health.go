@@ -1,0 +1,388 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Lambda metric names used by triage and the metrics pane.
+const (
+	MetricInvocations = "Invocations"
+	MetricErrors      = "Errors"
+	MetricThrottles   = "Throttles"
+	MetricDuration    = "Duration"
+	MetricConcurrent  = "ConcurrentExecutions"
+	MetricIteratorAge = "IteratorAge"
+	MetricDLQErrors   = "DeadLetterErrors"
+	MetricSpillover   = "ProvisionedConcurrencySpilloverInvocations"
+)
+
+// TriageSeries is one function's metric series over a window, one value per
+// period, oldest first. Durations and IteratorAge are in milliseconds.
+type TriageSeries struct {
+	Period      time.Duration
+	Invocations []float64
+	Errors      []float64
+	Throttles   []float64
+	DurationP99 []float64
+	DurationAvg []float64
+	Concurrent  []float64 // Maximum per period
+	IteratorAge []float64 // Maximum per period
+	DLQErrors   []float64
+	Spillover   []float64
+}
+
+// triageMetrics lists the queries TriageQueries makes, in order.
+var triageMetrics = []struct{ metric, stat string }{
+	{MetricInvocations, StatSum},
+	{MetricErrors, StatSum},
+	{MetricThrottles, StatSum},
+	{MetricDuration, "p99"},
+	{MetricDuration, StatAverage},
+	{MetricConcurrent, StatMaximum},
+	{MetricIteratorAge, StatMaximum},
+	{MetricDLQErrors, StatSum},
+	{MetricSpillover, StatSum},
+}
+
+// TriageQueriesPerFunction is how many metric queries triage makes per function.
+var TriageQueriesPerFunction = len(triageMetrics)
+
+// TriageQueries are the metric queries triage makes for one function.
+func TriageQueries(function string, period time.Duration) []MetricQuery {
+	out := make([]MetricQuery, len(triageMetrics))
+	for i, m := range triageMetrics {
+		out[i] = MetricQuery{Function: function, Metric: m.metric, Stat: m.stat, Period: period}
+	}
+	return out
+}
+
+// TriageFromSeries assembles a TriageSeries from the results of
+// TriageQueries (same order).
+func TriageFromSeries(period time.Duration, s []MetricSeries) TriageSeries {
+	t := TriageSeries{Period: period}
+	dst := []*[]float64{&t.Invocations, &t.Errors, &t.Throttles, &t.DurationP99, &t.DurationAvg,
+		&t.Concurrent, &t.IteratorAge, &t.DLQErrors, &t.Spillover}
+	for i := range dst {
+		if i < len(s) {
+			*dst[i] = s[i].Values
+		}
+	}
+	return t
+}
+
+// HealthContext is what triage knows about a function besides its metrics.
+type HealthContext struct {
+	Reserved        *int // reserved concurrency, nil when none or unknown
+	AccountLimit    int  // account concurrency limit (0 unknown)
+	Unreserved      int  // account unreserved concurrency (0 unknown)
+	Provisioned     int  // provisioned concurrency configured (0 none/unknown)
+	MaxMemoryUsedMB int  // from REPORT lines (0 unknown)
+}
+
+// Tier orders findings: an alarm outranks a warning, a warning a hint.
+type Tier int
+
+// Tiers of finding.
+const (
+	TierHealthy Tier = iota
+	TierHint         // cost and sizing hints
+	TierWarn         // worth a look
+	TierAlarm        // what an on-call engineer alarms on
+)
+
+// Finding is one reason a function is on the triage board.
+type Finding struct {
+	Rule   string // error-rate, throttles, p99-timeout, iterator-age, dlq, concurrency, spillover, memory
+	Tier   Tier
+	Score  float64 // magnitude within the tier, bigger is worse
+	Reason string
+}
+
+// Health is one function's triage result.
+type Health struct {
+	Function  string
+	Tier      Tier
+	Score     float64
+	Findings  []Finding // worst first
+	ErrorRate float64   // 0..1 over the window
+	P99       time.Duration
+	Invocations,
+	Errors,
+	Throttles float64
+	Cost CostEstimate
+}
+
+// Reason joins the findings' reasons, worst first.
+func (h Health) Reason() string {
+	parts := make([]string, len(h.Findings))
+	for i, f := range h.Findings {
+		parts[i] = f.Reason
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Has reports whether a finding with the rule is present.
+func (h Health) Has(rule string) bool {
+	for _, f := range h.Findings {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+// Thresholds of the triage rules.
+const (
+	ErrorRateThreshold   = 0.01 // error rate above 1%
+	P99TimeoutRatio      = 0.80 // p99 at or above 80% of the timeout
+	HeadroomRatio        = 0.90 // concurrency at or above 90% of its limit
+	MinErrorsForRate     = 3    // fewer errors than this are noise
+	MemoryHintBelowRatio = 0.25 // hint when max memory used is under 25%
+)
+
+func sumF(v []float64) float64 {
+	t := 0.0
+	for _, x := range v {
+		t += x
+	}
+	return t
+}
+
+func maxF(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func tailF(v []float64, n int) []float64 {
+	if len(v) <= n {
+		return v
+	}
+	return v[len(v)-n:]
+}
+
+// errorZ is how many standard deviations errors lie above what an error
+// rate of exactly the threshold would give for inv invocations.
+func errorZ(errors, inv float64) float64 {
+	exp := inv * ErrorRateThreshold
+	if exp <= 0 {
+		return 0
+	}
+	return (errors - exp) / math.Sqrt(exp*(1-ErrorRateThreshold))
+}
+
+// Assess applies the triage rules to one function.
+func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
+	h := Health{Function: fn.Name}
+	inv, errs, thr := sumF(s.Invocations), sumF(s.Errors), sumF(s.Throttles)
+	h.Invocations, h.Errors, h.Throttles = inv, errs, thr
+	if inv > 0 {
+		h.ErrorRate = errs / inv
+	}
+
+	// Error rate: over the whole window, and over the last quarter so that
+	// a recent jump is not diluted by a healthy hour.
+	{
+		rate, z, where := h.ErrorRate, errorZ(errs, inv), ""
+		if q := len(s.Invocations) / 4; q >= 1 {
+			ri, re := sumF(tailF(s.Invocations, q)), sumF(tailF(s.Errors, q))
+			if ri > 0 && re/ri > rate && errorZ(re, ri) > z {
+				rate, z = re/ri, errorZ(re, ri)
+				where = fmt.Sprintf(" (last %s)", compactDuration(time.Duration(q)*s.Period))
+				errs = re
+			}
+		}
+		if rate > ErrorRateThreshold && errs >= MinErrorsForRate && z > 0 {
+			h.Findings = append(h.Findings, Finding{Rule: "error-rate", Tier: TierAlarm, Score: 50 + z,
+				Reason: fmt.Sprintf("error rate %s > 1%%%s", fmtPct(rate), where)})
+		}
+		errs = h.Errors
+	}
+	if thr > 0 {
+		reason := fmt.Sprintf("%s throttles", fmtCount(thr))
+		if hc.Reserved != nil {
+			reason += fmt.Sprintf(" (reserved %d)", *hc.Reserved)
+		}
+		share := thr / (thr + inv)
+		h.Findings = append(h.Findings, Finding{Rule: "throttles", Tier: TierAlarm, Score: 40 + 100*share + math.Log10(1+thr), Reason: reason})
+	}
+	if dlq := sumF(s.DLQErrors); dlq > 0 {
+		h.Findings = append(h.Findings, Finding{Rule: "dlq", Tier: TierAlarm, Score: 45 + math.Log10(1+dlq),
+			Reason: fmt.Sprintf("%s dead-letter errors", fmtCount(dlq))})
+	}
+	if fn.TimeoutSec > 0 {
+		p99 := maxF(tailF(s.DurationP99, max(1, len(s.DurationP99)/2)))
+		h.P99 = time.Duration(p99 * float64(time.Millisecond))
+		ratio := p99 / (float64(fn.TimeoutSec) * 1000)
+		if ratio >= P99TimeoutRatio {
+			h.Findings = append(h.Findings, Finding{Rule: "p99-timeout", Tier: TierAlarm, Score: 30 + 20*ratio,
+				Reason: fmt.Sprintf("p99 %s = %d%% of %ds timeout", compactDuration(h.P99), int(math.Round(ratio*100)), fn.TimeoutSec)})
+		}
+	}
+	if f, ok := iteratorRising(s.IteratorAge, s.Period); ok {
+		h.Findings = append(h.Findings, f)
+	}
+	if sp := sumF(s.Spillover); sp > 0 {
+		reason := fmt.Sprintf("provisioned-concurrency spillover: %s invocations", fmtCount(sp))
+		if hc.Provisioned > 0 {
+			reason += fmt.Sprintf(" (provisioned %d)", hc.Provisioned)
+		}
+		h.Findings = append(h.Findings, Finding{Rule: "spillover", Tier: TierWarn, Score: 20 + math.Log10(1+sp), Reason: reason})
+	}
+	if peak := maxF(s.Concurrent); peak > 0 {
+		limit, what := 0, ""
+		switch {
+		case hc.Reserved != nil && *hc.Reserved > 0:
+			limit, what = *hc.Reserved, "reserved"
+		case hc.Unreserved > 0:
+			limit, what = hc.Unreserved, "unreserved account"
+		}
+		if limit > 0 && peak/float64(limit) >= HeadroomRatio {
+			h.Findings = append(h.Findings, Finding{Rule: "concurrency", Tier: TierWarn, Score: 10 + 10*peak/float64(limit),
+				Reason: fmt.Sprintf("concurrency %d of %d %s", int(peak), limit, what)})
+		}
+	}
+	h.Cost = EstimateCost(CostInput{
+		Architecture: fn.Architecture, MemoryMB: fn.MemoryMB,
+		Window: time.Duration(len(s.Invocations)) * s.Period, Invocations: inv,
+		AvgDurationMs: weightedMean(s.DurationAvg, s.Invocations), Provisioned: hc.Provisioned,
+		MaxMemoryUsedMB: hc.MaxMemoryUsedMB,
+	}, DefaultPrices)
+	if hc.MaxMemoryUsedMB > 0 && fn.MemoryMB > 0 {
+		use := float64(hc.MaxMemoryUsedMB) / float64(fn.MemoryMB)
+		if use < MemoryHintBelowRatio {
+			h.Findings = append(h.Findings, Finding{Rule: "memory", Tier: TierHint, Score: 10 * (1 - use),
+				Reason: fmt.Sprintf("uses %d%% of its %d MB", int(math.Round(use*100)), fn.MemoryMB)})
+		}
+	}
+	sort.SliceStable(h.Findings, func(i, j int) bool {
+		a, b := h.Findings[i], h.Findings[j]
+		if a.Tier != b.Tier {
+			return a.Tier > b.Tier
+		}
+		return a.Score > b.Score
+	})
+	if len(h.Findings) > 0 {
+		h.Tier, h.Score = h.Findings[0].Tier, h.Findings[0].Score
+		// Extra findings add a little, never more than a tier.
+		for _, f := range h.Findings[1:] {
+			if f.Tier == h.Tier {
+				h.Score += f.Score / 100
+			}
+		}
+	}
+	return h
+}
+
+func weightedMean(v, w []float64) float64 {
+	var num, den float64
+	for i := range v {
+		if i < len(w) {
+			num += v[i] * w[i]
+			den += w[i]
+		}
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
+}
+
+// iteratorRising flags an IteratorAge that grows across the window and is
+// already large enough to matter (over 30 s).
+func iteratorRising(v []float64, period time.Duration) (Finding, bool) {
+	pts := v
+	if len(pts) < 3 {
+		return Finding{}, false
+	}
+	third := len(pts) / 3
+	first := meanF(pts[:third])
+	last := meanF(pts[len(pts)-third:])
+	latest := pts[len(pts)-1]
+	if latest < 30_000 || last <= first*1.5 || slopeF(pts) <= 0 {
+		return Finding{}, false
+	}
+	from := time.Duration(first * float64(time.Millisecond))
+	to := time.Duration(latest * float64(time.Millisecond))
+	return Finding{Rule: "iterator-age", Tier: TierAlarm, Score: 35 + math.Log10(latest/1000),
+		Reason: fmt.Sprintf("IteratorAge rising %s → %s", compactDuration(from), compactDuration(to))}, true
+}
+
+func meanF(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	return sumF(v) / float64(len(v))
+}
+
+// slope is the least-squares slope of v against its index.
+func slopeF(v []float64) float64 {
+	n := float64(len(v))
+	var sx, sy, sxy, sxx float64
+	for i, y := range v {
+		x := float64(i)
+		sx += x
+		sy += y
+		sxy += x * y
+		sxx += x * x
+	}
+	d := n*sxx - sx*sx
+	if d == 0 {
+		return 0
+	}
+	return (n*sxy - sx*sy) / d
+}
+
+// Rank orders triage results worst first: by tier, then score, then name.
+func Rank(hs []Health) {
+	sort.SliceStable(hs, func(i, j int) bool {
+		a, b := hs[i], hs[j]
+		if a.Tier != b.Tier {
+			return a.Tier > b.Tier
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.Function < b.Function
+	})
+}
+
+func fmtPct(r float64) string {
+	p := r * 100
+	if p < 10 {
+		return fmt.Sprintf("%.1f%%", p)
+	}
+	return fmt.Sprintf("%.0f%%", p)
+}
+
+func fmtCount(v float64) string { return thousands(int64(math.Round(v))) }
+
+// compactDuration renders d compactly: 850ms, 27.1s, 14.5m, 2.0h.
+func compactDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		if d%time.Minute == 0 {
+			return fmt.Sprintf("%dm", int(d.Minutes()))
+		}
+		return fmt.Sprintf("%.1fm", d.Minutes())
+	}
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return fmt.Sprintf("%.1fh", d.Hours())
+}
+
+// ShortDuration renders d compactly (850ms, 27.1s, 14.5m, 2h).
+func ShortDuration(d time.Duration) string { return compactDuration(d) }
