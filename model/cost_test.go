@@ -11,10 +11,10 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Max(1, math.Abs
 
 func TestEstimateCost(t *testing.T) {
 	tests := []struct {
-		name        string
-		in          CostInput
-		monthly     float64
-		hints       []string
+		name    string
+		in      CostInput
+		monthly float64
+		hints   []string
 	}{
 		{
 			// 1M req/month at 100 ms, 1024 MB, x86: 100,000 GB-s.
@@ -36,8 +36,8 @@ func TestEstimateCost(t *testing.T) {
 		},
 		{
 			// 5 provisioned at 1 GB all month, traffic fits inside them.
-			name: "provisioned",
-			in: CostInput{Architecture: "arm64", MemoryMB: 1024, Window: time.Hour, Invocations: 3600, AvgDurationMs: 1000, Provisioned: 5},
+			name:    "provisioned",
+			in:      CostInput{Architecture: "arm64", MemoryMB: 1024, Window: time.Hour, Invocations: 3600, AvgDurationMs: 1000, Provisioned: 5},
 			monthly: 3600*HoursPerMonth/1e6*0.20 + 3600*HoursPerMonth*0.0000077778 + 5*HoursPerMonth*3600*0.0000033334,
 		},
 		{name: "no traffic window", in: CostInput{MemoryMB: 128}, monthly: 0},

@@ -9,14 +9,14 @@ import (
 func TestParseLine(t *testing.T) {
 	const id = "3f1c2b9a-7d4e-4c1b-9f2e-0a1b2c3d4e5f"
 	tests := []struct {
-		name    string
-		msg     string
-		kind    LineKind
-		sev     Severity
-		reqID   string
-		json    bool
-		cold    bool
-		report  bool
+		name   string
+		msg    string
+		kind   LineKind
+		sev    Severity
+		reqID  string
+		json   bool
+		cold   bool
+		report bool
 	}{
 		{"node info", "2026-11-26T14:00:00.000Z\t" + id + "\tINFO\tcharged card", KindApp, SevInfo, id, false, false, false},
 		{"node error", "2026-11-26T14:00:00.000Z\t" + id + "\tERROR\tInvoke Error", KindApp, SevError, id, false, false, false},
