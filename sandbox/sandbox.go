@@ -54,6 +54,7 @@ type Server struct {
 	metricsH  http.Handler
 	engine    *sim.Engine
 	traffic   *sim.Traffic
+	wire      *simWire
 
 	stats    *statsTable
 	faultMu  sync.Mutex
@@ -158,6 +159,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		fleet = o.Functions
 	}
 	wire := newSimWire(s.world, s.engine, fleet, o.Seed)
+	s.wire = wire
 	s.world.SetExecutor(simExec{wire})
 	s.world.SetHooks(lambda.Hooks{
 		ReservedTotal: s.engine.SetReservedTotal,
@@ -284,3 +286,12 @@ func (s *Server) Engine() *sim.Engine { return s.engine }
 // LogsStore and MetricsStore are the observability stores.
 func (s *Server) LogsStore() *logs.Store       { return s.logsStore }
 func (s *Server) MetricsStore() *metrics.Store { return s.metStore }
+
+// SetBehaviour replaces a function's simulated behaviour (tests and
+// benchmarks; the demo fleet derives its own from the seed).
+func (s *Server) SetBehaviour(function string, b sim.Behaviour) {
+	s.wire.mu.Lock()
+	s.wire.behav[function] = &b
+	s.wire.cached = nil
+	s.wire.mu.Unlock()
+}

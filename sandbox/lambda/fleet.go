@@ -70,6 +70,8 @@ func (w *World) SeedFleet(n int, seed int64) {
 	now := w.clk.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.bulk = true
+	defer func() { w.bulk = false; w.sortFns() }()
 
 	role := func(team string) string { return "arn:aws:iam::" + w.account + ":role/" + team + "-lambda-exec" }
 	sqs := func(q string) string { return "arn:aws:sqs:" + w.region + ":" + w.account + ":" + q }

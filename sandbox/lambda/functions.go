@@ -170,9 +170,9 @@ func appendList(key string, items [][]byte, next string) []byte {
 	return append(b, '}')
 }
 
-// ListFunctions returns a page of {"Functions":[...],"NextMarker":...}.
-// With all, every version is listed (qualified ARNs) in the same sweep.
-func (w *World) ListFunctions(marker string, maxItems int, all bool) ([]byte, *Error) {
+// ListFunctions appends a page {"Functions":[...],"NextMarker":...} to
+// dst. With all, every version is listed (qualified ARNs) in the same sweep.
+func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool) ([]byte, *Error) {
 	if maxItems < 0 || maxItems > 10000 {
 		return nil, validation("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000", maxItems)
 	}
@@ -192,16 +192,24 @@ func (w *World) ListFunctions(marker string, maxItems int, all bool) ([]byte, *E
 			startVer, _ = strconv.Atoi(idx)
 		}
 	}
-	items := make([][]byte, 0, size)
+	b := append(dst, `{"Functions":[`...)
+	count := 0
 	next := ""
-	for i := start; i < len(w.names); i++ {
-		f := w.fns[w.names[i]]
+	add := func(item []byte) {
+		if count > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, item...)
+		count++
+	}
+	for i := start; i < len(w.order) && next == ""; i++ {
+		f := w.order[i]
 		if !all {
-			if len(items) == size {
+			if count == size {
 				next = encodeMarker(f.name)
 				break
 			}
-			items = append(items, w.configJSON(f, f.latest, false, now))
+			add(w.configJSON(f, f.latest, false, now))
 			continue
 		}
 		nv := 1 + len(f.versions)
@@ -210,21 +218,24 @@ func (w *World) ListFunctions(marker string, maxItems int, all bool) ([]byte, *E
 			j = startVer
 		}
 		for ; j < nv; j++ {
-			if len(items) == size {
+			if count == size {
 				next = encodeMarker(f.name + "\x00" + strconv.Itoa(j))
 				break
 			}
 			if j == 0 {
-				items = append(items, w.configJSON(f, f.latest, true, now))
+				add(w.configJSON(f, f.latest, true, now))
 			} else {
-				items = append(items, w.configJSON(f, f.versions[j-1], true, now))
+				add(w.configJSON(f, f.versions[j-1], true, now))
 			}
 		}
-		if next != "" {
-			break
-		}
 	}
-	return appendList("Functions", items, next), nil
+	b = append(b, ']')
+	if next != "" {
+		b = append(b, `,"NextMarker":"`...)
+		b = append(b, next...) // base64url: no escaping needed
+		b = append(b, '"')
+	}
+	return append(b, '}'), nil
 }
 
 // resolve finds the function and version for ref and qualifier; the
@@ -481,7 +492,7 @@ func (w *World) addFunction(name string, cfg Config, now time.Time) *function {
 	}
 	f.latest = &version{num: "$LATEST", cfg: cfg, lastModified: now, revision: w.uuid()}
 	w.fns[name] = f
-	w.insertName(name)
+	w.insertFn(f)
 	w.codeSize += cfg.CodeSize
 	w.gen.Add(1)
 	if w.hooks.Created != nil {

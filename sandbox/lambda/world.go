@@ -217,7 +217,9 @@ type World struct {
 	rng     *rand.Rand // under mu (write)
 
 	fns         map[string]*function
-	names       []string // sorted function names
+	names       []string    // sorted function names
+	order       []*function // functions in names order
+	bulk        bool        // seeding: append unsorted, sort once at the end
 	reservedSum int
 	codeSize    int64
 
@@ -311,17 +313,34 @@ func formatUUID(a, b uint64) string {
 	return string(buf[:])
 }
 
-func (w *World) insertName(name string) {
-	i := sort.SearchStrings(w.names, name)
+func (w *World) insertFn(f *function) {
+	if w.bulk {
+		w.names = append(w.names, f.name)
+		w.order = append(w.order, f)
+		return
+	}
+	i := sort.SearchStrings(w.names, f.name)
 	w.names = append(w.names, "")
 	copy(w.names[i+1:], w.names[i:])
-	w.names[i] = name
+	w.names[i] = f.name
+	w.order = append(w.order, nil)
+	copy(w.order[i+1:], w.order[i:])
+	w.order[i] = f
+}
+
+// sortFns restores name order after a bulk insert.
+func (w *World) sortFns() {
+	sort.Slice(w.order, func(i, j int) bool { return w.order[i].name < w.order[j].name })
+	for i, f := range w.order {
+		w.names[i] = f.name
+	}
 }
 
 func (w *World) removeName(name string) {
 	i := sort.SearchStrings(w.names, name)
 	if i < len(w.names) && w.names[i] == name {
 		w.names = append(w.names[:i], w.names[i+1:]...)
+		w.order = append(w.order[:i], w.order[i+1:]...)
 	}
 }
 
