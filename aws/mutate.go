@@ -56,7 +56,7 @@ func (c *Client) WaitUpdated(ctx context.Context, function string) (model.Functi
 			if err := sleepCtx(ctx, delay); err != nil {
 				return f, err
 			}
-			delay = min(delay*2, 5*time.Second)
+			delay = min(delay*2, time.Second)
 		default:
 			return f, nil
 		}
