@@ -1,0 +1,159 @@
+package aliases
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
+	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// sandboxRig is the pane driven against a real aws client talking to an
+// in-process sandbox with the demo fleet, on a manual clock.
+type sandboxRig struct {
+	*harness
+	srv    *sandbox.Server
+	client *aws.Client
+	clk    *clock.Manual
+}
+
+func openClient(t *testing.T, srv *sandbox.Server, clk *clock.Manual) *aws.Client {
+	t.Helper()
+	d := t.TempDir()
+	c, err := aws.Open(context.Background(), aws.Config{
+		Sandbox: true, EndpointURL: srv.URL(),
+		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state"),
+		Governor: aws.NewGovernor(), Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatalf("aws.Open: %v", err)
+	}
+	return c
+}
+
+func startRig(t *testing.T) *sandboxRig {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("sandbox integration test")
+	}
+	clk := clock.NewManual(t0)
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := sandbox.Start(ctx, sandbox.Options{Clock: clk, Traffic: true, Functions: 12, Seed: 1})
+	if err != nil {
+		cancel()
+		t.Fatalf("sandbox.Start: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close(); cancel() })
+	c := openClient(t, srv, clk)
+	total := func() int { return c.Stats().Total(c.Stats().Sent) }
+	deps := common.FromSession(c, c)
+	deps.Now = clk.Now
+	h := &harness{t: t, fleet: c, metrics: c, total: total}
+	h.m = New(deps, styles.New(true), keymap.Default(), model.Function{Name: "checkout-api"})
+	h.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return heldTick{msg: fn(time.Time{})} }
+	}
+	h.m.SetSize(120, 40)
+	h.run(h.m.Init())
+	t.Cleanup(h.m.Close)
+	if a, ok := h.m.selected(); !ok || a.Name != "live" {
+		t.Fatalf("pane opened on %+v; status %+v", a, h.statuses)
+	}
+	return &sandboxRig{harness: h, srv: srv, client: c, clk: clk}
+}
+
+func (r *sandboxRig) live() model.Alias {
+	r.t.Helper()
+	a, err := r.client.GetAlias(context.Background(), "checkout-api", "live")
+	if err != nil {
+		r.t.Fatalf("GetAlias: %v", err)
+	}
+	return a
+}
+
+func TestSandboxShiftWeight(t *testing.T) {
+	r := startRig(t)
+	if a := r.live(); a.Version != "7" || a.Routing != (model.Routing{AdditionalVersion: "8", Weight: 0.1}) {
+		t.Fatalf("demo alias %+v", a)
+	}
+	r.press("+")
+	shown := afterLine(r.dialogView())
+	r.press("y")
+	a := r.live()
+	if a.Routing != (model.Routing{AdditionalVersion: "8", Weight: 0.2}) || DescribeAlias(a) != shown {
+		t.Fatalf("GetAlias %+v, confirmation showed %q", a, shown)
+	}
+	// undo from the aws layer's journal
+	r.press("u")
+	if got := afterLine(r.dialogView()); got != "90% → 7, 10% → 8" {
+		t.Fatalf("undo shows %q", got)
+	}
+	r.press("y")
+	if a := r.live(); a.Routing.Weight != 0.1 {
+		t.Fatalf("after undo %+v; status %+v", a, r.lastStatus())
+	}
+}
+
+func TestSandboxConflictDetected(t *testing.T) {
+	r := startRig(t)
+	r.press("+") // the pane read revision R; the confirmation is open
+	// another operator promotes in between
+	other := openClient(t, r.srv, r.clk)
+	cur, err := other.GetAlias(context.Background(), "checkout-api", "live")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.UpdateAlias(context.Background(), cur, "8", model.Routing{}); err != nil {
+		t.Fatal(err)
+	}
+	r.press("y")
+	if a := r.live(); a.Version != "8" || a.Routing.Active() {
+		t.Fatalf("the other change was overwritten: %+v", a)
+	}
+	if st := r.lastStatus(); !st.Err || !strings.Contains(st.Text, "changed by someone else") || !strings.Contains(st.Text, "100% → 8") {
+		t.Fatalf("status %+v", st)
+	}
+	// the operator decides again: the new dialog is based on their revision
+	if v := r.dialogView(); !strings.Contains(v, "before  100% → 8") {
+		t.Fatalf("decide-again dialog:\n%s", v)
+	}
+	r.press("n")
+	if a := r.live(); a.Version != "8" || a.Routing.Active() {
+		t.Fatalf("refusing changed the alias: %+v", a)
+	}
+}
+
+func TestSandboxPlanAbortsFailingCanary(t *testing.T) {
+	r := startRig(t)
+	startPlan(t, r.harness, "10,25,50,100 every 5m; errors>5 min=20")
+	for i := 0; i < 10 && r.m.PlanRunning(); i++ {
+		r.srv.Advance(time.Minute)
+		r.deliverTicks()
+	}
+	if r.m.PlanRunning() {
+		t.Fatalf("plan still running; jobs %+v", r.jobs[len(r.jobs)-1])
+	}
+	a := r.live()
+	if a.Version != "7" || a.Routing.Active() {
+		t.Fatalf("alias after the plan: %+v", a)
+	}
+	j := r.jobs[len(r.jobs)-1]
+	if !j.Done || j.Err == nil || !strings.Contains(j.Label, "aborted") || !strings.Contains(j.Label, "error rate") {
+		t.Fatalf("final job %+v", j)
+	}
+	t.Log(j.Label)
+	e, ok := r.client.Last("checkout-api:live")
+	if !ok || e.Action != "UpdateAlias" || e.Result != "ok" {
+		t.Fatalf("journal %+v %v", e, ok)
+	}
+}
