@@ -29,6 +29,7 @@ type KeyMap struct {
 	Logs        Logs
 	Triage      Triage
 	Confirm     Confirm
+	Metrics     Metrics
 }
 
 // Default returns the default key map. Tests rely on these defaults.
@@ -44,6 +45,7 @@ func Default() KeyMap {
 		Logs:        defaultLogs(),
 		Triage:      defaultTriage(),
 		Confirm:     defaultConfirm(),
+		Metrics:     defaultMetrics(),
 	}
 }
 
@@ -134,6 +136,14 @@ func activeTogether(a, b string) bool {
 // bindings in different scopes).
 var exemptions = map[[2]string]bool{
 	{"fnview.copy", "list.copy"}: true,
+	// The log tail and the triage board use the list's keys in the same
+	// sense: / searches, enter opens, s saves (logs: no sort) or sorts.
+	{"list.filter", "logs.search"}:         true,
+	{"list.open", "logs.request"}:          true,
+	{"list.sortnext", "logs.save"}:         true,
+	{"list.open", "triage.open"}:           true,
+	{"list.sortnext", "triage.sort"}:       true,
+	{"list.sortreverse", "triage.reverse"}: true,
 }
 
 // Conflicts reports keys bound twice among bindings that are active together.
