@@ -1,0 +1,214 @@
+package metrics
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/record"
+)
+
+func TestBucketsOrderedAndAccurate(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	prev := uint32(0)
+	for _, v := range []float64{-1e9, -3, -1, -1e-3, 0, 1e-6, 0.5, 1, 1.01, 2, 3, 100, 1e6, 1e11} {
+		c := bucketCode(v)
+		if c < prev {
+			t.Fatalf("code(%v)=%d < previous %d", v, c, prev)
+		}
+		prev = c
+		if c >= 1<<codeBits {
+			t.Fatalf("code(%v)=%d overflows %d bits", v, c, codeBits)
+		}
+	}
+	for i := 0; i < 100000; i++ {
+		v := math.Exp(r.Float64()*30 - 10) // 4.5e-5 .. 4.8e8
+		got := codeValue(bucketCode(v))
+		if math.Abs(got-v)/v > 0.016 {
+			t.Fatalf("value %v read back as %v", v, got)
+		}
+		if g := codeValue(bucketCode(-v)); math.Abs(g+v)/v > 0.016 {
+			t.Fatalf("value %v read back as %v", -v, g)
+		}
+	}
+}
+
+func TestPercentilesAgainstExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var d dist
+	vals := make([]float64, 5000)
+	for i := range vals {
+		vals[i] = math.Exp(r.NormFloat64()) * 120 // log-normal latency, ms
+		d.add(vals[i], 1)
+	}
+	sort.Float64s(vals)
+	for _, p := range []float64{1, 10, 50, 90, 99, 99.9} {
+		a := acc{pct: true}
+		a.addDist(&d)
+		got := a.percentile(p)
+		want := vals[int(math.Ceil(p/100*float64(len(vals))))-1]
+		if math.Abs(got-want)/want > 0.016 {
+			t.Errorf("p%v = %v, exact %v", p, got, want)
+		}
+	}
+	a := acc{pct: true}
+	a.addDist(&d)
+	if a.percentile(100) != vals[len(vals)-1] || a.percentile(0) != vals[0] {
+		t.Errorf("p0/p100 must be the exact minimum and maximum")
+	}
+}
+
+func TestCountSaturation(t *testing.T) {
+	var d dist
+	d.add(5, countMax)
+	d.add(5, 10)
+	d.add(5, 2*countMax)
+	var total uint64
+	for _, p := range d.h {
+		c, n := unpack(p)
+		if c != bucketCode(5) {
+			t.Fatalf("code %d", c)
+		}
+		total += uint64(n)
+	}
+	if total != 3*countMax+10 || uint64(d.n) != total {
+		t.Fatalf("total %d n %d", total, d.n)
+	}
+}
+
+func TestRetentionDropsOldMinutes(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	s := NewStore(clk, Options{Retention: time.Hour})
+	for i := 0; i < 120; i++ {
+		s.Invocation(record.Invocation{Function: "f", Start: clk.Now(), Duration: time.Millisecond})
+		if i == 0 {
+			s.Invocation(record.Invocation{Function: "old-only", Start: clk.Now()})
+			s.Metric(record.Metric{Name: "IteratorAge", Time: clk.Now(), Value: 1})
+		}
+		clk.Advance(time.Minute)
+	}
+	s.Invocation(record.Invocation{Function: "f", Start: t0}) // too old: ignored
+	s.mu.RLock()
+	n := len(s.lambda[lkey{fn: "f"}].mins)
+	_, old := s.lambda[lkey{fn: "old-only"}]
+	ng := len(s.generic)
+	s.mu.RUnlock()
+	if n > 61 || n < 59 {
+		t.Errorf("%d minutes kept for a 1 h retention", n)
+	}
+	if old || ng != 0 {
+		t.Errorf("series without recent data must be dropped (old-only %v, generic %d)", old, ng)
+	}
+}
+
+func TestRegionConcurrencyIsSumOfFunctionMaxima(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewStore(clock.NewManual(t0), Options{})
+	for i, c := range []int{3, 5, 2} {
+		s.Invocation(record.Invocation{Function: "a", Start: t0.Add(time.Duration(i) * time.Second), Concurrent: c})
+	}
+	s.Invocation(record.Invocation{Function: "b", Start: t0, Concurrent: 4})
+	out, err := s.GetMetricData(&GetMetricDataInput{StartTime: TS(t0), EndTime: TS(t0.Add(time.Minute)),
+		MetricDataQueries: []MetricDataQuery{{Id: "c", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: "ConcurrentExecutions"}, Period: ptr(int32(60)), Stat: "Maximum"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := out.MetricDataResults[0].Values; len(v) != 1 || v[0] != 9 {
+		t.Errorf("region ConcurrentExecutions %v, want [9]", v)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// ---- fuzzing the three decoders (called without the handler's recover) ----
+
+func fuzzStore() (*Handler, time.Time) {
+	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0.Add(time.Hour))
+	s := NewStore(clk, Options{})
+	for i := 0; i < 50; i++ {
+		s.Invocation(record.Invocation{Function: "f", Resource: "live", ExecutedVersion: "2", Start: t0.Add(time.Duration(i) * time.Minute), Duration: time.Duration(i) * time.Millisecond, Error: i%3 == 0})
+	}
+	return NewHandler(s).(*Handler), t0
+}
+
+func checkStatus(t *testing.T, w *httptest.ResponseRecorder) {
+	if w.Code >= 500 {
+		t.Fatalf("status %d: %s", w.Code, w.Body.String())
+	}
+}
+
+var fuzzOps = []string{"GetMetricData", "ListMetrics", "GetMetricStatistics", "PutMetricData"}
+
+func FuzzCBOR(f *testing.F) {
+	h, t0 := fuzzStore()
+	in := &GetMetricDataInput{StartTime: TS(t0), EndTime: TS(t0.Add(time.Hour)), MetricDataQueries: []MetricDataQuery{
+		{Id: "a", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: "Duration", Dimensions: []Dimension{{"FunctionName", "f"}}}, Period: ptr(int32(300)), Stat: "p99"}},
+		{Id: "e", Expression: ptr("FILL(a, 0) * 2")},
+	}}
+	b, _ := cborEnc.Marshal(in)
+	f.Add(uint8(0), b)
+	f.Add(uint8(2), []byte{0xbf, 0x67, 'E', 'n', 'd', 'T', 'i', 'm', 'e', 0xc1, 0xfb, 0x41, 0xda, 0x55, 0x6e, 0xd6, 0, 0, 0, 0xff})
+	f.Add(uint8(1), []byte{0xa0})
+	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
+		w := httptest.NewRecorder()
+		h.serveCBOR(w, fuzzOps[int(op)%len(fuzzOps)], body)
+		checkStatus(t, w)
+	})
+}
+
+func FuzzJSON(f *testing.F) {
+	h, t0 := fuzzStore()
+	f.Add(uint8(0), []byte(`{"StartTime":`+itoa(t0.Unix())+`,"EndTime":`+itoa(t0.Unix()+3600)+`,"ScanBy":"TimestampAscending","MaxDatapoints":3,"MetricDataQueries":[{"Id":"a","MetricStat":{"Metric":{"Namespace":"AWS/Lambda","MetricName":"Errors","Dimensions":[{"Name":"FunctionName","Value":"f"},{"Name":"Resource","Value":"f:live"}]},"Period":60,"Stat":"Average"}},{"Id":"b","Expression":"a/(a-1)"}]}`))
+	f.Add(uint8(1), []byte(`{"Namespace":"AWS/Lambda","Dimensions":[{"Name":"FunctionName"}]}`))
+	f.Add(uint8(2), []byte(`{"Namespace":"AWS/Lambda","MetricName":"Duration","StartTime":1e300,"EndTime":-5,"Period":60,"ExtendedStatistics":["p50"]}`))
+	f.Add(uint8(3), []byte(`{"Namespace":"X","MetricData":[{"MetricName":"m","Values":[1,2],"Counts":[1e30,-1]}]}`))
+	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
+		w := httptest.NewRecorder()
+		h.serveJSON(w, fuzzOps[int(op)%len(fuzzOps)], body)
+		checkStatus(t, w)
+	})
+}
+
+func FuzzQuery(f *testing.F) {
+	h, t0 := fuzzStore()
+	v := url.Values{}
+	v.Set("Action", "GetMetricData")
+	v.Set("Version", "2010-08-01")
+	v.Set("StartTime", t0.Format(time.RFC3339))
+	v.Set("EndTime", t0.Add(time.Hour).Format(time.RFC3339))
+	v.Set("MetricDataQueries.member.1.Id", "m1")
+	v.Set("MetricDataQueries.member.1.MetricStat.Metric.Namespace", "AWS/Lambda")
+	v.Set("MetricDataQueries.member.1.MetricStat.Metric.MetricName", "Invocations")
+	v.Set("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name", "FunctionName")
+	v.Set("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value", "f")
+	v.Set("MetricDataQueries.member.1.MetricStat.Period", "120")
+	v.Set("MetricDataQueries.member.1.MetricStat.Stat", "p90")
+	v.Set("MetricDataQueries.member.2.Id", "e1")
+	v.Set("MetricDataQueries.member.2.Expression", "ABS(-m1)")
+	f.Add([]byte(v.Encode()))
+	f.Add([]byte("Action=ListMetrics&Version=2010-08-01&Dimensions.member.1.Name=FunctionName&NextToken=lm1.MQ"))
+	f.Add([]byte("Action=PutMetricData&Version=2010-08-01&Namespace=N&MetricData.member.1.MetricName=x&MetricData.member.1.StatisticValues.SampleCount=3&MetricData.member.1.StatisticValues.Sum=3&MetricData.member.1.StatisticValues.Minimum=1&MetricData.member.1.StatisticValues.Maximum=1"))
+	f.Add([]byte("Action=GetMetricStatistics&Version=2010-08-01&MetricName=Duration&Namespace=AWS/Lambda&Period=60&StartTime=0&EndTime=1e10&Statistics.member.1=Sum"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		h.serveQuery(w, r, "req", body)
+		checkStatus(t, w)
+		if !strings.Contains(w.Body.String(), "</") {
+			t.Fatalf("no XML in %q", w.Body.String())
+		}
+	})
+}
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
