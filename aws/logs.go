@@ -102,16 +102,13 @@ func (c *Client) Tail(ctx context.Context, req TailRequest) <-chan TailBatch {
 	go func() {
 		defer wg.Done()
 		start := c.cfg.Now()
-		if req.Backfill > 0 {
-			t.backfill(ctx, groups, start.Add(-req.Backfill), start)
-		}
 		var inner sync.WaitGroup
 		for i := 0; i < len(groups); i += MaxGroupsPerLiveTail {
 			chunk := groups[i:min(i+MaxGroupsPerLiveTail, len(groups))]
 			inner.Add(1)
 			go func() {
 				defer inner.Done()
-				t.follow(ctx, chunk, start)
+				t.follow(ctx, chunk, start.Add(-req.Backfill))
 			}()
 		}
 		inner.Wait()
@@ -214,27 +211,37 @@ func (t *tailer) send(ctx context.Context, it tailItem) bool {
 }
 
 // follow tails one chunk of ≤10 groups: Live Tail while it works, polling otherwise.
+//
+// The backfill (and, after a renewal, the gap) is read with FilterLogEvents
+// once the Live Tail session is open, so no event falls between the two;
+// duplicates are dropped by content.
 func (t *tailer) follow(ctx context.Context, groups []string, since time.Time) {
 	failures := 0
+	gapFrom := since
 	for ctx.Err() == nil {
-		err := t.live(ctx, groups)
+		started := t.c.cfg.Now()
+		err := t.live(ctx, groups, gapFrom)
 		if ctx.Err() != nil {
 			return
 		}
 		if err == nil { // renewed or the server ended the session: start again
 			failures = 0
+			gapFrom = t.c.cfg.Now().Add(-10 * time.Second)
+			if gapFrom.Before(started) {
+				gapFrom = started
+			}
 			continue
 		}
 		if errors.Is(err, ErrUnsupported) || errors.Is(err, errNoSessionSlot) || isLimitExceeded(err) {
 			t.send(ctx, tailItem{mode: TailPoll, err: fmt.Errorf("live tail unavailable, polling instead: %w", err)})
-			t.poll(ctx, groups, since)
+			t.poll(ctx, groups, gapFrom)
 			return
 		}
 		failures++
 		t.send(ctx, tailItem{err: fmt.Errorf("live tail: %w", err)})
 		if failures >= 3 {
 			t.send(ctx, tailItem{mode: TailPoll, err: errors.New("live tail keeps failing, polling instead")})
-			t.poll(ctx, groups, since)
+			t.poll(ctx, groups, gapFrom)
 			return
 		}
 		if sleepCtx(ctx, time.Duration(failures)*time.Second) != nil {
@@ -252,7 +259,7 @@ func isLimitExceeded(err error) bool {
 
 // live runs one Live Tail session until it must be renewed (nil), the
 // server ends it (nil) or it fails (error).
-func (t *tailer) live(ctx context.Context, groups []string) error {
+func (t *tailer) live(ctx context.Context, groups []string, gapFrom time.Time) error {
 	c := t.c
 	slotCtx, cancelSlot := context.WithTimeout(ctx, 2*time.Second)
 	release, err := c.gov.AcquireTailSession(slotCtx, c.target.Account, c.target.Region, c.cfg.TailSessions)
@@ -293,6 +300,13 @@ func (t *tailer) live(ctx context.Context, groups []string) error {
 	timer := time.NewTimer(renew)
 	defer timer.Stop()
 	t.send(ctx, tailItem{mode: TailLive})
+	var fill sync.WaitGroup
+	defer fill.Wait()
+	fill.Add(1)
+	go func() {
+		defer fill.Done()
+		t.backfill(sctx, groups, gapFrom, time.Time{})
+	}()
 	events := stream.Events()
 	for {
 		select {
@@ -444,6 +458,16 @@ func (t *tailer) poll(ctx context.Context, groups []string, since time.Time) {
 		go func(g string) {
 			defer wg.Done()
 			from := since
+			if evs, err := t.filter(ctx, g, since, time.Time{}, 0); err == nil {
+				for _, e := range evs {
+					if e.Timestamp.After(from) {
+						from = e.Timestamp
+					}
+				}
+				if len(evs) > 0 && !t.send(ctx, tailItem{mode: TailPoll, events: evs}) {
+					return
+				}
+			}
 			for {
 				started := time.Now()
 				evs, err := t.filter(ctx, g, from.Add(-overlap), time.Time{}, 5)
