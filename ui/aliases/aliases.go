@@ -768,7 +768,7 @@ func ChangeBody(c model.AliasChange, barWidth int) string {
 	if rev == "" {
 		rev = "unknown"
 	}
-	fmt.Fprintf(&b, "sent only if the alias is still at revision %s", shortRev(rev))
+	fmt.Fprintf(&b, "sent only if still at revision %s", shortRev(rev))
 	return b.String()
 }
 
@@ -832,9 +832,8 @@ func (m *Model) handleApplied(msg appliedMsg) tea.Cmd {
 			m.problems = probs
 			return status
 		}
-		body := fmt.Sprintf("Someone else changed %s while you decided.\n\ntheirs  %s (revision %s)\nyours   %s\n\nApply yours over theirs?\n%s",
-			theirs.Name, model.DescribeRouting(theirs.Version, theirs.Routing), shortRev(theirs.RevisionID),
-			model.DescribeRouting(msg.change.Version, msg.change.Routing), ChangeBody(again, 30))
+		body := fmt.Sprintf("Someone else changed %s while you decided:\nit is now %s.\nApply yours over theirs?\n\n%s",
+			theirs.Name, model.DescribeRouting(theirs.Version, theirs.Routing), ChangeBody(again, 30))
 		return tea.Batch(status, common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 			Title:     fmt.Sprintf("Conflict — %s:%s", m.fn.Name, theirs.Name),
 			Body:      body,

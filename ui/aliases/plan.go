@@ -3,6 +3,7 @@ package aliases
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -46,7 +47,7 @@ func (m *Model) planJobID(alias string) string { return "plan:" + m.fn.Name + ":
 func (m *Model) promptPlan(a model.Alias) tea.Cmd {
 	epoch, name := m.epoch, a.Name
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Guarded plan for %s: steps %%, dwell, abort thresholds", a.Name),
+		Title:       fmt.Sprintf("Guarded plan for %s", a.Name),
 		Placeholder: m.opt.Plan.Spec(),
 		Value:       m.opt.Plan.Spec(),
 		Validate:    func(s string) error { _, err := model.ParsePlan(s); return err },
@@ -90,8 +91,9 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 	}
 	m.problems = nil
 	epoch := m.epoch
-	body := fmt.Sprintf("%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting or closing this view\nstops it (routing stays where it is). For unattended rollouts use CodeDeploy.",
-		p.Describe(), canary, primary, ChangeBody(first, 30))
+	steps, abort, _ := strings.Cut(p.Describe(), "; ")
+	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting\nor closing this view stops it (routing stays\nwhere it is). Unattended rollouts: CodeDeploy.",
+		steps, abort, canary, primary, ChangeBody(first, 30))
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("Run plan on %s:%s", m.fn.Name, a.Name),
 		Body:      body,
