@@ -18,7 +18,17 @@
 // here with the date.
 //
 //   - record.Invocation gained Count (0 = 1): backfilled records may stand
-//     for several identical invocations. Metrics stores should weight by it.
+//     for several identical invocations. Metrics stores should weight by it
+//     (Invocations, Errors, Throttles, spillover and duration samples).
+//   - Call.Tracing added (REPORT gains the XRAY fields).
+//
+// Async calls: the engine reports a throttle for an Event invocation like
+// any other (Result.Throttled, a Throttled record); the front-end still
+// answers 202, as Lambda queues async events.
+//
+// Helpers beyond this file: DemoBehaviour and the Fn* incident names
+// (demo.go), DailyShape, BaseInitDuration, (*Behaviour).MedianDuration and
+// ErrorRateAt, and on Traffic: IteratorAge, Backlog, Invocations.
 package sim
 
 import (
@@ -98,6 +108,7 @@ type Call struct {
 	LogGroup     string // "" = /aws/lambda/<Function>
 	LogFormat    string // Text (default) | JSON
 	DLQ          string // dead-letter target ARN, "" if none
+	Tracing      bool   // TracingConfig Active: the REPORT line gets XRAY fields
 
 	// Reserved is the function's reserved concurrency (nil = none; 0 means
 	// every call is throttled).

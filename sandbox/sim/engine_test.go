@@ -571,3 +571,19 @@ func TestConcurrentInvoke(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestXRayReportFields(t *testing.T) {
+	e, _, _ := newTestEngine(17)
+	c := baseCall()
+	c.Tail = true
+	c.Tracing = true
+	r := e.Invoke(c)
+	re := regexp.MustCompile(`(?m)^REPORT RequestId: .*\tInit Duration: [0-9.]+ ms\tXRAY TraceId: 1-[0-9a-f]{8}-[0-9a-f]{24}\tSegmentId: [0-9a-f]{16}\tSampled: true\t$`)
+	if !re.MatchString(r.LogTail) {
+		t.Fatalf("tail:\n%s", r.LogTail)
+	}
+	rep, ok := model.ParseReportFromTail(r.LogTail)
+	if !ok || rep.Duration != r.Duration || rep.InitDuration != r.InitDuration {
+		t.Fatalf("%+v", rep)
+	}
+}

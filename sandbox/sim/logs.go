@@ -231,6 +231,9 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		})
 		a = len(w.buf)
 		w.buf = append(w.buf, rep...)
+		if c.Tracing {
+			w.buf = appendXRay(w.buf, rng, start)
+		}
 		w.buf = append(w.buf, '\n')
 		w.end(end, a)
 		if o.timedOut {
@@ -258,6 +261,24 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		tail = tail[len(tail)-TailLimit:]
 	}
 	return lines, tail
+}
+
+// appendXRay appends the REPORT line's tracing fields.
+func appendXRay(b []byte, rng *rand.Rand, t time.Time) []byte {
+	var h [40]byte
+	hexFill(h[:16], rng.Uint64(), 0)
+	hexFill(h[16:], rng.Uint64(), rng.Uint64())
+	b = append(b, "XRAY TraceId: 1-"...)
+	u := uint32(t.Unix())
+	for i := 7; i >= 0; i-- {
+		b = append(b, hexDigits[(u>>(uint(i)*4))&15])
+	}
+	b = append(b, '-')
+	b = append(b, h[16:40]...)
+	b = append(b, "\tSegmentId: "...)
+	b = append(b, h[:16]...)
+	b = append(b, "\tSampled: true\t"...)
+	return b
 }
 
 func appendTimeoutMsg(b []byte, t time.Time, id string, d time.Duration) []byte {

@@ -22,6 +22,7 @@ const (
 	streamMaxAge   = int64(24 * time.Hour)
 	sqsMaxBacklog  = 2_000_000
 	maxSQSBatches  = 200 // concurrent SQS batches per slice per mapping
+	maxCatchUp     = 5 * time.Minute
 )
 
 // Traffic drives the fleet: direct invocations and event source mappings.
@@ -603,7 +604,15 @@ func (t *Traffic) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tk.C:
-			t.step(t.clk.Now())
+			now := t.clk.Now()
+			t.mu.Lock()
+			// After a long stall (a suspended laptop), skip ahead rather
+			// than replay hours of traffic at once.
+			if t.started && now.UnixNano()-t.next > int64(maxCatchUp) {
+				t.next = floorTo(now.UnixNano()-int64(maxCatchUp), slice)
+			}
+			t.mu.Unlock()
+			t.step(now)
 		}
 	}
 }
