@@ -107,6 +107,8 @@ type Model struct {
 	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	lastPlan string // how the last plan ended
+	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
+	leaveWarned bool
 }
 
 // aliasMetrics is one alias's per-version health.
@@ -155,7 +157,21 @@ var (
 	_ common.Pane   = (*Model)(nil)
 	_ common.Closer = (*Model)(nil)
 	_ common.Titled = (*Model)(nil)
+
+	_ common.BackHandler = (*Model)(nil)
 )
+
+// Back implements common.BackHandler: while a plan runs, the first esc only
+// warns that leaving the view stops the plan; a second esc leaves.
+func (m *Model) Back() bool {
+	if m.plan != nil && !m.leaveWarned {
+		m.leaveWarned = true
+		m.notice, m.noticeErr = fmt.Sprintf("a plan is running on %s: leaving this view stops it (routing stays where it is); esc again to leave, %s to stop the plan",
+			m.plan.alias, m.km.Aliases.Plan.Help().Key), true
+		return true
+	}
+	return false
+}
 
 // Title implements common.Titled.
 func (m *Model) Title() string { return "Aliases" }
@@ -405,6 +421,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	m.leaveWarned = false
 	a := m.km.Aliases
 	switch {
 	case key.Matches(k, m.km.List.Up):

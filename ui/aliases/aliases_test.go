@@ -433,6 +433,19 @@ func TestPlanStopsOnConflictAndByOperator(t *testing.T) {
 	f.set("live", "7", model.Routing{AdditionalVersion: "8", Weight: 0.1})
 	h.send(common.RefreshMsg{})
 	startPlan(t, h, "")
+	// esc while a plan runs warns once before the view may close
+	if !h.m.Back() || !strings.Contains(h.view(), "leaving this view stops it") {
+		t.Fatal("esc did not warn about the running plan")
+	}
+	if h.m.Back() {
+		t.Fatal("second esc kept the view")
+	}
+	// the heartbeat notices a long gap (the machine slept)
+	h.clock.Advance(3 * time.Minute)
+	h.deliverTicks()
+	if j := h.jobs[len(h.jobs)-1]; !strings.Contains(j.Label, "was paused 3:00") && h.m.PlanRunning() {
+		t.Fatalf("no pause noted: %+v", j)
+	}
 	h.press("L")
 	if h.m.PlanRunning() || !h.jobs[len(h.jobs)-1].Done {
 		t.Fatal("L did not stop the plan")

@@ -31,7 +31,19 @@ type planRun struct {
 	tickSeq  uint64
 	last     model.PlanDecision  // the latest decision, for the view
 	aborting *model.PlanDecision // once the plan decides to abort it keeps aborting until it has
-	ended    string              // why it ended (kept for the view after the run)
+	lastBeat time.Time           // when the plan last ran a step (its heartbeat)
+	paused   time.Duration       // the longest gap between beats: the machine slept or the program hung
+}
+
+// heartbeat notes gaps between the plan's one-second beats: a laptop that
+// slept stopped the plan for that long.
+func (p *planRun) heartbeat(now time.Time) {
+	if !p.lastBeat.IsZero() {
+		if gap := now.Sub(p.lastBeat); gap > 30*time.Second && gap > p.paused {
+			p.paused = gap
+		}
+	}
+	p.lastBeat = now
 }
 
 // A failed step is retried maxPlanFailures times before the plan aborts;
@@ -92,7 +104,7 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 	m.problems = nil
 	epoch := m.epoch
 	steps, abort, _ := strings.Cut(p.Describe(), "; ")
-	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting\nor closing this view stops it (routing stays\nwhere it is). Unattended rollouts: CodeDeploy.",
+	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting,\nclosing this view or the machine sleeping\nstops it (routing stays where it is).\nFor unattended rollouts use CodeDeploy.",
 		steps, abort, canary, primary, ChangeBody(first, 30))
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("Run plan on %s:%s", m.fn.Name, a.Name),
@@ -161,6 +173,7 @@ func (m *Model) planStep() tea.Cmd {
 		return m.stopPlan(fmt.Sprintf("%s was changed outside the plan (now %s); routing left as it is", a.Name, DescribeAlias(a)))
 	}
 	now := m.deps.Now()
+	p.heartbeat(now)
 	d := p.plan.Decide(p.state, now, m.planHealth())
 	if p.aborting != nil {
 		d = *p.aborting
@@ -304,7 +317,11 @@ func (m *Model) planLabel(now time.Time) string {
 		}
 	}
 	left := max(0, p.state.StepStarted.Add(cur.Dwell).Sub(now))
-	return fmt.Sprintf("%s %s · next %s in %s", head, model.FormatWeight(cur.Weight), next, countdown(left))
+	out := fmt.Sprintf("%s %s · next %s in %s", head, model.FormatWeight(cur.Weight), next, countdown(left))
+	if p.paused > 0 {
+		out += " · was paused " + countdown(p.paused) + " (asleep?)"
+	}
+	return out
 }
 
 func describeDecision(d model.PlanDecision) string {
