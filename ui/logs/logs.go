@@ -1,0 +1,719 @@
+// Package logs is the live log tail pane: the function view's Logs tab and
+// the ":logs fn1 fn2" screen. It reads aws.Logs.Tail through a re-armed
+// command that returns one batch per message, tagged with the pane's
+// generation, into a bounded ring buffer of parsed lines (model.Ring), and
+// renders only the visible rows. The tail is cancelled when the pane is
+// hidden or closed: Live Tail is billed per minute.
+package logs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// Heartbeat is how often the pane checks whether it is still on screen.
+const Heartbeat = 2 * time.Second
+
+// maxResumeBackfill bounds the gap a resumed tail fetches.
+const maxResumeBackfill = time.Hour
+
+var backfillSteps = []time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour}
+
+var nextID atomic.Uint64
+
+// tick schedules a timed message (a seam for tests).
+var tick = tea.Tick
+
+// Messages. Each carries the pane instance and the generation of the tail
+// it belongs to; anything else is dropped.
+type (
+	batchMsg struct {
+		pane, gen uint64
+		ch        <-chan aws.TailBatch
+		batch     aws.TailBatch
+		closed    bool
+	}
+	heartbeatMsg struct{ pane, beat uint64 }
+	aliasesMsg   struct {
+		pane, gen uint64
+		aliases   []model.Alias
+		err       error
+	}
+	rolloverMsg struct{ pane, gen uint64 }
+)
+
+type inputMode int
+
+const (
+	inputNone inputMode = iota
+	inputSearch
+	inputFilter
+)
+
+// Options tune a pane.
+type Options struct {
+	MaxLines  int           // ring capacity (default model.DefaultRingLines)
+	SaveDir   string        // where s writes the buffer (default the working directory)
+	Heartbeat time.Duration // visibility check interval (0 = Heartbeat; <0 = none, for tests)
+}
+
+// Model is the log tail pane.
+type Model struct {
+	deps common.Deps
+	st   *styles.Styles
+	km   keymap.KeyMap
+	opts Options
+	fns  []model.Function
+	id   uint64
+
+	ring    *model.Ring
+	sources map[string]int // log group -> index into fns
+
+	// Tail state.
+	gen      uint64
+	cancel   context.CancelFunc
+	running  bool
+	closed   bool // Close was called: never restart
+	hidden   bool // stopped because the pane is off screen
+	stopped  time.Time
+	mode     aws.TailMode
+	sampled  bool
+	dropped  int
+	lag      time.Duration
+	lastErr  error
+	filter   string
+	backfill int      // index of the next backfill step
+	split    []string // versions, when split by version
+	splitW   []float64
+	beat     uint64
+	views    int
+
+	// View state.
+	follow  bool
+	bottom  uint64 // seq at the bottom of the view when paused
+	cursor  uint64
+	json    bool
+	search  string
+	request string // request id shown alone ("" = all lines)
+	reqSeqs []uint64
+	input   textinput.Model
+	imode   inputMode
+	w, h    int
+
+	// Roll-up of REPORT lines.
+	invocations, cold, errors int
+	durTotal                  time.Duration
+	maxMem, memSize           int
+	costTotal                 float64
+}
+
+// New returns the Logs tab for one function.
+func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) *Model {
+	return NewMulti(deps, st, km, []model.Function{fn}, Options{})
+}
+
+// NewMulti returns a tail of several functions at once, each in its own colour.
+func NewMulti(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fns []model.Function, o Options) *Model {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	ti := textinput.New()
+	ti.Prompt = "/"
+	m := &Model{
+		deps: deps, st: st, km: km, opts: o, fns: fns,
+		id:      nextID.Add(1),
+		ring:    model.NewRing(o.MaxLines, 0),
+		sources: map[string]int{},
+		follow:  true,
+		input:   ti,
+	}
+	for i, f := range fns {
+		m.sources[f.LogGroupName()] = i
+	}
+	return m
+}
+
+// Screen opens ":logs fn1 fn2 ..." (or the selected function's logs).
+func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
+	var fns []model.Function
+	for _, a := range sc.Args {
+		for _, n := range strings.Split(a, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				fns = append(fns, model.Function{Name: n})
+			}
+		}
+	}
+	if len(fns) == 0 && sc.Function != nil {
+		fns = append(fns, *sc.Function)
+	}
+	if len(fns) == 0 {
+		return nil, fmt.Errorf(":logs needs function names, e.g. :logs orders-api payments-webhook")
+	}
+	if len(fns) > 10 {
+		return nil, fmt.Errorf(":logs tails at most 10 functions at once (Live Tail's limit), got %d", len(fns))
+	}
+	return NewMulti(deps, st, km, fns, Options{}), nil
+}
+
+// Title implements common.Titled.
+func (m *Model) Title() string {
+	names := make([]string, len(m.fns))
+	for i, f := range m.fns {
+		names[i] = f.Name
+	}
+	return "logs " + strings.Join(names, " ")
+}
+
+// Ring exposes the buffer (tests, benchmarks).
+func (m *Model) Ring() *model.Ring { return m.ring }
+
+// Running reports whether a tail is active.
+func (m *Model) Running() bool { return m.running }
+
+// Init starts the tail and the visibility heartbeat.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.start(0), m.heartbeat())
+}
+
+func (m *Model) heartbeat() tea.Cmd {
+	every := m.opts.Heartbeat
+	if every < 0 {
+		return nil
+	}
+	if every == 0 {
+		every = Heartbeat
+	}
+	m.beat++
+	pane, beat := m.id, m.beat
+	return tick(every, func(time.Time) tea.Msg { return heartbeatMsg{pane: pane, beat: beat} })
+}
+
+// request builds the tail request for the current settings.
+func (m *Model) tailRequest(backfill time.Duration) aws.TailRequest {
+	req := aws.TailRequest{Filter: m.filter, Backfill: backfill}
+	for _, f := range m.fns {
+		req.Groups = append(req.Groups, f.LogGroupName())
+	}
+	if len(m.split) > 0 && len(req.Groups) == 1 {
+		req.StreamPrefixes = model.StreamPrefixes(m.deps.Now(), m.split...)
+	}
+	return req
+}
+
+// start (re)starts the tail: the old one is cancelled and its batches,
+// carrying an older generation, are dropped.
+func (m *Model) start(backfill time.Duration) tea.Cmd {
+	m.stop()
+	if m.closed || m.deps.Logs == nil {
+		return nil
+	}
+	m.gen++
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	m.running = true
+	m.hidden = false
+	m.lastErr = nil
+	logs, req, pane, gen := m.deps.Logs, m.tailRequest(backfill), m.id, m.gen
+	cmds := []tea.Cmd{func() tea.Msg {
+		ch := logs.Tail(ctx, req)
+		return read(ch, pane, gen)
+	}}
+	if len(m.split) > 0 {
+		now := m.deps.Now()
+		cmds = append(cmds, tick(model.NextRollover(now).Sub(now)+time.Second, func(time.Time) tea.Msg {
+			return rolloverMsg{pane: pane, gen: gen}
+		}))
+	}
+	return tea.Batch(cmds...)
+}
+
+// read waits for one batch.
+func read(ch <-chan aws.TailBatch, pane, gen uint64) tea.Msg {
+	b, ok := <-ch
+	return batchMsg{pane: pane, gen: gen, ch: ch, batch: b, closed: !ok}
+}
+
+func waitBatch(ch <-chan aws.TailBatch, pane, gen uint64) tea.Cmd {
+	return func() tea.Msg { return read(ch, pane, gen) }
+}
+
+func (m *Model) stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	if m.running {
+		m.stopped = m.deps.Now()
+	}
+	m.running = false
+}
+
+// Close implements common.Closer: the tail stops for good.
+func (m *Model) Close() {
+	m.stop()
+	m.closed = true
+}
+
+// SetVisible tells the pane whether it is on screen; a host that knows
+// calls it, and the heartbeat covers hosts that do not. Hidden stops the
+// tail; shown restarts it, backfilling the gap.
+func (m *Model) SetVisible(v bool) tea.Cmd {
+	if !v {
+		if m.running {
+			m.stop()
+			m.hidden = true
+		}
+		return nil
+	}
+	if m.hidden && !m.closed {
+		gap := min(m.deps.Now().Sub(m.stopped), maxResumeBackfill)
+		return m.start(max(gap, 0))
+	}
+	return nil
+}
+
+// CapturesInput implements common.InputCapturer.
+func (m *Model) CapturesInput() bool { return m.imode != inputNone }
+
+// Back implements common.BackHandler: esc leaves the request view, then
+// clears the search, then the split.
+func (m *Model) Back() bool {
+	switch {
+	case m.imode != inputNone:
+		m.imode = inputNone
+		m.input.Blur()
+		return true
+	case m.request != "":
+		m.request, m.reqSeqs = "", nil
+		return true
+	case m.search != "":
+		m.search = ""
+		return true
+	}
+	return false
+}
+
+// SetSize implements common.Pane.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.input.SetWidth(max(10, w-4))
+}
+
+// HelpKeys implements common.Pane.
+func (m *Model) HelpKeys() []key.Binding {
+	l := m.km.Logs
+	return []key.Binding{l.Follow, l.Search, l.Next, l.Filter, l.JSON, l.Split, l.Request, l.Backfill, l.Save,
+		m.km.List.Up, m.km.List.Down, m.km.List.Bottom}
+}
+
+// Update implements common.Pane.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case batchMsg:
+		return m.onBatch(msg)
+	case heartbeatMsg:
+		if msg.pane != m.id || msg.beat != m.beat || m.closed {
+			return nil
+		}
+		onScreen := m.views > 0
+		m.views = 0
+		return tea.Batch(m.SetVisible(onScreen), m.heartbeat())
+	case aliasesMsg:
+		return m.onAliases(msg)
+	case rolloverMsg:
+		if msg.pane != m.id || msg.gen != m.gen || len(m.split) == 0 || !m.running {
+			return nil
+		}
+		// New day: recompute the stream prefixes; the short backfill
+		// covers the moment of the switch.
+		return m.start(time.Minute)
+	case common.RefreshMsg:
+		return m.start(time.Minute)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	case tea.PasteMsg:
+		if m.imode != inputNone {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return cmd
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.moveCursor(-3)
+		case tea.MouseWheelDown:
+			m.moveCursor(3)
+		}
+	}
+	return nil
+}
+
+func (m *Model) onBatch(msg batchMsg) tea.Cmd {
+	if msg.pane != m.id || msg.gen != m.gen || !m.running {
+		return nil // stale: an older tail, already cancelled
+	}
+	if msg.closed {
+		m.running = false
+		m.cancel = nil
+		if m.lastErr == nil {
+			m.lastErr = fmt.Errorf("tail ended")
+		}
+		return nil
+	}
+	b := msg.batch
+	if b.Mode != "" {
+		m.mode = b.Mode
+	}
+	m.sampled = b.Sampled
+	m.dropped += b.Dropped
+	m.lag = b.Lag
+	if b.Err != nil {
+		m.lastErr = b.Err
+	}
+	m.ingest(b.Events)
+	return waitBatch(msg.ch, m.id, m.gen)
+}
+
+// ingest parses and buffers events, keeping the view where it was.
+func (m *Model) ingest(evs []model.LogEvent) {
+	arch := ""
+	if len(m.fns) == 1 {
+		arch = m.fns[0].Architecture
+	}
+	for _, ev := range evs {
+		src := m.sources[ev.Group]
+		l := model.ParseLogEvent(ev, src)
+		if !m.ring.Append(l) {
+			continue
+		}
+		if l.Severity >= model.SevError {
+			m.errors++
+		}
+		if r := l.Report; r != nil {
+			m.invocations++
+			if l.Cold {
+				m.cold++
+			}
+			m.durTotal += r.Duration
+			if r.MaxMemoryUsedMB > m.maxMem {
+				m.maxMem = r.MaxMemoryUsedMB
+			}
+			m.memSize = r.MemorySizeMB
+			m.costTotal += model.InvocationCost(r.BilledDuration, r.MemorySizeMB, arch, model.DefaultPrices)
+		}
+	}
+	if m.follow {
+		m.cursor = m.newest()
+	} else if first := m.ring.First(); m.bottom < first {
+		m.bottom = first
+		m.cursor = max(m.cursor, first)
+	}
+}
+
+func (m *Model) newest() uint64 {
+	if m.ring.Total() == 0 {
+		return 0
+	}
+	return m.ring.Total() - 1
+}
+
+func (m *Model) onAliases(msg aliasesMsg) tea.Cmd {
+	if msg.pane != m.id || msg.gen != m.gen {
+		return nil
+	}
+	if msg.err != nil {
+		return common.Status("aliases: "+msg.err.Error(), true)
+	}
+	for _, a := range msg.aliases {
+		if a.Routing.Active() {
+			m.split = []string{a.Version, a.Routing.AdditionalVersion}
+			m.splitW = []float64{1 - a.Routing.Weight, a.Routing.Weight}
+			return tea.Batch(m.start(5*time.Minute),
+				common.Status(fmt.Sprintf("split %s: v%s and v%s", a.Name, a.Version, a.Routing.AdditionalVersion), false))
+		}
+	}
+	return common.Status("no weighted alias: nothing to split by version", false)
+}
+
+func (m *Model) bodyHeight() int {
+	h := m.h - 1 // status line
+	if m.imode != inputNone {
+		h--
+	}
+	return max(1, h)
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.imode != inputNone {
+		return m.onInputKey(msg)
+	}
+	l, nav := m.km.Logs, m.km.List
+	switch {
+	case key.Matches(msg, l.Follow):
+		if m.follow {
+			m.follow = false
+			m.bottom = m.newest()
+			m.cursor = m.bottom
+		} else {
+			m.follow = true
+			m.cursor = m.newest()
+		}
+	case key.Matches(msg, nav.Up):
+		m.moveCursor(-1)
+	case key.Matches(msg, nav.Down):
+		m.moveCursor(1)
+	case key.Matches(msg, nav.PageUp):
+		m.moveCursor(-m.bodyHeight())
+	case key.Matches(msg, nav.PageDown):
+		m.moveCursor(m.bodyHeight())
+	case key.Matches(msg, nav.Top):
+		m.follow = false
+		m.cursor = m.ring.First()
+		m.bottom = m.cursor + uint64(m.bodyHeight()-1)
+		m.bottom = min(m.bottom, m.newest())
+	case key.Matches(msg, nav.Bottom):
+		m.follow = true
+		m.cursor = m.newest()
+	case key.Matches(msg, l.Search):
+		m.openInput(inputSearch, "/", m.search)
+	case key.Matches(msg, l.Filter):
+		m.openInput(inputFilter, "filter pattern: ", m.filter)
+	case key.Matches(msg, l.Next):
+		return m.findNext(false)
+	case key.Matches(msg, l.Prev):
+		return m.findNext(true)
+	case key.Matches(msg, l.JSON):
+		m.json = !m.json
+	case key.Matches(msg, l.Request):
+		if m.request != "" {
+			m.request, m.reqSeqs = "", nil
+			return nil
+		}
+		ln := m.ring.Seq(m.cursor)
+		if ln == nil || ln.RequestID == "" {
+			return common.Status("this line names no request", false)
+		}
+		m.request = ln.RequestID
+		m.reqSeqs = m.ring.Request(ln.RequestID)
+	case key.Matches(msg, l.Split):
+		return m.toggleSplit()
+	case key.Matches(msg, l.Backfill):
+		return m.doBackfill()
+	case key.Matches(msg, l.Save):
+		return m.save()
+	}
+	return nil
+}
+
+func (m *Model) openInput(mode inputMode, prompt, value string) {
+	m.imode = mode
+	m.input.Prompt = prompt
+	m.input.SetValue(value)
+	m.input.CursorEnd()
+	m.input.Focus()
+}
+
+func (m *Model) onInputKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.imode = inputNone
+		m.input.Blur()
+		return nil
+	case "enter":
+		v := strings.TrimSpace(m.input.Value())
+		mode := m.imode
+		m.imode = inputNone
+		m.input.Blur()
+		if mode == inputSearch {
+			m.search = v
+			if v == "" {
+				return nil
+			}
+			from := m.cursor
+			if m.follow {
+				from = m.newest()
+			}
+			return m.jumpTo(m.ring.Find(from, v, false))
+		}
+		if v == m.filter {
+			return nil
+		}
+		m.filter = v
+		// The buffer held lines the new pattern would not have let
+		// through: start over, with the last five minutes backfilled.
+		m.ring.Reset()
+		m.resetRollup()
+		m.follow = true
+		m.cursor = m.newest()
+		m.request, m.reqSeqs = "", nil
+		return m.start(5 * time.Minute)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return cmd
+}
+
+func (m *Model) resetRollup() {
+	m.invocations, m.cold, m.errors, m.durTotal, m.maxMem, m.memSize, m.costTotal = 0, 0, 0, 0, 0, 0, 0
+}
+
+func (m *Model) jumpTo(seq uint64, ok bool) tea.Cmd {
+	if !ok {
+		return common.Status(fmt.Sprintf("no line matches %q", m.search), false)
+	}
+	m.follow = false
+	m.cursor = seq
+	m.bottom = max(m.bottom, seq)
+	m.ensureVisible()
+	return nil
+}
+
+// findNext moves to the next match: older (n) or newer (N).
+func (m *Model) findNext(newer bool) tea.Cmd {
+	if m.search == "" {
+		return nil
+	}
+	if newer {
+		return m.jumpTo(m.ring.Find(m.cursor+1, m.search, true))
+	}
+	if m.cursor == 0 || m.cursor <= m.ring.First() {
+		return m.jumpTo(0, false)
+	}
+	return m.jumpTo(m.ring.Find(m.cursor-1, m.search, false))
+}
+
+// moveCursor moves the selection by d lines (negative is older).
+func (m *Model) moveCursor(d int) {
+	if m.ring.Len() == 0 {
+		return
+	}
+	if m.request != "" {
+		// In the request view the cursor walks the request's lines.
+		i := 0
+		for i < len(m.reqSeqs) && m.reqSeqs[i] < m.cursor {
+			i++
+		}
+		i = min(max(i+d, 0), len(m.reqSeqs)-1)
+		if i >= 0 && i < len(m.reqSeqs) {
+			m.cursor = m.reqSeqs[i]
+		}
+		return
+	}
+	if m.follow {
+		if d >= 0 {
+			return
+		}
+		m.follow = false
+		m.bottom = m.newest()
+	}
+	first, last := int64(m.ring.First()), int64(m.newest())
+	c := min(max(int64(m.cursor)+int64(d), first), last)
+	m.cursor = uint64(c)
+	if m.cursor == m.newest() && d > 0 {
+		m.follow = true
+		return
+	}
+	m.ensureVisible()
+}
+
+// ensureVisible scrolls so the cursor is on screen.
+func (m *Model) ensureVisible() {
+	if m.cursor > m.bottom {
+		m.bottom = m.cursor
+		return
+	}
+	rows := 0
+	h := m.bodyHeight()
+	for s := m.bottom; ; s-- {
+		rows += m.lineHeight(s)
+		if s == m.cursor {
+			break
+		}
+		if s == 0 {
+			break
+		}
+	}
+	for rows > h && m.bottom > m.cursor {
+		rows -= m.lineHeight(m.bottom)
+		m.bottom--
+	}
+}
+
+func (m *Model) toggleSplit() tea.Cmd {
+	if len(m.split) > 0 {
+		m.split, m.splitW = nil, nil
+		return tea.Batch(m.start(5*time.Minute), common.Status("split off", false))
+	}
+	if len(m.fns) != 1 {
+		return common.Status("split by version needs a single function's tail", false)
+	}
+	if m.deps.Fleet == nil {
+		return nil
+	}
+	fleet, fn, pane, gen := m.deps.Fleet, m.fns[0].Name, m.id, m.gen
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		as, err := fleet.ListAliases(ctx, fn)
+		return aliasesMsg{pane: pane, gen: gen, aliases: as, err: err}
+	}
+}
+
+// doBackfill fetches the last 5, then 15, then 60 minutes. The buffer is
+// refilled in time order from the start of the window.
+func (m *Model) doBackfill() tea.Cmd {
+	d := backfillSteps[m.backfill%len(backfillSteps)]
+	m.backfill++
+	if m.ring.Len() > 0 {
+		if oldest := m.ring.At(0).Time; !oldest.IsZero() && m.deps.Now().Sub(oldest) >= d {
+			return common.Status(fmt.Sprintf("the buffer already covers the last %s", model.ShortDuration(d)), false)
+		}
+	}
+	m.ring.Reset()
+	m.resetRollup()
+	m.follow = true
+	m.request, m.reqSeqs = "", nil
+	return tea.Batch(m.start(d), common.Status("backfilling the last "+model.ShortDuration(d), false))
+}
+
+// save writes the buffer to a file; the lines are copied here, written in
+// the command.
+func (m *Model) save() tea.Cmd {
+	n := m.ring.Len()
+	lines := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		l := m.ring.At(i)
+		lines = append(lines, l.Time.UTC().Format("2006-01-02T15:04:05.000Z")+"\t"+l.Stream+"\t"+l.Message)
+	}
+	name := "lambdaops"
+	if len(m.fns) == 1 {
+		name += "-" + strings.ReplaceAll(m.fns[0].Name, "/", "_")
+	}
+	path := filepath.Join(m.opts.SaveDir, fmt.Sprintf("%s-%s.log", name, m.deps.Now().UTC().Format("20060102-150405")))
+	return func() tea.Msg {
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+			return common.StatusMsg{Text: "save: " + err.Error(), Err: true}
+		}
+		return common.StatusMsg{Text: fmt.Sprintf("saved %d lines to %s", len(lines), path)}
+	}
+}
