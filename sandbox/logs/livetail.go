@@ -100,6 +100,9 @@ func (sub *subscription) drain() ([]liveEvent, bool) {
 	return out, seen > len(out)
 }
 
+// liveTailHeaderDelay: see startLiveTail.
+const liveTailHeaderDelay = 10 * time.Millisecond
+
 var errTooManySessions = errors.New("too many live tail sessions")
 
 // subscribe registers sub on its groups; the returned func removes it.
@@ -296,6 +299,15 @@ func (h *handler) startLiveTail(w http.ResponseWriter, r *http.Request, body []b
 		if flusher != nil {
 			flusher.Flush()
 		}
+	}
+	// The Go SDK closes the request body as soon as response headers
+	// arrive, racing its transport's final EOF read of that body; losing
+	// the race closes the connection under the stream. Answering a few
+	// milliseconds later lets that read finish first on loopback.
+	select {
+	case <-time.After(liveTailHeaderDelay):
+	case <-r.Context().Done():
+		return
 	}
 	start := h.clk.Now()
 	reqID := newUUID()
