@@ -326,6 +326,11 @@ func (e *Engine) invoke(at time.Time, c Call) Result {
 			f.pools[key] = p
 		}
 		p.limit = c.Provisioned
+		for n := len(p.idle); n > 0 && p.total > p.limit; n = len(p.idle) {
+			p.idle[n-1] = nil // provisioned concurrency was lowered
+			p.idle = p.idle[:n-1]
+			p.total--
+		}
 		if n := len(p.idle); n > 0 {
 			en = p.idle[n-1]
 			p.idle = p.idle[:n-1]

@@ -587,3 +587,25 @@ func TestXRayReportFields(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 }
+
+func TestProvisionedLowered(t *testing.T) {
+	e, clk, _ := newTestEngine(18)
+	c := baseCall()
+	c.Resource, c.Version, c.Provisioned = "prod", "2", 4
+	for i := 0; i < 4; i++ {
+		if r := e.Invoke(c); !r.Provisioned {
+			t.Fatalf("call %d not provisioned", i)
+		}
+	}
+	clk.Advance(time.Minute)
+	c.Provisioned = 1
+	prov := 0
+	for i := 0; i < 4; i++ {
+		if e.Invoke(c).Provisioned {
+			prov++
+		}
+	}
+	if prov != 1 {
+		t.Fatalf("after lowering to 1: %d provisioned", prov)
+	}
+}
