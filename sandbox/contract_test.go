@@ -328,6 +328,7 @@ func TestContractSandbox(t *testing.T) {
 }
 
 func TestContractMoto(t *testing.T) {
+	t.Parallel()
 	url := peers.StartMoto(t)
 	createMotoRole(t, url)
 	runContract(t, contractTarget{name: "moto", url: url, moto: true, advance: func(time.Duration) {}})

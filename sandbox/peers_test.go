@@ -1,0 +1,162 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdaops/lambdaops/internal/peers"
+	"github.com/lambdaops/lambdaops/model"
+)
+
+// runPeer runs (AWS CLI v2.9 predates AWS_ENDPOINT_URL, so CLI calls also pass --endpoint-url) a peer command against the sandbox and returns stdout,
+// stderr and whether it succeeded.
+func runPeer(t *testing.T, s *Server, name string, args ...string) (string, string, bool) {
+	t.Helper()
+	cctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, name, args...)
+	cmd.Env = peers.CLIEnv(s.URL(), "us-east-1")
+	cmd.Dir = t.TempDir()
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), errb.String(), err == nil
+}
+
+func TestPeerAWSCLIv2(t *testing.T) {
+	t.Parallel()
+	aws := peers.AWSCLIv2(t)
+	s, _ := start(t, Options{Seed: 1})
+	cli := func(args ...string) map[string]any {
+		t.Helper()
+		out, errs, ok := runPeer(t, s, aws, append(args, "--output", "json", "--endpoint-url", s.URL())...)
+		if !ok {
+			t.Fatalf("aws %v: %s", args, errs)
+		}
+		var v map[string]any
+		if strings.TrimSpace(out) != "" {
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("aws %v: %v in %q", args, err, out)
+			}
+		}
+		return v
+	}
+	// Listing across pages (the CLI follows NextMarker).
+	l := cli("lambda", "list-functions")
+	if n := len(l["Functions"].([]any)); n != 150 {
+		t.Fatalf("listed %d functions", n)
+	}
+	if s.Stats().Count("ListFunctions") < 3 {
+		t.Fatalf("the CLI made %d ListFunctions calls, want ≥3 pages", s.Stats().Count("ListFunctions"))
+	}
+	// Alias routing: read, update with the RevisionId, conflict on a stale one.
+	a := cli("lambda", "get-alias", "--function-name", "checkout-api", "--name", "live")
+	weights := a["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)
+	if weights["8"] != 0.1 {
+		t.Fatalf("routing %v", weights)
+	}
+	rev := a["RevisionId"].(string)
+	u := cli("lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.25}")
+	if u["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)["8"] != 0.25 {
+		t.Fatalf("update-alias: %v", u)
+	}
+	_, errs, ok := runPeer(t, s, aws, "lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.5}", "--endpoint-url", s.URL())
+	if ok || !strings.Contains(errs, "PreconditionFailedException") {
+		t.Fatalf("stale revision: ok=%v %s", ok, errs)
+	}
+	// Concurrency.
+	cli("lambda", "put-function-concurrency", "--function-name", "image-resizer", "--reserved-concurrent-executions", "42")
+	g := cli("lambda", "get-function-concurrency", "--function-name", "image-resizer")
+	if g["ReservedConcurrentExecutions"] != 42.0 {
+		t.Fatalf("get-function-concurrency: %v", g)
+	}
+	// Invoke with the log tail.
+	out, errs, ok := runPeer(t, s, aws, "lambda", "invoke", "--function-name", "image-resizer", "--log-type", "Tail",
+		"--cli-binary-format", "raw-in-base64-out", "--payload", `{"key":"a.jpg"}`, "--output", "json", "--endpoint-url", s.URL(), filepath.Join(t.TempDir(), "out.json"))
+	if !ok {
+		t.Fatalf("invoke: %s", errs)
+	}
+	var inv struct {
+		StatusCode      int
+		LogResult       string
+		ExecutedVersion string
+	}
+	if err := json.Unmarshal([]byte(out), &inv); err != nil {
+		t.Fatal(err)
+	}
+	tail, _ := base64.StdEncoding.DecodeString(inv.LogResult)
+	if r, ok := model.ParseReportFromTail(string(tail)); inv.StatusCode != 200 || !ok || r.MemorySizeMB != 3008 {
+		t.Fatalf("invoke: %+v tail %q", inv, tail)
+	}
+}
+
+const boto3Script = `
+import base64, json, sys
+import boto3, botocore
+c = boto3.client("lambda")
+res = {}
+names = []
+for page in c.get_paginator("list_functions").paginate():
+    names += [f["FunctionName"] for f in page["Functions"]]
+res["functions"] = len(names)
+a = c.get_alias(FunctionName="checkout-api", Name="live")
+res["weights"] = a["RoutingConfig"]["AdditionalVersionWeights"]
+u = c.update_alias(FunctionName="checkout-api", Name="live", RevisionId=a["RevisionId"], RoutingConfig={"AdditionalVersionWeights": {"8": 0.3}})
+res["updated"] = u["RoutingConfig"]["AdditionalVersionWeights"]
+try:
+    c.update_alias(FunctionName="checkout-api", Name="live", RevisionId=a["RevisionId"], Description="stale")
+    res["conflict"] = None
+except botocore.exceptions.ClientError as e:
+    res["conflict"] = [e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]]
+c.put_function_concurrency(FunctionName="orders-api", ReservedConcurrentExecutions=12)
+res["reserved"] = c.get_function_concurrency(FunctionName="orders-api")["ReservedConcurrentExecutions"]
+try:
+    c.put_function_concurrency(FunctionName="image-resizer", ReservedConcurrentExecutions=950)
+    res["floor"] = None
+except botocore.exceptions.ClientError as e:
+    res["floor"] = e.response["Error"]["Code"]
+r = c.invoke(FunctionName="checkout-api", Qualifier="live", LogType="Tail", Payload=b"{}")
+res["invoke"] = {"status": r["StatusCode"], "version": r["ExecutedVersion"], "tail": base64.b64decode(r["LogResult"]).decode()}
+json.dump(res, sys.stdout)
+`
+
+func TestPeerBoto3(t *testing.T) {
+	t.Parallel()
+	py := peers.Python(t)
+	s, _ := start(t, Options{Seed: 1})
+	out, errs, ok := runPeer(t, s, py, "-c", boto3Script)
+	if !ok {
+		t.Fatalf("boto3: %s", errs)
+	}
+	var res struct {
+		Functions int
+		Weights   map[string]float64
+		Updated   map[string]float64
+		Conflict  []any
+		Reserved  int
+		Floor     string
+		Invoke    struct {
+			Status  int
+			Version string
+			Tail    string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v in %q", err, out)
+	}
+	if res.Functions != 150 || res.Weights["8"] != 0.1 || res.Updated["8"] != 0.3 || res.Reserved != 12 || res.Floor != "InvalidParameterValueException" {
+		t.Fatalf("boto3 results: %+v", res)
+	}
+	if len(res.Conflict) != 2 || res.Conflict[0] != "PreconditionFailedException" || res.Conflict[1] != 412.0 {
+		t.Fatalf("conflict: %v", res.Conflict)
+	}
+	if _, ok := model.ParseReportFromTail(res.Invoke.Tail); res.Invoke.Status != 200 || !ok || (res.Invoke.Version != "7" && res.Invoke.Version != "8") {
+		t.Fatalf("invoke: %+v", res.Invoke)
+	}
+}
