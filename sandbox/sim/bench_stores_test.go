@@ -1,3 +1,9 @@
+//go:build simstores
+
+// Run with: go test -tags simstores -run XXX -bench Stores ./sandbox/sim/
+// (kept behind a tag so this package's tests never depend on the
+// state of the logs and metrics packages).
+
 package sim
 
 import (

@@ -609,3 +609,11 @@ func TestProvisionedLowered(t *testing.T) {
 		t.Fatalf("after lowering to 1: %d provisioned", prov)
 	}
 }
+
+func TestAppendTS(t *testing.T) {
+	for _, ts := range []time.Time{t0, t0.Add(1234567 * time.Microsecond), time.Date(1999, 12, 31, 23, 59, 59, 999999999, time.FixedZone("x", 3600))} {
+		if got, want := string(appendTS(nil, ts)), ts.UTC().Format(tsLayout); got != want {
+			t.Fatalf("%q want %q", got, want)
+		}
+	}
+}
