@@ -33,29 +33,32 @@ func (r Report) MemoryUse() float64 {
 }
 
 // FormatReportLine writes r in the exact tab-separated text AWS uses.
-func FormatReportLine(r Report) string {
-	var b strings.Builder
-	b.WriteString("REPORT RequestId: ")
-	b.WriteString(r.RequestID)
-	b.WriteString("\tDuration: ")
-	b.WriteString(fmtMs(r.Duration))
-	b.WriteString(" ms\tBilled Duration: ")
-	b.WriteString(strconv.FormatInt(r.BilledDuration.Milliseconds(), 10))
-	b.WriteString(" ms\tMemory Size: ")
-	b.WriteString(strconv.Itoa(r.MemorySizeMB))
-	b.WriteString(" MB\tMax Memory Used: ")
-	b.WriteString(strconv.Itoa(r.MaxMemoryUsedMB))
-	b.WriteString(" MB\t")
+func FormatReportLine(r Report) string { return string(AppendReportLine(nil, r)) }
+
+// AppendReportLine appends the REPORT line FormatReportLine returns to b,
+// for callers that build many lines without allocating for each.
+func AppendReportLine(b []byte, r Report) []byte {
+	b = append(b, "REPORT RequestId: "...)
+	b = append(b, r.RequestID...)
+	b = append(b, "\tDuration: "...)
+	b = appendMs(b, r.Duration)
+	b = append(b, " ms\tBilled Duration: "...)
+	b = strconv.AppendInt(b, r.BilledDuration.Milliseconds(), 10)
+	b = append(b, " ms\tMemory Size: "...)
+	b = strconv.AppendInt(b, int64(r.MemorySizeMB), 10)
+	b = append(b, " MB\tMax Memory Used: "...)
+	b = strconv.AppendInt(b, int64(r.MaxMemoryUsedMB), 10)
+	b = append(b, " MB\t"...)
 	if r.InitDuration > 0 {
-		b.WriteString("Init Duration: ")
-		b.WriteString(fmtMs(r.InitDuration))
-		b.WriteString(" ms\t")
+		b = append(b, "Init Duration: "...)
+		b = appendMs(b, r.InitDuration)
+		b = append(b, " ms\t"...)
 	}
-	return b.String()
+	return b
 }
 
-func fmtMs(d time.Duration) string {
-	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64)
+func appendMs(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 2, 64)
 }
 
 // ParseReport parses one log line. It accepts the Text REPORT line and the

@@ -236,7 +236,8 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		bb = append(bb, '\n')
 		w.buf = bb
 		w.end(end, a)
-		rep := model.FormatReportLine(model.Report{
+		a = len(w.buf)
+		w.buf = model.AppendReportLine(w.buf, model.Report{
 			RequestID:       id,
 			Duration:        res.Duration,
 			BilledDuration:  res.BilledDuration,
@@ -244,8 +245,6 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 			MaxMemoryUsedMB: res.MaxMemoryUsedMB,
 			InitDuration:    res.InitDuration,
 		})
-		a = len(w.buf)
-		w.buf = append(w.buf, rep...)
 		if c.Tracing {
 			w.buf = appendXRay(w.buf, rng, start)
 		}
