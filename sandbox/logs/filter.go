@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // Pattern is a compiled CloudWatch Logs filter pattern. The nil *Pattern
@@ -818,7 +817,7 @@ func splitSpaceFields(msg string) []string {
 	i := 0
 	for i < len(msg) {
 		c := msg[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+		if isSpace(c) {
 			i++
 			continue
 		}
@@ -835,7 +834,7 @@ func splitSpaceFields(msg string) []string {
 			}
 		}
 		j := i
-		for j < len(msg) && !unicode.IsSpace(rune(msg[j])) {
+		for j < len(msg) && !isSpace(msg[j]) {
 			j++
 		}
 		out = append(out, msg[i:j])
