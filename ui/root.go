@@ -70,6 +70,9 @@ type Model struct {
 	nextID     int
 	quitting   bool
 	themeSet   bool // the config forces a theme
+
+	headerKey, headerStr string
+	footerKey, footerStr string
 }
 
 // Messages the root handles itself.
@@ -621,10 +624,12 @@ func (m *Model) render() string {
 	var body string
 	if m.showHelp {
 		body = m.helpView(bh)
+	} else if f, ok := m.Focused().(common.Fitted); ok && f.FitsSize() {
+		body = m.Focused().View()
 	} else {
 		body = fitLines(m.Focused().View(), m.w, bh)
 	}
-	base := m.headerView() + "\n" + body + "\n" + m.footerView()
+	base := m.cachedHeader() + "\n" + body + "\n" + m.cachedFooter()
 	if m.pal != nil {
 		if comp := m.pal.completionView(); comp != "" {
 			base = overlay(base, comp, 0, m.h-footerH-lipgloss.Height(comp))
@@ -670,6 +675,40 @@ func (m *Model) badge() string {
 		return m.st.BadgeSandbox.Render("SANDBOX")
 	}
 	return ""
+}
+
+// cachedHeader re-renders the header only when what it shows changes.
+func (m *Model) cachedHeader() string {
+	var k strings.Builder
+	fmt.Fprintf(&k, "%d|%v|%v|%v|%+v", m.w, m.readOnly, m.connecting, m.st.Title.String(), m.target)
+	for _, s := range m.stack {
+		if tt, ok := s.pane.(common.Titled); ok {
+			k.WriteString("|" + tt.Title())
+		}
+	}
+	if k.String() != m.headerKey {
+		m.headerKey, m.headerStr = k.String(), m.headerView()
+	}
+	return m.headerStr
+}
+
+// cachedFooter re-renders the footer only when what it shows changes.
+func (m *Model) cachedFooter() string {
+	if m.pal != nil || len(m.jobs) > 0 {
+		return m.footerView()
+	}
+	var k strings.Builder
+	fmt.Fprintf(&k, "%d|%s|%v|%s", m.w, m.status, m.statusErr, m.st.HelpKey.String())
+	if m.status == "" {
+		for _, b := range m.helpKeys() {
+			h := b.Help()
+			k.WriteString("|" + h.Key + " " + h.Desc)
+		}
+	}
+	if k.String() != m.footerKey {
+		m.footerKey, m.footerStr = k.String(), m.footerView()
+	}
+	return m.footerStr
 }
 
 func (m *Model) headerView() string {

@@ -190,6 +190,10 @@ type Titled interface{ Title() string }
 // the root calls Close when the pane is popped or the session changes.
 type Closer interface{ Close() }
 
+// Fitted is a pane whose View always returns exactly the lines and width
+// it was sized to; the root then skips re-measuring every line.
+type Fitted interface{ FitsSize() bool }
+
 // RefreshMsg is delivered to the focused pane when the user presses r.
 type RefreshMsg struct{}
 

@@ -35,6 +35,7 @@ type configTab struct {
 	cancel  context.CancelFunc
 	loading bool
 	reveal  bool
+	stick   bool // G was pressed: stay at the bottom as content arrives
 	offset  int
 	w, h    int
 	lines   []string // rendered at width w; nil when stale
@@ -106,6 +107,7 @@ func (c *configTab) Update(msg tea.Msg) tea.Cmd {
 			c.offset = 0
 		case key.Matches(msg, l.Bottom):
 			c.scroll(1 << 20)
+			c.stick = true
 		}
 	case tea.MouseWheelMsg:
 		if msg.Button == tea.MouseWheelUp {
@@ -118,6 +120,7 @@ func (c *configTab) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (c *configTab) scroll(d int) {
+	c.stick = false
 	c.offset += d
 	c.offset = min(c.offset, max(0, len(c.render())-c.h))
 	c.offset = max(0, c.offset)
@@ -143,6 +146,10 @@ func (c *configTab) Close() {
 
 func (c *configTab) View() string {
 	lines := c.render()
+	if c.stick {
+		c.offset = max(0, len(lines)-c.h)
+	}
+	c.offset = min(c.offset, max(0, len(lines)-c.h))
 	end := min(len(lines), c.offset+c.h)
 	out := make([]string, 0, c.h)
 	out = append(out, lines[c.offset:end]...)

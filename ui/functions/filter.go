@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -90,4 +91,16 @@ func subsequence(hay string, needle []byte) bool {
 		}
 	}
 	return j == len(needle)
+}
+
+// subsequenceB is subsequence over bytes, skipping ahead with IndexByte.
+func subsequenceB(hay, needle []byte) bool {
+	for _, c := range needle {
+		i := bytes.IndexByte(hay, c)
+		if i < 0 {
+			return false
+		}
+		hay = hay[i+1:]
+	}
+	return true
 }

@@ -32,6 +32,7 @@ const ID common.PaneID = "functions"
 type row struct {
 	fn      model.Function
 	lower   string // lower-cased name, for matching
+	pos     int    // index in Model.sorted (and the name arena)
 	metrics *rowMetrics
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
@@ -61,6 +62,14 @@ type Model struct {
 	sorted []*row // all rows in the current sort order
 	view   []*row // sorted rows that match the filter
 	buf    []*row
+	// arena holds every lower-cased name back to back in sorted order
+	// (offs[i]..offs[i+1]), so a fuzzy filter scans contiguous memory.
+	arena []byte
+	offs  []int32
+	// memo keeps recent filter results by query (cleared on rebuild), so
+	// backspacing to a query typed a moment ago costs nothing.
+	memo     map[string][]*row
+	memoKeys []string
 
 	cursor, offset int
 	w, h           int
@@ -86,6 +95,8 @@ type Model struct {
 	err       error
 
 	// metrics
+	selStyle, selPre, selPost string
+
 	mcancel  context.CancelFunc
 	mflight  bool
 	mseq     uint64
@@ -354,8 +365,45 @@ func (m *Model) rebuild() {
 		m.sorted = append(m.sorted, r)
 	}
 	m.sortRows()
+	m.arena, m.offs = m.arena[:0], m.offs[:0]
+	for i, r := range m.sorted {
+		r.pos = i
+		m.offs = append(m.offs, int32(len(m.arena)))
+		m.arena = append(m.arena, r.lower...)
+	}
+	m.offs = append(m.offs, int32(len(m.arena)))
+	m.memo, m.memoKeys = nil, nil
+	m.buf = nil
 	m.refilter(false)
 	m.reselect(sel)
+}
+
+const memoSize = 32
+
+func (m *Model) remember(q string, rows []*row) {
+	if m.memo == nil {
+		m.memo = map[string][]*row{}
+	}
+	if _, ok := m.memo[q]; ok {
+		return
+	}
+	if len(m.memoKeys) == memoSize {
+		delete(m.memo, m.memoKeys[0])
+		m.memoKeys = m.memoKeys[1:]
+	}
+	m.memo[q] = rows
+	m.memoKeys = append(m.memoKeys, q)
+}
+
+// nameAt is the lower-cased name of sorted row i, from the arena.
+func (m *Model) nameAt(i int) []byte { return m.arena[m.offs[i]:m.offs[i+1]] }
+
+// matchRow matches one row, using the arena for fuzzy queries.
+func (m *Model) matchRow(r *row) bool {
+	if m.q.kind == 'f' {
+		return subsequenceB(m.nameAt(r.pos), m.q.needle) != m.q.invert
+	}
+	return m.q.match(r)
 }
 
 func (m *Model) sortRows() {
@@ -374,31 +422,38 @@ func (m *Model) sortRows() {
 }
 
 // refilter applies m.q; incremental filters only the current view.
+// Results are fresh slices (they may be remembered), never filtered in place.
 func (m *Model) refilter(incremental bool) {
 	if m.q.empty() {
 		m.view = m.sorted
 		return
 	}
+	if v, ok := m.memo[m.q.raw]; ok {
+		m.view = v
+		return
+	}
+	var out []*row
 	if incremental {
-		out := m.view[:0]
-		if len(m.view) > 0 && &m.view[0] == &m.sorted[0] {
-			out = m.buf[:0] // never filter the sorted list in place
-		}
 		for _, r := range m.view {
+			if m.matchRow(r) {
+				out = append(out, r)
+			}
+		}
+	} else if m.q.kind == 'f' {
+		for i := range m.sorted {
+			if subsequenceB(m.arena[m.offs[i]:m.offs[i+1]], m.q.needle) != m.q.invert {
+				out = append(out, m.sorted[i])
+			}
+		}
+	} else {
+		for _, r := range m.sorted {
 			if m.q.match(r) {
 				out = append(out, r)
 			}
 		}
-		m.view, m.buf = out, out
-		return
 	}
-	out := m.buf[:0]
-	for _, r := range m.sorted {
-		if m.q.match(r) {
-			out = append(out, r)
-		}
-	}
-	m.view, m.buf = out, out
+	m.view = out
+	m.remember(m.q.raw, out)
 }
 
 func (m *Model) selectedName() string {
@@ -713,10 +768,22 @@ func (m *Model) renderRow(r *row, selected bool) string {
 		r.cacheW, r.cacheV = m.w, r.ver
 	}
 	if selected {
-		return m.st.Selected.Render(r.cacheRaw)
+		if m.selStyle != m.st.Selected.String() || m.selPre == "" {
+			// the selection style's escape codes, found once by rendering a marker
+			m.selStyle = m.st.Selected.String()
+			m.selPre, m.selPost, _ = strings.Cut(m.st.Selected.Render("\x00"), "\x00")
+		}
+		if m.selPre == "" && m.selPost == "" {
+			return m.st.Selected.Render(r.cacheRaw)
+		}
+		return m.selPre + r.cacheRaw + m.selPost
 	}
 	return r.cacheStr
 }
+
+// FitsSize implements common.Fitted: View always returns exactly h lines
+// of at most w cells.
+func (m *Model) FitsSize() bool { return true }
 
 func (m *Model) titleLine() string {
 	shown, total := m.Count()
@@ -840,3 +907,7 @@ func (m *Model) Names(prefix string, limit int) []string {
 	}
 	return out
 }
+
+// SnapshotCmd returns the command that reads the cached snapshot (what
+// Init runs first); benchmarks use it to time the first frame.
+func (m *Model) SnapshotCmd() tea.Cmd { return m.readSnapshot() }
