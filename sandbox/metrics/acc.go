@@ -83,15 +83,16 @@ func (a *acc) bounds(lo, hi float64) {
 	}
 }
 
-func (a *acc) addDist(d *dist) {
+// addDsum adds minute t's summary d, whose histogram is in h.
+func (a *acc) addDsum(d *dsum, h *hstore, t int32) {
 	if d.n == 0 {
 		return
 	}
-	a.bounds(d.min, d.max)
+	a.bounds(f64(d.min), f64(d.max))
 	a.n += float64(d.n)
 	a.sum += d.sum
 	if a.pct {
-		a.codes = append(a.codes, d.h...)
+		a.codes = h.appendHist(a.codes, t, d)
 	}
 }
 

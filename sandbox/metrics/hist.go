@@ -1,8 +1,10 @@
 package metrics
 
 import (
+	"encoding/binary"
 	"math"
 	"sort"
+	"strconv"
 )
 
 // Bucket codes are order-preserving: code(a) <= code(b) whenever a <= b.
@@ -65,86 +67,200 @@ func codeValue(c uint32) float64 {
 func pack(code uint32, n uint32) uint32 { return code<<countBits | n }
 func unpack(p uint32) (code, n uint32)  { return p >> countBits, p & countMax }
 
-// dist summarises the values of one metric in one minute.
-type dist struct {
-	n        uint32
-	sum      float64
-	min, max float64
-	h        []uint32 // packed (code, count), sorted by code; a code may repeat when a count saturates
+// dsum summarises the values of one metric in one minute; its histogram
+// lives in the series' hstore (open, or encoded in the arena). Minimum and
+// maximum are kept as float32 (7 significant digits).
+type dsum struct {
+	sum        float64
+	min, max   float32
+	n          uint32
+	hoff, hlen uint32 // encoded histogram bytes in the arena, when closed
 }
 
-func (d *dist) add(v float64, w uint32) {
+func (d *dsum) bounds(lo, hi float64) {
+	l, h := float32(lo), float32(hi)
+	if d.n == 0 || l < d.min {
+		d.min = l
+	}
+	if d.n == 0 || h > d.max {
+		d.max = h
+	}
+}
+
+// f64 widens a float32 to the shortest float64 that prints the same.
+func f64(f float32) float64 {
+	v, err := strconv.ParseFloat(strconv.FormatFloat(float64(f), 'g', -1, 32), 64)
+	if err != nil {
+		return float64(f)
+	}
+	return v
+}
+
+// hstore holds a series' histograms: closed minutes varint-encoded back to
+// back in one arena, the newest minute open as packed uint32s.
+type hstore struct {
+	arena []byte
+	open  []uint32
+	openT int32 // minute whose histogram is open; 0 = none
+}
+
+func (h *hstore) encoded(d *dsum) []byte {
+	if d.hlen == 0 || int(d.hoff)+int(d.hlen) > len(h.arena) {
+		return nil
+	}
+	return h.arena[d.hoff : d.hoff+d.hlen]
+}
+
+// appendHist appends minute t's histogram (packed) to dst.
+func (h *hstore) appendHist(dst []uint32, t int32, d *dsum) []uint32 {
+	if t == h.openT {
+		return append(dst, h.open...)
+	}
+	return appendDecoded(dst, h.encoded(d))
+}
+
+// close encodes the open histogram into the arena as d's.
+func (h *hstore) close(d *dsum) {
+	if d != nil {
+		var buf [binary.MaxVarintLen32 * 2]byte
+		start := len(h.arena)
+		prev := uint32(0)
+		for _, p := range h.open {
+			code, n := unpack(p)
+			k := binary.PutUvarint(buf[:], uint64(code-prev))
+			k += binary.PutUvarint(buf[k:], uint64(n))
+			h.grow(k)
+			h.arena = append(h.arena, buf[:k]...)
+			prev = code
+		}
+		d.hoff, d.hlen = uint32(start), uint32(len(h.arena)-start)
+	}
+	h.open = h.open[:0]
+	h.openT = 0
+}
+
+// grow makes room for n more arena bytes, growing by a quarter (not double).
+func (h *hstore) grow(n int) {
+	if len(h.arena)+n <= cap(h.arena) {
+		return
+	}
+	a := make([]byte, len(h.arena), len(h.arena)+n+len(h.arena)/4+64)
+	copy(a, h.arena)
+	h.arena = a
+}
+
+// reopen makes minute t (summary d) the open one, closing the previous open
+// minute (found by find).
+func (h *hstore) reopen(t int32, d *dsum, find func(int32) *dsum) {
+	if h.openT == t {
+		return
+	}
+	if h.openT != 0 {
+		h.close(find(h.openT))
+	}
+	h.open = appendDecoded(h.open[:0], h.encoded(d))
+	h.openT = t
+}
+
+// add records w samples of v in minute t.
+func (h *hstore) add(t int32, d *dsum, v float64, w uint32, find func(int32) *dsum) {
 	if w == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return
 	}
-	if d.n == 0 || v < d.min {
-		d.min = v
-	}
-	if d.n == 0 || v > d.max {
-		d.max = v
-	}
+	h.reopen(t, d, find)
+	d.bounds(v, v)
 	d.n += w
 	d.sum += v * float64(w)
-	d.addBucket(bucketCode(v), w)
+	h.open = addBucket(h.open, bucketCode(v), w)
 }
 
-func (d *dist) addBucket(code, w uint32) {
-	i := sort.Search(len(d.h), func(i int) bool { return d.h[i]>>countBits >= code })
-	// Use the last entry with this code that still has room.
-	for j := i; j < len(d.h) && d.h[j]>>countBits == code; j++ {
-		_, n := unpack(d.h[j])
+// addStats records pre-aggregated values (PutMetricData StatisticValues):
+// the histogram gets the average with the sample count as its weight.
+func (h *hstore) addStats(t int32, d *dsum, n, sum, lo, hi float64, find func(int32) *dsum) {
+	for _, x := range []float64{sum, lo, hi} {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return
+		}
+	}
+	if !(n > 0) {
+		return
+	}
+	w := uint32(math.Min(math.Max(math.Round(n), 1), 1e9))
+	h.reopen(t, d, find)
+	d.bounds(lo, hi)
+	d.n += w
+	d.sum += sum
+	h.open = addBucket(h.open, bucketCode(sum/n), w)
+}
+
+// compact rewrites the arena with only the bytes of the given live minutes
+// when at least half of it is garbage.
+func (h *hstore) compact(live []*dsum) {
+	total := 0
+	for _, d := range live {
+		total += int(d.hlen)
+	}
+	if total*2 > len(h.arena) && len(h.arena) < 1<<30 {
+		return
+	}
+	a := make([]byte, 0, total+total/8)
+	for _, d := range live {
+		b := h.encoded(d)
+		d.hoff = uint32(len(a))
+		a = append(a, b...)
+	}
+	h.arena = a
+}
+
+func appendDecoded(dst []uint32, b []byte) []uint32 {
+	code := uint64(0)
+	for len(b) > 0 {
+		dc, k := binary.Uvarint(b)
+		if k <= 0 {
+			return dst
+		}
+		b = b[k:]
+		n, k := binary.Uvarint(b)
+		if k <= 0 {
+			return dst
+		}
+		b = b[k:]
+		code += dc
+		if code >= 1<<codeBits {
+			return dst
+		}
+		for n > 0 {
+			x := min(n, countMax)
+			dst = append(dst, pack(uint32(code), uint32(x)))
+			n -= x
+		}
+	}
+	return dst
+}
+
+// addBucket adds w to code in a sorted packed histogram; a code repeats when
+// a count saturates.
+func addBucket(h []uint32, code, w uint32) []uint32 {
+	i := sort.Search(len(h), func(i int) bool { return h[i]>>countBits >= code })
+	for j := i; j < len(h) && h[j]>>countBits == code; j++ {
+		_, n := unpack(h[j])
 		if room := uint32(countMax) - n; room > 0 {
 			if w <= room {
-				d.h[j] += w
-				return
+				h[j] += w
+				return h
 			}
-			d.h[j] += room
+			h[j] += room
 			w -= room
 		}
 		i = j + 1
 	}
 	for w > 0 {
-		x := w
-		if x > countMax {
-			x = countMax
-		}
-		d.h = append(d.h, 0)
-		copy(d.h[i+1:], d.h[i:])
-		d.h[i] = pack(code, x)
+		x := min(w, countMax)
+		h = append(h, 0)
+		copy(h[i+1:], h[i:])
+		h[i] = pack(code, x)
 		w -= x
 		i++
 	}
-}
-
-// addStats records pre-aggregated values (PutMetricData StatisticValues):
-// the distribution gets the average with the sample count as its weight.
-func (d *dist) addStats(n, sum, lo, hi float64) {
-	if !(n > 0) || math.IsNaN(sum) || math.IsInf(sum, 0) || math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return
-	}
-	if n > 1e9 {
-		n = 1e9
-	}
-	w := uint32(math.Round(n))
-	if w == 0 {
-		w = 1
-	}
-	if d.n == 0 || lo < d.min {
-		d.min = lo
-	}
-	if d.n == 0 || hi > d.max {
-		d.max = hi
-	}
-	d.n += w
-	d.sum += sum
-	d.addBucket(bucketCode(sum/n), w)
-}
-
-// compact releases spare capacity once a minute is closed.
-func (d *dist) compact() {
-	if cap(d.h) > len(d.h) {
-		h := make([]uint32, len(d.h))
-		copy(h, d.h)
-		d.h = h
-	}
+	return h
 }

@@ -44,16 +44,22 @@ func TestBucketsOrderedAndAccurate(t *testing.T) {
 
 func TestPercentilesAgainstExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	var d dist
+	var d dsum
+	var h hstore
+	none := func(int32) *dsum { return nil }
 	vals := make([]float64, 5000)
 	for i := range vals {
 		vals[i] = math.Exp(r.NormFloat64()) * 120 // log-normal latency, ms
-		d.add(vals[i], 1)
+		h.add(7, &d, vals[i], 1, none)
+	}
+	h.close(&d) // read back from the encoded arena
+	if len(h.arena) == 0 || h.openT != 0 {
+		t.Fatal("histogram not encoded")
 	}
 	sort.Float64s(vals)
 	for _, p := range []float64{1, 10, 50, 90, 99, 99.9} {
 		a := acc{pct: true}
-		a.addDist(&d)
+		a.addDsum(&d, &h, 7)
 		got := a.percentile(p)
 		want := vals[int(math.Ceil(p/100*float64(len(vals))))-1]
 		if math.Abs(got-want)/want > 0.016 {
@@ -61,27 +67,31 @@ func TestPercentilesAgainstExact(t *testing.T) {
 		}
 	}
 	a := acc{pct: true}
-	a.addDist(&d)
-	if a.percentile(100) != vals[len(vals)-1] || a.percentile(0) != vals[0] {
+	a.addDsum(&d, &h, 7)
+	if a.percentile(100) != f64(float32(vals[len(vals)-1])) || a.percentile(0) != f64(float32(vals[0])) {
 		t.Errorf("p0/p100 must be the exact minimum and maximum")
 	}
 }
 
 func TestCountSaturation(t *testing.T) {
-	var d dist
-	d.add(5, countMax)
-	d.add(5, 10)
-	d.add(5, 2*countMax)
+	var hist []uint32
+	hist = addBucket(hist, bucketCode(5), countMax)
+	hist = addBucket(hist, bucketCode(5), 10)
+	hist = addBucket(hist, bucketCode(5), 2*countMax)
+	hs := hstore{open: hist, openT: 1}
+	var d dsum
+	hs.close(&d)
+	hist = appendDecoded(nil, hs.encoded(&d))
 	var total uint64
-	for _, p := range d.h {
+	for _, p := range hist {
 		c, n := unpack(p)
 		if c != bucketCode(5) {
 			t.Fatalf("code %d", c)
 		}
 		total += uint64(n)
 	}
-	if total != 3*countMax+10 || uint64(d.n) != total {
-		t.Fatalf("total %d n %d", total, d.n)
+	if total != 3*countMax+10 {
+		t.Fatalf("total %d", total)
 	}
 }
 
@@ -99,8 +109,8 @@ func TestRetentionDropsOldMinutes(t *testing.T) {
 	}
 	s.Invocation(record.Invocation{Function: "f", Start: t0}) // too old: ignored
 	s.mu.RLock()
-	n := len(s.lambda[lkey{fn: "f"}].mins)
-	_, old := s.lambda[lkey{fn: "old-only"}]
+	n := len(s.fns["f"].all.mins)
+	_, old := s.fns["old-only"]
 	ng := len(s.generic)
 	s.mu.RUnlock()
 	if n > 61 || n < 59 {

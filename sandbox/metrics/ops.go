@@ -62,9 +62,9 @@ func (s *Store) ListMetrics(in *ListMetricsInput) (*ListMetricsOutput, error) {
 	}
 	var all []item
 	s.mu.RLock()
-	for _, ls := range s.lambda {
+	s.forEachL(func(ls *lseries) {
 		if len(ls.mins) == 0 || int64(ls.mins[len(ls.mins)-1].t) < recent {
-			continue
+			return
 		}
 		dims := ls.key.dims()
 		for mi := 0; mi < numLambdaMetrics; mi++ {
@@ -74,7 +74,7 @@ func (s *Store) ListMetrics(in *ListMetricsInput) (*ListMetricsOutput, error) {
 			_, dk := canonDims(dims)
 			all = append(all, item{Metric{LambdaNamespace, lambdaMetricNames[mi], dims}, LambdaNamespace + "\x00" + lambdaMetricNames[mi] + "\x00" + dk})
 		}
-	}
+	})
 	for _, gs := range s.generic {
 		if len(gs.mins) == 0 || int64(gs.mins[len(gs.mins)-1].t) < recent || !match(gs.key.ns, gs.key.name, gs.dims) {
 			continue
@@ -268,13 +268,14 @@ func (s *Store) PutMetricData(in *PutMetricDataInput) (*PutMetricDataOutput, err
 		if d.Unit != nil && *d.Unit != "None" {
 			unit = *d.Unit
 		}
-		s.put(in.Namespace, d.MetricName, d.Dimensions, unit, t, func(x *dist) {
+		s.put(in.Namespace, d.MetricName, d.Dimensions, unit, t, func(gs *gseries, m int32) {
+			x := &gs.minute(m).d
 			switch {
 			case d.Value != nil:
-				x.add(*d.Value, 1)
+				gs.h.add(m, x, *d.Value, 1, gs.find)
 			case d.StatisticValues != nil:
 				sv := d.StatisticValues
-				x.addStats(*sv.SampleCount, *sv.Sum, *sv.Minimum, *sv.Maximum)
+				gs.h.addStats(m, x, *sv.SampleCount, *sv.Sum, *sv.Minimum, *sv.Maximum, gs.find)
 			default:
 				for k, v := range d.Values {
 					w := uint32(1)
@@ -285,7 +286,7 @@ func (s *Store) PutMetricData(in *PutMetricDataInput) (*PutMetricDataOutput, err
 						}
 						w = uint32(math.Min(math.Round(c), 1e6))
 					}
-					x.add(v, w)
+					gs.h.add(m, x, v, w, gs.find)
 				}
 			}
 		})

@@ -70,7 +70,7 @@ func (s *Store) lookup(ns, name string, dims []Dimension) (ref, bool) {
 				}
 			}
 			if ok && (k.fn != "" || len(dims) == 0) {
-				if ls := s.lambda[k]; ls != nil && ls.seen&(1<<mi) != 0 {
+				if ls := s.lseriesFor(k); ls != nil && ls.seen&(1<<mi) != 0 {
 					return ref{l: ls, metric: mi}, true
 				}
 				return ref{}, false
@@ -82,6 +82,38 @@ func (s *Store) lookup(ns, name string, dims []Dimension) (ref, bool) {
 		return ref{g: gs}, true
 	}
 	return ref{}, false
+}
+
+// lseriesFor finds an invocation-derived series by its dimensions.
+func (s *Store) lseriesFor(k lkey) *lseries {
+	if k.fn == "" {
+		if k.res != "" || k.ver != "" || len(s.region.mins) == 0 {
+			return nil
+		}
+		return &s.region
+	}
+	fs := s.fns[k.fn]
+	if fs == nil {
+		return nil
+	}
+	if k.res == "" {
+		if k.ver != "" {
+			return nil
+		}
+		return &fs.all
+	}
+	q, ok := strings.CutPrefix(k.res, k.fn+":")
+	if !ok {
+		return nil
+	}
+	rs := fs.res[q]
+	if rs == nil {
+		return nil
+	}
+	if k.ver == "" {
+		return &rs.s
+	}
+	return rs.vers[k.ver]
 }
 
 func (r ref) unit() string {
@@ -98,15 +130,15 @@ func (r ref) unit() string {
 func (r ref) addLambda(a *acc, m *lminute) {
 	switch r.metric {
 	case mInvocations:
-		a.addCounter(m.inv, 0)
+		a.addCounter(m.dur.n, 0)
 	case mErrors:
-		if m.inv > 0 {
-			a.addCounter(m.errs, m.inv-m.errs)
+		if m.dur.n > 0 {
+			a.addCounter(m.errs, m.dur.n-m.errs)
 		}
 	case mThrottles:
 		a.addCounter(m.thr, 0)
 	case mDuration:
-		a.addDist(&m.dur)
+		a.addDsum(&m.dur, &r.l.h, m.t)
 	case mConcurrent:
 		if m.conc > 0 {
 			a.addValue(float64(m.conc))
@@ -149,7 +181,7 @@ func (r ref) scan(w window, a *acc, emit func(t int64, a *acc)) {
 		mins := r.g.mins
 		i := sort.Search(len(mins), func(i int) bool { return int64(mins[i].t) >= w.start })
 		for ; i < len(mins) && step(mins[i].t); i++ {
-			a.addDist(&mins[i].d)
+			a.addDsum(&mins[i].d, &r.g.h, mins[i].t)
 		}
 	}
 	flush()

@@ -73,24 +73,34 @@ func (k lkey) dims() []Dimension {
 	return d
 }
 
-// lminute is one minute of invocation-derived data (80 bytes plus the
-// duration histogram).
+// lminute is one minute of invocation-derived data: 64 bytes plus the
+// encoded duration histogram in the series arena.
 type lminute struct {
-	t                               int32 // minutes since the Unix epoch
-	inv, errs, thr, pc, spill, conc uint32
-	dur                             dist
+	dur                        dsum // Duration; dur.n is the invocation count
+	t                          int32
+	errs, thr, pc, spill, conc uint32
 }
 
 type lseries struct {
 	key  lkey
 	seen uint16 // bit i: lambdaMetricNames[i] has had data
 	mins []lminute
+	h    hstore
 }
+
+// growCap is the capacity for a slice of n elements that is full: a quarter
+// more (not double), so long sorted series waste little.
+func growCap(n int) int { return n + n/4 + 4 }
 
 func (s *lseries) minute(t int32) *lminute {
 	n := len(s.mins)
 	if n > 0 && s.mins[n-1].t == t {
 		return &s.mins[n-1]
+	}
+	if n == cap(s.mins) {
+		m := make([]lminute, n, growCap(n))
+		copy(m, s.mins)
+		s.mins = m
 	}
 	if n == 0 || s.mins[n-1].t < t {
 		s.mins = append(s.mins, lminute{t: t})
@@ -105,12 +115,62 @@ func (s *lseries) minute(t int32) *lminute {
 	return &s.mins[i]
 }
 
+func (s *lseries) find(t int32) *dsum {
+	i := sort.Search(len(s.mins), func(i int) bool { return s.mins[i].t >= t })
+	if i < len(s.mins) && s.mins[i].t == t {
+		return &s.mins[i].dur
+	}
+	return nil
+}
+
+// record adds one invocation; it returns the rise of the minute's maximum
+// concurrency.
+func (s *lseries) record(m int32, rec *record.Invocation, durMS float64, conc uint32) uint32 {
+	mn := s.minute(m)
+	if rec.Throttled {
+		mn.thr++
+		s.seen |= 1 << mThrottles
+		return 0
+	}
+	s.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
+	if rec.Error {
+		mn.errs++
+	}
+	if rec.Provisioned {
+		mn.pc++
+		s.seen |= 1 << mPCInvocations
+	}
+	if rec.Spillover {
+		mn.spill++
+		s.seen |= 1 << mSpillover
+	}
+	s.h.add(m, &mn.dur, durMS, 1, s.find)
+	if conc > mn.conc {
+		rise := conc - mn.conc
+		mn.conc = conc
+		return rise
+	}
+	return 0
+}
+
+// fnSeries holds a function's series: FunctionName, and per qualifier the
+// FunctionName+Resource series with its ExecutedVersion series.
+type fnSeries struct {
+	all lseries
+	res map[string]*resSeries
+}
+
+type resSeries struct {
+	s    lseries
+	vers map[string]*lseries
+}
+
 // gkey identifies any other series by namespace, name and canonical dimensions.
 type gkey struct{ ns, name, dims string }
 
 type gminute struct {
+	d dsum
 	t int32
-	d dist
 }
 
 type gseries struct {
@@ -118,12 +178,18 @@ type gseries struct {
 	dims []Dimension // sorted by name
 	unit string
 	mins []gminute
+	h    hstore
 }
 
 func (s *gseries) minute(t int32) *gminute {
 	n := len(s.mins)
 	if n > 0 && s.mins[n-1].t == t {
 		return &s.mins[n-1]
+	}
+	if n == cap(s.mins) {
+		m := make([]gminute, n, growCap(n))
+		copy(m, s.mins)
+		s.mins = m
 	}
 	if n == 0 || s.mins[n-1].t < t {
 		s.mins = append(s.mins, gminute{t: t})
@@ -136,6 +202,14 @@ func (s *gseries) minute(t int32) *gminute {
 		s.mins[i] = gminute{t: t}
 	}
 	return &s.mins[i]
+}
+
+func (s *gseries) find(t int32) *dsum {
+	i := sort.Search(len(s.mins), func(i int) bool { return s.mins[i].t >= t })
+	if i < len(s.mins) && s.mins[i].t == t {
+		return &s.mins[i].d
+	}
+	return nil
 }
 
 // canonDims sorts dimensions by name and returns them with their key.
@@ -159,7 +233,8 @@ type Store struct {
 	retention int32 // minutes
 
 	mu        sync.RWMutex
-	lambda    map[lkey]*lseries
+	fns       map[string]*fnSeries
+	region    lseries // no dimensions: the region-wide aggregate
 	generic   map[gkey]*gseries
 	lastSweep atomic.Int64 // minute of the last retention sweep
 }
@@ -179,7 +254,7 @@ func NewStore(clk clock.Clock, o Options) *Store {
 	if m < 1 {
 		m = 1
 	}
-	s := &Store{clk: clk, retention: m, lambda: map[lkey]*lseries{}, generic: map[gkey]*gseries{}}
+	s := &Store{clk: clk, retention: m, fns: map[string]*fnSeries{}, generic: map[gkey]*gseries{}}
 	s.lastSweep.Store(minuteOf(clk.Now()))
 	return s
 }
@@ -196,15 +271,6 @@ func minuteOf(t time.Time) int64 {
 // absurdly far in the future).
 func (s *Store) accept(m, now int64) bool {
 	return m > now-int64(s.retention) && m < now+24*60 && m > 0 && m < 1<<31-1
-}
-
-func (s *Store) lseries(k lkey) *lseries {
-	ls := s.lambda[k]
-	if ls == nil {
-		ls = &lseries{key: k}
-		s.lambda[k] = ls
-	}
-	return ls
 }
 
 // isVersion reports whether a qualifier names a version rather than an alias
@@ -238,81 +304,64 @@ func (s *Store) Invocation(rec record.Invocation) {
 	if !s.accept(m, now) {
 		return
 	}
-	keys := [3]lkey{{fn: rec.Function}}
-	n := 1
-	if rec.Resource != "" {
-		res := rec.Function + ":" + rec.Resource
-		keys[n] = lkey{fn: rec.Function, res: res}
-		n++
-		if !isVersion(rec.Resource) && rec.ExecutedVersion != "" && !rec.Throttled {
-			keys[n] = lkey{fn: rec.Function, res: res, ver: rec.ExecutedVersion}
-			n++
-		}
-	}
 	durMS := float64(rec.Duration) / float64(time.Millisecond)
-	conc := uint32(0)
-	if rec.Concurrent > 0 {
-		conc = uint32(rec.Concurrent)
+	conc := uint32(1)
+	if rec.Concurrent > 1 {
+		conc = uint32(min(rec.Concurrent, 1<<30))
 	}
+	t32 := int32(m)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var concRise uint32 // rise of the function's per-minute maximum
-	for i := 0; i < n; i++ {
-		ls := s.lseries(keys[i])
-		mn := ls.minute(int32(m))
-		if rec.Throttled {
-			mn.thr++
-			ls.seen |= 1 << mThrottles
-			continue
+	fs := s.fns[rec.Function]
+	if fs == nil {
+		fs = &fnSeries{all: lseries{key: lkey{fn: rec.Function}}}
+		s.fns[rec.Function] = fs
+	}
+	rise := fs.all.record(t32, &rec, durMS, conc)
+	if q := rec.Resource; q != "" {
+		if fs.res == nil {
+			fs.res = map[string]*resSeries{}
 		}
-		mn.inv++
-		ls.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
-		if rec.Error {
-			mn.errs++
+		rs := fs.res[q]
+		if rs == nil {
+			rs = &resSeries{s: lseries{key: lkey{fn: rec.Function, res: rec.Function + ":" + q}}}
+			fs.res[q] = rs
 		}
-		if rec.Provisioned {
-			mn.pc++
-			ls.seen |= 1 << mPCInvocations
-		}
-		if rec.Spillover {
-			mn.spill++
-			ls.seen |= 1 << mSpillover
-		}
-		mn.dur.add(durMS, 1)
-		if conc < 1 {
-			conc = 1
-		}
-		if conc > mn.conc {
-			if i == 0 {
-				concRise = conc - mn.conc
+		rs.s.record(t32, &rec, durMS, conc)
+		if v := rec.ExecutedVersion; v != "" && !rec.Throttled && !isVersion(q) {
+			if rs.vers == nil {
+				rs.vers = map[string]*lseries{}
 			}
-			mn.conc = conc
+			vs := rs.vers[v]
+			if vs == nil {
+				vs = &lseries{key: lkey{fn: rec.Function, res: rs.s.key.res, ver: v}}
+				rs.vers[v] = vs
+			}
+			vs.record(t32, &rec, durMS, conc)
 		}
 	}
 	// Region-wide: every metric, with ConcurrentExecutions the sum of the
 	// functions' per-minute maxima.
-	ls := s.lseries(lkey{})
-	mn := ls.minute(int32(m))
-	if rec.Throttled {
-		mn.thr++
-		ls.seen |= 1 << mThrottles
-		return
+	s.region.record(t32, &rec, durMS, 0)
+	if rise > 0 {
+		s.region.minute(t32).conc += rise
 	}
-	mn.inv++
-	ls.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
-	if rec.Error {
-		mn.errs++
+}
+
+// forEachL calls f for every invocation-derived series (read or write lock held).
+func (s *Store) forEachL(f func(*lseries)) {
+	if len(s.region.mins) > 0 {
+		f(&s.region)
 	}
-	if rec.Provisioned {
-		mn.pc++
-		ls.seen |= 1 << mPCInvocations
+	for _, fs := range s.fns {
+		f(&fs.all)
+		for _, rs := range fs.res {
+			f(&rs.s)
+			for _, vs := range rs.vers {
+				f(vs)
+			}
+		}
 	}
-	if rec.Spillover {
-		mn.spill++
-		ls.seen |= 1 << mSpillover
-	}
-	mn.dur.add(durMS, 1)
-	mn.conc += concRise
 }
 
 // Metric stores a point reported by the simulation under AWS/Lambda with its
@@ -329,14 +378,16 @@ func (s *Store) Metric(x record.Metric) {
 	if t.IsZero() {
 		t = s.clk.Now()
 	}
-	s.put(LambdaNamespace, x.Name, dims, "", t, func(d *dist) { d.add(x.Value, 1) })
+	s.put(LambdaNamespace, x.Name, dims, "", t, func(gs *gseries, m int32) {
+		gs.h.add(m, &gs.minute(m).d, x.Value, 1, gs.find)
+	})
 }
 
 // Logs is a no-op: logs belong to the logs store.
 func (s *Store) Logs(string, string, []record.LogLine) {}
 
 // put adds to a generic series under the write lock.
-func (s *Store) put(ns, name string, dims []Dimension, unit string, t time.Time, f func(*dist)) {
+func (s *Store) put(ns, name string, dims []Dimension, unit string, t time.Time, f func(gs *gseries, m int32)) {
 	now := minuteOf(s.clk.Now())
 	s.maybeSweep(now)
 	m := minuteOf(t)
@@ -355,7 +406,7 @@ func (s *Store) put(ns, name string, dims []Dimension, unit string, t time.Time,
 	if unit != "" {
 		gs.unit = unit
 	}
-	f(&gs.minute(int32(m)).d)
+	f(gs, int32(m))
 }
 
 // maybeSweep drops minutes older than the retention and compacts closed
@@ -366,25 +417,55 @@ func (s *Store) maybeSweep(now int64) {
 		return
 	}
 	cutoff := int32(now - int64(s.retention) + 1)
-	closedFrom := int32(last - 2)
 	closedTo := int32(now - 1) // minutes before this are closed
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, ls := range s.lambda {
+	sweepL := func(ls *lseries) bool { // false: empty
 		i := sort.Search(len(ls.mins), func(i int) bool { return ls.mins[i].t >= cutoff })
 		if i > 0 {
 			n := copy(ls.mins, ls.mins[i:])
 			clear(ls.mins[n:])
 			ls.mins = ls.mins[:n]
 		}
-		if len(ls.mins) == 0 {
-			delete(s.lambda, k)
-			continue
+		if ls.h.openT != 0 && ls.h.openT < closedTo {
+			ls.h.close(ls.find(ls.h.openT))
 		}
-		for j := len(ls.mins) - 1; j >= 0 && ls.mins[j].t >= closedFrom; j-- {
-			if ls.mins[j].t < closedTo {
-				ls.mins[j].dur.compact()
+		if ls.h.openT == 0 {
+			ls.h.open = nil
+		}
+		live := make([]*dsum, 0, len(ls.mins))
+		for j := range ls.mins {
+			if ls.mins[j].t != ls.h.openT {
+				live = append(live, &ls.mins[j].dur)
 			}
+		}
+		ls.h.compact(live)
+		if len(ls.mins) == 0 {
+			*ls = lseries{key: ls.key}
+			return false
+		}
+		return true
+	}
+	sweepL(&s.region)
+	for fn, fs := range s.fns {
+		keep := sweepL(&fs.all)
+		for q, rs := range fs.res {
+			keepR := sweepL(&rs.s)
+			for v, vs := range rs.vers {
+				if sweepL(vs) {
+					keepR = true
+				} else {
+					delete(rs.vers, v)
+				}
+			}
+			if keepR {
+				keep = true
+			} else {
+				delete(fs.res, q)
+			}
+		}
+		if !keep {
+			delete(s.fns, fn)
 		}
 	}
 	for k, gs := range s.generic {
@@ -398,11 +479,19 @@ func (s *Store) maybeSweep(now int64) {
 			delete(s.generic, k)
 			continue
 		}
-		for j := len(gs.mins) - 1; j >= 0 && gs.mins[j].t >= closedFrom; j-- {
-			if gs.mins[j].t < closedTo {
-				gs.mins[j].d.compact()
+		if gs.h.openT != 0 && gs.h.openT < closedTo {
+			gs.h.close(gs.find(gs.h.openT))
+		}
+		if gs.h.openT == 0 {
+			gs.h.open = nil
+		}
+		live := make([]*dsum, 0, len(gs.mins))
+		for j := range gs.mins {
+			if gs.mins[j].t != gs.h.openT {
+				live = append(live, &gs.mins[j].d)
 			}
 		}
+		gs.h.compact(live)
 	}
 }
 
@@ -410,5 +499,7 @@ func (s *Store) maybeSweep(now int64) {
 func (s *Store) SeriesCount() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.lambda) + len(s.generic)
+	n := 0
+	s.forEachL(func(*lseries) { n++ })
+	return n + len(s.generic)
 }
