@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,63 +39,83 @@ func TestPeerAWSCLIv2(t *testing.T) {
 		t.Helper()
 		out, errs, ok := runPeer(t, s, aws, append(args, "--output", "json", "--endpoint-url", s.URL())...)
 		if !ok {
-			t.Fatalf("aws %v: %s", args, errs)
+			t.Errorf("aws %v: %s", args, errs)
+			runtime.Goexit()
 		}
 		var v map[string]any
 		if strings.TrimSpace(out) != "" {
 			if err := json.Unmarshal([]byte(out), &v); err != nil {
-				t.Fatalf("aws %v: %v in %q", args, err, out)
+				t.Errorf("aws %v: %v in %q", args, err, out)
+				runtime.Goexit()
 			}
 		}
 		return v
 	}
+	// Independent groups run concurrently (each CLI start costs a second or more).
+	var wg sync.WaitGroup
+	group := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
 	// Listing across pages (the CLI follows NextMarker).
-	l := cli("lambda", "list-functions")
-	if n := len(l["Functions"].([]any)); n != 150 {
-		t.Fatalf("listed %d functions", n)
-	}
-	if s.Stats().Count("ListFunctions") < 3 {
-		t.Fatalf("the CLI made %d ListFunctions calls, want ≥3 pages", s.Stats().Count("ListFunctions"))
-	}
+	group(func() {
+		l := cli("lambda", "list-functions")
+		if n := len(l["Functions"].([]any)); n != 150 {
+			t.Errorf("listed %d functions", n)
+		}
+		if s.Stats().Count("ListFunctions") < 3 {
+			t.Errorf("the CLI made %d ListFunctions calls, want ≥3 pages", s.Stats().Count("ListFunctions"))
+		}
+	})
 	// Alias routing: read, update with the RevisionId, conflict on a stale one.
-	a := cli("lambda", "get-alias", "--function-name", "checkout-api", "--name", "live")
-	weights := a["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)
-	if weights["8"] != 0.1 {
-		t.Fatalf("routing %v", weights)
-	}
-	rev := a["RevisionId"].(string)
-	u := cli("lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.25}")
-	if u["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)["8"] != 0.25 {
-		t.Fatalf("update-alias: %v", u)
-	}
-	_, errs, ok := runPeer(t, s, aws, "lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.5}", "--endpoint-url", s.URL())
-	if ok || !strings.Contains(errs, "PreconditionFailedException") {
-		t.Fatalf("stale revision: ok=%v %s", ok, errs)
-	}
+	group(func() {
+		a := cli("lambda", "get-alias", "--function-name", "checkout-api", "--name", "live")
+		weights := a["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)
+		if weights["8"] != 0.1 {
+			t.Errorf("routing %v", weights)
+			return
+		}
+		rev := a["RevisionId"].(string)
+		u := cli("lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.25}")
+		if u["RoutingConfig"].(map[string]any)["AdditionalVersionWeights"].(map[string]any)["8"] != 0.25 {
+			t.Errorf("update-alias: %v", u)
+		}
+		_, errs, ok := runPeer(t, s, aws, "lambda", "update-alias", "--function-name", "checkout-api", "--name", "live", "--revision-id", rev, "--routing-config", "AdditionalVersionWeights={8=0.5}", "--endpoint-url", s.URL())
+		if ok || !strings.Contains(errs, "PreconditionFailedException") {
+			t.Errorf("stale revision: ok=%v %s", ok, errs)
+		}
+	})
 	// Concurrency.
-	cli("lambda", "put-function-concurrency", "--function-name", "image-resizer", "--reserved-concurrent-executions", "42")
-	g := cli("lambda", "get-function-concurrency", "--function-name", "image-resizer")
-	if g["ReservedConcurrentExecutions"] != 42.0 {
-		t.Fatalf("get-function-concurrency: %v", g)
-	}
+	group(func() {
+		cli("lambda", "put-function-concurrency", "--function-name", "image-resizer", "--reserved-concurrent-executions", "42")
+		g := cli("lambda", "get-function-concurrency", "--function-name", "image-resizer")
+		if g["ReservedConcurrentExecutions"] != 42.0 {
+			t.Errorf("get-function-concurrency: %v", g)
+		}
+	})
 	// Invoke with the log tail.
-	out, errs, ok := runPeer(t, s, aws, "lambda", "invoke", "--function-name", "image-resizer", "--log-type", "Tail",
-		"--cli-binary-format", "raw-in-base64-out", "--payload", `{"key":"a.jpg"}`, "--output", "json", "--endpoint-url", s.URL(), filepath.Join(t.TempDir(), "out.json"))
-	if !ok {
-		t.Fatalf("invoke: %s", errs)
-	}
-	var inv struct {
-		StatusCode      int
-		LogResult       string
-		ExecutedVersion string
-	}
-	if err := json.Unmarshal([]byte(out), &inv); err != nil {
-		t.Fatal(err)
-	}
-	tail, _ := base64.StdEncoding.DecodeString(inv.LogResult)
-	if r, ok := model.ParseReportFromTail(string(tail)); inv.StatusCode != 200 || !ok || r.MemorySizeMB != 3008 {
-		t.Fatalf("invoke: %+v tail %q", inv, tail)
-	}
+	group(func() {
+		out, errs, ok := runPeer(t, s, aws, "lambda", "invoke", "--function-name", "report-generator", "--log-type", "Tail",
+			"--cli-binary-format", "raw-in-base64-out", "--payload", `{"key":"a.jpg"}`, "--output", "json", "--endpoint-url", s.URL(), filepath.Join(t.TempDir(), "out.json"))
+		if !ok {
+			t.Errorf("invoke: %s", errs)
+			return
+		}
+		var inv struct {
+			StatusCode      int
+			LogResult       string
+			ExecutedVersion string
+		}
+		if err := json.Unmarshal([]byte(out), &inv); err != nil {
+			t.Error(err)
+			return
+		}
+		tail, _ := base64.StdEncoding.DecodeString(inv.LogResult)
+		if r, ok := model.ParseReportFromTail(string(tail)); inv.StatusCode != 200 || !ok || r.MemorySizeMB != 2048 {
+			t.Errorf("invoke: %+v tail %q", inv, tail)
+		}
+	})
+	wg.Wait()
 }
 
 const boto3Script = `

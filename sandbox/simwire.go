@@ -3,7 +3,6 @@ package sandbox
 import (
 	"context"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -22,6 +21,7 @@ type simWire struct {
 	clk   interface{ Now() time.Time }
 	fleet int
 	seed  int64
+	start time.Time // when the fleet was created
 
 	mu     sync.RWMutex
 	behav  map[string]*sim.Behaviour // by function name
@@ -30,7 +30,7 @@ type simWire struct {
 }
 
 func newSimWire(w *lambda.World, eng *sim.Engine, fleet int, seed int64) *simWire {
-	return &simWire{w: w, eng: eng, clk: w.Clock(), fleet: fleet, seed: seed, behav: map[string]*sim.Behaviour{}}
+	return &simWire{w: w, eng: eng, clk: w.Clock(), fleet: fleet, seed: seed, start: w.Clock().Now(), behav: map[string]*sim.Behaviour{}}
 }
 
 // behaviour returns the function's profile, derived once from its name and
@@ -42,7 +42,7 @@ func (x *simWire) behaviour(name, hint string, cfg *lambda.Config) *sim.Behaviou
 	if b != nil {
 		return b
 	}
-	b = demoBehaviour(name, hint, cfg, x.fleet, x.seed, x.clk.Now())
+	b = demoBehaviour(name, hint, cfg, x.fleet, x.seed, x.start)
 	x.mu.Lock()
 	if old := x.behav[name]; old != nil {
 		b = old
@@ -61,7 +61,7 @@ func callFrom(in *lambda.InvokeInput, b *sim.Behaviour, arn string) sim.Call {
 		MemoryMB: c.MemoryMB, TimeoutSec: c.TimeoutSec, CodeSize: c.CodeSize, VPC: c.VPC != nil,
 		LogGroup: c.Logging.LogGroup, LogFormat: c.Logging.LogFormat, DLQ: c.DLQTarget,
 		Reserved: in.Reserved, Provisioned: in.Provisioned, Behaviour: b,
-		Payload: in.Payload, Async: in.Type == model.Event, Tail: in.Tail,
+		Payload: in.Payload, Async: in.Type == model.Event, Tail: in.Tail, Tracing: c.TracingMode == "Active",
 	}
 }
 
@@ -77,6 +77,10 @@ func (e simExec) Invoke(_ context.Context, in *lambda.InvokeInput) lambda.Invoke
 }
 
 func outputFrom(in *lambda.InvokeInput, r sim.Result) lambda.InvokeOutput {
+	if r.Throttled && in.Type == model.Event {
+		// Lambda queues async events: the caller still gets 202.
+		return lambda.InvokeOutput{StatusCode: http.StatusAccepted, RequestID: r.RequestID}
+	}
 	if r.Throttled {
 		return lambda.InvokeOutput{Err: lambda.ErrThrottled(r.Reason, "Rate Exceeded.", 1), RequestID: r.RequestID}
 	}
@@ -179,7 +183,7 @@ func fleetScale(fleet int) float64 {
 
 func mappingLoad(m lambda.MappingInfo, fleet int) (rate float64, shards int) {
 	if m.Function == lambda.ClickstreamProcessor {
-		return 1500, 2 // far beyond what two shards drain: IteratorAge rises
+		return sim.DemoClickstreamRate, 1 // more than one shard drains: IteratorAge rises
 	}
 	r := rand.New(rand.NewPCG(hash64(m.UUID, 0), 3))
 	switch m.SourceType {
@@ -191,49 +195,17 @@ func mappingLoad(m lambda.MappingInfo, fleet int) (rate float64, shards int) {
 	return rate * fleetScale(fleet), shards
 }
 
-// demoBehaviour is the profile of a demo-fleet function. Incident
-// functions get their incident; every other function is healthy.
-func demoBehaviour(name, hint string, cfg *lambda.Config, fleet int, seed int64, now time.Time) *sim.Behaviour {
-	switch hint {
-	case lambda.PaymentsWebhook:
-		return &sim.Behaviour{MeanDuration: 120 * time.Millisecond, ErrorRate: 0.003, ErrorRateAfter: 0.15,
-			ErrorChangeAt: now.Add(-35 * time.Minute), Rate: 8, MemoryUsedMB: 140}
-	case lambda.OrdersAPI:
-		return &sim.Behaviour{MeanDuration: 500 * time.Millisecond, IOFraction: 0.8, ErrorRate: 0.002, Rate: 50, MemoryUsedMB: 310}
-	case lambda.ReportGenerator:
-		return &sim.Behaviour{MeanDuration: 9 * time.Second, IOFraction: 0.9, P99: 27 * time.Second, ErrorRate: 0.004, Rate: 0.3, MemoryUsedMB: 900}
-	case lambda.ClickstreamProcessor:
-		return &sim.Behaviour{MeanDuration: 900 * time.Millisecond, IOFraction: 0.7, ErrorRate: 0.001, MemoryUsedMB: 400}
-	case lambda.CheckoutAPI:
-		return &sim.Behaviour{MeanDuration: 180 * time.Millisecond, ErrorRate: 0.005, VersionErrorRate: map[string]float64{"7": 0.005, "8": 0.08}, Rate: 20, MemoryUsedMB: 220}
-	case lambda.SearchAPI:
-		return &sim.Behaviour{MeanDuration: 500 * time.Millisecond, IOFraction: 0.8, ErrorRate: 0.002, Rate: 40, MemoryUsedMB: 700}
-	case lambda.ImageResizer:
-		return &sim.Behaviour{MeanDuration: 1500 * time.Millisecond, IOFraction: 0.5, ErrorRate: 0.002, Rate: 3, MemoryUsedMB: 190}
-	case lambda.EmailSender:
-		return &sim.Behaviour{MeanDuration: 300 * time.Millisecond, IOFraction: 0.9, ErrorRate: 0.06, Rate: 5, AsyncShare: 1, DeadLetterFailRate: 0.3, MemoryUsedMB: 90}
+// demoBehaviour is the profile of a function: the simulation's demo
+// profiles for the seeded fleet (incidents included), scaled so a large
+// fleet's total traffic stays near that of 150 functions; functions created
+// through the API get a quiet default (no background traffic).
+func demoBehaviour(name, hint string, cfg *lambda.Config, fleet int, seed int64, start time.Time) *sim.Behaviour {
+	if hint == "" || fleet == 0 {
+		return &sim.Behaviour{}
 	}
-	r := rand.New(rand.NewPCG(hash64(name, seed), 1))
-	mean := time.Duration(math.Exp(math.Log(15)+r.Float64()*(math.Log(700)-math.Log(15)))) * time.Millisecond
-	b := &sim.Behaviour{
-		MeanDuration: mean,
-		IOFraction:   0.2 + r.Float64()*0.6,
-		ErrorRate:    r.Float64() * 0.003,
-		MemoryUsedMB: int(float64(cfg.MemoryMB) * (0.25 + r.Float64()*0.4)),
-		AsyncShare:   0,
+	b := sim.DemoBehaviour(name, seed, start, cfg.MemoryMB, cfg.TimeoutSec)
+	if hint == lambda.FleetHint {
+		b.Rate *= fleetScale(fleet)
 	}
-	if b.MemoryUsedMB < 40 {
-		b.MemoryUsedMB = 40
-	}
-	// Keep p99 well below the timeout.
-	if limit := time.Duration(cfg.TimeoutSec) * time.Second / 5; b.MeanDuration > limit {
-		b.MeanDuration = limit
-	}
-	if fleet > 0 {
-		b.Rate = math.Exp(math.Log(0.05)+r.Float64()*(math.Log(4)-math.Log(0.05))) * fleetScale(fleet)
-	}
-	if cfg.DLQTarget != "" {
-		b.AsyncShare = 0.5
-	}
-	return b
+	return &b
 }

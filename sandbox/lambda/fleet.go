@@ -23,6 +23,9 @@ const (
 	EmailSender          = "email-sender"
 )
 
+// FleetHint marks a healthy seeded function (incident functions carry their own name).
+const FleetHint = "fleet"
+
 // Incidents lists the incident function names.
 var Incidents = []string{PaymentsWebhook, OrdersAPI, ReportGenerator, ClickstreamProcessor, CheckoutAPI, SearchAPI, ImageResizer, EmailSender}
 
@@ -212,6 +215,9 @@ func (w *World) SeedFleet(n int, seed int64) {
 		created := now.Add(-time.Duration(30+r.IntN(700)) * 24 * time.Hour)
 		f := w.addFunction(s.name, s.cfg, created)
 		f.hint = s.hint
+		if f.hint == "" {
+			f.hint = FleetHint
+		}
 		f.tags["team"] = s.team
 		f.tags["stage"] = s.stage
 		f.tags["service"] = s.name
