@@ -222,3 +222,72 @@ func FuzzQuery(f *testing.F) {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+func TestLateRecordsReopenClosedMinutes(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	s := NewStore(clk, Options{})
+	inv := func(at time.Time, ms int) {
+		s.Invocation(record.Invocation{Function: "f", Start: at, Duration: time.Duration(ms) * time.Millisecond})
+	}
+	for i := 1; i <= 50; i++ {
+		inv(t0, i)
+	}
+	clk.Advance(3 * time.Minute)
+	inv(t0.Add(2*time.Minute), 1000) // opens minute 2; the sweep closed minute 0
+	for i := 51; i <= 100; i++ {
+		inv(t0.Add(10*time.Second), i) // late, into the closed minute 0
+	}
+	q := func(stat string) []float64 {
+		out, err := s.GetMetricData(&GetMetricDataInput{StartTime: TS(t0), EndTime: TS(t0.Add(5 * time.Minute)), ScanBy: ptr("TimestampAscending"),
+			MetricDataQueries: []MetricDataQuery{{Id: "a", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
+				Dimensions: []Dimension{{"FunctionName", "f"}}}, Period: ptr(int32(60)), Stat: stat}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.MetricDataResults[0].Values
+	}
+	if v := q("SampleCount"); len(v) != 2 || v[0] != 100 || v[1] != 1 {
+		t.Fatalf("sample counts %v", v)
+	}
+	if v := q("p50"); !(math.Abs(v[0]-50)/50 < 0.016) || v[1] != 1000 {
+		t.Errorf("p50 %v", v)
+	}
+	if v := q("p99"); !(math.Abs(v[0]-99)/99 < 0.016) {
+		t.Errorf("p99 %v", v)
+	}
+}
+
+func TestConcurrentIngestAndQueries(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(t0)
+	s := NewStore(clk, Options{})
+	h := NewHandler(s)
+	done := make(chan struct{})
+	for g := 0; g < 2; g++ {
+		go func(g int) {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 3000; i++ {
+				if g == 0 && i%500 == 0 {
+					clk.Advance(time.Minute)
+				}
+				s.Invocation(record.Invocation{Function: "f" + strconv.Itoa(i%7), Resource: "live", ExecutedVersion: "1", Start: clk.Now(), Duration: time.Millisecond})
+			}
+		}(g)
+	}
+	for i := 0; i < 50; i++ {
+		body := `{"StartTime":` + itoa(t0.Unix()) + `,"EndTime":` + itoa(t0.Unix()+3600) + `,"MetricDataQueries":[{"Id":"a","MetricStat":{"Metric":{"Namespace":"AWS/Lambda","MetricName":"Duration","Dimensions":[{"Name":"FunctionName","Value":"f1"}]},"Period":60,"Stat":"p90"}}]}`
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("X-Amz-Target", "GraniteServiceVersion20100801.GetMetricData")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 {
+			t.Fatalf("%d %s", w.Code, w.Body.String())
+		}
+		if _, err := s.ListMetrics(&ListMetricsInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	<-done
+}

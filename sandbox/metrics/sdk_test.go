@@ -243,6 +243,9 @@ func TestPeriodsScanByAndExpressions(t *testing.T) {
 					t.Errorf("p90 over 5 minutes = %v", v)
 				}
 			}
+			if m := result(t, out, "max5"); len(m.Values) != 12 || m.Values[0] != 100 {
+				t.Errorf("five-minute maximum %v", m.Values)
+			}
 			for _, v := range result(t, out, "rate").Values {
 				if !near(v, 10, 1e-9) {
 					t.Errorf("error rate %v", v)
