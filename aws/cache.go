@@ -118,6 +118,7 @@ func (c *Client) Snapshot() ([]model.Function, time.Time, bool) {
 	if c.cfg.CacheDir == "" {
 		return nil, time.Time{}, false
 	}
+	c.snapWG.Wait() // a listing this session just finished is being written
 	s, err := readSnapshot(snapshotPath(c.cfg.CacheDir, c.target))
 	if err != nil || s.Account != c.target.Account || s.Region != c.target.Region {
 		return nil, time.Time{}, false

@@ -105,6 +105,8 @@ type Client struct {
 	journal *journalFile
 	stats   *callStats
 
+	snapWG sync.WaitGroup // background snapshot writes
+
 	costMu      sync.Mutex
 	metricsUsed int64 // metrics requested via GetMetricData
 }

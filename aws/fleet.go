@@ -53,9 +53,14 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 		}
 		marker = sdkaws.String(next)
 	}
-	if err := c.saveSnapshot(all); err != nil {
-		c.logf("snapshot not saved: %v", err)
-	}
+	// Written in the background: the caller has every page already.
+	c.snapWG.Add(1)
+	go func() {
+		defer c.snapWG.Done()
+		if err := c.saveSnapshot(all); err != nil {
+			c.logf("snapshot not saved: %v", err)
+		}
+	}()
 	return nil
 }
 

@@ -1,0 +1,400 @@
+// Package awsbench holds the aws layer's reproducible benchmarks against
+// the embedded sandbox, each measured next to a baseline in the same run.
+// bench/aws runs them from the command line; aws's Go benchmarks reuse them.
+package awsbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	lambdaops "github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
+)
+
+// Result is one measured figure next to its baseline and goal.
+type Result struct {
+	Name     string
+	Figure   float64 // what we measured
+	Baseline float64 // the comparison run in the same process (NaN: none)
+	Goal     float64 // the bound the figure must stay within (NaN: none)
+	Unit     string
+	Pass     bool
+	Note     string
+}
+
+func (r Result) String() string {
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return "-"
+		}
+		return fmt.Sprintf("%.3f %s", v, r.Unit)
+	}
+	status := "PASS"
+	if !r.Pass {
+		status = "FAIL"
+	}
+	return fmt.Sprintf("%-4s %-44s figure %-14s baseline %-14s goal ≤ %-14s %s",
+		status, r.Name, f(r.Figure), f(r.Baseline), f(r.Goal), r.Note)
+}
+
+// Env says where scratch files go and which CLI to compare with.
+type Env struct {
+	Dir    string // scratch dir for cache/state (default: a temp dir)
+	AWSCLI string // AWS CLI v2 for the listing baseline ("" = skip)
+	Logf   func(string, ...any)
+}
+
+func (e Env) logf(f string, a ...any) {
+	if e.Logf != nil {
+		e.Logf(f, a...)
+	}
+}
+
+func (e Env) dirs() (string, string) {
+	d := e.Dir
+	if d == "" {
+		d, _ = os.MkdirTemp("", "lambdaops-bench-")
+	}
+	return filepath.Join(d, "cache"), filepath.Join(d, "state")
+}
+
+func startSandbox(ctx context.Context, o sandbox.Options) (*sandbox.Server, error) {
+	return sandbox.Start(ctx, o)
+}
+
+func open(ctx context.Context, e Env, s *sandbox.Server, cfg lambdaops.Config) (*lambdaops.Client, error) {
+	cfg.Sandbox = true
+	cfg.EndpointURL = s.URL()
+	cfg.CacheDir, cfg.StateDir = e.dirs()
+	if cfg.Governor == nil {
+		cfg.Governor = lambdaops.NewGovernor()
+	}
+	return lambdaops.Open(ctx, cfg)
+}
+
+// Listing lists n functions with latency injected on ListFunctions: our
+// client (rate budget lifted, so only latency bounds it) against
+// 1.1 × pages × latency and against the AWS CLI v2 on the same endpoint;
+// then at the default budget against 1.1 × max(pages/r, pages × latency).
+func Listing(ctx context.Context, e Env, n int, latency time.Duration) ([]Result, error) {
+	s, err := startSandbox(ctx, sandbox.Options{Functions: n, Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	s.SetFaults(sandbox.Faults{APIs: []string{"ListFunctions"}, Latency: latency})
+	pages := float64((n + 49) / 50)
+
+	cli := math.NaN()
+	if e.AWSCLI != "" {
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, e.AWSCLI, "--endpoint-url", s.URL(), "lambda", "list-functions", "--output", "json")
+		cmd.Env = cliEnv(s.URL())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			e.logf("aws cli: %v %s", err, out)
+		} else {
+			cli = time.Since(start).Seconds()
+		}
+	}
+	// Same-run baseline: the bare marker chain over HTTP, no SDK, no governor.
+	bare, err := bareChain(ctx, s.URL())
+	if err != nil {
+		return nil, err
+	}
+	var out []Result
+	for _, run := range []struct {
+		name    string
+		budgets lambdaops.Budgets
+		goal    float64
+	}{
+		{"listing, budget lifted", lambdaops.Budgets{lambdaops.QuotaLambdaControl: -1}, 1.1 * pages * latency.Seconds()},
+		{"listing, default budget (10/s)", nil, 1.1 * math.Max(pages/(15*lambdaops.DefaultBudgetFraction), pages*latency.Seconds())},
+	} {
+		c, err := open(ctx, e, s, lambdaops.Config{Budgets: run.budgets})
+		if err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		got := 0
+		if err := c.ListFunctions(ctx, func(p lambdaops.Page) error { got = p.Loaded; return nil }); err != nil {
+			return nil, err
+		}
+		el := time.Since(start).Seconds()
+		out = append(out, Result{
+			Name: fmt.Sprintf("%s: %d functions, %v latency", run.name, n, latency), Figure: el, Baseline: bare, Goal: run.goal,
+			Unit: "s", Pass: el <= run.goal && got == n,
+			Note: fmt.Sprintf("%d pages; baseline = bare HTTP marker chain (%.1f ms/page); goal = 1.1 × max(pages/rate, pages × latency)", int(pages), 1000*bare/pages),
+		})
+	}
+	out = append(out, Result{
+		Name: "aws lambda list-functions (AWS CLI v2), same endpoint", Figure: cli, Baseline: math.NaN(), Goal: math.NaN(),
+		Unit: "s", Pass: true, Note: "informational; includes the CLI's start-up",
+	})
+	return out, nil
+}
+
+// bareChain follows the ListFunctions marker chain with plain HTTP GETs.
+func bareChain(ctx context.Context, endpoint string) (float64, error) {
+	marker := ""
+	start := time.Now()
+	for {
+		u := endpoint + "/2015-03-31/functions?MaxItems=50"
+		if marker != "" {
+			u += "&Marker=" + url.QueryEscape(marker)
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		var page struct{ NextMarker string }
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			return 0, err
+		}
+		if page.NextMarker == "" {
+			return time.Since(start).Seconds(), nil
+		}
+		marker = page.NextMarker
+	}
+}
+
+// FirstPage measures time to the first page in the callback against one
+// round trip (a bare HTTP GET of the same page, measured the same way) + 50 ms.
+func FirstPage(ctx context.Context, e Env, n int, latency time.Duration) (Result, error) {
+	s, err := startSandbox(ctx, sandbox.Options{Functions: n, Seed: 1})
+	if err != nil {
+		return Result{}, err
+	}
+	defer s.Close()
+	s.SetFaults(sandbox.Faults{APIs: []string{"ListFunctions"}, Latency: latency})
+	c, err := open(ctx, e, s, lambdaops.Config{})
+	if err != nil {
+		return Result{}, err
+	}
+	var rtts, firsts []float64
+	for i := 0; i < 5; i++ {
+		t0 := time.Now()
+		resp, err := http.Get(s.URL() + "/2015-03-31/functions?MaxItems=50")
+		if err != nil {
+			return Result{}, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		rtts = append(rtts, time.Since(t0).Seconds())
+
+		stop := fmt.Errorf("stop")
+		t0 = time.Now()
+		err = c.ListFunctions(ctx, func(p lambdaops.Page) error {
+			firsts = append(firsts, time.Since(t0).Seconds())
+			return stop
+		})
+		if err != stop {
+			return Result{}, err
+		}
+	}
+	rtt, first := median(rtts), median(firsts)
+	goal := rtt + 0.050
+	return Result{
+		Name: fmt.Sprintf("first page, %v latency", latency), Figure: first, Baseline: rtt, Goal: goal, Unit: "s",
+		Pass: first <= goal, Note: "median of 5; baseline = one bare HTTP round trip for the same page",
+	}, nil
+}
+
+// Refresh runs a full refresh of n functions under the sandbox's AWS quotas:
+// listing, the region's mappings, account settings, metrics (4 per function)
+// and GetFunction enrichment of the first `enrich` functions. It counts
+// 429s at the default budget, and for the baseline with the governor off.
+func Refresh(ctx context.Context, e Env, n, enrich int) ([]Result, error) {
+	var out []Result
+	var base float64
+	for _, run := range []struct {
+		name    string
+		budgets lambdaops.Budgets
+	}{
+		{"governor off (baseline)", lambdaops.Budgets{
+			lambdaops.QuotaLambdaControl: -1, lambdaops.QuotaGetFunction: -1, lambdaops.QuotaGetMetricData: -1,
+		}},
+		{"default budget", nil},
+	} {
+		s, err := startSandbox(ctx, sandbox.Options{Functions: n, Seed: 1, Quotas: "aws"})
+		if err != nil {
+			return nil, err
+		}
+		c, err := open(ctx, e, s, lambdaops.Config{Budgets: run.budgets, MaxAttempts: 20})
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		start := time.Now()
+		err = refresh(ctx, c, enrich)
+		el := time.Since(start)
+		st := s.Stats()
+		s.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", run.name, err)
+		}
+		throttles := float64(st.Throttles())
+		e.logf("refresh %s: %v, client %s", run.name, el.Round(time.Millisecond), c.Stats())
+		if run.budgets != nil {
+			base = throttles
+			continue
+		}
+		out = append(out, Result{
+			Name: fmt.Sprintf("429s over a %d-function refresh (--quotas aws)", n), Figure: throttles, Baseline: base,
+			Goal: 0, Unit: "429s", Pass: throttles == 0,
+			Note: fmt.Sprintf("took %v; listing+mappings+settings+%d metrics+%d GetFunction", el.Round(time.Millisecond), 4*n, enrich),
+		})
+	}
+	return out, nil
+}
+
+func refresh(ctx context.Context, c *lambdaops.Client, enrich int) error {
+	fns, err := c.ListAllFunctions(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := c.ListMappings(ctx, ""); err != nil {
+		return err
+	}
+	if _, err := c.AccountSettings(ctx); err != nil {
+		return err
+	}
+	end := time.Now().Truncate(time.Minute)
+	if _, err := c.GetMetrics(ctx, fourStats(fns), end.Add(-time.Hour), end); err != nil {
+		return err
+	}
+	ectx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	en := c.NewEnricher(ectx, 8)
+	var names []string
+	for _, f := range fns[:min(enrich, len(fns))] {
+		names = append(names, f.Name)
+	}
+	en.Queue(names...)
+	for range names {
+		r := <-en.Results()
+		if r.Err != nil {
+			return r.Err
+		}
+	}
+	return nil
+}
+
+func fourStats(fns []model.Function) []model.MetricQuery {
+	var qs []model.MetricQuery
+	for _, f := range fns {
+		qs = append(qs,
+			model.MetricQuery{Function: f.Name, Metric: "Invocations", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Errors", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Throttles", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Duration", Stat: "p99"})
+	}
+	return qs
+}
+
+// Metrics fetches n functions × 4 statistics and counts GetMetricData
+// calls (goal ceil(4n/500)) against the baseline of one
+// GetMetricStatistics call per function and statistic, run for real.
+func Metrics(ctx context.Context, e Env, n int) ([]Result, error) {
+	s, err := startSandbox(ctx, sandbox.Options{Functions: n, Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	c, err := open(ctx, e, s, lambdaops.Config{Budgets: lambdaops.Budgets{lambdaops.QuotaGetMetricData: -1}})
+	if err != nil {
+		return nil, err
+	}
+	fns, err := c.ListAllFunctions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fns = fns[:min(n, len(fns))]
+	qs := fourStats(fns)
+	end := time.Now().Truncate(time.Minute)
+	start := end.Add(-time.Hour)
+	before := s.Stats().Count("GetMetricData")
+	t0 := time.Now()
+	if _, err := c.GetMetrics(ctx, qs, start, end); err != nil {
+		return nil, err
+	}
+	ours := time.Since(t0)
+	calls := float64(s.Stats().Count("GetMetricData") - before)
+
+	// Baseline: GetMetricStatistics, one call per function and statistic.
+	cw := cloudwatch.NewFromConfig(sdkaws.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+	}, func(o *cloudwatch.Options) { o.BaseEndpoint = sdkaws.String(s.URL()) })
+	bStart := s.Stats().Count("GetMetricStatistics")
+	t0 = time.Now()
+	baseErr := error(nil)
+	for _, q := range qs {
+		in := &cloudwatch.GetMetricStatisticsInput{
+			Namespace: sdkaws.String("AWS/Lambda"), MetricName: sdkaws.String(q.Metric),
+			Dimensions: []cwtypes.Dimension{{Name: sdkaws.String("FunctionName"), Value: sdkaws.String(q.Function)}},
+			StartTime:  sdkaws.Time(start), EndTime: sdkaws.Time(end), Period: sdkaws.Int32(60),
+		}
+		if strings.HasPrefix(q.Stat, "p") {
+			in.ExtendedStatistics = []string{q.Stat}
+		} else {
+			in.Statistics = []cwtypes.Statistic{cwtypes.Statistic(q.Stat)}
+		}
+		if _, err := cw.GetMetricStatistics(ctx, in); err != nil {
+			baseErr = err
+			break
+		}
+	}
+	baseDur := time.Since(t0)
+	baseCalls := float64(s.Stats().Count("GetMetricStatistics") - bStart)
+	note := fmt.Sprintf("ours %v, baseline %v; cost $%.4f", ours.Round(time.Millisecond), baseDur.Round(time.Millisecond), c.QueryCost())
+	if baseErr != nil {
+		baseCalls = float64(len(qs))
+		note += fmt.Sprintf("; baseline not run (%v), counted", baseErr)
+	}
+	goal := math.Ceil(float64(len(qs)) / lambdaops.MaxQueriesPerCall)
+	return []Result{{
+		Name: fmt.Sprintf("metrics: %d functions × 4 statistics", len(fns)), Figure: calls, Baseline: baseCalls,
+		Goal: goal, Unit: "calls", Pass: calls <= goal, Note: note,
+	}}, nil
+}
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func cliEnv(endpoint string) []string {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "AWS_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env,
+		"AWS_ACCESS_KEY_ID=sandbox", "AWS_SECRET_ACCESS_KEY=sandbox",
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_ENDPOINT_URL="+endpoint,
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
+}

@@ -1,0 +1,190 @@
+package aws
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
+)
+
+// TestMetricsBatching: 130 functions × 4 statistics = 520 queries go out in
+// exactly 2 GetMetricData calls; the demo incidents show in the numbers.
+func TestMetricsBatching(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{Seed: 21, Traffic: true})
+	c := openSandbox(t, s, Config{})
+	ctx := context.Background()
+	fns, err := c.ListAllFunctions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []model.MetricQuery
+	for _, f := range fns[:130] {
+		qs = append(qs,
+			model.MetricQuery{Function: f.Name, Metric: "Invocations", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Errors", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Throttles", Stat: model.StatSum},
+			model.MetricQuery{Function: f.Name, Metric: "Duration", Stat: "p99"})
+	}
+	end := s.Clock().Now().Truncate(time.Minute)
+	start := end.Add(-time.Hour)
+	before := c.Stats().Sent["GetMetricData"]
+	ss, err := c.GetMetrics(ctx, qs, start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls := c.Stats().Sent["GetMetricData"] - before; calls != 2 {
+		t.Fatalf("%d queries took %d calls, want 2", len(qs), calls)
+	}
+	if len(ss) != len(qs) {
+		t.Fatal(len(ss))
+	}
+	for i, sr := range ss {
+		if sr.Query != qs[i] || len(sr.Values) != 60 || len(sr.Timestamps) != 60 || !sr.Provisional {
+			t.Fatalf("series %d: %+v points %d provisional %v", i, sr.Query, len(sr.Values), sr.Provisional)
+		}
+	}
+	if got, want := c.QueryCost(), float64(len(qs))*PricePerMetric; got < want*0.999 || got > want*1.001 {
+		t.Fatalf("cost %v want %v", got, want)
+	}
+	// Incidents on the demo fleet.
+	inc := func(fn, metric, stat string) float64 {
+		r, err := c.GetMetrics(ctx, []model.MetricQuery{{Function: fn, Metric: metric, Stat: stat}}, start, end)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r[0].Sum()
+	}
+	if inc("orders-api", "Throttles", "Sum") == 0 {
+		t.Error("orders-api shows no throttles")
+	}
+	inv, errs := inc("payments-webhook", "Invocations", "Sum"), inc("payments-webhook", "Errors", "Sum")
+	if inv == 0 || errs/inv < 0.02 {
+		t.Errorf("payments-webhook error rate %v/%v", errs, inv)
+	}
+	// Per alias and executed version: checkout-api:live splits into 7 and 8.
+	r, err := c.GetMetrics(ctx, []model.MetricQuery{
+		{Function: "checkout-api", Resource: "live", ExecutedVersion: "7", Metric: "Invocations", Stat: "Sum"},
+		{Function: "checkout-api", Resource: "live", ExecutedVersion: "8", Metric: "Invocations", Stat: "Sum"},
+	}, start, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r[0].Sum() == 0 || r[1].Sum() == 0 || r[1].Sum() > r[0].Sum() {
+		t.Errorf("executed version split v7=%v v8=%v", r[0].Sum(), r[1].Sum())
+	}
+}
+
+// TestTailLive: Live Tail on demo traffic, a version's stream prefix,
+// more than 10 groups (two sessions) and stopping on cancel.
+func TestTailLive(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{Seed: 9, Traffic: true, Rate: 5})
+	c := openSandbox(t, s, Config{BatchInterval: 50 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fns, err := c.ListAllFunctions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OneVersion", func(t *testing.T) {
+		tctx, tcancel := context.WithCancel(ctx)
+		defer tcancel()
+		day := s.Clock().Now().UTC().Format("2006/01/02")
+		ch := c.Tail(tctx, TailRequest{Groups: []string{"/aws/lambda/checkout-api"},
+			StreamPrefixes: []string{day + "/[8]"}, Backfill: 5 * time.Minute})
+		n := 0
+		for b := range ch {
+			if b.Err != nil {
+				t.Logf("tail: %v", b.Err)
+			}
+			for _, e := range b.Events {
+				if !strings.HasPrefix(e.Stream, day+"/[8]") {
+					t.Fatalf("stream %s outside the prefix", e.Stream)
+				}
+				n++
+			}
+			if n >= 5 && b.Mode == TailLive {
+				tcancel()
+			}
+		}
+		if n < 5 {
+			t.Fatalf("%d events", n)
+		}
+	})
+
+	t.Run("ManyGroupsTwoSessions", func(t *testing.T) {
+		tctx, tcancel := context.WithCancel(ctx)
+		var groups []string
+		for _, f := range fns[:15] {
+			groups = append(groups, f.LogGroupName())
+		}
+		before := c.Stats().Sent["StartLiveTail"]
+		ch := c.Tail(tctx, TailRequest{Groups: groups})
+		seen := map[string]bool{}
+		deadline := time.After(20 * time.Second)
+	loop:
+		for {
+			select {
+			case b := <-ch:
+				for _, e := range b.Events {
+					seen[e.Group] = true
+				}
+				if c.gov.TailSessions(c.target.Account, c.target.Region) == 2 && len(seen) >= 3 {
+					break loop
+				}
+			case <-deadline:
+				t.Fatalf("sessions %d, groups seen %d", c.gov.TailSessions(c.target.Account, c.target.Region), len(seen))
+			}
+		}
+		if got := c.Stats().Sent["StartLiveTail"] - before; got != 2 {
+			t.Fatalf("%d StartLiveTail calls for 15 groups", got)
+		}
+		tcancel()
+		for range ch {
+		}
+		if n := c.gov.TailSessions(c.target.Account, c.target.Region); n != 0 {
+			t.Fatalf("%d sessions still held after cancel", n)
+		}
+	})
+}
+
+// TestTailPollingFallback: with StartLiveTail failing, the tail polls
+// FilterLogEvents (≤1 call/s per group) and de-duplicates.
+func TestTailPollingFallback(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Seed: 9, Traffic: true, Rate: 5})
+	s.SetFaults(sandbox.Faults{APIs: []string{"StartLiveTail"}, ErrorRate: 1})
+	c := openSandbox(t, s, Config{MaxAttempts: 1, BatchInterval: 50 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := c.Tail(ctx, TailRequest{Groups: []string{"/aws/lambda/orders-api"}, Backfill: 2 * time.Minute})
+	ids := map[string]bool{}
+	start := time.Now()
+	time.AfterFunc(6*time.Second, cancel)
+	for b := range ch {
+		for _, e := range b.Events {
+			if e.EventID != "" && ids[e.EventID] {
+				t.Fatalf("duplicate event %s", e.EventID)
+			}
+			ids[e.EventID] = true
+		}
+	}
+	el := time.Since(start).Seconds()
+	calls := c.Stats().Sent["FilterLogEvents"]
+	t.Logf("%d events, %d FilterLogEvents calls in %.1fs", len(ids), calls, el)
+	if float64(calls) > el+3 { // backfill + ≤1/s (pages of one poll aside)
+		t.Fatalf("%d FilterLogEvents calls in %.1fs", calls, el)
+	}
+	if len(ids) == 0 {
+		t.Fatal("no events")
+	}
+}
+
+func ExampleClient_GetMetrics() {
+	fmt.Println(queryID(0), queryID(499))
+	// Output: m0 m499
+}
