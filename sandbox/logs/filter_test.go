@@ -70,7 +70,7 @@ func TestPatternMatch(t *testing.T) {
 		{`{ $.none IS NULL }`, jsonErr, true},
 		{`{ $.missing NOT EXISTS }`, jsonErr, true},
 		{`{ $.level EXISTS }`, jsonErr, true},
-		{`{ $.missing != "x" }`, jsonErr, false}, // missing fields never match a comparison
+		{`{ $.missing != "x" }`, jsonErr, false},  // missing fields never match a comparison
 		{`{ $.level = "ERROR" }`, errLine, false}, // not JSON
 		{`{ $.level = "ERROR" }`, `{"level":"ERROR"`, false},
 		// space-delimited
