@@ -193,22 +193,21 @@ func (h *hstore) addStats(t int32, d *dsum, n, sum, lo, hi float64, find func(in
 	h.open = addBucket(h.open, bucketCode(sum/n), w)
 }
 
-// compact rewrites the arena with only the bytes of the given live minutes
-// when at least half of it is garbage.
-func (h *hstore) compact(live []*dsum) {
+// compact rewrites the arena with only the bytes of the live minutes (each
+// calls f for every closed minute's summary) when at least half of it is
+// garbage.
+func (h *hstore) compact(each func(f func(*dsum))) {
 	total := 0
-	for _, d := range live {
-		total += int(d.hlen)
-	}
-	if total*2 > len(h.arena) && len(h.arena) < 1<<30 {
+	each(func(d *dsum) { total += int(d.hlen) })
+	if total*2 > len(h.arena) {
 		return
 	}
 	a := make([]byte, 0, total+total/8)
-	for _, d := range live {
+	each(func(d *dsum) {
 		b := h.encoded(d)
 		d.hoff = uint32(len(a))
 		a = append(a, b...)
-	}
+	})
 	h.arena = a
 }
 

@@ -100,7 +100,9 @@ func TestRetentionDropsOldMinutes(t *testing.T) {
 	clk := clock.NewManual(t0)
 	s := NewStore(clk, Options{Retention: time.Hour})
 	for i := 0; i < 120; i++ {
-		s.Invocation(record.Invocation{Function: "f", Start: clk.Now(), Duration: time.Millisecond})
+		for _, k := range []int{1, 5, 10} {
+			s.Invocation(record.Invocation{Function: "f", Start: clk.Now(), Duration: time.Duration(k*(i+1)) * time.Millisecond})
+		}
 		if i == 0 {
 			s.Invocation(record.Invocation{Function: "old-only", Start: clk.Now()})
 			s.Metric(record.Metric{Name: "IteratorAge", Time: clk.Now(), Value: 1})
@@ -118,6 +120,23 @@ func TestRetentionDropsOldMinutes(t *testing.T) {
 	}
 	if old || ng != 0 {
 		t.Errorf("series without recent data must be dropped (old-only %v, generic %d)", old, ng)
+	}
+	// The histograms survive the arena rewrites: the median of minute i is 5(i+1).
+	out, err := s.GetMetricData(&GetMetricDataInput{StartTime: TS(t0), EndTime: TS(clk.Now()), ScanBy: ptr("TimestampAscending"),
+		MetricDataQueries: []MetricDataQuery{{Id: "a", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: "Duration",
+			Dimensions: []Dimension{{"FunctionName", "f"}}}, Period: ptr(int32(60)), Stat: "p50"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.MetricDataResults[0]
+	if len(r.Values) < 59 {
+		t.Fatalf("%d points", len(r.Values))
+	}
+	for j, v := range r.Values {
+		i := float64(r.Timestamps[j].Sub(t0) / time.Minute)
+		if want := 5 * (i + 1); math.Abs(v-want)/want > 0.016 {
+			t.Errorf("minute %v: p50 %v, want %v", i, v, want)
+		}
 	}
 }
 

@@ -433,13 +433,13 @@ func (s *Store) maybeSweep(now int64) {
 		if ls.h.openT == 0 {
 			ls.h.open = nil
 		}
-		live := make([]*dsum, 0, len(ls.mins))
-		for j := range ls.mins {
-			if ls.mins[j].t != ls.h.openT {
-				live = append(live, &ls.mins[j].dur)
+		ls.h.compact(func(f func(*dsum)) {
+			for j := range ls.mins {
+				if ls.mins[j].t != ls.h.openT {
+					f(&ls.mins[j].dur)
+				}
 			}
-		}
-		ls.h.compact(live)
+		})
 		if len(ls.mins) == 0 {
 			*ls = lseries{key: ls.key}
 			return false
@@ -485,13 +485,13 @@ func (s *Store) maybeSweep(now int64) {
 		if gs.h.openT == 0 {
 			gs.h.open = nil
 		}
-		live := make([]*dsum, 0, len(gs.mins))
-		for j := range gs.mins {
-			if gs.mins[j].t != gs.h.openT {
-				live = append(live, &gs.mins[j].d)
+		gs.h.compact(func(f func(*dsum)) {
+			for j := range gs.mins {
+				if gs.mins[j].t != gs.h.openT {
+					f(&gs.mins[j].d)
+				}
 			}
-		}
-		gs.h.compact(live)
+		})
 	}
 }
 
