@@ -117,6 +117,24 @@ func BenchmarkFilter(b *testing.B) {
 				_ = m.View()
 			}
 		})
+		b.Run(fmt.Sprintf("ours-cold/%d", n), func(b *testing.B) {
+			// no remembered results: every keystroke filters for real
+			m := benchRoot(b, n)
+			f := m.stack[0].pane.(*functions.Model)
+			m.Update(tea.KeyPressMsg{Code: '/', Text: "/"})
+			m.Update(tea.KeyPressMsg{Code: 'p', Text: "p"})
+			m.Update(tea.KeyPressMsg{Code: 'a', Text: "a"})
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f.ForgetFilterResults()
+				if i%2 == 0 {
+					m.Update(tea.KeyPressMsg{Code: 'y', Text: "y"})
+				} else {
+					m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+				}
+				_ = m.View()
+			}
+		})
 		b.Run(fmt.Sprintf("bubbles/%d", n), func(b *testing.B) {
 			t := bubblesTable(n)
 			all := fleet(n)

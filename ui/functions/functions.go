@@ -464,6 +464,19 @@ func (m *Model) selectedName() string {
 }
 
 func (m *Model) reselect(name string) {
+	if r, ok := m.rows[name]; ok && name != "" && r.pos < len(m.sorted) && m.sorted[r.pos] == r {
+		// the view keeps the sorted order: binary search by position
+		i := sort.Search(len(m.view), func(i int) bool { return m.view[i].pos >= r.pos })
+		if i < len(m.view) && m.view[i] == r {
+			m.cursor = i
+			m.clamp()
+			return
+		}
+		if !m.q.empty() || len(m.view) == len(m.sorted) {
+			m.clamp()
+			return
+		}
+	}
 	if name != "" {
 		for i, r := range m.view {
 			if r.fn.Name == name {
@@ -911,3 +924,7 @@ func (m *Model) Names(prefix string, limit int) []string {
 // SnapshotCmd returns the command that reads the cached snapshot (what
 // Init runs first); benchmarks use it to time the first frame.
 func (m *Model) SnapshotCmd() tea.Cmd { return m.readSnapshot() }
+
+// ForgetFilterResults drops remembered filter results (benchmarks measure
+// the cold path with it).
+func (m *Model) ForgetFilterResults() { m.memo, m.memoKeys = nil, nil }
