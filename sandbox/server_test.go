@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -150,5 +151,31 @@ func TestMain_Flags(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "12 functions in eu-west-1") || !strings.Contains(out.String(), "export AWS_REGION=eu-west-1") {
 		t.Fatalf("banner: %q", out.String())
+	}
+}
+
+// TestFaultShapesPerProtocol: each front-end's throttling error decodes as
+// a retryable throttle in the Go SDK.
+func TestFaultShapesPerProtocol(t *testing.T) {
+	s, _ := start(t, Options{Seed: 1, Faults: Faults{ThrottleRate: 1, APIs: []string{"DescribeLogGroups", "GetMetricData", "ListMetrics"}}})
+	lc := cloudwatchlogs.NewFromConfig(awsConfig("us-east-1"), func(o *cloudwatchlogs.Options) { o.BaseEndpoint = aws.String(s.URL()); o.RetryMaxAttempts = 1 })
+	_, err := lc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{})
+	wantErr(t, err, "ThrottlingException", 400)
+	cw := cloudwatch.NewFromConfig(awsConfig("us-east-1"), func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(s.URL()); o.RetryMaxAttempts = 1 })
+	_, err = cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{})
+	if code, st := apiErr(t, err); st != 400 || (code != "Throttling" && code != "ThrottlingException") {
+		t.Fatalf("CBOR throttle: %s %d %v", code, st, err)
+	}
+	if !retry.IsErrorThrottles(retry.DefaultThrottles).IsErrorThrottle(err).Bool() {
+		t.Fatalf("not classed as a throttle: %v", err)
+	}
+	s.SetFaults(Faults{ErrorRate: 1, APIs: []string{"ListMetrics", "DescribeLogGroups"}})
+	_, err = cw.ListMetrics(ctx, &cloudwatch.ListMetricsInput{})
+	if _, st := apiErr(t, err); st != 500 && st != 503 {
+		t.Fatalf("CBOR service error: %v", err)
+	}
+	_, err = lc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{})
+	if _, st := apiErr(t, err); st != 500 && st != 503 {
+		t.Fatalf("logs service error: %v", err)
 	}
 }
