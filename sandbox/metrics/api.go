@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -211,8 +212,29 @@ func epochTime(f float64) (time.Time, error) {
 	return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
 }
 
-// MarshalCBOR writes tag 1 with integer or float epoch seconds.
-func (t Timestamp) MarshalCBOR() ([]byte, error) { return cborEnc.Marshal(t.Time.UTC()) }
+// MarshalCBOR writes tag 1 with integer (whole seconds) or float64 epoch
+// seconds, as cbor.TimeUnixDynamic with EncTagRequired does, without its
+// per-value allocations.
+func (t Timestamp) MarshalCBOR() ([]byte, error) {
+	ms := t.Time.UnixMilli()
+	b := make([]byte, 0, 10)
+	b = append(b, 0xc1)
+	if ms%1000 == 0 && ms >= 0 {
+		sec := uint64(ms / 1000)
+		switch {
+		case sec < 24:
+			return append(b, byte(sec)), nil
+		case sec <= math.MaxUint8:
+			return append(b, 0x18, byte(sec)), nil
+		case sec <= math.MaxUint16:
+			return binary.BigEndian.AppendUint16(append(b, 0x19), uint16(sec)), nil
+		case sec <= math.MaxUint32:
+			return binary.BigEndian.AppendUint32(append(b, 0x1a), uint32(sec)), nil
+		}
+		return binary.BigEndian.AppendUint64(append(b, 0x1b), sec), nil
+	}
+	return binary.BigEndian.AppendUint64(append(b, 0xfb), math.Float64bits(float64(ms)/1000)), nil
+}
 
 // UnmarshalCBOR reads tag 1 (or a bare number, or an RFC 3339 string).
 func (t *Timestamp) UnmarshalCBOR(b []byte) error {

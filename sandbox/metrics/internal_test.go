@@ -310,3 +310,20 @@ func TestConcurrentIngestAndQueries(t *testing.T) {
 	<-done
 	<-done
 }
+
+func TestTimestampCBORMatchesLibrary(t *testing.T) {
+	for _, tt := range []time.Time{time.Unix(0, 0), time.Unix(5, 0), time.Unix(200, 0), time.Unix(60000, 0), time.Unix(1795000000, 0), time.Unix(1795000000, 250e6), time.Unix(-5, 0), time.Unix(1<<33, 0)} {
+		got, err := Timestamp{tt}.MarshalCBOR()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := cborEnc.Marshal(tt.UTC())
+		if tt.Unix() >= 0 && !bytes.Equal(got, want) { // before 1970: float seconds, also valid
+			t.Errorf("%v: % x, library % x", tt, got, want)
+		}
+		var back Timestamp
+		if err := back.UnmarshalCBOR(got); err != nil || !back.Equal(tt) {
+			t.Errorf("%v: round trip %v %v", tt, back, err)
+		}
+	}
+}
