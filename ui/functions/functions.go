@@ -7,6 +7,7 @@
 package functions
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -433,19 +434,39 @@ func (m *Model) refilter(incremental bool) {
 		return
 	}
 	var out []*row
-	if incremental {
+	switch {
+	case m.q.kind == 'f' && !m.q.invert:
+		// names containing the query as typed come first, then the
+		// scattered (fuzzy) matches; each group keeps the sort order
+		var loose []*row
+		consider := func(pos int) {
+			name := m.arena[m.offs[pos]:m.offs[pos+1]]
+			if !subsequenceB(name, m.q.needle) {
+				return
+			}
+			if bytes.Contains(name, m.q.needle) {
+				out = append(out, m.sorted[pos])
+			} else {
+				loose = append(loose, m.sorted[pos])
+			}
+		}
+		if incremental {
+			for _, r := range m.view {
+				consider(r.pos)
+			}
+		} else {
+			for i := range m.sorted {
+				consider(i)
+			}
+		}
+		out = append(out, loose...)
+	case incremental:
 		for _, r := range m.view {
 			if m.matchRow(r) {
 				out = append(out, r)
 			}
 		}
-	} else if m.q.kind == 'f' {
-		for i := range m.sorted {
-			if subsequenceB(m.arena[m.offs[i]:m.offs[i+1]], m.q.needle) != m.q.invert {
-				out = append(out, m.sorted[i])
-			}
-		}
-	} else {
+	default:
 		for _, r := range m.sorted {
 			if m.q.match(r) {
 				out = append(out, r)
@@ -472,7 +493,7 @@ func (m *Model) reselect(name string) {
 			m.clamp()
 			return
 		}
-		if !m.q.empty() || len(m.view) == len(m.sorted) {
+		if len(m.view) == len(m.sorted) {
 			m.clamp()
 			return
 		}

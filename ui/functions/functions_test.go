@@ -328,3 +328,16 @@ func TestGolden(t *testing.T) {
 }
 
 var _ = context.Background
+
+func TestFuzzyRanksContiguousFirst(t *testing.T) {
+	m, _ := newPane(t, 0)
+	m.SetFunctions([]model.Function{{Name: "media-export-gateway"}, {Name: "payments-api"}, {Name: "a-pay"}})
+	m.SetFilter("pay")
+	var got []string
+	for _, r := range m.view {
+		got = append(got, r.fn.Name)
+	}
+	if strings.Join(got, ",") != "a-pay,payments-api,media-export-gateway" {
+		t.Fatalf("order %v", got)
+	}
+}
