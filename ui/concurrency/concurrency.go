@@ -173,7 +173,7 @@ type (
 		gen  uint64
 		util map[string]float64
 	}
-	reservedAskMsg struct{ n *int } // nil: remove
+	reservedAskMsg  struct{ n *int } // nil: remove
 	reservedDoneMsg struct {
 		n   *int
 		err error
