@@ -181,6 +181,7 @@ func TestContractMetricsSandbox(t *testing.T) {
 }
 
 func TestContractMetricsMoto(t *testing.T) {
+	t.Parallel()
 	url := peers.StartMoto(t)
 	for _, proto := range protocols {
 		t.Run(proto, func(t *testing.T) { metricsScenario(t, target{name: "moto", url: url, moto: true}, proto) })

@@ -102,13 +102,25 @@ func runCLI(t *testing.T, bin, url string) []byte {
 
 // The AWS CLI v2 2.9.19 speaks awsQuery (form in, XML out).
 func TestPeerAWSCLIv2GetMetricData(t *testing.T) {
+	t.Parallel()
 	bin := peers.AWSCLIv2(t)
 	_, _, url := fixture(t)
 	checkCLIResult(t, runCLI(t, bin, url))
+
+	// An invalid Id comes back as the XML error the CLI reports by code.
+	cmd := exec.Command(bin, "cloudwatch", "get-metric-data", "--endpoint-url", url,
+		"--metric-data-queries", `[{"Id":"Bad","Expression":"1"}]`,
+		"--start-time", base.Format(time.RFC3339), "--end-time", base.Add(time.Hour).Format(time.RFC3339))
+	cmd.Env = peers.CLIEnv(url, "us-east-1")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "(InvalidParameterValue)") {
+		t.Errorf("want an InvalidParameterValue failure, got %v:\n%s", err, out)
+	}
 }
 
 // The pip aws-cli v1 (botocore 1.43) speaks awsJson1.0.
 func TestPeerAWSCLIv1GetMetricData(t *testing.T) {
+	t.Parallel()
 	peers.Python(t)
 	bin, err := exec.LookPath("aws")
 	if err != nil || bin == "/usr/bin/aws" {
@@ -149,6 +161,7 @@ json.dump(out, sys.stdout)
 
 // boto3 (JSON protocol) with its paginator (MaxDatapoints 40 → NextToken).
 func TestPeerBoto3GetMetricData(t *testing.T) {
+	t.Parallel()
 	py := peers.Python(t)
 	_, _, url := fixture(t)
 	q := writeQueries(t)
