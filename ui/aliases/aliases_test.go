@@ -529,3 +529,36 @@ func TestSparkline(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCockpitView measures one render of the cockpit at 160×45.
+func BenchmarkCockpitView(b *testing.B) {
+	t := &testing.T{}
+	h := newHarness(t, newCanaryFake(), model.Writable)
+	h.m.SetSize(160, 45)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = h.m.View()
+	}
+}
+
+// BenchmarkWeightKey measures Update for + (pre-flight and the confirmation dialog built).
+func BenchmarkWeightKey(b *testing.B) {
+	t := &testing.T{}
+	h := newHarness(t, newCanaryFake(), model.Writable)
+	k := keyMsg("+")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = h.m.Update(k)
+	}
+}
+
+func TestWidthMatchesAnsi(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", "\x1b[1mCockpit · live\x1b[m  90% → 7", "▸ live  7 ████░░ 8 · 10%", "✗ 7.3% (24) ▁▂▃▄▅▆▇█",
+		"⚠ changed — theirs ⇒ yours…", "日本語 wide", "emoji 🚀 here", "tab\tchar", "\x1b]8;;http://x\x07link\x1b]8;;\x07",
+	} {
+		if got, want := width(s), ansi.StringWidth(s); got != want {
+			t.Errorf("width(%q) = %d, ansi says %d", s, got, want)
+		}
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
@@ -46,16 +46,69 @@ func (m *Model) fit(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "…")
+		if width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
 	}
 	return strings.Join(lines, "\n")
 }
 
 func pad(s string, w int) string {
-	if n := lipgloss.Width(s); n < w {
+	if n := width(s); n < w {
 		return s + strings.Repeat(" ", w-n)
+	} else if n == w {
+		return s
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// width is the display width of s. It is a fast path for what this pane
+// draws (ASCII, SGR sequences, arrows, box and block characters); anything
+// else falls back to ansi.StringWidth.
+func width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == 0x1b:
+			if i+1 >= len(s) || s[i+1] != '[' {
+				return ansi.StringWidth(s)
+			}
+			i += 2
+			for i < len(s) && (s[i] < 0x40 || s[i] > 0x7e) {
+				i++
+			}
+			i++
+			continue
+		case c < 0x20 || c == 0x7f:
+			return ansi.StringWidth(s)
+		case c < 0x80:
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !narrow(r) {
+			return ansi.StringWidth(s)
+		}
+		n++
+		i += size
+	}
+	return n
+}
+
+func narrow(r rune) bool {
+	switch {
+	case r >= 0xa0 && r < 0x300: // Latin-1 and Latin Extended
+		return true
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2190 && r <= 0x21ff: // punctuation, arrows
+		return true
+	case r >= 0x2500 && r <= 0x25ff: // box drawing, blocks, geometric shapes
+		return true
+	case r == 0x2717, r == 0x26a0: // ✗ ⚠
+		return true
+	}
+	return false
 }
 
 // ---- aliases --------------------------------------------------------------
@@ -180,16 +233,15 @@ func (m *Model) cockpitLines(w int) []string {
 		line := m.st.Header.Render(pad(label, labelW))
 		for i := range versions {
 			val, sp, worse := cell(i)
-			style := m.st.Text
-			if bad(i, worse) {
-				style = m.st.Error
-				val = "✗ " + val // visible without colour too
-			}
-			c := pad(style.Render(val), valW)
+			c := pad(val, valW)
 			if sp != nil && sparkW > 0 {
-				c += " " + style.Render(Sparkline(sp, sparkW))
+				c += " " + Sparkline(sp, sparkW)
 			}
-			line += pad(c, colW)
+			c = pad(c, colW)
+			if bad(i, worse) {
+				c = m.st.Error.Render(pad("✗ "+val, valW) + c[len(pad(val, valW)):]) // visible without colour too
+			}
+			line += c
 		}
 		out = append(out, line)
 	}
