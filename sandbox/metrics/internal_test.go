@@ -327,3 +327,37 @@ func TestTimestampCBORMatchesLibrary(t *testing.T) {
 		}
 	}
 }
+
+func TestCountWeightsBackfilledRecords(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewStore(clock.NewManual(t0), Options{})
+	s.Invocation(record.Invocation{Function: "f", Resource: "live", ExecutedVersion: "3", Start: t0, Duration: 10 * time.Millisecond, Error: true, Count: 5})
+	s.Invocation(record.Invocation{Function: "f", Start: t0, Duration: 20 * time.Millisecond})
+	s.Invocation(record.Invocation{Function: "f", Start: t0, Throttled: true, Count: 3})
+	q := func(name, stat string, dims ...Dimension) float64 {
+		out, err := s.GetMetricData(&GetMetricDataInput{StartTime: TS(t0), EndTime: TS(t0.Add(time.Minute)),
+			MetricDataQueries: []MetricDataQuery{{Id: "a", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: name, Dimensions: dims}, Period: ptr(int32(60)), Stat: stat}}}})
+		if err != nil || len(out.MetricDataResults[0].Values) != 1 {
+			t.Fatalf("%s %s: %v %+v", name, stat, err, out)
+		}
+		return out.MetricDataResults[0].Values[0]
+	}
+	fn := Dimension{"FunctionName", "f"}
+	for _, c := range []struct {
+		name, stat string
+		dims       []Dimension
+		want       float64
+	}{
+		{"Invocations", "Sum", []Dimension{fn}, 6},
+		{"Errors", "Sum", []Dimension{fn}, 5},
+		{"Throttles", "Sum", []Dimension{fn}, 3},
+		{"Duration", "SampleCount", []Dimension{fn}, 6},
+		{"Duration", "p50", []Dimension{fn}, 10},
+		{"Invocations", "Sum", []Dimension{fn, {"Resource", "f:live"}, {"ExecutedVersion", "3"}}, 5},
+		{"Invocations", "Sum", nil, 6},
+	} {
+		if got := q(c.name, c.stat, c.dims...); got != c.want {
+			t.Errorf("%s %s %v = %v, want %v", c.name, c.stat, c.dims, got, c.want)
+		}
+	}
+}

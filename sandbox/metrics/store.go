@@ -125,26 +125,26 @@ func (s *lseries) find(t int32) *dsum {
 
 // record adds one invocation; it returns the rise of the minute's maximum
 // concurrency.
-func (s *lseries) record(m int32, rec *record.Invocation, durMS float64, conc uint32) uint32 {
+func (s *lseries) record(m int32, rec *record.Invocation, durMS float64, conc, w uint32) uint32 {
 	mn := s.minute(m)
 	if rec.Throttled {
-		mn.thr++
+		mn.thr += w
 		s.seen |= 1 << mThrottles
 		return 0
 	}
 	s.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
 	if rec.Error {
-		mn.errs++
+		mn.errs += w
 	}
 	if rec.Provisioned {
-		mn.pc++
+		mn.pc += w
 		s.seen |= 1 << mPCInvocations
 	}
 	if rec.Spillover {
-		mn.spill++
+		mn.spill += w
 		s.seen |= 1 << mSpillover
 	}
-	s.h.add(m, &mn.dur, durMS, 1, s.find)
+	s.h.add(m, &mn.dur, durMS, w, s.find)
 	if conc > mn.conc {
 		rise := conc - mn.conc
 		mn.conc = conc
@@ -287,9 +287,9 @@ func isVersion(q string) bool {
 	return q != ""
 }
 
-// Invocation aggregates one invocation (or throttle) into the FunctionName,
-// FunctionName+Resource and FunctionName+Resource+ExecutedVersion series and
-// the region-wide aggregate.
+// Invocation aggregates one invocation or throttle (rec.Count of them when
+// set) into the FunctionName, FunctionName+Resource and
+// FunctionName+Resource+ExecutedVersion series and the region-wide aggregate.
 func (s *Store) Invocation(rec record.Invocation) {
 	if rec.Function == "" {
 		return
@@ -309,6 +309,10 @@ func (s *Store) Invocation(rec record.Invocation) {
 	if rec.Concurrent > 1 {
 		conc = uint32(min(rec.Concurrent, 1<<30))
 	}
+	w := uint32(1) // backfilled records stand for Count invocations
+	if rec.Count > 1 {
+		w = uint32(min(rec.Count, 1<<20))
+	}
 	t32 := int32(m)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -317,7 +321,7 @@ func (s *Store) Invocation(rec record.Invocation) {
 		fs = &fnSeries{all: lseries{key: lkey{fn: rec.Function}}}
 		s.fns[rec.Function] = fs
 	}
-	rise := fs.all.record(t32, &rec, durMS, conc)
+	rise := fs.all.record(t32, &rec, durMS, conc, w)
 	if q := rec.Resource; q != "" {
 		if fs.res == nil {
 			fs.res = map[string]*resSeries{}
@@ -327,7 +331,7 @@ func (s *Store) Invocation(rec record.Invocation) {
 			rs = &resSeries{s: lseries{key: lkey{fn: rec.Function, res: rec.Function + ":" + q}}}
 			fs.res[q] = rs
 		}
-		rs.s.record(t32, &rec, durMS, conc)
+		rs.s.record(t32, &rec, durMS, conc, w)
 		if v := rec.ExecutedVersion; v != "" && !rec.Throttled && !isVersion(q) {
 			if rs.vers == nil {
 				rs.vers = map[string]*lseries{}
@@ -337,12 +341,12 @@ func (s *Store) Invocation(rec record.Invocation) {
 				vs = &lseries{key: lkey{fn: rec.Function, res: rs.s.key.res, ver: v}}
 				rs.vers[v] = vs
 			}
-			vs.record(t32, &rec, durMS, conc)
+			vs.record(t32, &rec, durMS, conc, w)
 		}
 	}
 	// Region-wide: every metric, with ConcurrentExecutions the sum of the
 	// functions' per-minute maxima.
-	s.region.record(t32, &rec, durMS, 0)
+	s.region.record(t32, &rec, durMS, 0, w)
 	if rise > 0 {
 		s.region.minute(t32).conc += rise
 	}
