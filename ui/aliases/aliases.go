@@ -432,10 +432,14 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(-len(m.aliases))
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
+	case key.Matches(k, a.Plan) && m.plan != nil:
+		return m.stopPlan("stopped by the operator")
+	}
+	if m.mutatingKey(k) && m.deps.Fleet != nil && m.deps.Fleet.Target().Protection == model.ReadOnly {
+		return m.fail("read-only mode: changes are refused (nothing was sent)")
+	}
+	switch {
 	case key.Matches(k, a.Plan):
-		if m.plan != nil {
-			return m.stopPlan("stopped by the operator")
-		}
 		return m.withAlias(func(al model.Alias) tea.Cmd { return m.promptPlan(al) })
 	case key.Matches(k, a.Publish):
 		return m.promptPublish()
@@ -469,6 +473,16 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.propose(c, title)
 	})
+}
+
+func (m *Model) mutatingKey(k tea.KeyPressMsg) bool {
+	a := m.km.Aliases
+	for _, b := range []key.Binding{a.WeightUp, a.WeightDown, a.SetWeight, a.Promote, a.Abort, a.Publish, a.Create, a.Undo, a.Plan} {
+		if key.Matches(k, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // withAlias runs f on the selected alias, refusing while a change or a plan is in flight.

@@ -151,6 +151,21 @@ func TestProtectedTargetNeedsTheAliasName(t *testing.T) {
 	}
 }
 
+func TestReadOnlyRefusesBeforeAnyDialog(t *testing.T) {
+	f := newCanaryFake()
+	h := newHarness(t, f, model.ReadOnly)
+	for _, k := range []string{"+", "-", "=", "P", "A", "p", "c", "u", "L"} {
+		h.press(k)
+		if len(h.dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "read-only") {
+			t.Fatalf("%s: dialogs=%d status=%+v", k, len(h.dialogs), h.lastStatus())
+		}
+	}
+	h.press("up", "down") // navigation still works
+	if f.Calls("UpdateAlias")+f.Calls("PublishVersion")+f.Calls("CreateAlias") != 0 {
+		t.Fatal("a mutation was sent")
+	}
+}
+
 func TestStartCanaryOnAliasWithoutRouting(t *testing.T) {
 	f := newCanaryFake()
 	f.aliases[0] = model.Alias{Function: "checkout-api", Name: "beta", Version: "6", RevisionID: "b-1"}
