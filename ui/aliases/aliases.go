@@ -397,7 +397,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.fail("a change is still being applied; nothing was sent")
 		}
 		m.busy = true
-		return m.applyCmd(msg.change, 0, model.PlanDecision{})
+		var stop tea.Cmd
+		if m.plan != nil && m.plan.alias == msg.change.Before.Name {
+			stop = m.stopPlan("overridden by the operator: " + string(msg.change.Kind))
+		}
+		return tea.Batch(stop, m.applyCmd(msg.change, 0, model.PlanDecision{}))
 	case publishMsg:
 		if msg.epoch != m.epoch {
 			return nil
@@ -466,13 +470,20 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	default:
 		return nil
 	}
-	return m.withAlias(func(al model.Alias) tea.Cmd {
+	run := func(al model.Alias) tea.Cmd {
 		c, err := change(al)
 		if err != nil {
 			return m.fail(err.Error())
 		}
 		return m.propose(c, title)
-	})
+	}
+	// promote and abort stay available while a plan runs: the operator
+	// overrides it (the plan stops when the change is confirmed)
+	if al, ok := m.selected(); ok && m.plan != nil && m.plan.alias == al.Name && !m.busy &&
+		(key.Matches(k, a.Promote) || key.Matches(k, a.Abort)) {
+		return run(al)
+	}
+	return m.withAlias(run)
 }
 
 func (m *Model) mutatingKey(k tea.KeyPressMsg) bool {

@@ -470,6 +470,28 @@ func TestPlanStopsOnConflictAndByOperator(t *testing.T) {
 	}
 }
 
+func TestOperatorAbortOverridesPlan(t *testing.T) {
+	f := newCanaryFake()
+	f.series = healthyCanary
+	h := newHarness(t, f, model.Writable)
+	startPlan(t, h, "10,50,100 every 5m")
+	h.press("+")
+	if len(h.dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "a plan is running") {
+		t.Fatalf("+ during a plan: %+v", h.lastStatus())
+	}
+	h.press("A")
+	if afterLine(h.dialogView()) != "100% → 7" {
+		t.Fatalf("abort dialog:\n%s", h.dialogView())
+	}
+	h.press("y")
+	if h.m.PlanRunning() {
+		t.Fatal("plan still running after the operator's abort")
+	}
+	if a := aliasOf(t, f, "live"); a.Routing.Active() || a.Version != "7" {
+		t.Fatalf("alias %+v", a)
+	}
+}
+
 func TestPlanRetriesThenAborts(t *testing.T) {
 	f := newCanaryFake()
 	f.series = healthyCanary
