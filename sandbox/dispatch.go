@@ -165,17 +165,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// Faults.
-	s.faultMu.Lock()
-	f := s.faults
 	var (
 		delay  time.Duration
 		act    faultAction
 		status int
 	)
-	if !f.zero() && f.matches(c.op) {
+	if f := s.faultsPtr.Load(); f != nil && f.matches(c.op) {
+		s.faultMu.Lock()
 		delay, act, status = f.decide(s.faultRng)
+		s.faultMu.Unlock()
 	}
-	s.faultMu.Unlock()
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		select {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lambdaops/lambdaops/sandbox/clock"
@@ -56,11 +57,11 @@ type Server struct {
 	traffic   *sim.Traffic
 	wire      *simWire
 
-	stats    *statsTable
-	faultMu  sync.Mutex
-	faults   Faults
-	faultRng *rand.Rand
-	quotas   *quotas
+	stats     *statsTable
+	faultMu   sync.Mutex             // guards faultRng
+	faultsPtr atomic.Pointer[Faults] // nil when no fault is set
+	faultRng  *rand.Rand
+	quotas    *quotas
 
 	ln     net.Listener
 	srv    *http.Server
@@ -139,13 +140,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		opts:     o,
 		clk:      o.Clock,
 		stats:    newStatsTable(),
-		faults:   o.Faults,
 		faultRng: rand.New(rand.NewPCG(uint64(o.Seed), 0xfa017)),
 		done:     make(chan struct{}),
 	}
 	if o.Quotas == "aws" {
 		s.quotas = newQuotas(s.clk)
 	}
+	s.SetFaults(o.Faults)
 	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account})
 	s.logsH = logs.NewHandler(s.logsStore, s.clk)
 	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
@@ -246,9 +247,11 @@ func (s *Server) SetFaults(f Faults) {
 	clamp := func(v float64) float64 { return min(max(v, 0), 1) }
 	f.ThrottleRate, f.ErrorRate, f.DropRate = clamp(f.ThrottleRate), clamp(f.ErrorRate), clamp(f.DropRate)
 	f.APIs = append([]string(nil), f.APIs...)
-	s.faultMu.Lock()
-	s.faults = f
-	s.faultMu.Unlock()
+	if f.zero() {
+		s.faultsPtr.Store(nil)
+		return
+	}
+	s.faultsPtr.Store(&f)
 }
 
 // Clock returns the sandbox clock.

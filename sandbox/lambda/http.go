@@ -472,7 +472,10 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 		WriteError(w, errf(400, "InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: Unrecognized token: was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"))
 		return
 	}
-	q := r.URL.Query().Get("Qualifier")
+	q := ""
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query().Get("Qualifier")
+	}
 	if typ == model.DryRun {
 		if _, err := a.W.ResolveInvoke(rt.Fn, q); err != nil {
 			WriteError(w, err)
