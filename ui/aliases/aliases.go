@@ -641,6 +641,12 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 	if first {
 		return m.refreshMetrics()
 	}
+	// the routing changed elsewhere: the cockpit's versions are no longer the alias's
+	if al, ok := m.selected(); ok {
+		if am, have := m.metrics[al.Name]; have && strings.Join(am.versions, ",") != strings.Join(aliasVersions(al), ",") {
+			return m.fetchMetrics(al)
+		}
+	}
 	return nil
 }
 
