@@ -6,7 +6,10 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/aliases"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/concurrency"
+	"github.com/lambdaops/lambdaops/ui/esm"
 	"github.com/lambdaops/lambdaops/ui/fnview"
+	"github.com/lambdaops/lambdaops/ui/invoke"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -16,7 +19,11 @@ import (
 // "concurrency". A name without a screen falls back to the function view's
 // tab of the same name when a function is selected.
 func DefaultScreens() map[string]common.ScreenMaker {
-	return map[string]common.ScreenMaker{}
+	return map[string]common.ScreenMaker{
+		"invoke":      invoke.Screen(invoke.Options{History: invoke.NewHistory()}),
+		"concurrency": concurrency.Screen(concurrency.Options{}),
+		"esm":         esm.Screen,
+	}
 }
 
 // DefaultTabs are the function view's tab makers this build knows
@@ -26,5 +33,6 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	t[1] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
 		return aliases.NewWithOptions(deps, st, km, fn, aliases.Options{Step: cfg.CanaryStep / 100, Refresh: cfg.RefreshAliases})
 	}
+	t[2] = esm.Tab
 	return t
 }
