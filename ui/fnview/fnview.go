@@ -106,6 +106,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.Show((m.active + NumTabs - 1) % NumTabs)
 		case key.Matches(msg, f.Copy):
 			return tea.Batch(tea.SetClipboard(m.fn.ARN), common.Status("copied "+m.fn.ARN, false))
+		case key.Matches(msg, m.km.Invoke.Open):
+			return openScreen("invoke")
+		case key.Matches(msg, m.km.Concurrency.Reserved):
+			return openScreen("concurrency", "--reserved")
+		case key.Matches(msg, m.km.Concurrency.Provisioned):
+			return openScreen("concurrency", "--provisioned")
 		}
 		for i, b := range f.Tabs() {
 			if key.Matches(msg, b) {
@@ -179,11 +185,17 @@ func (m *Model) SetSize(w, h int) {
 
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
-	keys := []key.Binding{m.km.FnView.NextTab, m.km.FnView.Copy}
+	keys := []key.Binding{m.km.FnView.NextTab, m.km.FnView.Copy, m.km.Invoke.Open, m.km.Concurrency.Reserved, m.km.Concurrency.Provisioned}
 	if t := m.tabs[m.active]; t != nil {
 		keys = append(t.HelpKeys(), keys...)
 	}
 	return keys
+}
+
+// openScreen asks the root for a full-screen pane on this function (the
+// i, R and C keys open invoke and the concurrency ledger).
+func openScreen(name string, args ...string) tea.Cmd {
+	return func() tea.Msg { return common.OpenScreenMsg{Name: name, Args: args} }
 }
 
 func tabLabel(i int, name string) string { return fmt.Sprintf("%d %s", i+1, name) }

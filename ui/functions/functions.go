@@ -594,8 +594,23 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if f, ok := m.Selected(); ok {
 			return tea.Batch(tea.SetClipboard(f.ARN), common.Status("copied "+f.ARN, false))
 		}
+	case key.Matches(msg, m.km.Invoke.Open):
+		return m.openScreen("invoke")
+	case key.Matches(msg, m.km.Concurrency.Reserved):
+		return m.openScreen("concurrency", "--reserved")
+	case key.Matches(msg, m.km.Concurrency.Provisioned):
+		return m.openScreen("concurrency", "--provisioned")
 	}
 	return nil
+}
+
+// openScreen asks the root for a full-screen pane on the selected function
+// (invoke, concurrency: the i, R and C keys).
+func (m *Model) openScreen(name string, args ...string) tea.Cmd {
+	if _, ok := m.Selected(); !ok {
+		return common.Status("select a function first", true)
+	}
+	return func() tea.Msg { return common.OpenScreenMsg{Name: name, Args: args} }
 }
 
 func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
