@@ -10,7 +10,7 @@
 // then per qualifier FunctionName+Resource, then per version
 // FunctionName+Resource+ExecutedVersion for aliases) plus one region-wide
 // aggregate. Every series keeps only the minutes that had data: a sorted
-// slice of 64-byte minute values (no pointer per minute), for
+// slice of 56-byte minute values (no pointer per minute), for
 // Options.Retention (default 3 hours; older minutes are dropped by a sweep
 // once a minute and late points older than that are ignored). Each minute's
 // distribution (Duration, or any reported metric) is a log-linear histogram

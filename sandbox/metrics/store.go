@@ -73,7 +73,7 @@ func (k lkey) dims() []Dimension {
 	return d
 }
 
-// lminute is one minute of invocation-derived data: 64 bytes plus the
+// lminute is one minute of invocation-derived data: 56 bytes plus the
 // encoded duration histogram in the series arena.
 type lminute struct {
 	dur                        dsum // Duration; dur.n is the invocation count
