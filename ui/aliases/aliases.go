@@ -94,6 +94,7 @@ type Model struct {
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsWant map[string]uint64        // alias → generation awaited
+	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
 	interval    time.Duration
 
 	busy      bool // a mutation is in flight
@@ -148,6 +149,7 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 		prov:        map[string]model.ProvisionedConfig{},
 		metrics:     map[string]*aliasMetrics{},
 		metricsWant: map[string]uint64{},
+		metricsBusy: map[string]bool{},
 		interval:    opt.Refresh,
 		after:       tea.Tick,
 	}
@@ -655,17 +657,17 @@ func (m *Model) tick() tea.Cmd {
 	return m.after(m.interval, func(time.Time) tea.Msg { return tickMsg{epoch: epoch} })
 }
 
-// refreshMetrics fetches metrics for the selected alias and the plan's alias.
+// refreshMetrics fetches metrics for the selected alias and the plan's
+// alias, unless a request for it is still in flight.
 func (m *Model) refreshMetrics() tea.Cmd {
 	var cmds []tea.Cmd
-	if al, ok := m.selected(); ok {
-		cmds = append(cmds, m.fetchMetrics(al))
+	sel, ok := m.selected()
+	if ok && !m.metricsBusy[sel.Name] {
+		cmds = append(cmds, m.fetchMetrics(sel))
 	}
-	if m.plan != nil {
+	if m.plan != nil && (!ok || sel.Name != m.plan.alias) && !m.metricsBusy[m.plan.alias] {
 		if al, ok := m.aliasNamed(m.plan.alias); ok {
-			if sel, ok := m.selected(); !ok || sel.Name != al.Name {
-				cmds = append(cmds, m.fetchMetrics(al))
-			}
+			cmds = append(cmds, m.fetchMetrics(al))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -701,6 +703,7 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 	}
 	m.mgen++
 	m.metricsWant[a.Name] = m.mgen
+	m.metricsBusy[a.Name] = true
 	metrics, ctx, epoch, gen := m.deps.Metrics, m.ctx, m.epoch, m.mgen
 	qs := MetricQueries(m.fn.Name, a)
 	versions := aliasVersions(a)
@@ -717,6 +720,7 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 	if msg.epoch != m.epoch || m.metricsWant[msg.alias] != msg.gen {
 		return nil // stale
 	}
+	m.metricsBusy[msg.alias] = false
 	am := &aliasMetrics{versions: msg.versions, series: map[string]versionSeries{}, at: msg.at, start: msg.start, err: msg.err}
 	if msg.err != nil {
 		if old, ok := m.metrics[msg.alias]; ok && len(old.series) > 0 {
