@@ -34,13 +34,19 @@ type Options struct {
 	Rate        float64     // traffic scale factor; 0 = 1
 	Quotas      string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
 	Faults      Faults
+
+	// Backfill is the traffic history simulated when Traffic is on:
+	// 0 = DefaultBackfill, negative = none. On a manual clock it runs
+	// inside Start; on the real clock in the background, so the endpoint
+	// answers at once while metrics and logs fill in.
+	Backfill time.Duration
 }
 
 // DefaultFunctions is the demo fleet's default size.
 const DefaultFunctions = 150
 
-// Backfill is how much traffic history Start simulates when Traffic is on.
-const Backfill = 2 * time.Hour
+// DefaultBackfill is how much traffic history Start simulates when Traffic is on.
+const DefaultBackfill = 2 * time.Hour
 
 // Server is a running sandbox.
 type Server struct {
@@ -186,9 +192,21 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.cancel = cancel
 	if o.Traffic {
 		s.traffic = sim.NewTraffic(s.engine, wire, s.clk, o.Rate, o.Seed)
-		s.traffic.Backfill(Backfill)
-		if _, manual := s.clk.(*clock.Manual); !manual {
-			go s.traffic.Run(ctx)
+		backfill := o.Backfill
+		if backfill == 0 {
+			backfill = DefaultBackfill
+		}
+		if _, manual := s.clk.(*clock.Manual); manual {
+			if backfill > 0 {
+				s.traffic.Backfill(backfill)
+			}
+		} else {
+			go func() {
+				if backfill > 0 {
+					s.traffic.Backfill(backfill)
+				}
+				s.traffic.Run(ctx)
+			}()
 		}
 	}
 	go func() {

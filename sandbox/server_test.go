@@ -83,7 +83,7 @@ func TestDispatchLogsAndMetrics(t *testing.T) {
 }
 
 func TestTrafficAdvance(t *testing.T) {
-	s, _ := start(t, Options{Seed: 2, Functions: 40, Traffic: true})
+	s, _ := start(t, Options{Seed: 2, Functions: 40, Traffic: true, Backfill: 10 * time.Minute})
 	before := s.Clock().Now()
 	s.Advance(3 * time.Minute)
 	if got := s.Clock().Now().Sub(before); got != 3*time.Minute {
@@ -92,6 +92,33 @@ func TestTrafficAdvance(t *testing.T) {
 	// The control plane still answers while the simulation runs.
 	if _, err := lambdaClient(s.URL()).ListFunctions(ctx, &awslambda.ListFunctionsInput{}); err != nil {
 		t.Fatal(err)
+	}
+	// The incidents come out of the simulation: orders-api throttles,
+	// checkout-api's canary runs version 8.
+	cw := cloudwatch.NewFromConfig(awsConfig("us-east-1"), func(o *cloudwatch.Options) { o.BaseEndpoint = aws.String(s.URL()); o.RetryMaxAttempts = 1 })
+	now := s.Clock().Now()
+	q := func(id, fn, metric string, dims ...cwtypes.Dimension) cwtypes.MetricDataQuery {
+		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String("AWS/Lambda"), MetricName: aws.String(metric),
+				Dimensions: append([]cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String(fn)}}, dims...)},
+			Period: aws.Int32(60), Stat: aws.String("Sum")}}
+	}
+	md, err := cw.GetMetricData(ctx, &cloudwatch.GetMetricDataInput{StartTime: aws.Time(now.Add(-15 * time.Minute)), EndTime: aws.Time(now),
+		MetricDataQueries: []cwtypes.MetricDataQuery{
+			q("throttles", "orders-api", "Throttles"),
+			q("canary", "checkout-api", "Invocations", cwtypes.Dimension{Name: aws.String("Resource"), Value: aws.String("checkout-api:live")}, cwtypes.Dimension{Name: aws.String("ExecutedVersion"), Value: aws.String("8")}),
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range md.MetricDataResults {
+		sum := 0.0
+		for _, v := range r.Values {
+			sum += v
+		}
+		if sum == 0 {
+			t.Errorf("%s: no data points after 13 simulated minutes", *r.Id)
+		}
 	}
 }
 
