@@ -33,6 +33,10 @@ type TriageSeries struct {
 	IteratorAge []float64 // Maximum per period
 	DLQErrors   []float64
 	Spillover   []float64
+	// ErrorSamples is the Errors metric's SampleCount: the number of
+	// invocations that reported (0 or 1) errors. It sizes the evidence
+	// when Sum counts are weighted; 0 when unknown.
+	ErrorSamples []float64
 }
 
 // triageMetrics lists the queries TriageQueries makes, in order.
@@ -46,6 +50,7 @@ var triageMetrics = []struct{ metric, stat string }{
 	{MetricIteratorAge, StatMaximum},
 	{MetricDLQErrors, StatSum},
 	{MetricSpillover, StatSum},
+	{MetricErrors, StatSamples},
 }
 
 // TriageQueriesPerFunction is how many metric queries triage makes per function.
@@ -65,7 +70,7 @@ func TriageQueries(function string, period time.Duration) []MetricQuery {
 func TriageFromSeries(period time.Duration, s []MetricSeries) TriageSeries {
 	t := TriageSeries{Period: period}
 	dst := []*[]float64{&t.Invocations, &t.Errors, &t.Throttles, &t.DurationP99, &t.DurationAvg,
-		&t.Concurrent, &t.IteratorAge, &t.DLQErrors, &t.Spillover}
+		&t.Concurrent, &t.IteratorAge, &t.DLQErrors, &t.Spillover, &t.ErrorSamples}
 	for i := range dst {
 		if i < len(s) {
 			*dst[i] = s[i].Values
@@ -81,6 +86,24 @@ type HealthContext struct {
 	Unreserved      int  // account unreserved concurrency (0 unknown)
 	Provisioned     int  // provisioned concurrency configured (0 none/unknown)
 	MaxMemoryUsedMB int  // from REPORT lines (0 unknown)
+	// ReportRate and ReportAvgBilledMs are the invocation rate (per second)
+	// and mean billed duration measured from the same REPORT lines; they
+	// price the memory finding when the metrics show no invocations.
+	ReportRate        float64
+	ReportAvgBilledMs float64
+	Canary            *CanaryStats
+}
+
+// CanaryStats are a weighted alias's invocations and errors per executed
+// version over the window.
+type CanaryStats struct {
+	Alias              string
+	Primary, Secondary string
+	Weight             float64 // secondary's share
+	PrimaryInv         float64
+	PrimaryErr         float64
+	SecondaryInv       float64
+	SecondaryErr       float64
 }
 
 // Tier orders findings: an alarm outranks a warning, a warning a hint.
@@ -138,9 +161,13 @@ func (h Health) Has(rule string) bool {
 // Thresholds of the triage rules.
 const (
 	ErrorRateThreshold   = 0.01 // error rate above 1%
+	ErrorRateAlarm       = 0.02 // below this an error rate above 1% is listed as a hint
 	P99TimeoutRatio      = 0.80 // p99 at or above 80% of the timeout
 	HeadroomRatio        = 0.90 // concurrency at or above 90% of its limit
 	MinErrorsForRate     = 3    // fewer errors than this are noise
+	MinCanaryErrors      = 2    // a canary version's errors: its traffic is a small share
+	MinErrorZ            = 2.0  // errors must lie this many σ above 1% (low traffic is noisy)
+	MinMemoryWaste       = 10.0 // $/month an oversized function must waste to be flagged
 	MemoryHintBelowRatio = 0.25 // hint when max memory used is under 25%
 )
 
@@ -189,22 +216,63 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 	}
 
 	// Error rate: over the whole window, and over the last quarter so that
-	// a recent jump is not diluted by a healthy hour.
+	// a recent jump is not diluted by a healthy hour. Either may flag it.
 	{
-		rate, z, where := h.ErrorRate, errorZ(errs, inv), ""
+		type win struct {
+			rate, z, errs float64
+			where         string
+		}
+		// The evidence: the number of samples behind the rate, when the
+		// metric says (its SampleCount), else the invocations.
+		cand := func(inv, errs, samples float64, where string) win {
+			rate := errs / inv
+			n := inv
+			if samples > 0 {
+				n = samples
+			}
+			return win{rate, errorZ(rate*n, n), rate * n, where}
+		}
+		var cands []win
+		if inv > 0 {
+			cands = append(cands, cand(inv, errs, sumF(s.ErrorSamples), ""))
+		}
 		if q := len(s.Invocations) / 4; q >= 1 {
 			ri, re := sumF(tailF(s.Invocations, q)), sumF(tailF(s.Errors, q))
-			if ri > 0 && re/ri > rate && errorZ(re, ri) > z {
-				rate, z = re/ri, errorZ(re, ri)
-				where = fmt.Sprintf(" (last %s)", compactDuration(time.Duration(q)*s.Period))
-				errs = re
+			if ri > 0 {
+				cands = append(cands, cand(ri, re, sumF(tailF(s.ErrorSamples, q)),
+					fmt.Sprintf(" (last %s)", compactDuration(time.Duration(q)*s.Period))))
 			}
 		}
-		if rate > ErrorRateThreshold && errs >= MinErrorsForRate && z > 0 {
-			h.Findings = append(h.Findings, Finding{Rule: "error-rate", Tier: TierAlarm, Score: 50 + z,
-				Reason: fmt.Sprintf("error rate %s > 1%%%s", fmtPct(rate), where)})
+		best := -1
+		for i, c := range cands {
+			if c.rate > ErrorRateThreshold && c.errs >= MinErrorsForRate && c.z >= MinErrorZ && (best < 0 || c.z > cands[best].z) {
+				best = i
+			}
 		}
-		errs = h.Errors
+		if c := hc.Canary; c != nil && c.SecondaryInv > 0 {
+			rs := c.SecondaryErr / c.SecondaryInv
+			rp := 0.0
+			if c.PrimaryInv > 0 {
+				rp = c.PrimaryErr / c.PrimaryInv
+			}
+			if z := errorZ(c.SecondaryErr, c.SecondaryInv); rs > ErrorRateThreshold && c.SecondaryErr >= MinCanaryErrors && rs > 2*rp && z > 0 {
+				h.Findings = append(h.Findings, Finding{Rule: "error-rate", Tier: TierAlarm, Score: 50 + max(z, 1),
+					Reason: fmt.Sprintf("error rate v%s %s vs v%s %s (alias %s, canary %d%%)", c.Secondary, fmtPct(rs),
+						c.Primary, fmtPct(rp), c.Alias, int(math.Round(c.Weight*100)))})
+				best = -1
+			}
+		}
+		if best >= 0 {
+			c := cands[best]
+			f := Finding{Rule: "error-rate", Tier: TierAlarm, Score: 50 + c.z,
+				Reason: fmt.Sprintf("error rate %s > 1%%%s", fmtPct(c.rate), c.where)}
+			if c.rate < ErrorRateAlarm {
+				// Just above the line: sampling noise at low traffic looks
+				// the same, so it is listed, below every alarm.
+				f.Tier, f.Score = TierHint, c.rate*100
+			}
+			h.Findings = append(h.Findings, f)
+		}
 	}
 	if thr > 0 {
 		reason := fmt.Sprintf("%s throttles", fmtCount(thr))
@@ -258,9 +326,20 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 	}, DefaultPrices)
 	if hc.MaxMemoryUsedMB > 0 && fn.MemoryMB > 0 {
 		use := float64(hc.MaxMemoryUsedMB) / float64(fn.MemoryMB)
-		if use < MemoryHintBelowRatio {
-			h.Findings = append(h.Findings, Finding{Rule: "memory", Tier: TierHint, Score: 10 * (1 - use),
-				Reason: fmt.Sprintf("uses %d%% of its %d MB", int(math.Round(use*100)), fn.MemoryMB)})
+		// Sized at twice what it uses, the duration charge would shrink
+		// about in proportion (ignoring the CPU that comes with memory).
+		waste := h.Cost.Compute * (1 - min(1, 2*use))
+		if inv == 0 && hc.ReportRate > 0 && hc.ReportAvgBilledMs > 0 {
+			price := DefaultPrices.GBSecondX86
+			if fn.Architecture == "arm64" {
+				price = DefaultPrices.GBSecondARM
+			}
+			spare := max(0, float64(fn.MemoryMB)-2*float64(hc.MaxMemoryUsedMB)) / 1024
+			waste = hc.ReportRate * HoursPerMonth * 3600 * hc.ReportAvgBilledMs / 1000 * spare * price
+		}
+		if use < MemoryHintBelowRatio && waste >= MinMemoryWaste {
+			h.Findings = append(h.Findings, Finding{Rule: "memory", Tier: TierHint, Score: 5 + math.Log10(waste),
+				Reason: fmt.Sprintf("uses %d%% of its %d MB (~%s/month to save)", int(math.Round(use*100)), fn.MemoryMB, FormatDollars(waste))})
 		}
 	}
 	sort.SliceStable(h.Findings, func(i, j int) bool {

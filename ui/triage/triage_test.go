@@ -156,7 +156,7 @@ func TestBoardRanksIncidentsFirst(t *testing.T) {
 		t.Fatalf("GetReserved %d", s.Calls("GetReserved"))
 	}
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "error rate 15% > 1%") || !strings.Contains(v, "metric queries: $0.0108/refresh") {
+	if !strings.Contains(v, "error rate 15% > 1%") || !strings.Contains(v, "metric queries: $0.0120/refresh") {
 		t.Fatalf("view:\n%s", v)
 	}
 }
@@ -260,4 +260,22 @@ func TestGolden(t *testing.T) {
 			golden.RequireEqual(t, ascii(m.View()))
 		})
 	}
+}
+
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
 }
