@@ -547,6 +547,20 @@ func TestGoldenCockpit(t *testing.T) {
 	}
 }
 
+// TestGoldenPlanRunning is the cockpit at 80×24 with a plan dwelling at 25 %.
+func TestGoldenPlanRunning(t *testing.T) {
+	f := newCanaryFake()
+	f.series = healthyCanary
+	h := newHarness(t, f, model.Writable)
+	startPlan(t, h, "10,25,50,100 every 2m")
+	for i := 0; i < 10; i++ { // beats every 20 s: no pause noted
+		h.clock.Advance(20 * time.Second)
+		h.deliverTicks()
+	}
+	h.m.SetSize(80, 24)
+	golden.RequireEqual(t, ascii(h.m.View()))
+}
+
 func TestSparkline(t *testing.T) {
 	for _, tc := range []struct {
 		in   []float64

@@ -140,7 +140,8 @@ func (m *Model) startPlan(msg planStartMsg) tea.Cmd {
 	m.jobs++
 	m.plan = &planRun{id: m.jobs, alias: msg.alias, plan: msg.plan, state: model.NewPlanState(),
 		primary: msg.primary, canary: msg.canary}
-	return tea.Batch(m.say("plan started on "+msg.alias+": "+msg.plan.Describe()), m.planStep())
+	m.notice = ""
+	return tea.Batch(common.Status("plan started on "+msg.alias+": "+msg.plan.Describe(), false), m.planStep())
 }
 
 func (m *Model) planTick() tea.Cmd {

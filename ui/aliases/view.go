@@ -328,7 +328,8 @@ func (m *Model) messageLines(w int) (out []string) {
 	}()
 	if m.plan != nil {
 		now := m.deps.Now()
-		out = append(out, m.st.Accent.Render("Plan · ")+m.planLabel(now)+m.st.Muted.Render(" · "+m.plan.plan.Describe()))
+		_, abort, _ := strings.Cut(m.plan.plan.Describe(), "; ")
+		out = append(out, m.st.Accent.Render("Plan · ")+m.planLabel(now)+m.st.Muted.Render(" · "+abort))
 	} else if m.lastPlan != "" {
 		out = append(out, m.st.Muted.Render("Last plan · "+m.lastPlan))
 	}
