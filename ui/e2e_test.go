@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -79,8 +81,15 @@ func TestE2EAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	// the aws layer writes its snapshot cache in the background, possibly
+	// after the test ends: a directory removed best-effort, not t.TempDir
+	dir, err := os.MkdirTemp("", "lambdaops-e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
 	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
-		CacheDir: t.TempDir(), StateDir: t.TempDir()})
+		CacheDir: filepath.Join(dir, "cache"), StateDir: filepath.Join(dir, "state")})
 	if err != nil {
 		t.Fatal(err)
 	}

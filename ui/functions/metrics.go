@@ -106,12 +106,13 @@ func fetchMetrics(ctx context.Context, m aws.Metrics, names []string, now time.T
 		return nil
 	}
 	return func() tea.Msg {
-		end := now.Truncate(time.Minute)
+		// twelve aligned 5-minute periods: the last hour
+		end := now.Truncate(5 * time.Minute).Add(5 * time.Minute)
 		start := end.Add(-time.Hour)
 		qs := make([]model.MetricQuery, 0, len(names)*nMetrics)
 		for _, n := range names {
 			for _, mn := range metricNames {
-				qs = append(qs, model.MetricQuery{Function: n, Metric: mn.metric, Stat: mn.stat, Period: time.Hour})
+				qs = append(qs, model.MetricQuery{Function: n, Metric: mn.metric, Stat: mn.stat, Period: 5 * time.Minute})
 			}
 		}
 		out := make(map[string][nMetrics]float64, len(names))

@@ -58,6 +58,9 @@ var columns = []column{
 // minNameWidth is the narrowest the name column gets before columns drop.
 const minNameWidth = 24
 
+// maxNameWidth is the widest the name column gets (Lambda names are at most 64).
+const maxNameWidth = 64
+
 func runtime(f model.Function) string {
 	if f.Runtime == "" && f.PackageType == "Image" {
 		return "image"
@@ -125,7 +128,9 @@ func computeLayout(width int) layout {
 	for k, i := range l.cols {
 		l.widths[k] = columns[i].width
 	}
-	l.widths[0] = max(1, minNameWidth+width-used)
+	// the name takes what is left, up to maxNameWidth; beyond that the
+	// spare width stays at the right edge
+	l.widths[0] = max(1, min(maxNameWidth, minNameWidth+width-used))
 	titles := make([]string, len(l.cols))
 	for k, i := range l.cols {
 		titles[k] = columns[i].title
