@@ -734,6 +734,14 @@ func TestFaultsAndStats(t *testing.T) {
 	if _, err := c.GetFunction(ctx, &awslambda.GetFunctionInput{FunctionName: aws.String("orders-api")}); err != nil {
 		t.Fatalf("GetFunction is not faulted: %v", err)
 	}
+	s.SetFaults(Faults{Latency: 30 * time.Millisecond, Jitter: 5 * time.Millisecond, APIs: []string{"GetAlias"}})
+	begin := time.Now()
+	if _, err := c.GetAlias(ctx, &awslambda.GetAliasInput{FunctionName: aws.String("checkout-api"), Name: aws.String("live")}); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(begin) < 30*time.Millisecond {
+		t.Fatalf("latency fault not applied: %v", time.Since(begin))
+	}
 	s.SetFaults(Faults{ErrorRate: 1})
 	_, err = c.GetFunction(ctx, &awslambda.GetFunctionInput{FunctionName: aws.String("orders-api")})
 	if _, st := apiErr(t, err); st != 500 && st != 503 {

@@ -145,6 +145,7 @@ except botocore.exceptions.ClientError as e:
     res["floor"] = e.response["Error"]["Code"]
 r = c.invoke(FunctionName="checkout-api", Qualifier="live", LogType="Tail", Payload=b"{}")
 res["invoke"] = {"status": r["StatusCode"], "version": r["ExecutedVersion"], "tail": base64.b64decode(r["LogResult"]).decode()}
+res["account"] = boto3.client("sts").get_caller_identity()["Account"]
 json.dump(res, sys.stdout)
 `
 
@@ -163,6 +164,7 @@ func TestPeerBoto3(t *testing.T) {
 		Conflict  []any
 		Reserved  int
 		Floor     string
+		Account   string
 		Invoke    struct {
 			Status  int
 			Version string
@@ -172,7 +174,7 @@ func TestPeerBoto3(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("%v in %q", err, out)
 	}
-	if res.Functions != 150 || res.Weights["8"] != 0.1 || res.Updated["8"] != 0.3 || res.Reserved != 12 || res.Floor != "InvalidParameterValueException" {
+	if res.Functions != 150 || res.Weights["8"] != 0.1 || res.Updated["8"] != 0.3 || res.Reserved != 12 || res.Floor != "InvalidParameterValueException" || res.Account != "123456789012" {
 		t.Fatalf("boto3 results: %+v", res)
 	}
 	if len(res.Conflict) != 2 || res.Conflict[0] != "PreconditionFailedException" || res.Conflict[1] != 412.0 {

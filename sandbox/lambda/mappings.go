@@ -138,19 +138,18 @@ func (w *World) UpdateEventSourceMapping(id string, in *esmUpdateIn) ([]byte, *E
 		m.function, m.qualifier = n, q
 	}
 	m.batchSize, m.window = batch, window
-	if in.Enabled != nil && *in.Enabled != m.enabled {
+	switch {
+	case in.Enabled != nil && *in.Enabled != m.enabled:
 		m.enabled = *in.Enabled
 		m.transitTil = now.Add(MappingDelay)
+		m.transit = map[bool]string{true: "Enabling", false: "Disabling"}[m.enabled]
+	case in.Enabled != nil || in.BatchSize != nil || in.MaximumBatchingWindowInSeconds != nil || in.FunctionName != nil:
+		m.transitTil = now.Add(time.Second)
+		m.transit = "Updating"
 	}
 	m.lastMod = now
 	m.stateReason = "USER_INITIATED"
 	out := w.mappingOut(m, now)
-	if in.Enabled != nil || in.BatchSize != nil || in.MaximumBatchingWindowInSeconds != nil {
-		if !now.Before(m.transitTil) {
-			out.State = "Updating"
-			m.transitTil = now.Add(time.Second)
-		}
-	}
 	b, _ := json.Marshal(out)
 	return b, nil
 }

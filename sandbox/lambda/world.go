@@ -189,18 +189,16 @@ type mapping struct {
 	window      int
 	startPos    string
 	enabled     bool      // target state
-	transitTil  time.Time // Enabling/Disabling until
+	transitTil  time.Time // in transit (transit) until
+	transit     string    // Enabling | Disabling | Updating
 	lastMod     time.Time
 	lastResult  string
 	stateReason string
 }
 
 func (m *mapping) state(now time.Time) string {
-	if now.Before(m.transitTil) {
-		if m.enabled {
-			return "Enabling"
-		}
-		return "Disabling"
+	if now.Before(m.transitTil) && m.transit != "" {
+		return m.transit
 	}
 	if m.enabled {
 		return "Enabled"
