@@ -1,0 +1,193 @@
+package metrics
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+var now = time.Date(2026, 11, 26, 14, 0, 30, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	os.Exit(m.Run())
+}
+
+func ramp(n int, from, to float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = from + (to-from)*float64(i)/float64(max(1, n-1))
+	}
+	return out
+}
+
+func session() *fake.Session {
+	s := fake.New("us-east-1", 2)
+	s.Aliases["report-generator"] = []model.Alias{{Function: "report-generator", Name: "live", Version: "7", Routing: model.Routing{AdditionalVersion: "8", Weight: 0.1}}}
+	s.Series = func(q model.MetricQuery) []float64 {
+		switch {
+		case q.Metric == model.MetricInvocations:
+			return ramp(60, 100, 300)
+		case q.Metric == model.MetricErrors:
+			return ramp(60, 0, 9)
+		case q.Metric == model.MetricDuration && q.Stat == "p99":
+			return ramp(60, 8000, 27000)
+		case q.Metric == model.MetricDuration && q.Stat == "p90":
+			return ramp(60, 4000, 12000)
+		case q.Metric == model.MetricDuration:
+			return ramp(60, 1000, 3000)
+		case q.Metric == model.MetricConcurrent:
+			return ramp(60, 2, 9)
+		}
+		return make([]float64, 60)
+	}
+	return s
+}
+
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, run(c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
+}
+
+func newTab(s *fake.Session) *Model {
+	deps := common.FromSession(s, nil)
+	deps.Logs = nil // no REPORT sampling here
+	deps.Now = func() time.Time { return now }
+	fn := model.Function{Name: "report-generator", TimeoutSec: 30, MemoryMB: 2048}
+	m := New(deps, styles.New(true), keymap.Default(), fn)
+	m.SetSize(100, 24)
+	return m
+}
+
+func deliver(t *testing.T, s *fake.Session, m *Model, msgs []tea.Msg) {
+	t.Helper()
+	for _, msg := range msgs {
+		before := s.Calls("")
+		m.Update(msg)
+		if s.Calls("") != before {
+			t.Fatalf("Update called AWS: %s", s.CallLog())
+		}
+	}
+}
+
+func press(k string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: []rune(k)[0], Text: k} }
+
+func TestLoadsAndRenders(t *testing.T) {
+	s := session()
+	m := newTab(s)
+	before := s.Calls("")
+	cmd := m.Init()
+	if s.Calls("") != before {
+		t.Fatal("Init called AWS")
+	}
+	deliver(t, s, m, run(cmd))
+	if s.Calls("GetMetrics") != 1 || s.Calls("ListAliases") != 1 {
+		t.Fatalf("calls %s", s.CallLog())
+	}
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"Invocations", "timeout 30s", "p99 27.0s", "Errors", "report-generator", "1h"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("missing %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
+	s := session()
+	m := newTab(s)
+	deliver(t, s, m, run(m.Init()))
+	old := m.gen
+	// w: the next window; its query carries the window's period.
+	before := s.Calls("")
+	cmd := m.Update(press("w"))
+	if s.Calls("") != before {
+		t.Fatal("Update called AWS")
+	}
+	if m.gen == old || Windows[m.win].Name != "3h" {
+		t.Fatal("window not switched")
+	}
+	msgs := run(cmd)
+	// A result of the old window arriving late is dropped.
+	if m.Update(dataMsg{pane: m.id, gen: old, series: nil}) != nil || !m.loading {
+		t.Fatal("stale result applied")
+	}
+	deliver(t, s, m, msgs)
+	// a: the alias, with its routing.
+	deliver(t, s, m, run(m.Update(press("a"))))
+	if m.qualifier() != "live" || !strings.Contains(ansi.Strip(m.View()), "alias live (v7 + v8 at 10%)") {
+		t.Fatalf("qualifier %q", m.qualifier())
+	}
+	// The minute tick refreshes only for the current generation.
+	if m.Update(refreshMsg{pane: m.id, gen: m.gen - 1}) != nil {
+		t.Fatal("stale tick refreshed")
+	}
+	n := s.Calls("GetMetrics")
+	deliver(t, s, m, run(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	if s.Calls("GetMetrics") != n+1 {
+		t.Fatal("tick did not refresh")
+	}
+}
+
+func TestSparklineAndBars(t *testing.T) {
+	if got := Sparkline([]float64{0, 1, 2, 4, 8}, 5); got != "▁▂▃▅█" {
+		t.Fatalf("%q", got)
+	}
+	if got := Sparkline([]float64{1, 2, 3}, 2); got != "▆█" {
+		t.Fatalf("newest only: %q", got)
+	}
+	if Sparkline(nil, 0) != "" {
+		t.Fatal("zero width")
+	}
+	b := Bars([]float64{0, 15, 30, 60}, 4, 2, 30)
+	if len(b) != 2 || b[0] != "  ██" || b[1] != " ███" {
+		t.Fatalf("%q", b)
+	}
+}
+
+func ascii(s string) []byte {
+	var b bytes.Buffer
+	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
+	_, _ = w.Write([]byte(s))
+	return b.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for _, sz := range []struct {
+		name string
+		w, h int
+	}{{"80x24", 80, 24}, {"140x30", 140, 30}} {
+		t.Run(sz.name, func(t *testing.T) {
+			s := session()
+			m := newTab(s)
+			m.SetSize(sz.w, sz.h)
+			deliver(t, s, m, run(m.Init()))
+			golden.RequireEqual(t, ascii(m.View()))
+		})
+	}
+}
