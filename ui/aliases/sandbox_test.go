@@ -2,6 +2,7 @@ package aliases
 
 import (
 	"context"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
@@ -155,5 +157,26 @@ func TestSandboxPlanAbortsFailingCanary(t *testing.T) {
 	e, ok := r.client.Last("checkout-api:live")
 	if !ok || e.Action != "UpdateAlias" || e.Result != "ok" {
 		t.Fatalf("journal %+v %v", e, ok)
+	}
+}
+
+// TestSandboxConflictFromAWSCLI: the other change is made with the AWS CLI
+// v2 (another operator's terminal) between the pane's read and its write.
+func TestSandboxConflictFromAWSCLI(t *testing.T) {
+	cli := peers.AWSCLIv2(t)
+	r := startRig(t)
+	r.press("+")
+	cmd := exec.Command(cli, "--endpoint-url", r.srv.URL(), "lambda", "update-alias", "--function-name", "checkout-api", "--name", "live",
+		"--routing-config", `{"AdditionalVersionWeights":{"8":0.05}}`, "--output", "json")
+	cmd.Env = peers.CLIEnv(r.srv.URL(), "us-east-1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("aws lambda update-alias: %v\n%s", err, out)
+	}
+	r.press("y")
+	if a := r.live(); a.Routing != (model.Routing{AdditionalVersion: "8", Weight: 0.05}) {
+		t.Fatalf("the CLI's change was overwritten: %+v", a)
+	}
+	if st := r.lastStatus(); !st.Err || !strings.Contains(st.Text, "95% → 7, 5% → 8") {
+		t.Fatalf("status %+v", st)
 	}
 }
