@@ -10,7 +10,10 @@ import (
 	"github.com/lambdaops/lambdaops/ui/esm"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/invoke"
+	"github.com/lambdaops/lambdaops/ui/logs"
+	"github.com/lambdaops/lambdaops/ui/metrics"
 	"github.com/lambdaops/lambdaops/ui/styles"
+	"github.com/lambdaops/lambdaops/ui/triage"
 )
 
 // DefaultScreens are the full-screen panes this build knows, by palette
@@ -23,6 +26,8 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"invoke":      invoke.Screen(invoke.Options{History: invoke.NewHistory()}),
 		"concurrency": concurrency.Screen(concurrency.Options{}),
 		"esm":         esm.Screen,
+		"logs":        logs.Screen,
+		"triage":      triage.Screen,
 	}
 }
 
@@ -34,5 +39,11 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 		return aliases.NewWithOptions(deps, st, km, fn, aliases.Options{Step: cfg.CanaryStep / 100, Refresh: cfg.RefreshAliases})
 	}
 	t[2] = esm.Tab
+	t[3] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
+		return logs.New(deps, st, km, fn)
+	}
+	t[4] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
+		return metrics.New(deps, st, km, fn)
+	}
 	return t
 }
