@@ -149,6 +149,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, `{"__type":"ServiceException","message":"internal error"}`, http.StatusInternalServerError)
 		}
 	}()
+	if strings.HasPrefix(r.URL.Path, debugPrefix) {
+		s.serveDebug(w, r)
+		return
+	}
 	s.stats.total.Add(1)
 	c, err := classify(r)
 	ctr := s.stats.op(c.op)
@@ -205,6 +209,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.quotas != nil {
 		if ok, wait := s.quotas.allow(c.svc, c.op); !ok {
 			ctr.throttled.Add(1)
+			ctr.quota.Add(1)
 			writeThrottle(sw, c, wait)
 			return
 		}

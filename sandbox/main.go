@@ -28,6 +28,19 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback --addr")
 	fs.StringVar(&quotas, "quotas", "", `enforce AWS request quotas: "aws" (15 req/s shared control plane, GetFunction 100/s, ...)`)
 	fs.Float64Var(&o.Rate, "rate", 1, "traffic scale factor")
+	fs.Float64Var(&o.Faults.ErrorRate, "fault-error-rate", 0, "fraction of requests answered with a 500/503 service error (0..1)")
+	fs.Float64Var(&o.Faults.ThrottleRate, "fault-throttle-rate", 0, "fraction of requests answered with the protocol's throttling error (0..1)")
+	fs.Float64Var(&o.Faults.DropRate, "fault-drop-rate", 0, "fraction of requests whose connection is closed with no response (0..1)")
+	fs.DurationVar(&o.Faults.Latency, "fault-latency", 0, "latency added to every request (e.g. 50ms)")
+	fs.DurationVar(&o.Faults.Jitter, "fault-jitter", 0, "extra uniform latency 0..jitter on every request (e.g. 200ms)")
+	fs.Func("fault-apis", "comma-separated operations the faults apply to (default: all)", func(v string) error {
+		for _, a := range strings.Split(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				o.Faults.APIs = append(o.Faults.APIs, a)
+			}
+		}
+		return nil
+	})
 	fs.Func("traffic", "run background traffic: true|false (default true)", func(v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -37,7 +50,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lambdaops sandbox [--addr 127.0.0.1:4599] [--functions N] [--seed S] [--region R] [--allow-remote] [--quotas aws] [--rate X] [--traffic=true|false]")
+		fmt.Fprintln(stderr, "usage: lambdaops sandbox [--addr 127.0.0.1:4599] [--functions N] [--seed S] [--region R] [--allow-remote] [--quotas aws] [--rate X] [--traffic=true|false]\n       [--fault-error-rate F] [--fault-throttle-rate F] [--fault-drop-rate F] [--fault-latency D] [--fault-jitter D] [--fault-apis Op,Op]\n  GET /_sandbox/stats and POST /_sandbox/faults on the endpoint read the counters and change the faults")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

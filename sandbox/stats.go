@@ -18,6 +18,9 @@ type OpStats struct {
 	Status    map[int]int64 // HTTP status → count
 	Throttled int64         // answered with the protocol's throttling error
 	Dropped   int64         // connection closed with no response
+	// QuotaThrottled counts the throttles from --quotas alone (a subset of
+	// Throttled, which also counts injected throttling faults).
+	QuotaThrottled int64
 }
 
 // Count returns the requests made to op.
@@ -41,6 +44,15 @@ func (s Stats) Status(code int) int64 {
 	return n
 }
 
+// QuotaThrottles returns the requests refused by --quotas across all operations.
+func (s Stats) QuotaThrottles() int64 {
+	var n int64
+	for _, o := range s.Ops {
+		n += o.QuotaThrottled
+	}
+	return n
+}
+
 // Operations returns the operation names seen, sorted.
 func (s Stats) Operations() []string {
 	out := make([]string, 0, len(s.Ops))
@@ -55,6 +67,7 @@ type opCounter struct {
 	requests  atomic.Int64
 	throttled atomic.Int64
 	dropped   atomic.Int64
+	quota     atomic.Int64
 	codes     [500]atomic.Int64 // status 100..599
 }
 
@@ -93,7 +106,7 @@ func (t *statsTable) snapshot() Stats {
 	defer t.mu.RUnlock()
 	s := Stats{Requests: t.total.Load(), Ops: make(map[string]OpStats, len(t.ops))}
 	for name, c := range t.ops {
-		o := OpStats{Requests: c.requests.Load(), Throttled: c.throttled.Load(), Dropped: c.dropped.Load(), Status: map[int]int64{}}
+		o := OpStats{Requests: c.requests.Load(), Throttled: c.throttled.Load(), Dropped: c.dropped.Load(), QuotaThrottled: c.quota.Load(), Status: map[int]int64{}}
 		for i := range c.codes {
 			if n := c.codes[i].Load(); n > 0 {
 				o.Status[i+100] = n
