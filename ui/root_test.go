@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,11 +13,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/functions"
+	"github.com/lambdaops/lambdaops/ui/internal/fake"
 )
 
 func isQuit(cmd tea.Cmd) bool {
@@ -412,3 +415,32 @@ func fmtInt(n int) string {
 	}
 	return string(b)
 }
+
+func TestThemeFollowsBackground(t *testing.T) {
+	s := fakeSession()
+	m := New(Options{Deps: common.FromSession(s, nil), Config: config.Default()})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if !isQuitless(m.Init()) {
+		t.Fatal("no init command")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.st.IsDark {
+		t.Fatal("light background gave dark styles")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: color.Black})
+	if !m.st.IsDark {
+		t.Fatal("dark background gave light styles")
+	}
+	// a theme forced in the config is kept
+	cfg := config.Default()
+	cfg.Theme = "light"
+	m = New(Options{Deps: common.FromSession(s, nil), Config: cfg})
+	m.Update(tea.BackgroundColorMsg{Color: color.Black})
+	if m.st.IsDark {
+		t.Fatal("config theme overridden by the terminal")
+	}
+}
+
+func isQuitless(cmd tea.Cmd) bool { return cmd != nil }
+
+func fakeSession() *fake.Session { return fake.New("us-east-1", 3) }

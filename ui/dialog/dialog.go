@@ -23,6 +23,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -37,6 +38,15 @@ type ConfirmOptions struct {
 	// Yes runs when the user accepts; No (optional) when they refuse.
 	Yes tea.Cmd
 	No  tea.Cmd
+}
+
+// ConfirmFor builds a confirmation that asks for opt.Name to be typed when
+// target is protected (the usual way panes confirm a change).
+func ConfirmFor(st *styles.Styles, km keymap.Confirm, target model.Target, opt ConfirmOptions) *ConfirmDialog {
+	if target.Protection == model.Protected && opt.Name != "" {
+		opt.Protected = true
+	}
+	return Confirm(st, km, opt)
 }
 
 // ConfirmDialog is a yes/no (or type-the-name) confirmation.

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -110,5 +111,16 @@ func TestPromptValidates(t *testing.T) {
 	}
 	if a, _ := Prompt(styles.NewPlain(), keymap.Default().Confirm, PromptOptions{}).Update(k("esc")); a != (common.ActionClose{}) {
 		t.Fatal("esc did not close the prompt")
+	}
+}
+
+func TestConfirmForProtectedTarget(t *testing.T) {
+	d := ConfirmFor(styles.NewPlain(), keymap.Default().Confirm, model.Target{Protection: model.Protected}, ConfirmOptions{Name: "f:live"})
+	if !d.opt.Protected {
+		t.Fatal("protected target without typed confirmation")
+	}
+	d = ConfirmFor(styles.NewPlain(), keymap.Default().Confirm, model.Target{Protection: model.Writable}, ConfirmOptions{Name: "f:live"})
+	if d.opt.Protected {
+		t.Fatal("writable target asks for the name")
 	}
 }

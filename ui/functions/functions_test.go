@@ -341,3 +341,33 @@ func TestFuzzyRanksContiguousFirst(t *testing.T) {
 		t.Fatalf("order %v", got)
 	}
 }
+
+func TestSortByMetricColumn(t *testing.T) {
+	m, s := newPane(t, 30)
+	s.Series = func(q model.MetricQuery) []float64 {
+		var n int
+		fmt.Sscanf(q.Function[len(q.Function)-4:], "%d", &n)
+		switch q.Metric {
+		case "Invocations":
+			return []float64{100}
+		case "Errors":
+			return []float64{float64(n % 7)}
+		}
+		return []float64{0}
+	}
+	drive(t, m, m.Init())
+	m.SetSize(120, 40)
+	drive(t, m, m.Update(metricsTickMsg{gen: m.gen, seq: m.mseq}))
+	for columns[m.sortCol].title != "ERR%" {
+		m.Update(kp("s"))
+	}
+	m.Update(kp("S"))
+	for i := 1; i < len(m.view); i++ {
+		if m.view[i-1].errPct() < m.view[i].errPct() {
+			t.Fatalf("row %d (%.1f) before %.1f: not descending", i, m.view[i-1].errPct(), m.view[i].errPct())
+		}
+	}
+	if m.view[0].errPct() != 6 {
+		t.Fatalf("top error %% = %.1f", m.view[0].errPct())
+	}
+}
