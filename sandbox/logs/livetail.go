@@ -337,6 +337,8 @@ func (h *handler) startLiveTail(w http.ResponseWriter, r *http.Request, body []b
 		select {
 		case <-r.Context().Done():
 			return
+		case <-h.s.done:
+			return
 		case <-ticker.C:
 		}
 		if h.clk.Now().Sub(start) >= h.s.opts.SessionTimeout {

@@ -228,3 +228,18 @@ func TestEventStreamFrameCRC(t *testing.T) {
 type bytesBuf []byte
 
 func (b *bytesBuf) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+func TestStoreCloseEndsSessions(t *testing.T) {
+	e := newEnv(t, Options{UpdateInterval: 20 * time.Millisecond})
+	e.store.CreateGroup("/g")
+	st, _ := startTail(t, e.c, &cwl.StartLiveTailInput{LogGroupIdentifiers: []string{"/g"}})
+	e.store.Close()
+	for range 500 {
+		if _, ok := <-st.Events(); !ok {
+			break
+		}
+	}
+	if err := st.Err(); err != nil {
+		t.Fatalf("stream ended with %v, want a clean end", err)
+	}
+}

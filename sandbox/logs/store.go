@@ -39,7 +39,7 @@ type Options struct {
 
 // EventOverhead is the bookkeeping cost charged per stored event on top of
 // its message bytes when enforcing the size limits.
-const EventOverhead = 64
+const EventOverhead = 160
 
 func (o Options) withDefaults() Options {
 	if o.Region == "" {
@@ -211,7 +211,15 @@ type Store struct {
 	seq    uint64
 	subs   map[string][]*subscription // by group name; copy-on-write slices
 
-	sessions int // live tail sessions open
+	sessions  int           // live tail sessions open
+	done      chan struct{} // closed by Close: ends live tail sessions
+	closeOnce sync.Once
+}
+
+// Close ends every open Live Tail session (their streams end cleanly) so
+// an http.Server can shut down; the store stays usable otherwise.
+func (s *Store) Close() {
+	s.closeOnce.Do(func() { close(s.done) })
 }
 
 var _ record.Sink = (*Store)(nil)
@@ -226,6 +234,7 @@ func NewStore(clk clock.Clock, o Options) *Store {
 		opts:   o.withDefaults(),
 		groups: map[string]*group{},
 		subs:   map[string][]*subscription{},
+		done:   make(chan struct{}),
 	}
 }
 
