@@ -302,61 +302,85 @@ type createMsg struct {
 
 // ---- update ---------------------------------------------------------------
 
+// every private message carries the epoch it was issued in
+func (m loadedMsg) issued() uint64       { return m.epoch }
+func (m metricsMsg) issued() uint64      { return m.epoch }
+func (m tickMsg) issued() uint64         { return m.epoch }
+func (m appliedMsg) issued() uint64      { return m.epoch }
+func (m journalMsg) issued() uint64      { return m.epoch }
+func (m publishedMsg) issued() uint64    { return m.epoch }
+func (m createdMsg) issued() uint64      { return m.epoch }
+func (m weightTypedMsg) issued() uint64  { return m.epoch }
+func (m aliasNamedMsg) issued() uint64   { return m.epoch }
+func (m aliasVersionMsg) issued() uint64 { return m.epoch }
+func (m planTypedMsg) issued() uint64    { return m.epoch }
+func (m planStartMsg) issued() uint64    { return m.epoch }
+func (m planTickMsg) issued() uint64     { return m.epoch }
+func (m confirmedMsg) issued() uint64    { return m.epoch }
+func (m publishMsg) issued() uint64      { return m.epoch }
+func (m createMsg) issued() uint64       { return m.epoch }
+
 // Update implements common.Pane. It never calls AWS: it only changes state
-// and returns commands.
+// and returns commands. It drops anything issued before the pane closed,
+// then dispatches.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if pm, ok := msg.(common.PaneMsg); ok && pm.Pane == PaneID {
 		return m.Update(pm.Msg)
+	}
+	if e, ok := msg.(interface{ issued() uint64 }); ok && e.issued() != m.epoch {
+		return nil
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics())
+	case tickMsg:
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick())
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
 		return m.handleMetrics(msg)
-	case tickMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick())
 	case appliedMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		if msg.plan != 0 {
 			return m.planApplied(msg)
 		}
 		return m.handleApplied(msg)
 	case journalMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		return m.handleJournal(msg)
-	case publishedMsg:
-		if msg.epoch != m.epoch {
+	case publishedMsg, createdMsg:
+		return m.handleCreated(msg)
+	case planTickMsg:
+		if m.plan == nil || m.plan.id != msg.run || m.plan.tickSeq != msg.seq {
 			return nil
 		}
-		m.busy = false
+		return m.planStep()
+	}
+	return m.handleAccepted(msg)
+}
+
+// handleCreated takes the result of a publish or a create.
+func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
+	m.busy = false
+	switch msg := msg.(type) {
+	case publishedMsg:
 		if msg.err != nil {
 			return m.fail("publish failed: " + msg.err.Error())
 		}
 		return tea.Batch(m.say(fmt.Sprintf("published version %s of %s", msg.v.Version, m.fn.Name)), m.load())
 	case createdMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
-		m.busy = false
 		if msg.err != nil {
 			return m.fail("create alias failed: " + msg.err.Error())
 		}
 		return tea.Batch(m.say(fmt.Sprintf("created alias %s → %s", msg.a.Name, DescribeAlias(msg.a))), m.load())
+	}
+	return nil
+}
+
+// handleAccepted takes what a prompt or confirmation sent back.
+func (m *Model) handleAccepted(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
 	case weightTypedMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		a, ok := m.aliasNamed(msg.alias)
 		if !ok {
 			return m.fail("alias " + msg.alias + " is gone: press r")
@@ -367,61 +391,30 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.propose(c, "Set canary weight")
 	case aliasNamedMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		return m.promptAliasVersion(msg.name)
 	case aliasVersionMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		return m.proposeCreate(msg.name, msg.version)
 	case planTypedMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		return m.proposePlan(msg.alias, msg.plan)
 	case planStartMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
 		return m.startPlan(msg)
-	case planTickMsg:
-		if msg.epoch != m.epoch || m.plan == nil || m.plan.id != msg.run || m.plan.tickSeq != msg.seq {
-			return nil
-		}
-		return m.planStep()
-	case confirmedMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
+	case confirmedMsg, publishMsg, createMsg:
 		if m.busy {
 			return m.fail("a change is still being applied; nothing was sent")
 		}
 		m.busy = true
-		var stop tea.Cmd
-		if m.plan != nil && m.plan.alias == msg.change.Before.Name {
-			stop = m.stopPlan("overridden by the operator: " + string(msg.change.Kind))
+		switch msg := msg.(type) {
+		case publishMsg:
+			return m.publishCmd(msg.desc)
+		case createMsg:
+			return m.createCmd(msg.a)
+		case confirmedMsg:
+			var stop tea.Cmd
+			if m.plan != nil && m.plan.alias == msg.change.Before.Name {
+				stop = m.stopPlan("overridden by the operator: " + string(msg.change.Kind))
+			}
+			return tea.Batch(stop, m.applyCmd(msg.change, 0, model.PlanDecision{}))
 		}
-		return tea.Batch(stop, m.applyCmd(msg.change, 0, model.PlanDecision{}))
-	case publishMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
-		if m.busy {
-			return m.fail("a change is still being applied; nothing was sent")
-		}
-		m.busy = true
-		return m.publishCmd(msg.desc)
-	case createMsg:
-		if msg.epoch != m.epoch {
-			return nil
-		}
-		if m.busy {
-			return m.fail("a change is still being applied; nothing was sent")
-		}
-		m.busy = true
-		return m.createCmd(msg.a)
 	}
 	return nil
 }
