@@ -139,6 +139,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	s.Focused.CursorLineNumber = st.Accent
 	s.Blurred.LineNumber = st.Muted
 	s.Blurred.CursorLineNumber = st.Muted
+	s.Cursor.Blink = false // a static cursor: no blink ticks, stable renders
 	ta.SetStyles(s)
 	ta.Placeholder = "{ }  — type a JSON payload, or ctrl+t for a template"
 	m.editor = ta
@@ -175,7 +176,7 @@ func Screen(opt Options) common.ScreenMaker {
 // Init loads the qualifiers and the saved event names.
 func (m *Model) Init() tea.Cmd {
 	fleet, fn, ctx, ev := m.deps.Fleet, m.fn.Name, m.ctx, m.opt.Events
-	return tea.Batch(textarea.Blink, func() tea.Msg {
+	return tea.Batch(func() tea.Msg {
 		vs, err := fleet.ListVersions(ctx, fn)
 		if err != nil {
 			return qualsMsg{err: err}
@@ -810,17 +811,21 @@ func renderEntry(st *styles.Styles, e Entry, fn model.Function, prices model.Pri
 	add(line)
 	if rep := r.Report; rep != nil {
 		mem := fmt.Sprintf("memory %d/%d MB (%d%%)", rep.MaxMemoryUsedMB, rep.MemorySizeMB, int(rep.MemoryUse()*100+0.5))
-		s := fmt.Sprintf("duration %s  billed %d ms  %s", ms(rep.Duration), rep.BilledDuration.Milliseconds(), mem)
+		add(st.Bold.Render("REPORT ") + fmt.Sprintf("duration %s · billed %d ms · %s", ms(rep.Duration), rep.BilledDuration.Milliseconds(), mem))
+		s := "warm start"
 		if rep.InitDuration > 0 {
-			s += "  " + st.Warn.Render("init "+ms(rep.InitDuration)+" (cold start)")
+			s = st.Warn.Render("init " + ms(rep.InitDuration) + " (cold start)")
 		}
 		memMB := rep.MemorySizeMB
 		if memMB == 0 {
 			memMB = fn.MemoryMB
 		}
-		cost := model.InvocationCost(rep.BilledDuration, memMB, fn.Architecture, prices)
-		s += "  " + st.Accent.Render("cost "+FormatCost(cost))
-		add(st.Bold.Render("REPORT ") + s)
+		arch := fn.Architecture
+		if arch == "" {
+			arch = "x86_64"
+		}
+		cost := model.InvocationCost(rep.BilledDuration, memMB, arch, prices)
+		add("       " + s + " · " + st.Accent.Render("cost "+FormatCost(cost)) + st.Muted.Render(" ("+arch+", compute + request)"))
 	} else if e.Type == model.RequestResponse {
 		add(st.Muted.Render("no REPORT line in the log tail"))
 	}

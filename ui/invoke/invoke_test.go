@@ -1,0 +1,314 @@
+package invoke
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+func newPane(t *testing.T, s *session) (*Model, *harness) {
+	t.Helper()
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return t0 }
+	fn := s.Fns[0]
+	fn.MemoryMB, fn.Architecture = 512, "arm64"
+	m := New(deps, styles.NewPlain(), keymap.Default(), fn, Options{Events: Events{Dir: t.TempDir()}})
+	m.SetSize(100, 40)
+	h := &harness{t: t, pane: m}
+	h.run(m.Init())
+	return m, h
+}
+
+const tail = "START RequestId: r-1 Version: 2\n" +
+	"2026-11-26T12:00:00.000Z\tr-1\tERROR\tboom\n" +
+	"END RequestId: r-1\n" +
+	"REPORT RequestId: r-1\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 64 MB\tInit Duration: 245.10 ms\t\n"
+
+func cannedResult() model.InvokeResult {
+	r, _ := model.ParseReportFromTail(tail)
+	return model.InvokeResult{StatusCode: 200, ExecutedVersion: "2", FunctionError: "Unhandled",
+		Payload:   []byte(`{"errorType":"TypeError","errorMessage":"x is undefined","stackTrace":["at handler (index.js:3:9)","at run (runtime.js:1:1)"]}`),
+		LogTail:   tail, Report: &r, RequestID: "r-1", Elapsed: 20 * time.Millisecond}
+}
+
+func TestSendConfirmsThenShowsResult(t *testing.T) {
+	s := newSession()
+	s.result = cannedResult()
+	m, h := newPane(t, s)
+	if got := m.quals; strings.Join(got, ",") != "$LATEST,live,2,1" {
+		t.Fatalf("qualifiers %v", got)
+	}
+	h.typeText(`{"a": 1}`)
+	h.press("ctrl+q") // live
+	before := s.Calls("")
+	cmd := m.Update(keyMsg("ctrl+s"))
+	if s.Calls("") != before {
+		t.Fatalf("Update called AWS: %s", s.CallLog())
+	}
+	h.run(cmd)
+	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "Invoke "+m.fn.Name+":live?") {
+		t.Fatalf("no confirmation: %q", h.dialogView())
+	}
+	if s.Calls("Invoke") != 0 {
+		t.Fatal("invoked before the confirmation")
+	}
+	h.press("y")
+	if s.Calls("Invoke") != 1 || len(s.reqs) != 1 {
+		t.Fatalf("invoke calls %d", s.Calls("Invoke"))
+	}
+	req := s.reqs[0]
+	if req.Qualifier != "live" || req.Type != model.RequestResponse || string(req.Payload) != `{"a": 1}` {
+		t.Fatalf("request %+v", req)
+	}
+	out := m.View()
+	for _, want := range []string{"status 200", "executed 2", "function error (Unhandled): TypeError", "x is undefined",
+		"at handler (index.js:3:9)", "duration 12.50 ms · billed 13 ms · memory 64/512 MB (13%)", "init 245.10 ms (cold start)", "cost $0.000000", "Result 1/1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("result view lacks %q:\n%s", want, out)
+		}
+	}
+	// 13 ms × 0.5 GB on arm64 + one request
+	want := FormatCost(model.InvocationCost(13*time.Millisecond, 512, "arm64", model.DefaultPrices))
+	if !strings.Contains(out, "cost "+want) {
+		t.Errorf("cost %s missing:\n%s", want, out)
+	}
+	if len(m.opt.History.List(m.fn.Name)) != 1 {
+		t.Fatal("history not kept")
+	}
+}
+
+func TestJSONErrorsPointAtLineAndColumn(t *testing.T) {
+	cases := []struct {
+		in        string
+		line, col int
+	}{
+		{"{\n  \"a\": 1,\n  \"b\": }", 3, 8},
+		{"{\"a\": 1", 1, 8},
+		{"[1, 2,\n 3,,]", 2, 4},
+		{"{\n  \"é\": x}", 2, 8},
+	}
+	for _, c := range cases {
+		e := Validate([]byte(c.in))
+		if e == nil || e.Line != c.line || e.Column != c.col {
+			t.Errorf("Validate(%q) = %+v, want line %d column %d", c.in, e, c.line, c.col)
+		}
+	}
+	if Validate([]byte("  \n")) != nil || Validate([]byte(`{"ok":[1,2]}`)) != nil {
+		t.Error("valid payloads refused")
+	}
+}
+
+func TestInvalidJSONIsNotSent(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	h.typeText("{\n  \"a\": 1,\n  \"b\": }")
+	if e := m.JSONError(); e == nil || e.Line != 3 || e.Column != 8 {
+		t.Fatalf("JSON error %+v", e)
+	}
+	if !strings.Contains(m.View(), "invalid JSON at line 3, column 8") {
+		t.Fatalf("view does not point at the error:\n%s", m.View())
+	}
+	h.press("ctrl+s")
+	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+		t.Fatalf("invalid JSON reached a dialog or AWS: %s", s.CallLog())
+	}
+	if !strings.Contains(h.lastStatus(), "line 3, column 8") {
+		t.Fatalf("status %q", h.lastStatus())
+	}
+}
+
+func TestSizeLimitsBlockSending(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	// 1.5 MB: fine synchronously, too large asynchronously
+	big := []byte(`{"blob":"` + strings.Repeat("x", 1536*1024) + `"}`)
+	m.SetPayload("big.json", big)
+	m.SetType(model.Event)
+	h.press("ctrl+s")
+	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+		t.Fatal("an oversized async payload was offered for sending")
+	}
+	if st := h.lastStatus(); !strings.Contains(st, "at most 1.0 MB") || !strings.Contains(st, "not sent") {
+		t.Fatalf("status %q", st)
+	}
+	m.SetType(model.RequestResponse)
+	h.press("ctrl+s")
+	if len(h.dialogs) != 1 {
+		t.Fatalf("a 1.5 MB sync payload was refused: %q", h.lastStatus())
+	}
+	h.press("n")
+	huge := []byte(`"` + strings.Repeat("y", model.MaxSyncPayload) + `"`)
+	m.SetPayload("huge.json", huge)
+	h.press("ctrl+s")
+	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+		t.Fatal("an oversized sync payload was offered for sending")
+	}
+	if st := h.lastStatus(); !strings.Contains(st, "at most 6.0 MB") {
+		t.Fatalf("status %q", st)
+	}
+	if !strings.Contains(m.View(), "too large to edit here") {
+		t.Fatal("large payload not summarised")
+	}
+}
+
+func TestReadOnlyRefusesWithoutRequest(t *testing.T) {
+	s := newSession()
+	s.T.Protection = model.ReadOnly
+	m, h := newPane(t, s)
+	h.typeText(`{}`)
+	h.press("ctrl+s")
+	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+		t.Fatalf("read-only: %s", s.CallLog())
+	}
+	if !strings.Contains(h.lastStatus(), "read-only") || !strings.Contains(m.View(), "read-only") {
+		t.Fatalf("no clear refusal: %q", h.lastStatus())
+	}
+	// even a confirmation that slipped through is refused before AWS
+	h.deliver(confirmedMsg{req: model.InvokeRequest{Function: m.fn.Name}})
+	if s.Calls("Invoke") != 0 {
+		t.Fatal("read-only invoke sent")
+	}
+}
+
+func TestStaleResultDropped(t *testing.T) {
+	s := newSession()
+	s.result = cannedResult()
+	m, h := newPane(t, s)
+	h.hold = func(msg tea.Msg) bool { _, ok := msg.(invokedMsg); return ok }
+	m.SetType(model.DryRun) // no confirmation for a dry run
+	h.press("ctrl+s")
+	if len(h.held) != 1 {
+		t.Fatalf("held %d", len(h.held))
+	}
+	old := h.held[0].(invokedMsg)
+	m.gen++ // superseded (e.g. a newer send)
+	h.hold = nil
+	h.deliver(old)
+	if len(m.History()) != 0 {
+		t.Fatal("stale result shown")
+	}
+}
+
+func TestTemplatesAreValidAndPretty(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	for i := range Templates {
+		h.press("ctrl+t")
+		if m.tmpl != i || m.JSONError() != nil {
+			t.Fatalf("template %d (%s): %v", i, Templates[i].Name, m.JSONError())
+		}
+		if !bytes.Contains(m.Payload(), []byte("\n  ")) {
+			t.Errorf("template %s is not indented", Templates[i].Name)
+		}
+	}
+	m.SetPayload("x", []byte(`{"a":[1,2],"b":{"c":true}}`))
+	h.press("ctrl+f")
+	if got := string(m.Payload()); got != "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": true\n  }\n}" {
+		t.Fatalf("pretty %q", got)
+	}
+}
+
+func TestSaveAndLoadEvents(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	h.typeText(`{"saved": true}`)
+	h.press("alt+s")
+	if len(h.dialogs) != 1 {
+		t.Fatal("no save prompt")
+	}
+	h.typeText("smoke-1\n")
+	p := filepath.Join(m.opt.Events.Dir, "lambdaops", "events", m.fn.Name, "smoke-1.json")
+	if b, err := os.ReadFile(p); err != nil || string(b) != `{"saved": true}` {
+		t.Fatalf("saved file %q %v", b, err)
+	}
+	if len(m.saved) != 1 {
+		t.Fatalf("saved list %v", m.saved)
+	}
+	m.SetPayload("", nil)
+	h.press("alt+o")
+	h.typeText("smoke-1\n")
+	if string(m.Payload()) != `{"saved": true}` {
+		t.Fatalf("loaded %q (%s)", m.Payload(), h.lastStatus())
+	}
+	f := filepath.Join(t.TempDir(), "ev.json")
+	os.WriteFile(f, []byte(`[1,2,3]`), 0o600)
+	h.press("alt+o")
+	h.typeText(f + "\n")
+	if string(m.Payload()) != `[1,2,3]` {
+		t.Fatalf("file load %q (%s)", m.Payload(), h.lastStatus())
+	}
+	// a second pane on the same function lists the saved event
+	m2 := New(m.deps, m.st, m.km, m.fn, m.opt)
+	h2 := &harness{t: t, pane: m2}
+	h2.run(m2.Init())
+	if len(m2.saved) != 1 || m2.saved[0] != "smoke-1" {
+		t.Fatalf("second pane saved %v", m2.saved)
+	}
+	if ValidName("../x") == nil || ValidName("") == nil {
+		t.Fatal("bad names accepted")
+	}
+}
+
+func TestHistoryBrowsing(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	m.SetType(model.DryRun)
+	for i := 0; i < 3; i++ {
+		s.result = model.InvokeResult{StatusCode: 204, ExecutedVersion: fmt.Sprint(i)}
+		h.press("ctrl+s")
+	}
+	if len(m.History()) != 3 || !strings.Contains(m.View(), "Result 3/3") {
+		t.Fatalf("history %d", len(m.History()))
+	}
+	h.press("[", "[")
+	if !strings.Contains(m.View(), "Result 1/3") {
+		t.Fatal("[ did not go back")
+	}
+	h.press("]")
+	if !strings.Contains(m.View(), "Result 2/3") {
+		t.Fatal("] did not go forward")
+	}
+}
+
+func TestGoldenViews(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 45}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			s := newSession()
+			s.result = cannedResult()
+			m, h := newPane(t, s)
+			m.SetSize(sz[0], sz[1])
+			m.opt.Events = Events{Dir: "/nonexistent"}
+			h.typeText(`{"orderId": 42}`)
+			h.press("ctrl+s", "y")
+			golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+		})
+	}
+	t.Run("json-error-80x24", func(t *testing.T) {
+		s := newSession()
+		m, h := newPane(t, s)
+		m.SetSize(80, 24)
+		h.typeText("{\n  \"a\": [1, 2,]\n}")
+		golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+	})
+}
+
+func TestFormatCost(t *testing.T) {
+	for in, want := range map[float64]string{0: "$0", 0.0000002167: "$0.000000216", 0.05: "$0.05", 0.00123: "$0.00123"} {
+		if got := FormatCost(in); got != want {
+			t.Errorf("FormatCost(%v) = %s, want %s", in, got, want)
+		}
+	}
+}
