@@ -40,8 +40,8 @@ const tail = "START RequestId: r-1 Version: 2\n" +
 func cannedResult() model.InvokeResult {
 	r, _ := model.ParseReportFromTail(tail)
 	return model.InvokeResult{StatusCode: 200, ExecutedVersion: "2", FunctionError: "Unhandled",
-		Payload:   []byte(`{"errorType":"TypeError","errorMessage":"x is undefined","stackTrace":["at handler (index.js:3:9)","at run (runtime.js:1:1)"]}`),
-		LogTail:   tail, Report: &r, RequestID: "r-1", Elapsed: 20 * time.Millisecond}
+		Payload: []byte(`{"errorType":"TypeError","errorMessage":"x is undefined","stackTrace":["at handler (index.js:3:9)","at run (runtime.js:1:1)"]}`),
+		LogTail: tail, Report: &r, RequestID: "r-1", Elapsed: 20 * time.Millisecond}
 }
 
 func TestSendConfirmsThenShowsResult(t *testing.T) {
