@@ -239,12 +239,12 @@ func (t *tailer) follow(ctx context.Context, groups []string, since time.Time) {
 		}
 		failures++
 		t.send(ctx, tailItem{err: fmt.Errorf("live tail: %w", err)})
-		if failures >= 3 {
+		if failures >= 2 {
 			t.send(ctx, tailItem{mode: TailPoll, err: errors.New("live tail keeps failing, polling instead")})
 			t.poll(ctx, groups, gapFrom)
 			return
 		}
-		if sleepCtx(ctx, time.Duration(failures)*time.Second) != nil {
+		if sleepCtx(ctx, time.Duration(failures)*500*time.Millisecond) != nil {
 			return
 		}
 	}

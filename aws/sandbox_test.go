@@ -56,6 +56,7 @@ func openSandbox(t *testing.T, s *sandbox.Server, cfg Config) *Client {
 // TestFirstPageBeforeSecondRequested checks the streaming contract: the
 // callback has page 1 while the server has seen exactly one ListFunctions.
 func TestFirstPageBeforeSecondRequested(t *testing.T) {
+	t.Parallel()
 	s := startSandbox(t, sandbox.Options{Functions: 260, Seed: 1})
 	c := openSandbox(t, s, Config{})
 	var pages []Page
@@ -82,6 +83,9 @@ func TestFirstPageBeforeSecondRequested(t *testing.T) {
 		t.Fatal("paging went on after the callback stopped it")
 	}
 	// Snapshot from the complete listing, readable by a new session.
+	if _, _, ok := c.Snapshot(); !ok { // waits for the background write
+		t.Fatal("no snapshot")
+	}
 	c2, err := Open(context.Background(), c.cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +99,7 @@ func TestFirstPageBeforeSecondRequested(t *testing.T) {
 // TestFaults: throttles, 5xx, dropped connections and latency on every
 // API; the client still lists, reads and writes correctly.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	for name, f := range map[string]sandbox.Faults{
 		"throttle": {ThrottleRate: 0.2},
 		"5xx":      {ErrorRate: 0.25},
@@ -140,6 +145,7 @@ func TestFaults(t *testing.T) {
 // mappings, account settings, a burst of enrichment) at the default budget
 // gets no 429 at all.
 func TestQuotasNoThrottles(t *testing.T) {
+	t.Parallel()
 	s := startSandbox(t, sandbox.Options{Functions: 600, Seed: 3, Quotas: "aws"})
 	c := openSandbox(t, s, Config{})
 	ctx := context.Background()
@@ -183,7 +189,7 @@ func TestThrottleStormNoFastFailure(t *testing.T) {
 	defer cancel()
 	var wg sync.WaitGroup
 	var fails atomic.Int64
-	for i := 0; i < 4; i++ {
+	for i := 0; i < 3; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -283,6 +289,7 @@ func (h *hookHTTP) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // TestDemoFleetOperations covers mutations, the journal and Invoke on the demo fleet.
 func TestDemoFleetOperations(t *testing.T) {
+	t.Parallel()
 	s := startSandbox(t, sandbox.Options{Seed: 11})
 	c := openSandbox(t, s, Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -428,6 +435,7 @@ func toString(v any) string {
 
 // TestEnricherPriority: names marked visible are fetched before the background queue.
 func TestEnricherPriority(t *testing.T) {
+	t.Parallel()
 	s := startSandbox(t, sandbox.Options{Seed: 4})
 	c := openSandbox(t, s, Config{})
 	fns, err := c.ListAllFunctions(context.Background())
