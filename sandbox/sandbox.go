@@ -76,6 +76,7 @@ type Server struct {
 	done   chan struct{}
 	once   sync.Once
 	advMu  sync.Mutex
+	ready  chan struct{} // closed once the traffic backfill is done
 }
 
 // checkAddr refuses non-loopback listen addresses unless allowed.
@@ -148,6 +149,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		stats:    newStatsTable(),
 		faultRng: rand.New(rand.NewPCG(uint64(o.Seed), 0xfa017)),
 		done:     make(chan struct{}),
+		ready:    make(chan struct{}),
 	}
 	if o.Quotas == "aws" {
 		s.quotas = newQuotas(s.clk)
@@ -200,14 +202,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			if backfill > 0 {
 				s.traffic.Backfill(backfill)
 			}
+			close(s.ready)
 		} else {
 			go func() {
 				if backfill > 0 {
 					s.traffic.Backfill(backfill)
 				}
+				close(s.ready)
 				s.traffic.Run(ctx)
 			}()
 		}
+	} else {
+		close(s.ready)
 	}
 	go func() {
 		err := s.srv.Serve(ln)
@@ -242,6 +248,11 @@ func checkFaults(f Faults) error {
 	}
 	return nil
 }
+
+// Ready is closed once the traffic history (Options.Backfill) has been
+// simulated: at once without traffic or on a manual clock, in the
+// background on the real clock.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // URL is the endpoint, e.g. "http://127.0.0.1:PORT".
 func (s *Server) URL() string { return s.url }

@@ -206,3 +206,27 @@ func TestFaultShapesPerProtocol(t *testing.T) {
 		t.Fatalf("logs service error: %v", err)
 	}
 }
+
+// TestReadyRealClock: on the real clock the backfill runs in the
+// background and Ready reports when it is done; the endpoint answers before.
+func TestReadyRealClock(t *testing.T) {
+	s, err := Start(ctx, Options{Functions: 20, Seed: 1, Traffic: true, Backfill: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := lambdaClient(s.URL()).GetAccountSettings(ctx, &awslambda.GetAccountSettingsInput{}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.Ready():
+	case <-time.After(30 * time.Second):
+		t.Fatal("backfill never finished")
+	}
+	s2, _ := start(t, Options{Empty: true})
+	select {
+	case <-s2.Ready():
+	default:
+		t.Fatal("a sandbox without traffic is ready at once")
+	}
+}
