@@ -180,3 +180,66 @@ func TestSandboxConflictFromAWSCLI(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 }
+
+// TestSandboxPreflightMessages makes the sandbox's checkout-api fail each
+// pre-flight check it can be brought into with the AWS CLI, and checks the
+// pane refuses with the message that says what to do.
+func TestSandboxPreflightMessages(t *testing.T) {
+	cli := peers.AWSCLIv2(t)
+	r := startRig(t)
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(cli, append([]string{"--endpoint-url", r.srv.URL(), "--output", "text"}, args...)...)
+		cmd.Env = peers.CLIEnv(r.srv.URL(), "us-east-1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	refused := func(what, msg string) {
+		t.Helper()
+		if len(r.dialogs) != 0 {
+			t.Fatalf("%s: a confirmation opened:\n%s", what, r.dialogView())
+		}
+		if st := r.lastStatus(); !st.Err || !strings.Contains(st.Text, msg) {
+			t.Fatalf("%s: status %+v, want %q", what, st, msg)
+		}
+	}
+	role := run("lambda", "get-function-configuration", "--function-name", "checkout-api", "--qualifier", "7", "--query", "Role")
+
+	// mid-update: $LATEST's configuration is changing
+	run("lambda", "update-function-configuration", "--function-name", "checkout-api", "--role", role+"-v2", "--query", "LastUpdateStatus")
+	r.send(common.RefreshMsg{})
+	r.press("+")
+	refused("mid-update", "wait until the update finishes")
+	r.srv.Advance(5 * time.Second)
+
+	// a version with another role: publish it from the pane, abort the canary, start one on it
+	r.send(common.RefreshMsg{})
+	r.press("p")
+	r.typeText("new role")
+	r.press("enter")
+	if st := r.lastStatus(); st.Err || !strings.Contains(st.Text, "published version 9") {
+		t.Fatalf("publish: %+v", st)
+	}
+	r.press("A", "y")
+	if a := r.live(); a.Routing.Active() {
+		t.Fatalf("abort: %+v", a)
+	}
+	r.press("+")
+	refused("role", "same role")
+
+	// a version with another DLQ
+	run("lambda", "update-function-configuration", "--function-name", "checkout-api", "--role", role,
+		"--dead-letter-config", "TargetArn=arn:aws:sqs:us-east-1:123456789012:checkout-dlq", "--query", "LastUpdateStatus")
+	r.srv.Advance(5 * time.Second)
+	r.press("p")
+	r.typeText("with a DLQ")
+	r.press("enter")
+	r.press("+")
+	refused("dlq", "same DLQ")
+	if a := r.live(); a.Version != "7" || a.Routing.Active() {
+		t.Fatalf("a refused change reached AWS: %+v", a)
+	}
+}
