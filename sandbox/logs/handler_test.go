@@ -469,7 +469,7 @@ func TestFilterLogEvents(t *testing.T) {
 
 func TestBoundedMemory(t *testing.T) {
 	e := newEnv(t, Options{MaxBytesPerGroup: 100_000, MaxBytes: 1_000_000})
-	msg := strings.Repeat("x", 936) // 1,000 bytes with overhead
+	msg := strings.Repeat("x", 1000-EventOverhead) // 1,000 bytes with overhead
 	for g := range 30 {
 		for i := range 300 {
 			e.store.Logs(fmt.Sprintf("/g/%02d", g), fmt.Sprintf("s%d", i%7), lines(t0.Add(time.Duration(i)*time.Millisecond), 0, msg))
@@ -499,7 +499,7 @@ func TestBoundedMemory(t *testing.T) {
 		e2.store.Logs("/g", fmt.Sprintf("env-%03d", i), lines(t0, 0, msg))
 	}
 	ds, err := e2.c.DescribeLogStreams(context.Background(), &cwl.DescribeLogStreamsInput{LogGroupName: aws.String("/g")})
-	if err != nil || len(ds.LogStreams) != 5 {
+	if err != nil || len(ds.LogStreams) != 5 { // 5,000 bytes hold five 1,000-byte events
 		t.Fatalf("streams after retention: %v %d", err, len(ds.LogStreams))
 	}
 }
