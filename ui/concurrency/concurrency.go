@@ -544,7 +544,7 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 		body += fmt.Sprintf("\nunreserved %d → %d (of %d)", u, u+cur-v, m.led.Settings.ConcurrentExecutions)
 	}
 	if v == 0 {
-		body += "\n\nReserving 0 STOPS EVERY INVOCATION of " + fn + ": all of them are throttled."
+		body += "\n\nReserving 0 STOPS EVERY INVOCATION of " + fn + ":\nall of them are throttled until this is changed."
 	} else {
 		body += fmt.Sprintf("\nAt most %d run at once; the rest are throttled.", v)
 	}
@@ -714,7 +714,7 @@ func (m *Model) ledgerLines() []string {
 		add("  " + m.st.Muted.Render("no aliases and no provisioned concurrency"))
 		return out
 	}
-	add(m.st.TableHeader.Render(fmt.Sprintf("  %-14s %-8s %9s %9s %9s  %-12s %6s", "QUALIFIER", "KIND", "REQUESTED", "ALLOCATED", "AVAILABLE", "STATUS", "UTIL")))
+	add(m.st.TableHeader.Render(fmt.Sprintf("  %-12s %-8s %5s %6s %6s  %-11s %5s", "QUALIFIER", "KIND", "REQ", "ALLOC", "AVAIL", "STATUS", "UTIL")))
 	for i, r := range rows {
 		kind := "version"
 		if r.Alias {
@@ -722,24 +722,29 @@ func (m *Model) ledgerLines() []string {
 		}
 		var s string
 		if r.Config == nil {
-			s = fmt.Sprintf("  %-14s %-8s %9s %9s %9s  %-12s %6s", trunc(r.Qualifier, 14), kind, "-", "-", "-", "none", "-")
+			s = fmt.Sprintf("  %-12s %-8s %5s %6s %6s  %-11s %5s", trunc(r.Qualifier, 12), kind, "-", "-", "-", "none", "-")
 		} else {
 			c := r.Config
 			util := "-"
 			if u, ok := m.util[r.Qualifier]; ok {
 				util = fmt.Sprintf("%d%%", int(u*100+0.5))
 			}
-			s = fmt.Sprintf("  %-14s %-8s %9d %9d %9d  %-12s %6s", trunc(r.Qualifier, 14), kind, c.Requested, c.Allocated, c.Available, c.Status, util)
+			s = fmt.Sprintf("  %-12s %-8s %5d %6d %6d  %-11s %5s", trunc(r.Qualifier, 12), kind, c.Requested, c.Allocated, c.Available, c.Status, util)
 		}
 		if i == m.cursor {
 			s = m.st.Selected.Render(s)
 		}
 		if r.Orphan {
-			s += "  " + m.st.Warn.Render("ORPHAN: no alias points at version "+r.Qualifier+" (billed, unused)")
+			s += "  " + m.st.Warn.Render("ORPHAN: no alias points at version "+r.Qualifier)
 		} else if r.Config != nil && r.Config.Status == "FAILED" {
 			s += "  " + m.st.Error.Render(r.Config.StatusReason)
 		}
 		add(s)
+	}
+	if o := l.Orphans(); len(o) > 0 {
+		add("")
+		add(m.st.Warn.Render(fmt.Sprintf("⚠ %d orphaned: version %s has provisioned concurrency that no alias routes to —", len(o), strings.Join(o, ", "))))
+		add(m.st.Warn.Render("  billed while allocated, serving nothing (C with 0 removes it)"))
 	}
 	return out
 }

@@ -1,0 +1,328 @@
+package concurrency
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// session is the counting fake with a concurrency world: reserved values,
+// provisioned configs that become READY after two reads, the floor rule.
+type session struct {
+	*fake.Session
+	mu       sync.Mutex
+	settings model.AccountSettings
+	reserved map[string]*int
+	prov     map[string][]model.ProvisionedConfig
+	aliases  []model.Alias
+	puts     []int
+	fail     bool
+}
+
+func newSession() *session {
+	s := &session{Session: fake.New("us-east-1", 2), reserved: map[string]*int{}, prov: map[string][]model.ProvisionedConfig{}}
+	s.settings = model.AccountSettings{ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 900}
+	fn := s.Fns[0].Name
+	ten := 10
+	s.reserved[fn] = &ten
+	s.aliases = []model.Alias{{Function: fn, Name: "live", Version: "5"}, {Function: fn, Name: "canary", Version: "5", Routing: model.Routing{AdditionalVersion: "6", Weight: 0.1}}}
+	s.prov[fn] = []model.ProvisionedConfig{
+		{Function: fn, Qualifier: "live", Requested: 5, Allocated: 5, Available: 5, Status: "READY"},
+		{Function: fn, Qualifier: "3", Requested: 2, Allocated: 2, Available: 2, Status: "READY"},
+	}
+	return s
+}
+
+func (s *session) AccountSettings(ctx context.Context) (model.AccountSettings, error) {
+	s.Session.AccountSettings(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings, nil
+}
+
+func (s *session) GetReserved(ctx context.Context, fn string) (*int, error) {
+	s.Session.GetReserved(ctx, fn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reserved[fn], nil
+}
+
+func (s *session) ListAliases(ctx context.Context, fn string) ([]model.Alias, error) {
+	s.Session.ListAliases(ctx, fn)
+	return s.aliases, nil
+}
+
+func (s *session) ListProvisioned(ctx context.Context, fn string) ([]model.ProvisionedConfig, error) {
+	s.Session.ListProvisioned(ctx, fn)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.prov[fn]
+	for i := range l {
+		if l[i].Status == "IN_PROGRESS" {
+			l[i].Allocated = min(l[i].Requested, l[i].Allocated+l[i].Requested/2+1)
+			if l[i].Allocated == l[i].Requested {
+				l[i].Status = "READY"
+				if s.fail {
+					l[i].Status, l[i].StatusReason = "FAILED", "not enough capacity"
+				}
+			}
+		}
+	}
+	return append([]model.ProvisionedConfig(nil), l...), nil
+}
+
+func (s *session) PutReserved(ctx context.Context, fn string, n int) error {
+	if err := s.Session.PutReserved(ctx, fn, n); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := 0
+	if r := s.reserved[fn]; r != nil {
+		cur = *r
+	}
+	if s.settings.UnreservedConcurrentExecutions+cur-n < aws.MinUnreserved {
+		return &aws.FloorError{Limit: 1000, Unreserved: s.settings.UnreservedConcurrentExecutions, CurrentReserved: cur, Requested: n}
+	}
+	s.settings.UnreservedConcurrentExecutions += cur - n
+	s.reserved[fn] = &n
+	s.puts = append(s.puts, n)
+	return nil
+}
+
+func (s *session) DeleteReserved(ctx context.Context, fn string) error {
+	if err := s.Session.DeleteReserved(ctx, fn); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.reserved[fn]; r != nil {
+		s.settings.UnreservedConcurrentExecutions += *r
+	}
+	s.reserved[fn] = nil
+	return nil
+}
+
+func (s *session) PutProvisioned(ctx context.Context, fn, q string, n int) (model.ProvisionedConfig, error) {
+	if _, err := s.Session.PutProvisioned(ctx, fn, q, n); err != nil {
+		return model.ProvisionedConfig{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := model.ProvisionedConfig{Function: fn, Qualifier: q, Requested: n, Status: "IN_PROGRESS"}
+	s.prov[fn] = append(s.prov[fn], c)
+	return c, nil
+}
+
+func now() <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- time.Time{}
+	return c
+}
+
+func newPane(t *testing.T, s *session, open string) (*Model, *harness) {
+	t.Helper()
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
+	m := New(deps, styles.NewPlain(), keymap.Default(), s.Fns[0], Options{Open: open, Wait: func(time.Duration) <-chan time.Time { return now() }})
+	m.SetSize(120, 30)
+	h := &harness{t: t, pane: m}
+	h.run(m.Init())
+	return m, h
+}
+
+func TestReservedFlow(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s, ArgReserved)
+	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "Reserved concurrency for") {
+		t.Fatalf("R did not open the prompt: %q", h.dialogView())
+	}
+	h.press("backspace", "backspace") // the prompt holds the current value, 10
+	h.typeText("5\n")
+	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "reserved  10 → 5") || !strings.Contains(h.dialogView(), "unreserved 900 → 905") {
+		t.Fatalf("confirmation: %q", h.dialogView())
+	}
+	before := s.Calls("")
+	cmd := h.pane.Update(keyMsg("R"))
+	if s.Calls("") != before {
+		t.Fatal("Update called AWS")
+	}
+	_ = cmd
+	if s.Calls("PutReserved") != 0 {
+		t.Fatal("sent before y")
+	}
+	h.press("y")
+	if len(s.puts) != 1 || s.puts[0] != 5 {
+		t.Fatalf("puts %v (%s)", s.puts, s.CallLog())
+	}
+	l, _ := m.Ledger()
+	if l.Reserved == nil || *l.Reserved != 5 || !strings.Contains(m.Notice(), "now 5") {
+		t.Fatalf("ledger %+v notice %q", l.Reserved, m.Notice())
+	}
+}
+
+func TestFloorRefusalShowsArithmetic(t *testing.T) {
+	s := newSession()
+	s.settings.UnreservedConcurrentExecutions = 150
+	m, h := newPane(t, s, "")
+	h.press("R")
+	h.press("backspace", "backspace")
+	h.typeText("80\n")
+	if len(h.dialogs) != 0 || s.Calls("PutReserved") != 0 {
+		t.Fatalf("refused value reached a dialog or AWS: %s", s.CallLog())
+	}
+	want := "refused: reserving 80 leaves 80 unreserved = 150 unreserved now + 10 this function holds − 80 requested; Lambda keeps at least 100 (the most you can reserve is 60)"
+	if m.Notice() != want {
+		t.Fatalf("notice\n%q\nwant\n%q", m.Notice(), want)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "the most you can reserve is 60") {
+		t.Fatalf("view:\n%s", m.View())
+	}
+	// the aws layer's refusal (ledger not yet loaded) is explained the same way
+	h.deliver(reservedDoneMsg{err: &aws.FloorError{Limit: 1000, Unreserved: 150, CurrentReserved: 10, Requested: 80}})
+	if m.Notice() != want {
+		t.Fatalf("aws refusal notice %q", m.Notice())
+	}
+}
+
+func TestZeroAsksForTheName(t *testing.T) {
+	s := newSession()
+	fn := s.Fns[0].Name
+	m, h := newPane(t, s, ArgReserved)
+	h.press("backspace", "backspace")
+	h.typeText("0\n")
+	v := h.dialogView()
+	if !strings.Contains(v, "STOPS EVERY INVOCATION") || !strings.Contains(v, "type "+fn) {
+		t.Fatalf("zero confirmation: %q", v)
+	}
+	h.press("y")
+	if s.Calls("PutReserved") != 0 || len(h.dialogs) != 1 {
+		t.Fatal("y accepted for 0")
+	}
+	h.typeText("wrong-name\n")
+	if s.Calls("PutReserved") != 0 || len(h.dialogs) != 1 {
+		t.Fatal("a wrong name accepted")
+	}
+	for range "ywrong-name" {
+		h.press("backspace")
+	}
+	h.typeText(fn + "\n")
+	if len(s.puts) != 1 || s.puts[0] != 0 {
+		t.Fatalf("puts %v", s.puts)
+	}
+	if !strings.Contains(m.Notice(), "every invocation is throttled") {
+		t.Fatalf("notice %q", m.Notice())
+	}
+}
+
+func TestReadOnlyRefusesWithoutRequest(t *testing.T) {
+	s := newSession()
+	s.T.Protection = model.ReadOnly
+	m, h := newPane(t, s, ArgReserved)
+	h.press("R", "C")
+	if len(h.dialogs) != 0 {
+		t.Fatal("a dialog opened in read-only mode")
+	}
+	h.deliver(reservedAskMsg{})
+	h.deliver(provAskMsg{q: "live", n: 3})
+	if n := s.Calls("PutReserved") + s.Calls("DeleteReserved") + s.Calls("PutProvisioned") + s.Calls("DeleteProvisioned"); n != 0 || len(h.dialogs) != 0 {
+		t.Fatalf("read-only mutations: %s", s.CallLog())
+	}
+	if !strings.Contains(m.Notice(), "read-only mode") || !strings.Contains(m.Notice(), "nothing was sent") {
+		t.Fatalf("notice %q", m.Notice())
+	}
+}
+
+func TestOrphanFlagged(t *testing.T) {
+	s := newSession()
+	m, _ := newPane(t, s, "")
+	l, ok := m.Ledger()
+	if !ok {
+		t.Fatal("not loaded")
+	}
+	if o := l.Orphans(); len(o) != 1 || o[0] != "3" {
+		t.Fatalf("orphans %v", o)
+	}
+	// version 6 is the canary's additional version: not an orphan
+	l.Provisioned = append(l.Provisioned, model.ProvisionedConfig{Qualifier: "6", Requested: 1, Status: "READY"})
+	if o := l.Orphans(); len(o) != 1 {
+		t.Fatalf("orphans %v", o)
+	}
+	if !strings.Contains(ansi.Strip(m.View()), "1 orphaned: version 3 has provisioned concurrency") {
+		t.Fatalf("view:\n%s", ansi.Strip(m.View()))
+	}
+}
+
+func TestProvisionedAllocationIsAJob(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprint("fail=", fail), func(t *testing.T) {
+			s := newSession()
+			s.fail = fail
+			m, h := newPane(t, s, "")
+			h.press("j", "j") // the canary alias row (live, 3, canary)
+			h.press("C")
+			if len(h.dialogs) != 1 {
+				t.Fatal("no prompt")
+			}
+			h.typeText("4\n")
+			if !strings.Contains(h.dialogView(), "Provision 4 on") {
+				t.Fatalf("confirm %q", h.dialogView())
+			}
+			h.press("y")
+			if s.Calls("PutProvisioned") != 1 {
+				t.Fatalf("calls %s", s.CallLog())
+			}
+			if len(h.jobs) < 3 {
+				t.Fatalf("jobs %+v", h.jobs)
+			}
+			first, last := h.jobs[0], h.jobs[len(h.jobs)-1]
+			if first.Done || !last.Done || first.ID != last.ID || !strings.Contains(first.Label, ":canary") {
+				t.Fatalf("jobs %+v", h.jobs)
+			}
+			if fail {
+				if last.Err == nil || !strings.Contains(m.Notice(), "FAILED: not enough capacity") {
+					t.Fatalf("failure not shown: %q %+v", m.Notice(), last)
+				}
+				return
+			}
+			if last.Err != nil || !strings.Contains(m.Notice(), "READY (4)") {
+				t.Fatalf("notice %q last %+v", m.Notice(), last)
+			}
+		})
+	}
+}
+
+func TestParseProvisioned(t *testing.T) {
+	if q, n, err := ParseProvisioned(" live  10 "); err != nil || q != "live" || n != 10 {
+		t.Fatal(q, n, err)
+	}
+	for _, bad := range []string{"", "live", "live x", "$LATEST 3", "live -1"} {
+		if _, _, err := ParseProvisioned(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestGoldenLedger(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {160, 45}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			s := newSession()
+			m, _ := newPane(t, s, "")
+			m.SetSize(sz[0], sz[1])
+			golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
+		})
+	}
+}
