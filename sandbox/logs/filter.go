@@ -16,7 +16,8 @@ import (
 // Supported syntax:
 //   - terms: `ERROR timeout` (all must occur, case-sensitive substrings),
 //     quoted phrases `"Task timed out"`, exclusions `-DEBUG`, alternatives
-//     `?ERROR ?WARN` (at least one), regular expressions `%fail(ed|ure)%`;
+//     `?ERROR ?WARN` (at least one), regular expressions `%[Ff]ail|[Ee]rror%`
+//     (no groups, as AWS);
 //   - JSON: `{ $.level = "ERROR" }`, `{ $.latency > 100 }`, `!=`, `<`, `<=`,
 //     `>=`, wildcards `*` in strings, `&&`, `||`, parentheses, `IS NULL`,
 //     `IS TRUE`, `IS FALSE`, `EXISTS`, `NOT EXISTS`, selectors `$.a.b[0].c`;
@@ -143,7 +144,11 @@ func parseTerms(s string) ([]term, error) {
 			if j < 0 {
 				return nil, errors.New("unterminated %regex% in filter pattern")
 			}
-			re, err := regexp.Compile(s[i+1 : i+1+j])
+			expr := s[i+1 : i+1+j]
+			if strings.ContainsAny(expr, "()") {
+				return nil, errors.New("CloudWatch Logs regular expressions do not support ( ) groups")
+			}
+			re, err := regexp.Compile(expr)
 			if err != nil {
 				return nil, fmt.Errorf("invalid regular expression in filter pattern: %v", err)
 			}

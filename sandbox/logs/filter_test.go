@@ -37,6 +37,7 @@ func TestPatternMatch(t *testing.T) {
 		{"REPORT ?ERROR ?WARN", report, false},
 		{`%Duration: [0-9]+\.[0-9]+ ms%`, report, true},
 		{`%^START%`, report, false},
+		{`%[Ee]rror|Bill%`, report, true},
 		{`"escaped \"quote\""`, `say "quote" escaped quote`, false},
 		{`"escaped \"quote\""`, `an escaped "quote" here`, true},
 		// JSON
@@ -111,6 +112,7 @@ func TestPatternErrors(t *testing.T) {
 		`"unterminated`,
 		`%unterminated`,
 		`%(%`,
+		`%fail(ed|ure)%`,
 		`ERROR -`,
 		`[a, b`,
 		`[a, , b]`,
