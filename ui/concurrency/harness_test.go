@@ -134,5 +134,3 @@ func (h *harness) lastStatus() string {
 	}
 	return h.statuses[len(h.statuses)-1].Text
 }
-
-
