@@ -410,6 +410,10 @@ func (h *handler) putLogEvents(w http.ResponseWriter, body []byte) {
 		}
 		lines = append(lines, record.LogLine{Time: msTime(*e.Timestamp), Message: *e.Message})
 	}
+	if first, last := *in.LogEvents[0].Timestamp, *in.LogEvents[len(in.LogEvents)-1].Timestamp; last-first > day {
+		writeError(w, 400, "InvalidParameterException", "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+		return
+	}
 	if size > 1<<20 {
 		writeError(w, 400, "InvalidParameterException", "The batch of log events is larger than 1,048,576 bytes.")
 		return

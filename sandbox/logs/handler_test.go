@@ -114,17 +114,29 @@ func TestCreatePutAndErrors(t *testing.T) {
 	if !errors.As(err, &ip) {
 		t.Fatalf("out-of-order batch: %v", err)
 	}
+	_, err = e.c.PutLogEvents(ctx, &cwl.PutLogEventsInput{LogGroupName: aws.String("/app/a"), LogStreamName: aws.String("s1"),
+		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(ts - 25*3600*1000), Message: aws.String("a")}, {Timestamp: aws.Int64(ts), Message: aws.String("b")}}})
+	if apiCode(err) != "InvalidParameterException" {
+		t.Fatalf("batch spanning 25h: %v", err)
+	}
 	out, err := e.c.PutLogEvents(ctx, &cwl.PutLogEventsInput{LogGroupName: aws.String("/app/a"), LogStreamName: aws.String("s1"),
+		LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(ts - 15*24*3600*1000), Message: aws.String("ancient")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := out.RejectedLogEventsInfo; r == nil || r.TooOldLogEventEndIndex == nil || *r.TooOldLogEventEndIndex != 0 {
+		t.Fatalf("rejected too old = %+v", out.RejectedLogEventsInfo)
+	}
+	out, err = e.c.PutLogEvents(ctx, &cwl.PutLogEventsInput{LogGroupName: aws.String("/app/a"), LogStreamName: aws.String("s1"),
 		LogEvents: []types.InputLogEvent{
-			{Timestamp: aws.Int64(ts - 15*24*3600*1000), Message: aws.String("ancient")},
 			{Timestamp: aws.Int64(ts), Message: aws.String("hello")},
 			{Timestamp: aws.Int64(ts + 3*3600*1000), Message: aws.String("future")},
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := out.RejectedLogEventsInfo; r == nil || aws.ToInt32(r.TooOldLogEventEndIndex) != 0 || aws.ToInt32(r.TooNewLogEventStartIndex) != 2 {
-		t.Fatalf("rejected info = %+v", out.RejectedLogEventsInfo)
+	if r := out.RejectedLogEventsInfo; r == nil || r.TooNewLogEventStartIndex == nil || *r.TooNewLogEventStartIndex != 1 {
+		t.Fatalf("rejected too new = %+v", out.RejectedLogEventsInfo)
 	}
 	ev, err := e.c.GetLogEvents(ctx, &cwl.GetLogEventsInput{LogGroupName: aws.String("/app/a"), LogStreamName: aws.String("s1")})
 	if err != nil {
