@@ -15,7 +15,7 @@ func TestParseFull(t *testing.T) {
 theme: dark
 keys:
   list.filter: "f"
-  global.quit: [q, ctrl+q]
+  global.quit: [q, f10]
 refresh:
   functions: 5m
   metrics: 2m
