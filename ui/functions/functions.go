@@ -102,6 +102,7 @@ type Model struct {
 	mflight  bool
 	mseq     uint64
 	mErr     error
+	mFails   int
 	lastList time.Time
 }
 
@@ -265,6 +266,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.handleMetricsTick(msg)
 	case metricsMsg:
 		return m.applyMetrics(msg)
+	default:
+		if m.filtering { // cursor blinks and the like
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return cmd
+		}
 	}
 	return nil
 }
@@ -763,7 +770,8 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	// re-arm the periodic refresh
 	m.mseq++
 	gen, seq := m.gen, m.mseq
-	next := tea.Tick(m.opt.MetricsEvery, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	every := m.opt.MetricsEvery << min(m.mFails, 3) // back off on errors
+	next := tea.Tick(every, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
 	if len(names) == 0 {
 		return next
 	}
@@ -782,9 +790,10 @@ func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
 	m.mflight = false
 	if msg.err != nil {
 		m.mErr = msg.err
+		m.mFails++
 		return common.Status("metrics: "+msg.err.Error(), true)
 	}
-	m.mErr = nil
+	m.mErr, m.mFails = nil, 0
 	for name, v := range msg.vals {
 		if r, ok := m.rows[name]; ok {
 			r.metrics = &rowMetrics{v: v, taken: msg.at}
