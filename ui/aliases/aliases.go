@@ -192,8 +192,8 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
 	a := m.km.Aliases
-	return []key.Binding{m.km.List.Up, m.km.List.Down, a.WeightUp, a.WeightDown, a.SetWeight,
-		a.Promote, a.Abort, a.Publish, a.Create, a.Undo, a.Plan}
+	return []key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
+		a.Undo, a.Publish, a.Create, m.km.List.Up, m.km.List.Down}
 }
 
 // PlanRunning reports whether a guarded plan is in progress.
