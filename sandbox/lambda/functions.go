@@ -109,12 +109,19 @@ func orInt(n, d int) int {
 // configJSON returns the FunctionConfiguration JSON of v, cached while the
 // function is settled (caller holds mu for reading).
 func (w *World) configJSON(f *function, v *version, qualified bool, now time.Time) []byte {
+	b, _ := w.configJSONSettled(f, v, qualified, now)
+	return b
+}
+
+// configJSONSettled also reports whether the JSON is stable until the next
+// mutation (false while the function is Pending or being updated).
+func (w *World) configJSONSettled(f *function, v *version, qualified bool, now time.Time) ([]byte, bool) {
 	i := 0
 	if qualified {
 		i = 1
 	}
 	if p := v.cache[i].Load(); p != nil {
-		return *p
+		return *p, true
 	}
 	arn := f.arn
 	if qualified {
@@ -125,7 +132,38 @@ func (w *World) configJSON(f *function, v *version, qualified bool, now time.Tim
 	if settled {
 		v.cache[i].Store(&b)
 	}
-	return b
+	return b, settled
+}
+
+type pageKey struct {
+	marker string
+	size   int
+}
+
+type cachedPage struct {
+	gen  uint64
+	body []byte
+}
+
+const maxCachedPages = 4096
+
+// cachedListPage returns a cached ListFunctions page if it is current.
+func (w *World) cachedListPage(k pageKey) []byte {
+	w.pageMu.Lock()
+	defer w.pageMu.Unlock()
+	if p, ok := w.pages[k]; ok && p.gen == w.mutations.Load() {
+		return p.body
+	}
+	return nil
+}
+
+func (w *World) storeListPage(k pageKey, gen uint64, body []byte) {
+	w.pageMu.Lock()
+	defer w.pageMu.Unlock()
+	if w.pages == nil || len(w.pages) >= maxCachedPages {
+		w.pages = map[pageKey]cachedPage{}
+	}
+	w.pages[k] = cachedPage{gen: gen, body: body}
 }
 
 func encodeMarker(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
@@ -170,16 +208,25 @@ func appendList(key string, items [][]byte, next string) []byte {
 	return append(b, '}')
 }
 
-// ListFunctions appends a page {"Functions":[...],"NextMarker":...} to
-// dst. With all, every version is listed (qualified ARNs) in the same sweep.
-func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool) ([]byte, *Error) {
+// ListFunctions returns a page {"Functions":[...],"NextMarker":...}; the
+// caller must not modify it (pages are cached until the next mutation).
+// With all, every version is listed (qualified ARNs) in the same sweep.
+func (w *World) ListFunctions(marker string, maxItems int, all bool) ([]byte, *Error) {
 	if maxItems < 0 || maxItems > 10000 {
 		return nil, validation("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 10000", maxItems)
 	}
 	size := pageSize(maxItems, maxFunctionsPage)
+	key := pageKey{marker: marker, size: size}
+	if !all {
+		if b := w.cachedListPage(key); b != nil {
+			return b, nil
+		}
+	}
 	now := w.clk.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
+	gen := w.mutations.Load()
+	settled := true
 	start, startVer := 0, 0
 	if marker != "" {
 		m, err := decodeMarker(marker)
@@ -192,15 +239,17 @@ func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool)
 			startVer, _ = strconv.Atoi(idx)
 		}
 	}
-	b := append(dst, `{"Functions":[`...)
+	b := make([]byte, 0, 2048*size)
+	b = append(b, `{"Functions":[`...)
 	count := 0
 	next := ""
-	add := func(item []byte) {
+	add := func(item []byte, ok bool) {
 		if count > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, item...)
 		count++
+		settled = settled && ok
 	}
 	for i := start; i < len(w.order) && next == ""; i++ {
 		f := w.order[i]
@@ -209,7 +258,7 @@ func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool)
 				next = encodeMarker(f.name)
 				break
 			}
-			add(w.configJSON(f, f.latest, false, now))
+			add(w.configJSONSettled(f, f.latest, false, now))
 			continue
 		}
 		nv := 1 + len(f.versions)
@@ -223,9 +272,9 @@ func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool)
 				break
 			}
 			if j == 0 {
-				add(w.configJSON(f, f.latest, true, now))
+				add(w.configJSONSettled(f, f.latest, true, now))
 			} else {
-				add(w.configJSON(f, f.versions[j-1], true, now))
+				add(w.configJSONSettled(f, f.versions[j-1], true, now))
 			}
 		}
 	}
@@ -235,7 +284,11 @@ func (w *World) ListFunctions(dst []byte, marker string, maxItems int, all bool)
 		b = append(b, next...) // base64url: no escaping needed
 		b = append(b, '"')
 	}
-	return append(b, '}'), nil
+	b = append(b, '}')
+	if !all && settled {
+		w.storeListPage(key, gen, b)
+	}
+	return b, nil
 }
 
 // resolve finds the function and version for ref and qualifier; the
@@ -495,6 +548,7 @@ func (w *World) addFunction(name string, cfg Config, now time.Time) *function {
 	w.insertFn(f)
 	w.codeSize += cfg.CodeSize
 	w.gen.Add(1)
+	w.mutations.Add(1)
 	if w.hooks.Created != nil {
 		w.hooks.Created(name, orDefault(cfg.Logging.LogGroup, "/aws/lambda/"+name))
 	}
@@ -631,6 +685,7 @@ func (w *World) UpdateFunctionConfiguration(ref string, in *updateConfigIn) ([]b
 	f.latest.lastModified = now
 	f.latest.revision = w.uuid()
 	f.latest.invalidate()
+	w.mutations.Add(1)
 	f.updateTil = now.Add(UpdateDelay)
 	if w.hooks.Changed != nil {
 		w.hooks.Changed(f.name)
@@ -683,6 +738,7 @@ func (w *World) DeleteFunction(ref, qualifier string) *Error {
 	delete(w.fns, f.name)
 	w.removeName(f.name)
 	w.gen.Add(1)
+	w.mutations.Add(1)
 	if w.hooks.Deleted != nil {
 		w.hooks.Deleted(f.name)
 	}

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/lambdaops/lambdaops/model"
@@ -149,8 +148,6 @@ func NewAPI(w *World) *API { return &API{W: w} }
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.Serve(w, r, Match(r.Method, r.URL.EscapedPath(), r.URL.RawQuery))
 }
-
-var listBufs = sync.Pool{New: func() any { b := make([]byte, 0, 96<<10); return &b }}
 
 var reqSeq atomic.Uint64
 var reqPrefix = rand.Uint64()
@@ -292,12 +289,7 @@ func (a *API) Serve(w http.ResponseWriter, r *http.Request, rt Route) {
 			if fv != "" && fv != "ALL" {
 				err = validation("1 validation error detected: Value '%s' at 'functionVersion' failed to satisfy constraint: Member must satisfy enum value set: [ALL]", clip(fv, 20))
 			} else {
-				bp := listBufs.Get().(*[]byte)
-				defer listBufs.Put(bp)
-				out, err = W.ListFunctions((*bp)[:0], q.Get("Marker"), n, fv == "ALL")
-				if cap(out) <= 1<<20 {
-					*bp = out[:0]
-				}
+				out, err = W.ListFunctions(q.Get("Marker"), n, fv == "ALL")
 			}
 		}
 	case "CreateFunction":

@@ -227,9 +227,12 @@ type World struct {
 	routeMu  sync.Mutex
 	routeRng *rand.Rand
 
-	exec  Executor
-	gen   atomic.Uint64
-	hooks Hooks
+	exec      Executor
+	gen       atomic.Uint64 // functions or aliases added/removed
+	mutations atomic.Uint64 // anything ListFunctions shows changed
+	pageMu    sync.Mutex
+	pages     map[pageKey]cachedPage
+	hooks     Hooks
 }
 
 // Hooks tell the simulation about changes that matter to it. They are
@@ -328,6 +331,7 @@ func (w *World) insertFn(f *function) {
 
 // sortFns restores name order after a bulk insert.
 func (w *World) sortFns() {
+	w.mutations.Add(1)
 	sort.Slice(w.order, func(i, j int) bool { return w.order[i].name < w.order[j].name })
 	for i, f := range w.order {
 		w.names[i] = f.name
