@@ -925,6 +925,8 @@ func (m *Model) View() string {
 		switch {
 		case m.listing:
 			b.WriteString(m.st.Muted.Render("waiting for the first page…"))
+		case m.err != nil && len(m.rows) == 0:
+			b.WriteString(m.st.Error.Render(ansi.Truncate("could not list functions: "+m.err.Error(), m.w, "…")))
 		case len(m.rows) > 0:
 			b.WriteString(m.st.Muted.Render("no function matches the filter (esc clears it)"))
 		default:

@@ -371,3 +371,27 @@ func TestSortByMetricColumn(t *testing.T) {
 		t.Fatalf("top error %% = %.1f", m.view[0].errPct())
 	}
 }
+
+func TestListingErrorShown(t *testing.T) {
+	m, s := newPane(t, 3)
+	s.Err = fmt.Errorf("the SSO session for profile %q has expired", "prod")
+	msgs := drive(t, m, m.Init())
+	out := ansi.Strip(m.View())
+	if !strings.Contains(out, "could not list functions: the SSO session") || !strings.Contains(out, "r retries") {
+		t.Fatalf("error not shown:\n%s", out)
+	}
+	status := false
+	for _, msg := range msgs {
+		if st, ok := msg.(common.StatusMsg); ok && st.Err {
+			status = true
+		}
+	}
+	if !status {
+		t.Fatal("no error status")
+	}
+	s.Err = nil
+	drive(t, m, m.Update(common.RefreshMsg{}))
+	if sh, _ := m.Count(); sh != 3 {
+		t.Fatal("refresh after the error did not list")
+	}
+}
