@@ -671,12 +671,12 @@ func (m *Model) asyncLines() []string {
 			retries = strconv.Itoa(*e.MaxRetryAttempts)
 		}
 		if e.MaxEventAgeSec != nil {
-			age = (time.Duration(*e.MaxEventAgeSec) * time.Second).String()
+			age = fmtSeconds(*e.MaxEventAgeSec)
 		}
 		add(fmt.Sprintf("  retries %s · max event age %s · on success %s · on failure %s · DLQ %s",
-			retries, age, orDash(shortSource(e.OnSuccess)), orDash(shortSource(e.OnFailure)), shortSource(dlq)))
+			retries, age, orDash(destName(e.OnSuccess)), orDash(destName(e.OnFailure)), destName(dlq)))
 	} else {
-		add("  " + m.st.Muted.Render("defaults: 2 retries, 6h max event age, no destinations") + " · DLQ " + shortSource(dlq))
+		add("  " + m.st.Muted.Render("defaults: 2 retries, 6h max event age, no destinations") + " · DLQ " + destName(dlq))
 	}
 	add("")
 	add(m.st.Header.Render("Triggers") + m.st.Muted.Render(fmt.Sprintf("  %d mapping(s) above", len(m.items))))
@@ -685,7 +685,7 @@ func (m *Model) asyncLines() []string {
 	} else {
 		var parts []string
 		for _, t := range d.Triggers {
-			parts = append(parts, t.Principal+" "+shortSource(t.SourceARN))
+			parts = append(parts, t.Principal+" "+destName(t.SourceARN))
 		}
 		add("  " + strings.Join(parts, " · "))
 	}
@@ -741,7 +741,8 @@ func fmtAge(msv float64) string {
 	return fmt.Sprintf("%.1fh", d.Hours())
 }
 
-// shortSource shortens an ARN to its resource: queue, stream or table/stream.
+// shortSource shortens an ARN to its resource (the TYPE column names the
+// service): a queue, a stream, or "<table> stream".
 func shortSource(arn string) string {
 	if !strings.HasPrefix(arn, "arn:") {
 		return arn
@@ -760,7 +761,25 @@ func shortSource(arn string) string {
 			res = res[:i] + " stream"
 		}
 	}
-	return svc + ":" + res
+	return res
+}
+
+// destName names a destination ARN with its service: sqs:failures.
+func destName(arn string) string {
+	if p := strings.SplitN(arn, ":", 6); len(p) == 6 && p[0] == "arn" {
+		return p[2] + ":" + shortSource(arn)
+	}
+	return arn
+}
+
+func fmtSeconds(sec int) string {
+	switch {
+	case sec%3600 == 0:
+		return fmt.Sprintf("%dh", sec/3600)
+	case sec%60 == 0:
+		return fmt.Sprintf("%dm", sec/60)
+	}
+	return fmt.Sprintf("%ds", sec)
 }
 
 func short(uuid string) string {
