@@ -115,6 +115,12 @@ type Model struct {
 	imode   inputMode
 	w, h    int
 
+	// Row render cache (view.go).
+	cache    map[uint64][]string
+	cacheKey rowKey
+	paints   *paints
+	vstats   map[string]*vstats // per version, since the buffer was last reset
+
 	// Roll-up of REPORT lines.
 	invocations, cold, errors int
 	durTotal                  time.Duration
@@ -404,6 +410,25 @@ func (m *Model) ingest(evs []model.LogEvent) {
 		if l.Severity >= model.SevError {
 			m.errors++
 		}
+		if l.Version != "" {
+			vs := m.vstats[l.Version]
+			if vs == nil {
+				if m.vstats == nil {
+					m.vstats = map[string]*vstats{}
+				}
+				vs = &vstats{}
+				m.vstats[l.Version] = vs
+			}
+			if l.Report != nil {
+				vs.inv++
+				if l.Cold {
+					vs.cold++
+				}
+			}
+			if l.Severity >= model.SevError {
+				vs.errs++
+			}
+		}
 		if r := l.Report; r != nil {
 			m.invocations++
 			if l.Cold {
@@ -569,6 +594,7 @@ func (m *Model) onInputKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) resetRollup() {
+	m.vstats = nil
 	m.invocations, m.cold, m.errors, m.durTotal, m.maxMem, m.memSize, m.costTotal = 0, 0, 0, 0, 0, 0, 0
 }
 

@@ -132,26 +132,13 @@ func (m *Model) splitRows(h int) []string {
 
 type vstats struct{ inv, errs, cold int }
 
-// versionStats counts the buffer's invocations, errors and cold starts of
-// one version.
+// versionStats are the invocations, errors and cold starts of one version
+// seen since the buffer was last reset.
 func (m *Model) versionStats(v string) vstats {
-	var s vstats
-	for i := 0; i < m.ring.Len(); i++ {
-		l := m.ring.At(i)
-		if l.Version != v {
-			continue
-		}
-		if l.Report != nil {
-			s.inv++
-			if l.Cold {
-				s.cold++
-			}
-		}
-		if l.Severity >= model.SevError {
-			s.errs++
-		}
+	if vs := m.vstats[v]; vs != nil {
+		return *vs
 	}
-	return s
+	return vstats{}
 }
 
 func padRight(s string, w int) string {
@@ -175,27 +162,113 @@ func (m *Model) lineHeight(s uint64) int {
 	return strings.Count(p, "\n") + 1
 }
 
+// paint is a style's escape sequences around a "\x00" probe, so rows are
+// coloured by concatenation instead of a lipgloss Render per cell.
+type paint struct{ pre, post string }
+
+func mkPaint(st lipgloss.Style) paint {
+	r := st.Render("\x00")
+	i := strings.IndexByte(r, 0)
+	if i < 0 {
+		return paint{}
+	}
+	return paint{r[:i], r[i+1:]}
+}
+
+func (p paint) on(s string) string {
+	if s == "" || p.pre == "" && p.post == "" {
+		return s
+	}
+	return p.pre + s + p.post
+}
+
+type paints struct {
+	muted, text, err, warn, accent, selected paint
+	source                                   []paint
+}
+
+func (m *Model) paint() *paints {
+	if m.paints == nil {
+		p := &paints{muted: mkPaint(m.st.Muted), text: mkPaint(m.st.Text), err: mkPaint(m.st.Error),
+			warn: mkPaint(m.st.Warn), accent: mkPaint(m.st.Accent), selected: mkPaint(m.st.Selected)}
+		for i := range m.fns {
+			p.source = append(p.source, mkPaint(m.st.Source(i)))
+		}
+		m.paints = p
+	}
+	return m.paints
+}
+
+// fit truncates plain text to w cells, fast for ASCII.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] < 0x20 {
+			return ansi.Truncate(s, w, "…")
+		}
+	}
+	if len(s) <= w {
+		return s
+	}
+	return s[:w-1] + "…"
+}
+
+// rowKey is what a cached row render depends on besides the line itself.
+type rowKey struct {
+	w            int
+	json, dark   bool
+	search       string
+	multi, split bool
+}
+
 // renderLine renders one buffered line as one row (or several, for pretty
-// JSON), each at most w cells wide.
+// JSON), each at most w cells wide. Renders are cached by sequence number
+// (lines never change) until the width or a display setting changes; the
+// selected row is always rendered afresh.
 func (m *Model) renderLine(l *model.LogLine, seq uint64, w int) []string {
 	selected := !m.follow && seq == m.cursor
+	if selected {
+		return m.renderRow(l, seq, w, true)
+	}
+	k := rowKey{w: w, json: m.json, dark: m.st.IsDark, search: m.search, multi: len(m.fns) > 1, split: len(m.split) > 0}
+	if k != m.cacheKey || m.cache == nil || len(m.cache) > 4096 {
+		if k.dark != m.cacheKey.dark {
+			m.paints = nil
+		}
+		m.cache = make(map[uint64][]string, 256)
+		m.cacheKey = k
+	}
+	if r, ok := m.cache[seq]; ok {
+		return r
+	}
+	r := m.renderRow(l, seq, w, false)
+	m.cache[seq] = r
+	return r
+}
+
+func (m *Model) renderRow(l *model.LogLine, seq uint64, w int, selected bool) []string {
+	p := m.paint()
 	match := m.search != "" && model.ContainsFold(l.Message, m.search)
 	gutter := " "
 	switch {
 	case selected:
-		gutter = m.st.Accent.Render("›")
+		gutter = p.accent.on("›")
 	case match:
-		gutter = m.st.Warn.Render("•")
+		gutter = p.warn.on("•")
 	}
-	prefix := gutter + m.st.Muted.Render(l.Time.UTC().Format(timeLayout)) + " "
+	var ts [len(timeLayout)]byte
+	prefix := gutter + p.muted.on(string(l.Time.UTC().AppendFormat(ts[:0], timeLayout))) + " "
 	used := 1 + len(timeLayout) + 1
 	if len(m.fns) > 1 {
-		name := m.fns[int(l.Source)%len(m.fns)].Name
+		src := int(l.Source) % len(m.fns)
+		name := m.fns[src].Name
 		if len(name) > 16 {
 			name = name[:15] + "…"
 		}
 		name = padRight(name, 16)
-		prefix += m.st.Source(int(l.Source)).Render(name) + " "
+		prefix += p.source[src].on(name) + " "
 		used += 17
 	}
 	room := w - used
@@ -205,14 +278,14 @@ func (m *Model) renderLine(l *model.LogLine, seq uint64, w int) []string {
 	if l.Kind == model.KindReport && l.Report != nil {
 		return []string{prefix + m.reportText(l, room)}
 	}
-	sev := m.sevStyle(l)
+	sev := m.sevPaint(l)
 	if m.json && l.JSON {
-		p, _ := model.PrettyJSON(l.Message)
-		parts := strings.Split(p, "\n")
+		pj, _ := model.PrettyJSON(l.Message)
+		parts := strings.Split(pj, "\n")
 		out := make([]string, len(parts))
 		indent := strings.Repeat(" ", used)
 		for i, part := range parts {
-			txt := sev.Render(ansi.Truncate(part, room, "…"))
+			txt := sev.on(fit(part, room))
 			if i == 0 {
 				out[i] = prefix + txt
 			} else {
@@ -224,29 +297,30 @@ func (m *Model) renderLine(l *model.LogLine, seq uint64, w int) []string {
 	text := m.displayText(l)
 	tag := ""
 	if s := l.Severity.String(); s != "" && l.Kind == model.KindApp {
-		tag = fmt.Sprintf("%-5s ", s)
+		tag = s + strings.Repeat(" ", 6-len(s))
 	}
-	line := ansi.Truncate(tag+text, room, "…")
+	line := fit(tag+text, room)
 	if selected {
-		return []string{prefix + m.st.Selected.Render(line)}
+		return []string{prefix + p.selected.on(line)}
 	}
-	return []string{prefix + sev.Render(line)}
+	return []string{prefix + sev.on(line)}
 }
 
-func (m *Model) sevStyle(l *model.LogLine) lipgloss.Style {
+func (m *Model) sevPaint(l *model.LogLine) paint {
+	p := m.paint()
 	switch {
 	case l.Severity >= model.SevError:
-		return m.st.Error
+		return p.err
 	case l.Severity == model.SevWarn:
-		return m.st.Warn
+		return p.warn
 	case l.Severity == model.SevDebug || l.Severity == model.SevTrace:
-		return m.st.Muted
+		return p.muted
 	case l.Kind == model.KindStart || l.Kind == model.KindEnd || l.Kind == model.KindPlatform:
-		return m.st.Muted
+		return p.muted
 	case l.Kind == model.KindInit:
-		return m.st.Warn
+		return p.warn
 	}
-	return m.st.Text
+	return p.text
 }
 
 func shortID(id string) string {
@@ -303,20 +377,22 @@ func (m *Model) reportText(l *model.LogLine, room int) string {
 		mem = fmt.Sprintf("%d/%dMB %3d%%", r.MaxMemoryUsedMB, r.MemorySizeMB, int(r.MemoryUse()*100+0.5))
 	}
 	base := fmt.Sprintf("REPORT %-8s %9s  billed %7s  %-17s", shortID(r.RequestID), ms(r.Duration), ms(r.BilledDuration), mem)
-	s := m.st.Accent.Render(ansi.Truncate(base, room, "…"))
-	used := min(ansi.StringWidth(base), room)
+	p := m.paint()
+	s := p.accent.on(fit(base, room))
+	used := min(len(base), room)
 	var extra []string
 	if l.Cold {
 		d := r.InitDuration
 		if d == 0 {
 			d = r.RestoreDuration
 		}
-		extra = append(extra, m.st.Warn.Render(ansi.Truncate(" ❄ cold "+ms(d), room-used, "…")))
-		used += ansi.StringWidth(" ❄ cold " + ms(d))
+		c := " ❄ cold " + ms(d)
+		extra = append(extra, p.warn.on(ansi.Truncate(c, room-used, "…")))
+		used += ansi.StringWidth(c)
 	}
 	if r.TimedOut || l.Severity >= model.SevError {
 		if used < room {
-			extra = append(extra, m.st.Error.Render(ansi.Truncate(" TIMEOUT", room-used, "")))
+			extra = append(extra, p.err.on(ansi.Truncate(" TIMEOUT", room-used, "")))
 		}
 	}
 	return s + strings.Join(extra, "")
