@@ -153,3 +153,20 @@ func (e *FloorError) Error() string {
 	return fmt.Sprintf("reserving %d would leave %d unreserved (unreserved %d + this function's %d − %d); Lambda keeps at least 100",
 		e.Requested, left, e.Unreserved, e.CurrentReserved, e.Requested)
 }
+
+// Extras is what *Client offers beyond Session. ADDED by the aws layer
+// (additive; nothing above changed). The UI can use it with a type
+// assertion, e.g. `if x, ok := sess.(aws.Extras); ok { e := x.NewEnricher(ctx, 4) }`:
+//   - NewEnricher: lazy, prioritised GetFunction enrichment (tags, reserved
+//     concurrency); feed it the visible names with Visible(...) on scroll.
+//   - LastAction: Journal.Last restricted to one action ("UpdateAlias", ...).
+//   - Stats: per-operation request/throttle counts for a status line.
+//   - WaitUpdated: wait until a function's LastUpdateStatus settles.
+//   - ListAllVersions: every version region-wide (ListFunctions FunctionVersion=ALL).
+type Extras interface {
+	NewEnricher(ctx context.Context, workers int) *Enricher
+	LastAction(target, action string) (model.JournalEntry, bool)
+	Stats() CallStats
+	WaitUpdated(ctx context.Context, function string) (model.Function, error)
+	ListAllVersions(ctx context.Context, fn func(Page) error) error
+}

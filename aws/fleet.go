@@ -8,6 +8,7 @@ import (
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/lambdaops/lambdaops/model"
 )
@@ -311,3 +312,39 @@ func (c *Client) ListProvisioned(ctx context.Context, function string) ([]model.
 	}
 	return out, nil
 }
+
+// ListAllVersions sweeps every published version in the region with
+// ListFunctions FunctionVersion=ALL, page by page (50 a page). Use it only
+// when versions are needed fleet-wide; per function, ListVersions is cheaper.
+// Page.Functions hold one entry per version (Version set, ARN qualified).
+func (c *Client) ListAllVersions(ctx context.Context, fn func(Page) error) error {
+	var marker *string
+	loaded := 0
+	for i := 0; ; i++ {
+		out, err := c.lambda.ListFunctions(ctx, &lambda.ListFunctionsInput{
+			Marker:          marker,
+			MaxItems:        sdkaws.Int32(listPageSize),
+			FunctionVersion: ltypes.FunctionVersionAll,
+		})
+		if err != nil {
+			return c.classify(fmt.Errorf("listing all versions (page %d): %w", i+1, err))
+		}
+		page := Page{Index: i}
+		for k := range out.Functions {
+			page.Functions = append(page.Functions, functionFrom(&out.Functions[k]))
+		}
+		loaded += len(page.Functions)
+		page.Loaded = loaded
+		next := sdkaws.ToString(out.NextMarker)
+		page.Last = next == "" || (marker != nil && *marker == next)
+		if err := fn(page); err != nil {
+			return err
+		}
+		if page.Last {
+			return nil
+		}
+		marker = sdkaws.String(next)
+	}
+}
+
+var _ Extras = (*Client)(nil)

@@ -112,6 +112,7 @@ func (c *Client) Tail(ctx context.Context, req TailRequest) <-chan TailBatch {
 			}()
 		}
 		inner.Wait()
+		t.bg.Wait()
 	}()
 	go func() {
 		wg.Wait()
@@ -195,6 +196,7 @@ func (c *Client) batch(ctx context.Context, in <-chan tailItem, out chan<- TailB
 }
 
 type tailer struct {
+	bg    sync.WaitGroup // background backfills
 	c     *Client
 	req   TailRequest
 	in    chan<- tailItem
@@ -300,12 +302,11 @@ func (t *tailer) live(ctx context.Context, groups []string, gapFrom time.Time) e
 	timer := time.NewTimer(renew)
 	defer timer.Stop()
 	t.send(ctx, tailItem{mode: TailLive})
-	var fill sync.WaitGroup
-	defer fill.Wait()
-	fill.Add(1)
+	// The backfill outlives a renewal; Tail closes its channel only after it.
+	t.bg.Add(1)
 	go func() {
-		defer fill.Done()
-		t.backfill(sctx, groups, gapFrom, time.Time{})
+		defer t.bg.Done()
+		t.backfill(ctx, groups, gapFrom, time.Time{})
 	}()
 	events := stream.Events()
 	for {

@@ -86,10 +86,12 @@ func TestMetricsBatching(t *testing.T) {
 // more than 10 groups (two sessions) and stopping on cancel.
 func TestTailLive(t *testing.T) {
 	t.Parallel()
-	s := startSandbox(t, sandbox.Options{Seed: 9, Traffic: true, Rate: 5})
+	// No simulated history: live traffic starts at once.
+	s := startSandbox(t, sandbox.Options{Seed: 9, Traffic: true, Rate: 5, Backfill: -1})
 	c := openSandbox(t, s, Config{BatchInterval: 50 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	waitForLogs(t, c, "/aws/lambda/checkout-api")
 	fns, err := c.ListAllFunctions(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -118,6 +120,36 @@ func TestTailLive(t *testing.T) {
 		}
 		if n < 5 {
 			t.Fatalf("%d events", n)
+		}
+	})
+
+	t.Run("Renew", func(t *testing.T) {
+		rc := openSandbox(t, s, Config{TailRenew: 700 * time.Millisecond, BatchInterval: 50 * time.Millisecond})
+		tctx, tcancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+		defer tcancel()
+		n := 0
+		keys := map[string]bool{}
+		for b := range rc.Tail(tctx, TailRequest{Groups: []string{"/aws/lambda/checkout-api"}, Backfill: 5 * time.Minute}) {
+			n += len(b.Events)
+			if b.Err != nil {
+				t.Logf("tail: %v", b.Err)
+			}
+			for _, e := range b.Events {
+				if k := contentKey(e); keys[k] {
+					t.Fatalf("duplicate across renewals: %+v", e)
+				} else {
+					keys[k] = true
+				}
+			}
+			if held := rc.gov.TailSessions(rc.target.Account, rc.target.Region); held > 1 {
+				t.Fatalf("%d sessions held at once", held)
+			}
+		}
+		if got := rc.Stats().Sent["StartLiveTail"]; got < 3 {
+			t.Fatalf("%d StartLiveTail calls: not renewed", got)
+		}
+		if n == 0 {
+			t.Fatalf("no events across renewals; %s", rc.Stats())
 		}
 	})
 
@@ -155,6 +187,20 @@ func TestTailLive(t *testing.T) {
 			t.Fatalf("%d sessions still held after cancel", n)
 		}
 	})
+}
+
+// waitForLogs waits until the group has events from the last minute.
+func waitForLogs(t *testing.T, c *Client, group string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		tl := &tailer{c: c, dedup: newDedup(1000)}
+		if evs, err := tl.filter(context.Background(), group, c.cfg.Now().Add(-time.Minute), time.Time{}, 1); err == nil && len(evs) > 0 {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no events in %s", group)
 }
 
 // TestTailPollingFallback: with StartLiveTail failing, the tail polls

@@ -398,6 +398,21 @@ func TestDemoFleetOperations(t *testing.T) {
 		}
 	})
 
+	t.Run("AllVersions", func(t *testing.T) {
+		seen := map[string]bool{}
+		err := c.ListAllVersions(ctx, func(p Page) error {
+			for _, f := range p.Functions {
+				if f.Name == "checkout-api" {
+					seen[f.Version] = true
+				}
+			}
+			return nil
+		})
+		if err != nil || !seen["7"] || !seen["8"] || !seen["$LATEST"] {
+			t.Fatalf("checkout-api versions %v, %v", seen, err)
+		}
+	})
+
 	t.Run("Connector", func(t *testing.T) {
 		old := c.Target()
 		c1 := openSandbox(t, s, Config{MaxAttempts: 1})
