@@ -45,6 +45,17 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 			return fmt.Errorf("start the embedded sandbox: %w", err)
 		}
 		defer srv.Close()
+		// The sandbox simulates its recent traffic history in the background;
+		// waiting for it (a second or two) means the first screen already
+		// shows metrics instead of zeros until the first refresh.
+		fmt.Fprint(stderr, "lambdaops: starting the embedded sandbox (simulating the last hours of traffic)…")
+		select {
+		case <-srv.Ready():
+		case <-time.After(15 * time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		fmt.Fprintln(stderr, " ready")
 		ac.Sandbox = true
 		ac.EndpointURL = srv.URL()
 		ac.Profile = ""
