@@ -65,6 +65,12 @@ func TestAssessRules(t *testing.T) {
 		{"headroom account", fn, func(s *TriageSeries) { s.Concurrent = rep(950, 12) }, HealthContext{Unreserved: 1000}, "concurrency", TierWarn, "concurrency 950 of 1000 unreserved account"},
 		{"spillover", fn, func(s *TriageSeries) { s.Spillover = rep(50, 12) }, HealthContext{Provisioned: 5}, "spillover", TierWarn, "provisioned-concurrency spillover: 600 invocations (provisioned 5)"},
 		{"memory oversized", Function{Name: "f", TimeoutSec: 30, MemoryMB: 3008}, func(*TriageSeries) {}, HealthContext{MaxMemoryUsedMB: 190}, "memory", TierHint, "uses 6% of its 3008 MB"},
+		{"memory oversized but cheap", Function{Name: "f", TimeoutSec: 30, MemoryMB: 3008}, func(s *TriageSeries) { s.Invocations = rep(3, 12); s.Errors = rep(0, 12) }, HealthContext{MaxMemoryUsedMB: 190}, "", TierHealthy, ""},
+		{"error rate just above 1% is a hint", fn, func(s *TriageSeries) { s.Invocations = rep(3000, 12); s.Errors = rep(45, 12) }, HealthContext{}, "error-rate", TierHint, "error rate 1.5% > 1%"},
+		{"canary failing", fn, func(s *TriageSeries) { s.Errors = rep(3, 12) }, HealthContext{Canary: &CanaryStats{Alias: "live", Primary: "7", Secondary: "8", Weight: 0.1,
+			PrimaryInv: 3240, PrimaryErr: 16, SecondaryInv: 360, SecondaryErr: 29}}, "error-rate", TierAlarm, "error rate v8 8.1% vs v7 0.5% (alias live, canary 10%)"},
+		{"canary as healthy as primary", fn, func(*TriageSeries) {}, HealthContext{Canary: &CanaryStats{Alias: "live", Primary: "7", Secondary: "8", Weight: 0.1,
+			PrimaryInv: 3240, PrimaryErr: 16, SecondaryInv: 360, SecondaryErr: 2}}, "", TierHealthy, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -856,6 +856,9 @@ func (m *Model) renderRow(r *row, selected bool, c columns) string {
 		}
 		if why == "" {
 			why = "healthy"
+			if h.Invocations == 0 && h.Throttles == 0 {
+				why = "no invocations"
+			}
 		}
 	}
 	line := pad(r.fn.Name, c.name) + " " + lpad(errs, c.errs) + " " + lpad(thr, c.thr) + " " + lpad(p99, c.p99) + " " +
@@ -868,7 +871,7 @@ func (m *Model) renderRow(r *row, selected bool, c columns) string {
 		return mark + m.st.Error.Render(line)
 	case h.Tier == model.TierWarn:
 		return mark + m.st.Warn.Render(line)
-	case !r.have || why == "healthy":
+	case !r.have || why == "healthy" || why == "no invocations":
 		return mark + m.st.Muted.Render(line)
 	}
 	return mark + m.st.Text.Render(line)
