@@ -828,3 +828,29 @@ func TestStartOptions(t *testing.T) {
 		t.Fatalf("region: %v", err)
 	}
 }
+
+func TestCreateDeleteEventSourceMapping(t *testing.T) {
+	s, m := start(t, Options{Empty: true})
+	c := lambdaClient(s.URL())
+	createFn(t, c, m, "consumer")
+	q := "arn:aws:sqs:us-east-1:123456789012:jobs"
+	out, err := c.CreateEventSourceMapping(ctx, &awslambda.CreateEventSourceMappingInput{EventSourceArn: aws.String(q), FunctionName: aws.String("consumer"), BatchSize: aws.Int32(5)})
+	if err != nil || *out.State != "Creating" || *out.BatchSize != 5 {
+		t.Fatalf("create: %v", err)
+	}
+	_, err = c.CreateEventSourceMapping(ctx, &awslambda.CreateEventSourceMappingInput{EventSourceArn: aws.String(q), FunctionName: aws.String("consumer")})
+	wantErr(t, err, "ResourceConflictException", 409)
+	_, err = c.CreateEventSourceMapping(ctx, &awslambda.CreateEventSourceMappingInput{EventSourceArn: aws.String("arn:aws:kinesis:us-east-1:123456789012:stream/s"), FunctionName: aws.String("consumer")})
+	wantErr(t, err, "InvalidParameterValueException", 400)
+	m.Advance(10 * time.Second)
+	g, _ := c.GetEventSourceMapping(ctx, &awslambda.GetEventSourceMappingInput{UUID: out.UUID})
+	if *g.State != "Enabled" {
+		t.Fatalf("state %s", *g.State)
+	}
+	d, err := c.DeleteEventSourceMapping(ctx, &awslambda.DeleteEventSourceMappingInput{UUID: out.UUID})
+	if err != nil || *d.State != "Deleting" {
+		t.Fatalf("delete: %v", err)
+	}
+	_, err = c.GetEventSourceMapping(ctx, &awslambda.GetEventSourceMappingInput{UUID: out.UUID})
+	wantErr(t, err, "ResourceNotFoundException", 404)
+}

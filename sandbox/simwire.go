@@ -185,6 +185,9 @@ func mappingLoad(m lambda.MappingInfo, fleet int) (rate float64, shards int) {
 	if m.Function == lambda.ClickstreamProcessor {
 		return sim.DemoClickstreamRate, 1 // more than one shard drains: IteratorAge rises
 	}
+	if fleet == 0 {
+		return 0, 1 // no demo fleet: no background records either
+	}
 	r := rand.New(rand.NewPCG(hash64(m.UUID, 0), 3))
 	switch m.SourceType {
 	case "SQS":

@@ -61,6 +61,7 @@ func FuzzLambdaRequest(f *testing.F) {
 		{"PUT", "/2019-09-30/functions/search-api/provisioned-concurrency?Qualifier=prod", `{"ProvisionedConcurrentExecutions":3}`},
 		{"GET", "/2019-09-30/functions/search-api/provisioned-concurrency?List=ALL", ""},
 		{"PUT", "/2015-03-31/event-source-mappings/x", `{"Enabled":false,"BatchSize":10}`},
+		{"POST", "/2015-03-31/event-source-mappings/", `{"EventSourceArn":"arn:aws:sqs:us-east-1:123456789012:q","FunctionName":"orders-api","BatchSize":5}`},
 		{"PUT", "/2019-09-25/functions/email-sender/event-invoke-config", `{"MaximumRetryAttempts":1,"DestinationConfig":{"OnFailure":{"Destination":"arn:aws:sqs:us-east-1:123456789012:q"}}}`},
 		{"POST", "/2017-03-31/tags/arn:aws:lambda:us-east-1:123456789012:function:orders-api", `{"Tags":{"a":"b"}}`},
 		{"POST", "/2015-03-31/functions/orders-api/invocations", `{"x":1}`},
@@ -92,7 +93,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Add([]byte(`{"MemorySize":"x"}`))
 	f.Add([]byte(`[`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, v := range []any{&createFunctionIn{}, &updateConfigIn{}, &aliasIn{}, &esmUpdateIn{}, &eventInvokeIn{}, &provIn{}, &concurrencyIn{}, &tagsIn{}, &publishIn{}} {
+		for _, v := range []any{&createFunctionIn{}, &updateConfigIn{}, &aliasIn{}, &esmUpdateIn{}, &eventInvokeIn{}, &provIn{}, &concurrencyIn{}, &tagsIn{}, &publishIn{}, &esmCreateIn{}} {
 			if err := DecodeJSON(b, v); err != nil && err.Status != 400 {
 				t.Fatalf("status %d", err.Status)
 			}

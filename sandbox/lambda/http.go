@@ -110,9 +110,9 @@ func Match(method, escapedPath, rawQuery string) Route {
 		rt.Fn = ""
 		switch n {
 		case 2:
-			op = pick(method, "GET", "ListEventSourceMappings")
+			op = pick(method, "GET", "ListEventSourceMappings", "POST", "CreateEventSourceMapping")
 		case 3:
-			op = pick(method, "GET", "GetEventSourceMapping", "PUT", "UpdateEventSourceMapping")
+			op = pick(method, "GET", "GetEventSourceMapping", "PUT", "UpdateEventSourceMapping", "DELETE", "DeleteEventSourceMapping")
 		}
 	case date == "2016-08-19" && coll == "account-settings" && n == 2:
 		op = pick(method, "GET", "GetAccountSettings")
@@ -394,6 +394,15 @@ func (a *API) Serve(w http.ResponseWriter, r *http.Request, rt Route) {
 			out, err = W.UpdateEventSourceMapping(rt.Sub, &in)
 			status = http.StatusAccepted
 		}
+	case "CreateEventSourceMapping":
+		var in esmCreateIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.CreateEventSourceMapping(&in)
+			status = http.StatusAccepted
+		}
+	case "DeleteEventSourceMapping":
+		out, err = W.DeleteEventSourceMapping(rt.Sub)
+		status = http.StatusAccepted
 	case "GetAccountSettings":
 		out = W.GetAccountSettings()
 	case "GetFunctionEventInvokeConfig":

@@ -2,6 +2,8 @@ package lambda
 
 import (
 	"encoding/json"
+
+	"github.com/lambdaops/lambdaops/model"
 	"sort"
 	"strings"
 	"time"
@@ -188,4 +190,95 @@ func (w *World) SetMappingResult(id, result string) {
 		m.lastResult = result
 	}
 	w.mu.Unlock()
+}
+
+type esmCreateIn struct {
+	EventSourceArn                 string  `json:"EventSourceArn"`
+	FunctionName                   string  `json:"FunctionName"`
+	Enabled                        *bool   `json:"Enabled"`
+	BatchSize                      *int    `json:"BatchSize"`
+	MaximumBatchingWindowInSeconds *int    `json:"MaximumBatchingWindowInSeconds"`
+	StartingPosition               *string `json:"StartingPosition"`
+}
+
+// CreateEventSourceMapping creates a mapping (Creating, then Enabled or
+// Disabled after MappingDelay).
+func (w *World) CreateEventSourceMapping(in *esmCreateIn) ([]byte, *Error) {
+	typ := model.SourceTypeFromARN(in.EventSourceArn)
+	if typ != "SQS" && typ != "Kinesis" && typ != "DynamoDB" {
+		return nil, invalidParam("Unrecognized event source, must be an SQS queue, a Kinesis stream or a DynamoDB stream: %s", clip(in.EventSourceArn, 200))
+	}
+	if typ != "SQS" && (in.StartingPosition == nil || *in.StartingPosition == "") {
+		return nil, invalidParam("1 validation error detected: StartingPosition is required for %s event sources.", typ)
+	}
+	batch := 100
+	if typ == "SQS" {
+		batch = 10
+	}
+	if in.BatchSize != nil {
+		batch = *in.BatchSize
+	}
+	window := 0
+	if in.MaximumBatchingWindowInSeconds != nil {
+		window = *in.MaximumBatchingWindowInSeconds
+	}
+	if batch < 1 || batch > 10000 {
+		return nil, invalidParam("BatchSize must be between 1 and 10000 for %s event sources.", typ)
+	}
+	if window < 0 || window > 300 {
+		return nil, invalidParam("MaximumBatchingWindowInSeconds must be between 0 and 300.")
+	}
+	if typ == "SQS" && batch > 10 && window < 1 {
+		return nil, invalidParam("Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10")
+	}
+	name, q, err := ParseFunctionName(in.FunctionName)
+	if err != nil {
+		return nil, err
+	}
+	now := w.clk.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := w.fns[name]
+	if f == nil {
+		return nil, fnNotFound(w.fnARN(name) + qualSuffix(q))
+	}
+	for _, id := range w.mapIDs {
+		if m := w.mappings[id]; m.function == name && m.qualifier == q && m.sourceARN == in.EventSourceArn {
+			return nil, conflict("An event source mapping with %s arn (\" %s \") and function (\" %s \") already exists. Please update or delete the existing mapping with UUID %s", typ, in.EventSourceArn, name, m.uuid)
+		}
+	}
+	m := &mapping{uuid: w.uuid(), function: name, qualifier: q, sourceARN: in.EventSourceArn, sourceType: typ, batchSize: batch, window: window,
+		enabled: in.Enabled == nil || *in.Enabled, transitTil: now.Add(MappingDelay), transit: "Creating", lastMod: now, stateReason: "USER_INITIATED"}
+	if in.StartingPosition != nil {
+		m.startPos = *in.StartingPosition
+	}
+	if typ != "SQS" {
+		m.lastResult = "No records processed"
+	}
+	w.insertMapping(m)
+	b, _ := json.Marshal(w.mappingOut(m, now))
+	return b, nil
+}
+
+// DeleteEventSourceMapping removes a mapping; the response shows it Deleting.
+func (w *World) DeleteEventSourceMapping(id string) ([]byte, *Error) {
+	now := w.clk.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m, err := w.mappingByID(id)
+	if err != nil {
+		return nil, err
+	}
+	if now.Before(m.transitTil) {
+		return nil, errf(400, "ResourceInUseException", "Cannot delete the event source mapping because it is in use. The mapping is %s.", strings.ToLower(m.state(now)))
+	}
+	out := w.mappingOut(m, now)
+	out.State = "Deleting"
+	delete(w.mappings, id)
+	i := sort.SearchStrings(w.mapIDs, id)
+	if i < len(w.mapIDs) && w.mapIDs[i] == id {
+		w.mapIDs = append(w.mapIDs[:i], w.mapIDs[i+1:]...)
+	}
+	b, _ := json.Marshal(out)
+	return b, nil
 }
