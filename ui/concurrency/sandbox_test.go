@@ -1,0 +1,174 @@
+package concurrency
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
+	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func startSandbox(t *testing.T, readOnly bool) (*sandbox.Server, *aws.Client) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts the sandbox")
+	}
+	clk := clock.NewManual(t0)
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := sandbox.Start(ctx, sandbox.Options{Clock: clk, Functions: 20, Seed: 1})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close(); cancel() })
+	d := t.TempDir()
+	c, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), ReadOnly: readOnly,
+		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state"), Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func sandboxPane(t *testing.T, srv *sandbox.Server, c *aws.Client, name, open string) (*Model, *harness) {
+	t.Helper()
+	deps := common.FromSession(c, c)
+	deps.Now = srv.Clock().Now
+	m := New(deps, styles.NewPlain(), keymap.Default(), model.Function{Name: name}, Options{Open: open, PollEvery: 10 * time.Second,
+		// allocation time passes on the sandbox's manual clock
+		Wait: func(d time.Duration) <-chan time.Time { srv.Advance(d); return now() }})
+	m.SetSize(120, 40)
+	h := &harness{t: t, pane: m}
+	h.run(m.Init())
+	return m, h
+}
+
+func invoke(c *aws.Client) error {
+	_, err := c.Invoke(context.Background(), model.InvokeRequest{Function: "checkout-api", Payload: []byte(`{}`)})
+	return err
+}
+
+// TestSandboxReservedThrottles: reserving 0 (typed name) throttles every
+// invocation on the sandbox; reserving 5 lets them through again.
+func TestSandboxReservedThrottles(t *testing.T) {
+	srv, c := startSandbox(t, false)
+	if err := invoke(c); err != nil {
+		t.Fatalf("invoke before: %v", err)
+	}
+	m, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
+	h.typeText("0\n")
+	h.typeText("checkout-api\n")
+	if r, err := c.GetReserved(context.Background(), "checkout-api"); err != nil || r == nil || *r != 0 {
+		t.Fatalf("GetFunctionConcurrency after 0: %v %v (%s)", r, err, m.Notice())
+	}
+	err := invoke(c)
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "toomanyrequests") {
+		t.Fatalf("invoke with reserved 0: %v", err)
+	}
+	if st := srv.Stats().Ops["Invoke"]; st.Status[429] == 0 {
+		t.Fatalf("no 429 from Invoke: %+v", st)
+	}
+	h.press("R")
+	h.press("backspace")
+	h.typeText("5\n")
+	h.press("y")
+	if r, _ := c.GetReserved(context.Background(), "checkout-api"); r == nil || *r != 5 {
+		t.Fatalf("reserved after 5: %v", r)
+	}
+	if err := invoke(c); err != nil {
+		t.Fatalf("invoke with reserved 5: %v", err)
+	}
+	l, _ := m.Ledger()
+	if l.Reserved == nil || *l.Reserved != 5 {
+		t.Fatalf("ledger %v", l.Reserved)
+	}
+}
+
+// TestSandboxFloorRefused: a reservation cutting unreserved below 100 is
+// refused with the arithmetic, and nothing is sent.
+func TestSandboxFloorRefused(t *testing.T) {
+	srv, c := startSandbox(t, false)
+	s, err := c.AccountSettings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
+	over := s.UnreservedConcurrentExecutions - 99
+	h.typeText(strconv.Itoa(over) + "\n")
+	if n := srv.Stats().Count("PutFunctionConcurrency"); n != 0 || len(h.dialogs) != 0 {
+		t.Fatalf("sent %d, dialogs %d", n, len(h.dialogs))
+	}
+	if !strings.Contains(m.Notice(), "leaves 99 unreserved = "+strconv.Itoa(s.UnreservedConcurrentExecutions)+" unreserved now") {
+		t.Fatalf("notice %q", m.Notice())
+	}
+	// the aws layer refuses too, with the same numbers
+	var fe *aws.FloorError
+	if err := c.PutReserved(context.Background(), "checkout-api", over); !errors.As(err, &fe) || fe.Requested != over {
+		t.Fatalf("aws layer: %v", err)
+	}
+}
+
+// TestSandboxOrphanAndProvisionedJob: provisioned concurrency on a
+// version no alias points at is flagged; C allocates as a job until READY.
+func TestSandboxOrphanAndProvisionedJob(t *testing.T) {
+	srv, c := startSandbox(t, false)
+	ctx := context.Background()
+	vs, err := c.ListVersions(ctx, "checkout-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan := ""
+	for _, v := range vs {
+		if v.Version != "$LATEST" && v.Version != "7" && v.Version != "8" {
+			orphan = v.Version
+			break
+		}
+	}
+	if orphan == "" {
+		t.Fatalf("no spare version in %+v", vs)
+	}
+	if _, err := c.PutProvisioned(ctx, "checkout-api", orphan, 2); err != nil {
+		t.Fatal(err)
+	}
+	m, h := sandboxPane(t, srv, c, "checkout-api", "")
+	l, _ := m.Ledger()
+	if o := l.Orphans(); len(o) != 1 || o[0] != orphan {
+		t.Fatalf("orphans %v (rows %+v)", o, l.Rows())
+	}
+	if !strings.Contains(m.View(), "ORPHAN: no alias points at version "+orphan) {
+		t.Fatalf("view:\n%s", m.View())
+	}
+	// C on the live row: 3 executions, followed to READY on the manual clock
+	for i, r := range l.Rows() {
+		if r.Qualifier == "live" {
+			m.cursor = i
+		}
+	}
+	h.press("C")
+	h.typeText("3\n")
+	h.press("y")
+	last := h.jobs[len(h.jobs)-1]
+	if !last.Done || last.Err != nil || !strings.Contains(m.Notice(), "READY (3)") {
+		t.Fatalf("job %+v notice %q", last, m.Notice())
+	}
+	cfgs, _ := c.ListProvisioned(ctx, "checkout-api")
+	ok := false
+	for _, cf := range cfgs {
+		ok = ok || (cf.Qualifier == "live" && cf.Status == "READY" && cf.Allocated == 3)
+	}
+	if !ok {
+		t.Fatalf("configs %+v", cfgs)
+	}
+}
