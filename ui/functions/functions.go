@@ -61,15 +61,15 @@ type Model struct {
 
 	rows   map[string]*row
 	sorted []*row // all rows in the current sort order
-	view   []*row // sorted rows that match the filter
-	buf    []*row
+	view   []int32 // positions in sorted of the rows that match the filter
+	all    []int32 // 0..len(sorted)-1: the view when nothing is filtered
 	// arena holds every lower-cased name back to back in sorted order
 	// (offs[i]..offs[i+1]), so a fuzzy filter scans contiguous memory.
 	arena []byte
 	offs  []int32
 	// memo keeps recent filter results by query (cleared on rebuild), so
 	// backspacing to a query typed a moment ago costs nothing.
-	memo     map[string][]*row
+	memo     map[string][]int32
 	memoKeys []string
 
 	cursor, offset int
@@ -380,17 +380,22 @@ func (m *Model) rebuild() {
 		m.arena = append(m.arena, r.lower...)
 	}
 	m.offs = append(m.offs, int32(len(m.arena)))
+	if len(m.all) != len(m.sorted) {
+		m.all = make([]int32, len(m.sorted))
+		for i := range m.all {
+			m.all[i] = int32(i)
+		}
+	}
 	m.memo, m.memoKeys = nil, nil
-	m.buf = nil
 	m.refilter(false)
 	m.reselect(sel)
 }
 
 const memoSize = 32
 
-func (m *Model) remember(q string, rows []*row) {
+func (m *Model) remember(q string, rows []int32) {
 	if m.memo == nil {
-		m.memo = map[string][]*row{}
+		m.memo = map[string][]int32{}
 	}
 	if _, ok := m.memo[q]; ok {
 		return
@@ -403,16 +408,6 @@ func (m *Model) remember(q string, rows []*row) {
 	m.memoKeys = append(m.memoKeys, q)
 }
 
-// nameAt is the lower-cased name of sorted row i, from the arena.
-func (m *Model) nameAt(i int) []byte { return m.arena[m.offs[i]:m.offs[i+1]] }
-
-// matchRow matches one row, using the arena for fuzzy queries.
-func (m *Model) matchRow(r *row) bool {
-	if m.q.kind == 'f' {
-		return subsequenceB(m.nameAt(r.pos), m.q.needle) != m.q.invert
-	}
-	return m.q.match(r)
-}
 
 func (m *Model) sortRows() {
 	less := columns[m.sortCol].less
@@ -429,54 +424,49 @@ func (m *Model) sortRows() {
 	})
 }
 
-// refilter applies m.q; incremental filters only the current view.
-// Results are fresh slices (they may be remembered), never filtered in place.
+// refilter applies m.q; incremental filters only the current view. The
+// view holds positions in m.sorted (no pointers: no write barriers, half
+// the memory); results are fresh slices (they may be remembered).
 func (m *Model) refilter(incremental bool) {
 	if m.q.empty() {
-		m.view = m.sorted
+		m.view = m.all
 		return
 	}
 	if v, ok := m.memo[m.q.raw]; ok {
 		m.view = v
 		return
 	}
-	var out []*row
+	base := m.all
+	if incremental {
+		base = m.view
+	}
+	out := make([]int32, 0, len(base)/4+16)
 	switch {
-	case m.q.kind == 'f' && !m.q.invert:
+	case m.q.kind == 'f':
 		// names containing the query as typed come first, then the
 		// scattered (fuzzy) matches; each group keeps the sort order
-		var loose []*row
-		consider := func(pos int) {
+		var loose []int32
+		needle, inv := m.q.needle, m.q.invert
+		for _, pos := range base {
 			name := m.arena[m.offs[pos]:m.offs[pos+1]]
-			if !subsequenceB(name, m.q.needle) {
-				return
-			}
-			if bytes.Contains(name, m.q.needle) {
-				out = append(out, m.sorted[pos])
-			} else {
-				loose = append(loose, m.sorted[pos])
-			}
-		}
-		if incremental {
-			for _, r := range m.view {
-				consider(r.pos)
-			}
-		} else {
-			for i := range m.sorted {
-				consider(i)
+			ok := subsequenceB(name, needle)
+			switch {
+			case inv:
+				if !ok {
+					out = append(out, pos)
+				}
+			case !ok:
+			case bytes.Contains(name, needle):
+				out = append(out, pos)
+			default:
+				loose = append(loose, pos)
 			}
 		}
 		out = append(out, loose...)
-	case incremental:
-		for _, r := range m.view {
-			if m.matchRow(r) {
-				out = append(out, r)
-			}
-		}
 	default:
-		for _, r := range m.sorted {
-			if m.q.match(r) {
-				out = append(out, r)
+		for _, pos := range base {
+			if m.q.match(m.sorted[pos]) {
+				out = append(out, pos)
 			}
 		}
 	}
@@ -484,30 +474,26 @@ func (m *Model) refilter(incremental bool) {
 	m.remember(m.q.raw, out)
 }
 
+// at returns the i-th row of the view.
+func (m *Model) at(i int) *row { return m.sorted[m.view[i]] }
+
 func (m *Model) selectedName() string {
 	if m.cursor >= 0 && m.cursor < len(m.view) {
-		return m.view[m.cursor].fn.Name
+		return m.at(m.cursor).fn.Name
 	}
 	return ""
 }
 
 func (m *Model) reselect(name string) {
-	if r, ok := m.rows[name]; ok && name != "" && r.pos < len(m.sorted) && m.sorted[r.pos] == r {
-		// the view keeps the sorted order: binary search by position
-		i := sort.Search(len(m.view), func(i int) bool { return m.view[i].pos >= r.pos })
-		if i < len(m.view) && m.view[i] == r {
-			m.cursor = i
+	if r, ok := m.rows[name]; ok && name != "" {
+		pos := int32(r.pos)
+		if len(m.view) == len(m.all) && int(pos) < len(m.view) && m.view[pos] == pos {
+			m.cursor = int(pos)
 			m.clamp()
 			return
 		}
-		if len(m.view) == len(m.sorted) {
-			m.clamp()
-			return
-		}
-	}
-	if name != "" {
-		for i, r := range m.view {
-			if r.fn.Name == name {
+		for i, p := range m.view {
+			if p == pos {
 				m.cursor = i
 				m.clamp()
 				return
@@ -520,7 +506,7 @@ func (m *Model) reselect(name string) {
 // Selected returns the function under the cursor.
 func (m *Model) Selected() (model.Function, bool) {
 	if m.cursor >= 0 && m.cursor < len(m.view) {
-		return m.view[m.cursor].fn, true
+		return m.at(m.cursor).fn, true
 	}
 	return model.Function{}, false
 }
@@ -762,7 +748,7 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	now := m.deps.Now()
 	var names []string
 	for i := m.offset; i < min(len(m.view), m.offset+m.bodyHeight()); i++ {
-		r := m.view[i]
+		r := m.at(i)
 		if r.metrics == nil || now.Sub(r.metrics.taken) >= m.opt.MetricsEvery {
 			names = append(names, r.fn.Name)
 		}
@@ -917,7 +903,7 @@ func (m *Model) View() string {
 	lines := 0
 	for i := m.offset; i < end; i++ {
 		b.WriteByte('\n')
-		b.WriteString(m.renderRow(m.view[i], i == m.cursor))
+		b.WriteString(m.renderRow(m.at(i), i == m.cursor))
 		lines++
 	}
 	if len(m.view) == 0 && lines < bh {

@@ -197,7 +197,7 @@ func TestIncrementalFilterMatchesFull(t *testing.T) {
 	drive(t, m, m.Init())
 	m.Update(kp("/"))
 	typeQ(m, "pay0")
-	inc := append([]*row(nil), m.view...)
+	inc := append([]int32(nil), m.view...)
 	m.SetFilter("")
 	m.SetFilter("pay0")
 	if len(inc) != len(m.view) {
@@ -233,13 +233,13 @@ func TestSortAndSelectionKept(t *testing.T) {
 		t.Fatalf("selection moved from %s to %s", sel.Name, now.Name)
 	}
 	for i := 1; i < len(m.view); i++ {
-		if runtime(m.view[i-1].fn) > runtime(m.view[i].fn) {
+		if runtime(m.at(i-1).fn) > runtime(m.at(i).fn) {
 			t.Fatal("not sorted by runtime")
 		}
 	}
 	m.Update(kp("S"))
 	for i := 1; i < len(m.view); i++ {
-		if runtime(m.view[i-1].fn) < runtime(m.view[i].fn) {
+		if runtime(m.at(i-1).fn) < runtime(m.at(i).fn) {
 			t.Fatal("not reversed")
 		}
 	}
@@ -277,7 +277,7 @@ func TestMetricsBatchedForVisibleRows(t *testing.T) {
 	if got := s.Calls("GetMetrics"); got != 2 {
 		t.Fatalf("GetMetrics calls = %d, want 2 (batches of 500 queries)", got)
 	}
-	r := m.view[0]
+	r := m.at(0)
 	if r.metrics == nil || r.errPct() != 5 {
 		t.Fatalf("metrics not applied: %+v", r.metrics)
 	}
@@ -334,8 +334,8 @@ func TestFuzzyRanksContiguousFirst(t *testing.T) {
 	m.SetFunctions([]model.Function{{Name: "media-export-gateway"}, {Name: "payments-api"}, {Name: "a-pay"}})
 	m.SetFilter("pay")
 	var got []string
-	for _, r := range m.view {
-		got = append(got, r.fn.Name)
+	for i := range m.view {
+		got = append(got, m.at(i).fn.Name)
 	}
 	if strings.Join(got, ",") != "a-pay,payments-api,media-export-gateway" {
 		t.Fatalf("order %v", got)
@@ -363,12 +363,12 @@ func TestSortByMetricColumn(t *testing.T) {
 	}
 	m.Update(kp("S"))
 	for i := 1; i < len(m.view); i++ {
-		if m.view[i-1].errPct() < m.view[i].errPct() {
-			t.Fatalf("row %d (%.1f) before %.1f: not descending", i, m.view[i-1].errPct(), m.view[i].errPct())
+		if m.at(i-1).errPct() < m.at(i).errPct() {
+			t.Fatalf("row %d (%.1f) before %.1f: not descending", i, m.at(i-1).errPct(), m.at(i).errPct())
 		}
 	}
-	if m.view[0].errPct() != 6 {
-		t.Fatalf("top error %% = %.1f", m.view[0].errPct())
+	if m.at(0).errPct() != 6 {
+		t.Fatalf("top error %% = %.1f", m.at(0).errPct())
 	}
 }
 
