@@ -60,7 +60,7 @@ type Model struct {
 	opt  Options
 
 	rows   map[string]*row
-	sorted []*row // all rows in the current sort order
+	sorted []*row  // all rows in the current sort order
 	view   []int32 // positions in sorted of the rows that match the filter
 	all    []int32 // 0..len(sorted)-1: the view when nothing is filtered
 	// arena holds every lower-cased name back to back in sorted order
@@ -407,7 +407,6 @@ func (m *Model) remember(q string, rows []int32) {
 	m.memo[q] = rows
 	m.memoKeys = append(m.memoKeys, q)
 }
-
 
 func (m *Model) sortRows() {
 	less := columns[m.sortCol].less
