@@ -83,3 +83,13 @@ func TestLoadMissingDefaultIsFine(t *testing.T) {
 		t.Fatalf("c=%+v err=%v", c, err)
 	}
 }
+
+func TestAWSProfiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "config")
+	os.WriteFile(p, []byte("[default]\nregion = us-east-1\n[profile prod]\nrole_arn = x\n[sso-session corp]\n[profile dev ]\n"), 0o600)
+	t.Setenv("AWS_CONFIG_FILE", p)
+	got := strings.Join(AWSProfiles(), ",")
+	if got != "default,dev,prod" {
+		t.Fatalf("profiles %q", got)
+	}
+}
