@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -27,6 +26,8 @@ var commands = []command{
 	{"triage", "", "triage the region"},
 	{"region", "<region>", "switch region"},
 	{"profile", "<profile>", "switch profile"},
+	{"invoke", "", "invoke the selected function"},
+	{"concurrency", "", "account and function concurrency"},
 	{"readonly", "", "refuse every change for the rest of the session"},
 	{"q", "", "quit"},
 }
@@ -57,7 +58,7 @@ func (p *palette) candidates() []string {
 	if !hasArg {
 		var out []string
 		for _, c := range commands {
-			if strings.HasPrefix(c.name, name) {
+			if strings.HasPrefix(c.name, name) && (p.root.scrns[c.name] != nil || !screenOnly[c.name]) {
 				out = append(out, c.name)
 			}
 		}
@@ -66,7 +67,6 @@ func (p *palette) candidates() []string {
 				out = append(out, n)
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool { return false })
 		return out
 	}
 	rest = strings.TrimLeft(rest, " ")
@@ -92,6 +92,9 @@ func (p *palette) candidates() []string {
 	}
 	return out
 }
+
+// screenOnly are commands that exist only when their screen is registered.
+var screenOnly = map[string]bool{"invoke": true, "concurrency": true}
 
 func known(n string) bool {
 	for _, c := range commands {

@@ -811,7 +811,13 @@ func (m *Model) helpView(h int) string {
 	groups = append(groups, m.km.Global.FullHelp()...)
 	m.help.SetWidth(m.w)
 	title := m.st.Title.Render("Keys") + m.st.Muted.Render("  (any key closes)")
-	cmds := m.st.Muted.Render("Commands: :fn [name]  :alias  :esm  :logs  :metrics  :triage  :region <r>  :profile <p>  :readonly  :q")
+	var names []string
+	for _, c := range commands {
+		if m.scrns[c.name] != nil || !screenOnly[c.name] {
+			names = append(names, strings.TrimSpace(":"+c.name+" "+c.args))
+		}
+	}
+	cmds := m.st.Muted.Render("Commands: " + strings.Join(names, "  "))
 	return fitLines(title+"\n\n"+m.help.FullHelpView(groups)+"\n\n"+ansi.Wordwrap(cmds, m.w, " "), m.w, h)
 }
 
