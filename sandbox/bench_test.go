@@ -3,13 +3,14 @@ package sandbox
 import (
 	"bufio"
 	"encoding/json"
-	"io"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,8 +81,9 @@ func BenchmarkListFunctionsPages(b *testing.B) {
 	reportRate(b, begin, cpu0, "pages/s")
 }
 
-// rawConn is a minimal keep-alive HTTP/1.1 client (one request in flight),
-// so that the benchmark measures the server rather than net/http's client.
+// rawConn is a minimal keep-alive HTTP/1.1 client (one request in flight,
+// responses with Content-Length only), so that the benchmark measures the
+// server rather than net/http's client.
 type rawConn struct {
 	c   net.Conn
 	br  *bufio.Reader
@@ -100,13 +102,30 @@ func (r *rawConn) do() (int, error) {
 	if _, err := r.c.Write(r.req); err != nil {
 		return 0, err
 	}
-	resp, err := http.ReadResponse(r.br, nil)
-	if err != nil {
-		return 0, err
+	// Status line, headers (only Content-Length matters), body skipped.
+	line, err := r.br.ReadSlice('\n')
+	if err != nil || len(line) < 12 {
+		return 0, fmt.Errorf("bad status line %q: %v", line, err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, nil
+	code, _ := strconv.Atoi(string(line[9:12]))
+	clen := -1
+	for {
+		h, err := r.br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		if len(h) > 15 && strings.EqualFold(string(h[:15]), "content-length:") {
+			clen, _ = strconv.Atoi(strings.TrimSpace(string(h[15:])))
+		}
+	}
+	if clen < 0 {
+		return 0, fmt.Errorf("response without Content-Length")
+	}
+	_, err = r.br.Discard(clen)
+	return code, err
 }
 
 // BenchmarkInvoke invokes a function (RequestResponse) over real HTTP with

@@ -206,6 +206,14 @@ func readBody(r *http.Request, limit int64, op string) ([]byte, *Error) {
 	if r.ContentLength > limit {
 		return nil, tooLarge(limit, op)
 	}
+	if r.ContentLength >= 0 {
+		// Declared length (the usual case): one exact allocation.
+		b := make([]byte, r.ContentLength)
+		if _, err := io.ReadFull(r.Body, b); err != nil {
+			return nil, errf(400, "InvalidRequestContentException", "Could not read request body: %v", err)
+		}
+		return b, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, errf(400, "InvalidRequestContentException", "Could not read request body: %v", err)
