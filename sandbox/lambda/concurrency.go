@@ -113,8 +113,10 @@ func (w *World) provTarget(ref, qualifier string) (*function, string, *Error) {
 		if f.version(q) == nil {
 			return nil, "", fnNotFound(f.arn + ":" + q)
 		}
-	} else if f.aliases[q] == nil {
+	} else if a := f.aliases[q]; a == nil {
 		return nil, "", fnNotFound(f.arn + ":" + q)
+	} else if a.version == "$LATEST" {
+		return nil, "", invalidParam("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
 	}
 	return f, q, nil
 }
