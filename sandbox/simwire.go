@@ -72,7 +72,7 @@ type simExec struct{ x *simWire }
 func (e simExec) Invoke(_ context.Context, in *lambda.InvokeInput) lambda.InvokeOutput {
 	x := e.x
 	b := x.behaviour(in.Function, in.Hint, &in.Config)
-	r := x.eng.Invoke(callFrom(in, b, ""))
+	r := x.eng.Invoke(callFrom(in, b, in.FunctionARN))
 	return outputFrom(in, r)
 }
 
@@ -164,7 +164,7 @@ func (x *simWire) Invoke(function, qualifier string, at time.Time, async bool, p
 		in.Type = model.Event
 	}
 	b := x.behaviour(in.Function, in.Hint, &in.Config)
-	return x.eng.InvokeAt(at, callFrom(in, b, "")), true
+	return x.eng.InvokeAt(at, callFrom(in, b, in.FunctionARN)), true
 }
 
 func hash64(s string, seed int64) uint64 {

@@ -12,6 +12,7 @@ import (
 // the alias's weights) and the configuration it runs with.
 type InvokeInput struct {
 	Function    string
+	FunctionARN string // unqualified
 	Resource    string // qualifier the caller used: alias, version or "" (unqualified)
 	Version     string // executed version: "$LATEST" or digits
 	Config      Config // the executed version's configuration (read-only)
@@ -66,7 +67,7 @@ func (w *World) ResolveInvoke(ref, qualifier string) (*InvokeInput, *Error) {
 	if now.Before(f.pendingTil) && v == f.latest {
 		return nil, conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
 	}
-	in := &InvokeInput{Function: f.name, Resource: q, Version: v.num, Config: v.cfg, Reserved: f.reserved, Hint: f.hint}
+	in := &InvokeInput{Function: f.name, FunctionARN: f.arn, Resource: q, Version: v.num, Config: v.cfg, Reserved: f.reserved, Hint: f.hint}
 	if q != "" {
 		if p := f.provisioned[q]; p != nil {
 			in.Provisioned = provOut(p, "", now).AvailableProvisionedConcurrentExecutions
