@@ -58,7 +58,10 @@ type PaneMsg struct {
 // Root-level messages (StatusMsg, JobMsg, OpenDialogMsg, OpenScreenMsg,
 // OpenFunctionMsg, BackMsg) may be returned wrapped: the root recognises
 // them at any depth and remembers the address, so a dialog's ActionRun
-// command is delivered back to the pane that opened it.
+// command is delivered back to the pane that opened it. Use tea.Batch, not
+// tea.Sequence, in pane commands: a sequence is Bubble Tea's own message,
+// so its results arrive unaddressed (the root gives those to the focused
+// pane).
 func Wrap(id PaneID, cmd tea.Cmd) tea.Cmd {
 	if cmd == nil {
 		return nil
