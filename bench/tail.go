@@ -37,7 +37,7 @@ func benchTail(e *env) ([]Row, error) {
 	var fn model.Function
 	err = c.ListFunctions(ctx, func(p lambdaops.Page) error {
 		for _, f := range p.Functions {
-			if fn.Name == "" && f.Logging.LogGroup == "" {
+			if fn.Name == "" && f.LogGroupName() != "" {
 				fn = f
 			}
 		}
@@ -76,7 +76,7 @@ func benchTail(e *env) ([]Row, error) {
 	}()
 	cliNote := "AWS CLI v2 `aws logs tail --follow` on the same endpoint, same invocations"
 	if e.cli != "" {
-		cmd := exec.CommandContext(ctx, e.cli, "logs", "tail", group, "--follow", "--format", "short", "--since", "1m")
+		cmd := exec.CommandContext(ctx, e.cli, "--endpoint-url", s.URL(), "logs", "tail", group, "--follow", "--format", "short", "--since", "1m")
 		cmd.Env = append(cliEnv(s.URL()), "PYTHONUNBUFFERED=1")
 		out, err := cmd.StdoutPipe()
 		if err == nil {
