@@ -110,20 +110,25 @@ func (m *Model) splitRows(h int) []string {
 		st := m.versionStats(v)
 		head += fmt.Sprintf(" · %d inv · %d err · %d cold", st.inv, st.errs, st.cold)
 		style := m.st.Source(i)
-		col := []string{style.Bold(true).Render(ansi.Truncate(head, cw, "…"))}
-		col = append(col, m.column(cw, h-1, func(l *model.LogLine) bool { return l.Version == v })...)
+		col := []string{padRight(style.Bold(true).Render(ansi.Truncate(head, cw, "…")), cw)}
+		rows := m.column(cw, h-1, func(l *model.LogLine) bool { return l.Version == v })
+		if m.ring.Len() == 0 && len(rows) > 0 {
+			rows[0] = padRight(rows[0], cw)
+		}
+		col = append(col, rows...)
 		cols[i] = col
 	}
 	out := make([]string, h)
+	blank := strings.Repeat(" ", cw)
 	sep := m.st.Muted.Render("│")
 	for r := 0; r < h; r++ {
 		var parts []string
 		for i := range cols {
-			cell := ""
+			cell := blank
 			if r < len(cols[i]) {
-				cell = cols[i][r]
+				cell = cols[i][r] // already cw wide
 			}
-			parts = append(parts, padRight(cell, cw))
+			parts = append(parts, cell)
 		}
 		out[r] = strings.Join(parts, sep)
 	}
@@ -230,7 +235,7 @@ type rowKey struct {
 func (m *Model) renderLine(l *model.LogLine, seq uint64, w int) []string {
 	selected := !m.follow && seq == m.cursor
 	if selected {
-		return m.renderRow(l, seq, w, true)
+		return m.padSplit(m.renderRow(l, seq, w, true), w)
 	}
 	k := rowKey{w: w, json: m.json, dark: m.st.IsDark, search: m.search, multi: len(m.fns) > 1, split: len(m.split) > 0}
 	if k != m.cacheKey || m.cache == nil || len(m.cache) > 4096 {
@@ -243,9 +248,21 @@ func (m *Model) renderLine(l *model.LogLine, seq uint64, w int) []string {
 	if r, ok := m.cache[seq]; ok {
 		return r
 	}
-	r := m.renderRow(l, seq, w, false)
+	r := m.padSplit(m.renderRow(l, seq, w, false), w)
 	m.cache[seq] = r
 	return r
+}
+
+// padSplit pads rows to the column width in the split view, once per
+// render (rows are cached), so columns line up without measuring per frame.
+func (m *Model) padSplit(rows []string, w int) []string {
+	if len(m.split) == 0 {
+		return rows
+	}
+	for i := range rows {
+		rows[i] = padRight(rows[i], w)
+	}
+	return rows
 }
 
 func (m *Model) renderRow(l *model.LogLine, seq uint64, w int, selected bool) []string {
