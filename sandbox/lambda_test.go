@@ -409,6 +409,10 @@ func TestConcurrency(t *testing.T) {
 	if *as.AccountLimit.UnreservedConcurrentExecutions != 950 {
 		t.Fatalf("after delete: %d", *as.AccountLimit.UnreservedConcurrentExecutions)
 	}
+	// 2 creates, 4 puts (one refused), 1 delete.
+	if n := s.Stats().Mutations(); n != 7 {
+		t.Fatalf("mutations %d, want 7", n)
+	}
 	_, err = c.PutFunctionConcurrency(ctx, &awslambda.PutFunctionConcurrencyInput{FunctionName: aws.String("missing"), ReservedConcurrentExecutions: aws.Int32(1)})
 	wantErr(t, err, "ResourceNotFoundException", 404)
 }
@@ -759,6 +763,9 @@ func TestFaultsAndStats(t *testing.T) {
 	st := s.Stats()
 	if st.Ops["ListFunctions"].Status[429] != 2 || st.Ops["ListFunctions"].Throttled != 2 || st.Ops["GetAccountSettings"].Dropped < 1 || st.Count("GetFunction") != 2 {
 		t.Fatalf("stats: %+v", st.Ops)
+	}
+	if st.Mutations() != 0 {
+		t.Fatalf("no mutation was made, got %d", st.Mutations())
 	}
 	if st.Throttles() != 2 || st.Status(200) < 2 {
 		t.Fatalf("totals: %d %d", st.Throttles(), st.Status(200))

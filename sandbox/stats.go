@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -51,6 +52,28 @@ func (s Stats) QuotaThrottles() int64 {
 		n += o.QuotaThrottled
 	}
 	return n
+}
+
+// Mutations returns the requests to operations that change state
+// (Create*, Update*, Delete*, Put*, Publish*, Tag*, Untag*, AddPermission),
+// whatever their outcome.
+func (s Stats) Mutations() int64 {
+	var n int64
+	for name, o := range s.Ops {
+		if isMutation(name) {
+			n += o.Requests
+		}
+	}
+	return n
+}
+
+func isMutation(op string) bool {
+	for _, p := range []string{"Create", "Update", "Delete", "Put", "Publish", "Tag", "Untag", "AddPermission", "RemovePermission"} {
+		if strings.HasPrefix(op, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Operations returns the operation names seen, sorted.
