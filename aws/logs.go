@@ -13,9 +13,11 @@ import (
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/schemas"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
 	"github.com/lambdaops/lambdaops/model"
 )
@@ -285,9 +287,14 @@ func (t *tailer) live(ctx context.Context, groups []string, gapFrom time.Time) e
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	opts := func(o *cloudwatchlogs.Options) {}
-	if c.cfg.EndpointURL != "" {
-		opts = func(o *cloudwatchlogs.Options) { o.APIOptions = append(o.APIOptions, disableHostPrefix) }
+	opts := func(o *cloudwatchlogs.Options) {
+		// The SDK's protocol object holds one event-stream codec (with a
+		// shared payload buffer) per client: concurrent streams on one
+		// protocol corrupt each other. Each session gets its own.
+		o.Protocol = awsjson.New11(logschemas.Logs_20140328)
+		if c.cfg.EndpointURL != "" {
+			o.APIOptions = append(o.APIOptions, disableHostPrefix)
+		}
 	}
 	resp, err := c.logs.StartLiveTail(sctx, in, opts)
 	if err != nil {
