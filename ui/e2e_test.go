@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/functions"
+	"github.com/lambdaops/lambdaops/ui/internal/fake"
 )
 
 // probe wraps the root and keeps the last rendered screen (plain text) so
@@ -137,5 +139,46 @@ func TestE2EAgainstSandbox(t *testing.T) {
 	}
 	if _, ok := fm.m.Focused().(*fnview.Model); ok {
 		t.Fatal("still in the function view")
+	}
+}
+
+// TestFlowResizeMouseJobsQuit drives the program with the counting fake:
+// resize below the minimum and back, click a row, open it with enter, a
+// running job makes q ask first, y quits.
+func TestFlowResizeMouseJobsQuit(t *testing.T) {
+	s := fake.New("eu-central-1", 50)
+	root := New(Options{Deps: common.FromSession(s, nil), Config: config.Default()})
+	p := &probe{m: root}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	p.waitFor(t, "the fleet", contains("functions 50/50", "eu-central-1"))
+
+	tm.Send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	p.waitFor(t, "the size message", contains("needs at least 60×15"))
+	tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	p.waitFor(t, "the table again", contains("functions 50/50"))
+
+	// header (1) + title (1) + column header (1): the 3rd row is at y=5
+	tm.Send(tea.MouseClickMsg{X: 4, Y: 5, Button: tea.MouseLeft})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	p.waitFor(t, "the function view", contains("1 Config", "› "))
+
+	tm.Send(common.PaneMsg{Pane: "fn#1", Msg: common.JobMsg{ID: "plan", Label: "canary", Progress: 0.5, Blocking: true}})
+	p.waitFor(t, "the job", contains("canary", "50%"))
+	tm.Type("q")
+	p.waitFor(t, "the quit question", contains("Quit and stop running jobs?"))
+	tm.Type("y")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*probe)
+	v, ok := fm.m.Focused().(*fnview.Model)
+	if !ok {
+		t.Fatalf("focused %T", fm.m.Focused())
+	}
+	var names []string
+	for _, f := range fake.Functions(50, "eu-central-1") {
+		names = append(names, f.Name)
+	}
+	sort.Strings(names)
+	if v.Function().Name != names[2] {
+		t.Fatalf("opened %s, the clicked row is %s", v.Function().Name, names[2])
 	}
 }
