@@ -86,7 +86,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\n", s.URL())
 	fmt.Fprintf(stdout, "export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", o.Region, o.Region)
 	fmt.Fprintln(stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox")
-	fmt.Fprintln(stdout, "# then: aws lambda list-functions   (Ctrl-C stops the sandbox)")
+	fmt.Fprintf(stdout, "# then: aws lambda list-functions   (AWS CLI before 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url %s)\n", s.URL())
+	fmt.Fprintln(stdout, "# Ctrl-C stops the sandbox")
 	select {
 	case <-ctx.Done():
 	case <-s.done:
