@@ -165,7 +165,7 @@ func (m *Model) Init() tea.Cmd {
 			out.reserved = r
 		}
 		return out
-	}, m.fetch())
+	}, m.fetch(true))
 }
 
 func (m *Model) ctx() context.Context {
@@ -184,9 +184,10 @@ func (m *Model) qualifier() string {
 	return m.aliases[m.qual-1].Name
 }
 
-// fetch asks for the current window and qualifier's series, and samples
-// REPORT lines for the cold-start rate.
-func (m *Model) fetch() tea.Cmd {
+// fetch asks for the current window and qualifier's series. withReports
+// also samples REPORT lines for the cold-start rate: that opens a tail
+// (Live Tail is billed per session-minute), so the minute refresh skips it.
+func (m *Model) fetch(withReports bool) tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
@@ -201,13 +202,16 @@ func (m *Model) fetch() tea.Cmd {
 	start := end.Add(-win.Span)
 	metrics, logs, pane, gen := m.deps.Metrics, m.deps.Logs, m.id, m.gen
 	group := m.fn.LogGroupName()
-	sample := m.sample && logs != nil
+	sample := withReports && m.sample && logs != nil
+	prevReports, prevCold := m.reports, m.cold
 	ctx := m.ctx()
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
 		out := dataMsg{pane: pane, gen: gen, series: s, err: err, at: end}
 		if sample {
 			out.reports, out.cold = sampleCold(ctx, logs, group, min(win.Span, 15*time.Minute))
+		} else {
+			out.reports, out.cold = prevReports, prevCold
 		}
 		return out
 	}
@@ -285,21 +289,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.pane != m.id || msg.gen != m.gen || m.loading {
 			return nil
 		}
-		return m.fetch()
+		return m.fetch(false)
 	case common.RefreshMsg:
-		return m.fetch()
+		return m.fetch(true)
 	case tea.KeyPressMsg:
 		k := m.km.Metrics
 		switch {
 		case key.Matches(msg, k.Window):
 			m.win = (m.win + 1) % len(Windows)
-			return m.fetch()
+			return m.fetch(true)
 		case key.Matches(msg, k.PrevWindow):
 			m.win = (m.win + len(Windows) - 1) % len(Windows)
-			return m.fetch()
+			return m.fetch(true)
 		case key.Matches(msg, k.Qualifier):
 			m.qual = (m.qual + 1) % (len(m.aliases) + 1)
-			return m.fetch()
+			return m.fetch(false)
 		}
 	}
 	return nil

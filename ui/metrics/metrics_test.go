@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -189,5 +191,36 @@ func TestGolden(t *testing.T) {
 			deliver(t, s, m, run(m.Init()))
 			golden.RequireEqual(t, ascii(m.View()))
 		})
+	}
+}
+
+// reportLogs is a Logs fake whose tails deliver two REPORT lines (one cold)
+// and end.
+type reportLogs struct{ tails int }
+
+func (r *reportLogs) Tail(ctx context.Context, req aws.TailRequest) <-chan aws.TailBatch {
+	r.tails++
+	ch := make(chan aws.TailBatch, 1)
+	ch <- aws.TailBatch{Events: []model.LogEvent{
+		{Message: "REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 100.00 ms\t"},
+		{Message: "REPORT RequestId: b\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t"},
+	}}
+	close(ch)
+	return ch
+}
+
+func TestColdStartsSampledNotEveryMinute(t *testing.T) {
+	s := session()
+	m := newTab(s)
+	rl := &reportLogs{}
+	m.deps.Logs = rl
+	deliver(t, s, m, run(m.Init()))
+	if rl.tails != 1 || !strings.Contains(ansi.Strip(m.View()), "50.0% of 2 REPORT lines") {
+		t.Fatalf("tails %d\n%s", rl.tails, ansi.Strip(m.View()))
+	}
+	// The minute refresh reads metrics only: a tail is billed per minute.
+	deliver(t, s, m, run(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	if rl.tails != 1 || !strings.Contains(ansi.Strip(m.View()), "50.0% of 2 REPORT lines") {
+		t.Fatalf("minute refresh tailed: %d", rl.tails)
 	}
 }
