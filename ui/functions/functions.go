@@ -803,7 +803,10 @@ func (m *Model) renderRow(r *row, selected bool) string {
 		switch {
 		case r.fn.State == "Failed" || r.fn.LastUpdateStatus == "Failed":
 			r.cacheStr = m.st.Error.Render(raw)
-		case r.fn.State == "Pending" || r.fn.LastUpdateStatus == "InProgress":
+		case r.errPct() >= 5 || r.p99Ratio() >= 0.9:
+			r.cacheStr = m.st.Error.Render(raw) // failing or about to time out
+		case r.fn.State == "Pending" || r.fn.LastUpdateStatus == "InProgress" ||
+			r.errPct() >= 1 || r.p99Ratio() >= 0.5 || r.metric(mThrottles) > 0:
 			r.cacheStr = m.st.Warn.Render(raw)
 		default:
 			r.cacheStr = raw
