@@ -44,6 +44,9 @@ type row struct {
 	cacheRaw string // plain, padded to the width
 }
 
+// rebuildEvery bounds how often a large fleet is re-sorted while pages arrive.
+const rebuildEvery = 250 * time.Millisecond
+
 // Options tune refresh intervals.
 type Options struct {
 	ListEvery     time.Duration // full relisting (0: never automatically)
@@ -103,6 +106,8 @@ type Model struct {
 	mseq     uint64
 	mErr     error
 	mFails   int
+
+	lastRebuild time.Time
 	lastList time.Time
 }
 
@@ -305,8 +310,13 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 		}
 		m.loaded, m.pages = p.Loaded, p.Index+1
 	}
-	if len(msg.pages) > 0 {
-		m.rebuild()
+	// re-sorting a large fleet on every page would eat the CPU while a
+	// long listing streams in: at most every rebuildEvery, and at the end
+	if len(msg.pages) > 0 && !msg.done {
+		if now := m.deps.Now(); len(m.rows) < 20000 || now.Sub(m.lastRebuild) >= rebuildEvery {
+			m.rebuild()
+			m.lastRebuild = now
+		}
 	}
 	if !msg.done {
 		return tea.Batch(waitList(msg.ch, msg.gen), m.maybeScheduleMetrics(len(msg.pages) > 0 && m.pages == len(msg.pages)))
@@ -315,6 +325,7 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 	m.cancel = nil
 	if msg.err != nil {
 		m.err = msg.err
+		m.rebuild() // show what did arrive
 		return common.Status("listing functions: "+msg.err.Error(), true)
 	}
 	// the listing is complete: drop functions that are gone
