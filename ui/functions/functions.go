@@ -101,14 +101,14 @@ type Model struct {
 	// metrics
 	selStyle, selPre, selPost string
 
-	mcancel  context.CancelFunc
-	mflight  bool
-	mseq     uint64
-	mErr     error
-	mFails   int
+	mcancel context.CancelFunc
+	mflight bool
+	mseq    uint64
+	mErr    error
+	mFails  int
 
 	lastRebuild time.Time
-	lastList time.Time
+	lastList    time.Time
 }
 
 // New builds the functions pane. Its Init starts the snapshot read and
