@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"sort"
-	"strconv"
 )
 
 func (w *World) aliasOut(f *function, a *alias) aliasJSON {
@@ -229,5 +228,3 @@ func (w *World) route(a *alias) string {
 	}
 	return a.version
 }
-
-var _ = strconv.Itoa

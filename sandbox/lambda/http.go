@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -530,9 +529,4 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 	h.Set("Content-Length", strconv.Itoa(len(out.Payload)))
 	w.WriteHeader(status)
 	_, _ = w.Write(out.Payload)
-}
-
-// InvokeDirect runs an invocation without HTTP (the traffic engine).
-func (w *World) InvokeDirect(ctx context.Context, ref, qualifier string, typ model.InvocationType, payload []byte) (*InvokeInput, InvokeOutput) {
-	return w.Invoke(ctx, ref, qualifier, typ, false, payload)
 }

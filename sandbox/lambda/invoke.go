@@ -40,12 +40,6 @@ type Executor interface {
 	Invoke(ctx context.Context, in *InvokeInput) InvokeOutput
 }
 
-// Resolved is a function reference resolved for invocation.
-type Resolved struct {
-	In  InvokeInput
-	ARN string
-}
-
 // ResolveInvoke resolves ref and qualifier to the version that runs,
 // routing by the alias's weights.
 func (w *World) ResolveInvoke(ref, qualifier string) (*InvokeInput, *Error) {

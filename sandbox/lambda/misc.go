@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"encoding/json"
-	"sort"
 	"strings"
 )
 
@@ -289,5 +288,3 @@ func (w *World) FunctionNames() []string {
 	defer w.mu.RUnlock()
 	return append([]string(nil), w.names...)
 }
-
-var _ = sort.Strings
