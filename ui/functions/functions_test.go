@@ -395,3 +395,17 @@ func TestListingErrorShown(t *testing.T) {
 		t.Fatal("refresh after the error did not list")
 	}
 }
+
+func TestLargeListingEndsSorted(t *testing.T) {
+	m, s := newPane(t, 25_000)
+	s.PageSize = 2_000
+	drive(t, m, m.Init())
+	if sh, tot := m.Count(); sh != 25_000 || tot != 25_000 {
+		t.Fatalf("count %d/%d", sh, tot)
+	}
+	for i := 1; i < len(m.view); i++ {
+		if m.at(i-1).fn.Name > m.at(i).fn.Name {
+			t.Fatal("not sorted after the listing")
+		}
+	}
+}
