@@ -67,9 +67,10 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	return ui.Run(ctx, ui.Options{
-		Deps:    common.FromSession(sess, sess),
-		Target:  sess.Target(),
-		Config:  cfg,
-		Version: version,
+		Deps:     common.FromSession(sess, sess),
+		Target:   sess.Target(),
+		Config:   cfg,
+		Profiles: config.AWSProfiles(),
+		Version:  version,
 	})
 }
