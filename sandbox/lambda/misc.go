@@ -20,12 +20,10 @@ func (w *World) eventInvokeOut(f *function, q string, e *eventInvoke) eventInvok
 }
 
 func (w *World) eventTarget(ref, qualifier string) (*function, string, *Error) {
-	f, v, q, al, err := w.resolve(ref, qualifier)
+	f, _, q, _, err := w.resolve(ref, qualifier)
 	if err != nil {
 		return nil, "", err
 	}
-	_ = v
-	_ = al
 	if q == "" {
 		q = "$LATEST"
 	}
