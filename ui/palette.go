@@ -211,13 +211,13 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	case "q", "quit":
 		return m.quit(false)
 	case "fn", "functions":
-		for len(m.stack) > 1 {
-			m.pop()
-		}
-		if f, ok := m.stack[0].pane.(*functions.Model); ok {
-			f.SetFilter(strings.Join(args, " "))
-		}
-		return nil
+		return m.guardClose(1, "Back to the functions list anyway?", func() tea.Cmd {
+			cmd := m.popTo(1)
+			if f, ok := m.stack[0].pane.(*functions.Model); ok {
+				f.SetFilter(strings.Join(args, " "))
+			}
+			return cmd
+		})
 	case "region":
 		if len(args) != 1 {
 			return m.setStatus("usage: :region <region>, e.g. :region eu-west-1", true)

@@ -35,8 +35,12 @@ type openDialog struct {
 	path []common.PaneID
 }
 
+// job is a background job shown in the footer. owner is the stack
+// screen whose envelope carried it: when that screen closes, its jobs
+// stop with it and leave the footer.
 type job struct {
 	common.JobMsg
+	owner   common.PaneID
 	started time.Time
 }
 
@@ -78,7 +82,10 @@ type Model struct {
 // Messages the root handles itself.
 type (
 	statusFadeMsg struct{ seq uint64 }
-	connectedMsg  struct {
+	// confirmedMsg carries an action the user confirmed in a root dialog
+	// (closing screens that own running jobs); run executes in Update.
+	confirmedMsg struct{ run func() tea.Cmd }
+	connectedMsg struct {
 		gen     uint64
 		session aws.Session
 		err     error
@@ -314,24 +321,127 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.updateFocused(msg)
 }
 
-// back lets the focused pane use esc, else closes it (never the last one).
+// back lets the focused pane use esc, else closes it (never the last
+// one), asking first when that would stop a running blocking job.
 func (m *Model) back() tea.Cmd {
 	if bh, ok := m.Focused().(common.BackHandler); ok && bh.Back() {
 		return nil
 	}
-	m.pop()
-	return nil
+	if len(m.stack) <= 1 {
+		return nil
+	}
+	top := len(m.stack) - 1
+	id := m.stack[top].id
+	return m.guardClose(top, "Close "+m.screenTitle(top)+" anyway?", func() tea.Cmd {
+		if m.stack[len(m.stack)-1].id != id {
+			return nil // something else closed it meanwhile
+		}
+		return m.pop()
+	})
 }
 
-func (m *Model) pop() {
+// pop closes the top screen (never the last one).
+func (m *Model) pop() tea.Cmd {
 	if len(m.stack) <= 1 {
-		return
+		return nil
 	}
 	top := m.stack[len(m.stack)-1]
-	if c, ok := top.pane.(common.Closer); ok {
+	m.stack = m.stack[:len(m.stack)-1]
+	return m.stopped(m.closeScreen(top))
+}
+
+// popTo closes screens until n remain.
+func (m *Model) popTo(n int) tea.Cmd {
+	var stopped []string
+	for len(m.stack) > max(1, n) {
+		top := m.stack[len(m.stack)-1]
+		m.stack = m.stack[:len(m.stack)-1]
+		stopped = append(stopped, m.closeScreen(top)...)
+	}
+	return m.stopped(stopped)
+}
+
+// closeScreen stops s's in-flight work and drops the jobs it owned (they
+// stopped with it); it returns the labels of blocking jobs that stopped.
+func (m *Model) closeScreen(s screen) []string {
+	if c, ok := s.pane.(common.Closer); ok {
 		c.Close()
 	}
-	m.stack = m.stack[:len(m.stack)-1]
+	var stopped []string
+	kept := m.jobs[:0]
+	for _, j := range m.jobs {
+		if j.owner == s.id {
+			if j.Blocking && !j.Done {
+				stopped = append(stopped, j.Label)
+			}
+			continue
+		}
+		kept = append(kept, j)
+	}
+	m.jobs = kept
+	return stopped
+}
+
+func (m *Model) stopped(labels []string) tea.Cmd {
+	if len(labels) == 0 {
+		return nil
+	}
+	return m.setStatus("stopped: "+strings.Join(labels, "; "), true)
+}
+
+// screenIndex is the stack index of id, or -1.
+func (m *Model) screenIndex(id common.PaneID) int {
+	for i, s := range m.stack {
+		if s.id == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) screenTitle(i int) string {
+	if t, ok := m.stack[i].pane.(common.Titled); ok && t.Title() != "" {
+		return t.Title()
+	}
+	return "this view"
+}
+
+// blockingJobs lists the running blocking jobs owned by screens at stack
+// index from and above (from 0: every job, owned or not), each with the
+// title of the screen that owns it.
+func (m *Model) blockingJobs(from int) []string {
+	var out []string
+	for _, j := range m.jobs {
+		if !j.Blocking || j.Done {
+			continue
+		}
+		i := m.screenIndex(j.owner)
+		if from > 0 && i < from {
+			continue
+		}
+		line := j.Label
+		if i > 0 {
+			line += " (" + m.screenTitle(i) + ")"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// guardClose runs then at once unless closing the screens from stack
+// index from upwards would stop a running blocking job (a canary plan):
+// then it asks first, the way q does, and runs then only on y.
+func (m *Model) guardClose(from int, title string, then func() tea.Cmd) tea.Cmd {
+	running := m.blockingJobs(from)
+	if len(running) == 0 {
+		return then()
+	}
+	m.dialogs = append(m.dialogs, openDialog{d: dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
+		Title: title,
+		Body:  "This stops:\n  " + strings.Join(running, "\n  ") + "\nA stopped canary plan leaves traffic where it is now.",
+		Yes:   func() tea.Msg { return confirmedMsg{run: then} },
+	})})
+	return nil
 }
 
 func (m *Model) push(id common.PaneID, p common.Pane) tea.Cmd {
@@ -348,13 +458,7 @@ func (m *Model) newID(prefix string) common.PaneID {
 
 func (m *Model) quit(force bool) tea.Cmd {
 	if !force {
-		var running []string
-		for _, j := range m.jobs {
-			if j.Blocking && !j.Done {
-				running = append(running, j.Label)
-			}
-		}
-		if len(running) > 0 {
+		if running := m.blockingJobs(0); len(running) > 0 {
 			m.dialogs = append(m.dialogs, openDialog{d: dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 				Title: "Quit and stop running jobs?",
 				Body:  "These jobs would stop:\n  " + strings.Join(running, "\n  ") + "\nA stopped canary plan leaves traffic where it is now.",
@@ -418,7 +522,14 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 	case common.StatusMsg:
 		return m.setStatus(msg.Text, msg.Err), true
 	case common.JobMsg:
-		m.updateJob(msg)
+		var owner common.PaneID
+		if len(path) > 0 {
+			owner = path[0]
+			if !msg.Done && m.screenIndex(owner) < 0 {
+				return nil, true // from a screen that has closed: its jobs stopped with it
+			}
+		}
+		m.updateJob(msg, owner)
 		return nil, true
 	case common.OpenDialogMsg:
 		if msg.Dialog != nil {
@@ -431,9 +542,11 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 		return m.openScreen(msg.Name, msg.Args), true
 	case common.BackMsg:
 		if len(path) > 0 && path[0] == m.stack[len(m.stack)-1].id {
-			m.pop()
+			return m.pop(), true
 		}
 		return nil, true
+	case confirmedMsg:
+		return msg.run(), true
 	case quitNowMsg:
 		return m.quitNow(), true
 	}
@@ -447,7 +560,7 @@ func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return statusFadeMsg{seq: seq} })
 }
 
-func (m *Model) updateJob(j common.JobMsg) {
+func (m *Model) updateJob(j common.JobMsg, owner common.PaneID) {
 	for i := range m.jobs {
 		if m.jobs[i].ID == j.ID {
 			if j.Done {
@@ -455,11 +568,14 @@ func (m *Model) updateJob(j common.JobMsg) {
 				return
 			}
 			m.jobs[i].JobMsg = j
+			if owner != "" {
+				m.jobs[i].owner = owner
+			}
 			return
 		}
 	}
 	if !j.Done {
-		m.jobs = append(m.jobs, job{JobMsg: j, started: m.deps.Now()})
+		m.jobs = append(m.jobs, job{JobMsg: j, owner: owner, started: m.deps.Now()})
 	}
 }
 
@@ -467,10 +583,13 @@ func (m *Model) openFunction(fn model.Function, tab int) tea.Cmd {
 	// reuse an open view of the same function
 	for i := len(m.stack) - 1; i >= 1; i-- {
 		if v, ok := m.stack[i].pane.(*fnview.Model); ok && v.Function().Name == fn.Name {
-			for len(m.stack) > i+1 {
-				m.pop()
-			}
-			return common.Wrap(m.stack[i].id, v.Show(tab))
+			id := m.stack[i].id
+			return m.guardClose(i+1, "Close "+m.screenTitle(len(m.stack)-1)+" anyway?", func() tea.Cmd {
+				if i = m.screenIndex(id); i < 0 {
+					return nil
+				}
+				return tea.Batch(m.popTo(i+1), common.Wrap(id, v.Show(tab)))
+			})
 		}
 	}
 	v := fnview.New(m.deps, m.st, m.km, fn, m.tabs)
@@ -525,12 +644,17 @@ func (m *Model) switchTo(profile, region string) tea.Cmd {
 	if m.deps.Connect == nil {
 		return m.setStatus("switching is not possible with this session", true)
 	}
+	asked := strings.TrimSpace(profile + " " + region)
 	if profile == "" {
 		profile = m.target.Profile
 	}
 	if region == "" {
 		region = m.target.Region
 	}
+	return m.guardClose(0, "Switch to "+asked+" anyway?", func() tea.Cmd { return m.connect(profile, region) })
+}
+
+func (m *Model) connect(profile, region string) tea.Cmd {
 	m.connGen++
 	m.connecting = true
 	conn, gen := m.deps.Connect, m.connGen
@@ -563,34 +687,33 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 		m.deps.Fleet = readOnlyFleet{m.deps.Fleet}
 		m.target.Protection = model.ReadOnly
 	}
-	for len(m.stack) > 1 {
-		m.pop()
-	}
-	if c, ok := m.stack[0].pane.(common.Closer); ok {
-		c.Close()
-	}
+	stopped := m.popTo(1)
+	m.closeScreen(m.stack[0])
 	m.dialogs = nil
 	f := m.newFunctions()
 	m.stack[0] = screen{id: m.newID(string(functions.ID)), pane: f}
 	bw, bh := m.bodySize()
 	f.SetSize(bw, bh)
-	return tea.Batch(common.Wrap(m.stack[0].id, f.Init()), m.setStatus("switched to "+msg.what, false))
+	return tea.Batch(common.Wrap(m.stack[0].id, f.Init()), m.setStatus("switched to "+msg.what, false), stopped)
 }
 
 func (m *Model) setReadOnly() tea.Cmd {
 	if m.readOnly {
 		return m.setStatus("already read-only", false)
 	}
+	return m.guardClose(0, "Go read-only anyway?", m.goReadOnly)
+}
+
+func (m *Model) goReadOnly() tea.Cmd {
+	if m.readOnly {
+		return nil
+	}
 	m.readOnly = true
 	m.deps.Fleet = readOnlyFleet{m.deps.Fleet}
 	m.target.Protection = model.ReadOnly
 	// panes built from now on get the read-only fleet; rebuild the open ones
-	for len(m.stack) > 1 {
-		m.pop()
-	}
-	if c, ok := m.stack[0].pane.(common.Closer); ok {
-		c.Close()
-	}
+	m.popTo(1)
+	m.closeScreen(m.stack[0])
 	f := m.newFunctions()
 	m.stack[0] = screen{id: m.newID(string(functions.ID)), pane: f}
 	bw, bh := m.bodySize()

@@ -96,6 +96,8 @@ func TestRoutingByMode(t *testing.T) {
 
 func TestQuitAsksWhenAJobWouldStop(t *testing.T) {
 	m, _, _ := newTestRoot(t, 5)
+	runCmds(t, m, m.Init())
+	runCmds(t, m, press(m, "enter")) // the function view fn#1 owns the job
 	m.Update(common.PaneMsg{Pane: "fn#1", Msg: common.JobMsg{ID: "plan", Label: "canary f:live", Progress: 0.4, Blocking: true}})
 	if !strings.Contains(ansi.Strip(m.render()), "canary f:live") {
 		t.Fatal("job not shown in the footer")
