@@ -482,7 +482,7 @@ func (m *Model) askReserved() tea.Cmd {
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       "Reserved concurrency for " + m.fn.Name,
-		Placeholder: "a number (0 stops all invocations); empty removes the reservation",
+		Placeholder: "a number; 0 stops all, empty removes",
 		Value:       cur,
 		Validate: func(s string) error {
 			s = strings.TrimSpace(s)
@@ -576,8 +576,8 @@ func (m *Model) askProvisioned() tea.Cmd {
 		val = q + " "
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       "Provisioned concurrency for " + m.fn.Name,
-		Placeholder: "<alias or version> <count>, e.g. live 10 (0 removes)",
+		Title:       "Provisioned concurrency",
+		Placeholder: "alias count, e.g. live 10 (0 removes)",
 		Value:       val,
 		Validate: func(s string) error {
 			_, _, err := ParseProvisioned(s)

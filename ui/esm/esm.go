@@ -586,32 +586,41 @@ func (m *Model) View() string {
 	return fitLines(out, m.w, m.h)
 }
 
-const ageW = 12
+// layout is the column widths for the pane's width.
+type layout struct{ fn, src, lpr, win, spark int }
 
-func (m *Model) cols() (fnW, srcW int) {
-	fixed := 9 + 10 + 6 + 7 + 2 + ageW + 10 + 7
-	if m.fn == "" {
-		fnW = max(12, min(32, (m.w-fixed)/3))
-		fixed += fnW + 1
+func (m *Model) cols() layout {
+	l := layout{lpr: 18, win: 6, spark: 6}
+	if m.w < 100 {
+		l = layout{lpr: 8, win: 4, spark: 4}
 	}
-	srcW = max(12, min(40, (m.w-fixed)/2))
-	return
+	ageW := l.spark + 6
+	fixed := 2 + 9 + 1 + 10 + 6 + 1 + l.win + 2 + l.lpr + 1 + ageW
+	if m.fn == "" {
+		l.fn = max(12, min(32, (m.w-fixed)/3))
+		fixed += l.fn + 1
+	}
+	l.src = max(12, min(40, m.w-fixed-8))
+	if m.fn == "" {
+		l.src = max(12, min(40, (m.w-fixed)/2))
+	}
+	return l
 }
 
 func (m *Model) header() string {
-	fnW, srcW := m.cols()
+	l := m.cols()
 	s := "  "
-	if fnW > 0 {
-		s += fmt.Sprintf("%-*s ", fnW, "FUNCTION")
+	if l.fn > 0 {
+		s += fmt.Sprintf("%-*s ", l.fn, "FUNCTION")
 	}
-	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %6s  %-18s %s", "TYPE", srcW, "SOURCE", "STATE", "BATCH", "WINDOW", "LAST RESULT", "ITERATOR AGE")
+	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %*s  %-*s %s", "TYPE", l.src, "SOURCE", "STATE", "BATCH", l.win, "WINDOW"[:min(6, l.win)], l.lpr, ansi.Truncate("LAST RESULT", l.lpr, ""), "ITERATOR AGE")
 }
 
 func (m *Model) row(it model.ESM) string {
-	fnW, srcW := m.cols()
+	l := m.cols()
 	s := "  "
-	if fnW > 0 {
-		s += fmt.Sprintf("%-*s ", fnW, ansi.Truncate(it.Function, fnW, "…"))
+	if l.fn > 0 {
+		s += fmt.Sprintf("%-*s ", l.fn, ansi.Truncate(it.Function, l.fn, "…"))
 	}
 	state := fmt.Sprintf("%-10s", it.State)
 	switch {
@@ -624,7 +633,7 @@ func (m *Model) row(it model.ESM) string {
 	if lpr == "" {
 		lpr = "-"
 	}
-	lprS := fmt.Sprintf("%-18s", ansi.Truncate(lpr, 18, "…"))
+	lprS := fmt.Sprintf("%-*s", l.lpr, ansi.Truncate(lpr, l.lpr, "…"))
 	if lpr != "OK" && lpr != "-" && lpr != "No records processed" {
 		lprS = m.st.Error.Render(lprS)
 	}
@@ -635,7 +644,7 @@ func (m *Model) row(it model.ESM) string {
 	age := ""
 	if isStream(it.SourceType) {
 		if v, ok := m.ages[it.Function]; ok {
-			age = Sparkline(v, 6) + " " + fmtAge(last(v))
+			age = Sparkline(v, l.spark) + " " + fmtAge(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
 			}
@@ -643,8 +652,8 @@ func (m *Model) row(it model.ESM) string {
 			age = m.st.Muted.Render("…")
 		}
 	}
-	s += fmt.Sprintf("%-9s%-*s ", it.SourceType, srcW, ansi.Truncate(shortSource(it.SourceARN), srcW, "…")) + state +
-		fmt.Sprintf("%6d %6s  ", it.BatchSize, win) + lprS + " " + age
+	s += fmt.Sprintf("%-9s%-*s ", it.SourceType, l.src, ansi.Truncate(shortSource(it.SourceARN), l.src, "…")) + state +
+		fmt.Sprintf("%6d %*s  ", it.BatchSize, l.win, win) + lprS + " " + age
 	if it.Tags[CFNTag] != "" {
 		s += " " + m.st.Muted.Render("[cfn]")
 	}
