@@ -4,6 +4,13 @@
 // generation, into a bounded ring buffer of parsed lines (model.Ring), and
 // renders only the visible rows. The tail is cancelled when the pane is
 // hidden or closed: Live Tail is billed per minute.
+//
+// Hidden is detected without help from the host: Bubble Tea calls View
+// after every Update, and a host renders only the tab on screen, so a
+// heartbeat (every 2 s, carrying its own counter) that finds no View call
+// since the previous beat stops the tail; the first beat after the pane is
+// drawn again restarts it with a backfill of the gap (deduplicated by event
+// id). A host that knows may call SetVisible directly.
 package logs
 
 import (
