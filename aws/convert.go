@@ -86,6 +86,7 @@ func functionFrom(c *ltypes.FunctionConfiguration) model.Function {
 			SystemLogLevel:      string(l.SystemLogLevel),
 		}
 	}
+	model.MakeInert(&f) // escape sequences in data are shown, never interpreted
 	return f
 }
 
@@ -116,6 +117,7 @@ func aliasFrom(function string, a *ltypes.AliasConfiguration) model.Alias {
 		RevisionID:  sdkaws.ToString(a.RevisionId),
 	}
 	out.Routing = routingFrom(a.RoutingConfig)
+	model.MakeInert(&out)
 	return out
 }
 
@@ -145,6 +147,7 @@ func esmFrom(m *ltypes.EventSourceMappingConfiguration) model.ESM {
 	if m.LastModified != nil {
 		e.LastModified = *m.LastModified
 	}
+	model.MakeInert(&e)
 	return e
 }
 

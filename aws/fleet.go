@@ -117,6 +117,7 @@ func (c *Client) GetFunction(ctx context.Context, name string) (model.FunctionDe
 	} else if !errors.Is(err, ErrUnsupported) {
 		return d, err
 	}
+	model.MakeInert(&d) // escape sequences in data are shown, never interpreted
 	return d, nil
 }
 
@@ -129,6 +130,7 @@ func (c *Client) getFunctionBasic(ctx context.Context, name string) (model.Funct
 	f := functionFrom(out.Configuration)
 	f.Enriched = true
 	f.Tags = out.Tags
+	model.MakeInert(&f.Tags)
 	if out.Concurrency != nil && out.Concurrency.ReservedConcurrentExecutions != nil {
 		v := int(*out.Concurrency.ReservedConcurrentExecutions)
 		f.Reserved = &v

@@ -137,7 +137,8 @@ func (c *Client) batch(ctx context.Context, in <-chan tailItem, out chan<- TailB
 	defer tick.Stop()
 	var pending TailBatch
 	var errs []error
-	have := func() bool { return len(pending.Events) > 0 || pending.Dropped > 0 || len(errs) > 0 }
+	modeChanged := false // a mode change is news even without events
+	have := func() bool { return len(pending.Events) > 0 || pending.Dropped > 0 || len(errs) > 0 || modeChanged }
 	flush := func(block bool) {
 		if !have() {
 			return
@@ -165,7 +166,7 @@ func (c *Client) batch(ctx context.Context, in <-chan tailItem, out chan<- TailB
 				return // keep accumulating
 			}
 		}
-		pending, errs = TailBatch{Mode: pending.Mode}, nil
+		pending, errs, modeChanged = TailBatch{Mode: pending.Mode}, nil, false
 	}
 	for {
 		select {
@@ -174,8 +175,9 @@ func (c *Client) batch(ctx context.Context, in <-chan tailItem, out chan<- TailB
 				flush(ctx.Err() == nil)
 				return
 			}
-			if it.mode != "" {
+			if it.mode != "" && it.mode != pending.Mode {
 				pending.Mode = it.mode
+				modeChanged = true
 			}
 			pending.Sampled = pending.Sampled || it.sampled
 			if it.err != nil {

@@ -2,7 +2,11 @@ package aws
 
 import (
 	"context"
+
 	"fmt"
+	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"strings"
 	"testing"
 	"time"
@@ -260,4 +264,57 @@ func TestTailPollingFallback(t *testing.T) {
 func ExampleClient_GetMetrics() {
 	fmt.Println(queryID(0), queryID(499))
 	// Output: m0 m499
+}
+
+// TestTailSampledFlag: more than 500 events in one Live Tail update window
+// are sampled by the server; the batch says so.
+func TestTailSampledFlag(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Empty: true})
+	c := openSandbox(t, s, Config{BatchInterval: 50 * time.Millisecond})
+	group := "/aws/lambda/chatty"
+	ensureLogGroup(t, c, group)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ch := c.Tail(ctx, TailRequest{Groups: []string{group}})
+	live := false
+	for !live {
+		b, ok := <-ch
+		if !ok {
+			t.Fatal("tail closed")
+		}
+		if b.Err != nil {
+			t.Logf("tail: %v", b.Err)
+		}
+		live = b.Mode == TailLive
+	}
+	time.Sleep(200 * time.Millisecond) // the session is registered server-side
+	var evs []logtypes.InputLogEvent
+	now := c.cfg.Now().UnixMilli()
+	for i := 0; i < 1500; i++ {
+		evs = append(evs, logtypes.InputLogEvent{Message: sdkaws.String(fmt.Sprintf("line %d", i)), Timestamp: sdkaws.Int64(now)})
+	}
+	stream := "s"
+	if _, err := c.logs.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: &group, LogStreamName: &stream}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.logs.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: &group, LogStreamName: &stream, LogEvents: evs}); err != nil {
+		t.Fatal(err)
+	}
+	got, sampled := 0, false
+	for got < 1500 && !sampled {
+		select {
+		case b, ok := <-ch:
+			if !ok {
+				t.Fatalf("tail closed after %d events", got)
+			}
+			got += len(b.Events)
+			sampled = sampled || b.Sampled
+		case <-ctx.Done():
+			t.Fatalf("got %d events, sampled %v", got, sampled)
+		}
+	}
+	if !sampled {
+		t.Fatalf("1500 events in one window: %d delivered, not flagged sampled", got)
+	}
 }
