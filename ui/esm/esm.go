@@ -439,8 +439,8 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 			verb = "Enable"
 		}
 		return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-			Title:       fmt.Sprintf("%s %s → %s: why? (goes into the journal)", verb, shortSource(it.SourceARN), it.Function),
-			Placeholder: "reason, e.g. poison messages, INC-1234",
+			Title:       fmt.Sprintf("Why %s it? (journaled)", strings.ToLower(verb)),
+			Placeholder: "e.g. poison messages, INC-1234",
 			Validate: func(s string) error {
 				if strings.TrimSpace(s) == "" {
 					return errors.New("a reason is required")
@@ -456,7 +456,7 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 		}))
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Batch size of %s → %s (now %d)", shortSource(it.SourceARN), it.Function, it.BatchSize),
+		Title:       fmt.Sprintf("New batch size (now %d)", it.BatchSize),
 		Placeholder: "1 to 10000",
 		Value:       strconv.Itoa(it.BatchSize),
 		Validate: func(s string) error {
@@ -613,7 +613,11 @@ func (m *Model) header() string {
 	if l.fn > 0 {
 		s += fmt.Sprintf("%-*s ", l.fn, "FUNCTION")
 	}
-	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %*s  %-*s %s", "TYPE", l.src, "SOURCE", "STATE", "BATCH", l.win, "WINDOW"[:min(6, l.win)], l.lpr, ansi.Truncate("LAST RESULT", l.lpr, ""), "ITERATOR AGE")
+	age := "ITERATOR AGE"
+	if l.spark < 6 {
+		age = "ITER AGE"
+	}
+	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %*s  %-*s %s", "TYPE", l.src, "SOURCE", "STATE", "BATCH", l.win, "WINDOW"[:min(6, l.win)], l.lpr, ansi.Truncate("LAST RESULT", l.lpr, ""), age)
 }
 
 func (m *Model) row(it model.ESM) string {

@@ -129,7 +129,7 @@ func TestDisableWithReasonAndFollowUntilSettled(t *testing.T) {
 		t.Fatal("Update called AWS")
 	}
 	h.run(cmd)
-	if !strings.Contains(h.dialogView(), "why?") {
+	if !strings.Contains(h.dialogView(), "Why disable it? (journaled)") {
 		t.Fatalf("no reason prompt: %q", h.dialogView())
 	}
 	h.press("enter") // empty reason refused
@@ -175,7 +175,7 @@ func TestCloudFormationDriftWarningFirst(t *testing.T) {
 		t.Fatal("refusing the warning did not stop")
 	}
 	h.press("b", "y")
-	if !strings.Contains(h.dialogView(), "Batch size") {
+	if !strings.Contains(h.dialogView(), "New batch size (now 100)") {
 		t.Fatalf("no batch prompt after the warning: %q", h.dialogView())
 	}
 	for range "100" {
