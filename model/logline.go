@@ -68,9 +68,9 @@ type LogLine struct {
 // ParseLogEvent parses ev into a LogLine. source is the index of the
 // event's log group in the tail's group list.
 func ParseLogEvent(ev LogEvent, source int) LogLine {
-	l := ParseLine(ev.Message)
+	l := ParseLine(Inert(ev.Message)) // escape sequences are shown, never interpreted
 	l.Time = ev.Timestamp
-	l.Stream = ev.Stream
+	l.Stream = Inert(ev.Stream)
 	l.Version = StreamVersion(ev.Stream)
 	l.EventID = ev.EventID
 	l.Source = uint16(source)
