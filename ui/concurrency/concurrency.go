@@ -476,14 +476,18 @@ func (m *Model) askReserved() tea.Cmd {
 	if m.readOnly() {
 		return m.refuseReadOnly("changing reserved concurrency")
 	}
-	cur := ""
-	if m.loaded && m.led.Reserved != nil {
-		cur = strconv.Itoa(*m.led.Reserved)
+	// the current value is shown, not prefilled: typing a number replaces it
+	title := "Reserved concurrency for " + m.fn.Name
+	if m.loaded {
+		if m.led.Reserved != nil {
+			title += fmt.Sprintf(" (now %d)", *m.led.Reserved)
+		} else {
+			title += " (now none)"
+		}
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       "Reserved concurrency for " + m.fn.Name,
+		Title:       title,
 		Placeholder: "a number; 0 stops all, empty removes",
-		Value:       cur,
 		Validate: func(s string) error {
 			s = strings.TrimSpace(s)
 			if s == "" {

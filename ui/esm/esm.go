@@ -457,8 +457,7 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("New batch size (now %d)", it.BatchSize),
-		Placeholder: "1 to 10000",
-		Value:       strconv.Itoa(it.BatchSize),
+		Placeholder: fmt.Sprintf("1 to %d", MaxBatch),
 		Validate: func(s string) error {
 			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || n < 1 || n > MaxBatch {
