@@ -12,6 +12,7 @@ type Invoke struct {
 	Format    key.Binding // pretty-print the payload
 	Template  key.Binding // next event template
 	Qualifier key.Binding // next qualifier ($LATEST, versions, aliases)
+	PickQual  key.Binding // type a qualifier (with many versions)
 	Type      key.Binding // next invocation type
 	Save      key.Binding // save the payload as a test event
 	Load      key.Binding // load a saved test event or a file
@@ -27,6 +28,7 @@ func defaultInvoke() Invoke {
 		Format:    key.NewBinding(key.WithKeys("ctrl+f"), key.WithHelp("ctrl+f", "pretty-print")),
 		Template:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "template")),
 		Qualifier: key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "qualifier")),
+		PickQual:  key.NewBinding(key.WithKeys("alt+q"), key.WithHelp("alt+q", "type a qualifier")),
 		Type:      key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "invocation type")),
 		Save:      key.NewBinding(key.WithKeys("alt+s"), key.WithHelp("alt+s", "save event")),
 		Load:      key.NewBinding(key.WithKeys("alt+o"), key.WithHelp("alt+o", "load event/file")),
@@ -44,7 +46,7 @@ func (i Invoke) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (i Invoke) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{i.Send, i.Format, i.Template, i.Qualifier, i.Type},
+		{i.Send, i.Format, i.Template, i.Qualifier, i.PickQual, i.Type},
 		{i.Save, i.Load, i.Edit, i.Older, i.Newer, i.Open},
 	}
 }

@@ -342,6 +342,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.say(fmt.Sprintf("loaded %s (%s)", msg.name, size(len(msg.data))), false)
 	case confirmedMsg:
 		return m.send(msg.req)
+	case qualMsg:
+		for i, q := range m.quals {
+			if q == msg.q {
+				m.qi = i
+			}
+		}
+		return nil
 	case invokedMsg:
 		if msg.gen != m.gen {
 			return nil
@@ -414,6 +421,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Qualifier):
 		m.qi = (m.qi + 1) % len(m.quals)
 		return nil
+	case key.Matches(msg, k.PickQual):
+		return m.promptQualifier()
 	case key.Matches(msg, k.Type):
 		m.ti = (m.ti + 1) % len(Types)
 		return nil
@@ -553,6 +562,30 @@ func (m *Model) send(req model.InvokeRequest) tea.Cmd {
 	})
 }
 
+type qualMsg struct{ q string }
+
+func (m *Model) promptQualifier() tea.Cmd {
+	quals := append([]string(nil), m.quals...)
+	ph := strings.Join(quals[:min(len(quals), 6)], ", ")
+	if len(quals) > 6 {
+		ph += ", …"
+	}
+	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
+		Title:       "Qualifier",
+		Placeholder: ph,
+		Validate: func(s string) error {
+			if !contains(quals, strings.TrimSpace(s)) {
+				return fmt.Errorf("not a version or alias of %s", m.fn.Name)
+			}
+			return nil
+		},
+		Submit: func(s string) tea.Cmd {
+			q := strings.TrimSpace(s)
+			return func() tea.Msg { return qualMsg{q: q} }
+		},
+	}))
+}
+
 func (m *Model) promptSave() tea.Cmd {
 	if m.big != nil {
 		return m.say("the payload is too large to save as a test event", true)
@@ -629,7 +662,7 @@ func (m *Model) View() string {
 	}
 	var b strings.Builder
 	head := m.st.Title.Render("Invoke "+m.fn.Name) + "  " +
-		m.st.Muted.Render("qualifier ") + m.st.Accent.Render(m.Qualifier()) + "  " +
+		m.st.Muted.Render("qualifier ") + m.st.Accent.Render(m.Qualifier()) + m.st.Muted.Render(fmt.Sprintf(" %d/%d", m.qi+1, len(m.quals))) + "  " +
 		m.st.Muted.Render("type ") + m.st.Accent.Render(string(m.Type()))
 	if m.tmpl >= 0 {
 		head += "  " + m.st.Muted.Render("template "+Templates[m.tmpl].Name)

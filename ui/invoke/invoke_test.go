@@ -312,3 +312,24 @@ func TestFormatCost(t *testing.T) {
 		}
 	}
 }
+
+func TestQualifierPicker(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	h.press("alt+q")
+	h.typeText("nope\n")
+	if len(h.dialogs) != 1 {
+		t.Fatal("unknown qualifier accepted")
+	}
+	for range "nope" {
+		h.press("backspace")
+	}
+	h.typeText("1\n")
+	if m.Qualifier() != "1" || len(h.dialogs) != 0 {
+		t.Fatalf("qualifier %s", m.Qualifier())
+	}
+	h.press("ctrl+q")
+	if m.Qualifier() != "$LATEST" {
+		t.Fatalf("cycle wraps to %s", m.Qualifier())
+	}
+}
