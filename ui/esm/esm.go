@@ -65,6 +65,8 @@ type Model struct {
 	notice  string
 	noticeE bool
 
+	rows map[string]cachedRow // rendered rows by UUID
+
 	gen      uint64
 	settling bool
 	ctx      context.Context
@@ -151,6 +153,27 @@ func (m *Model) load() tea.Cmd {
 		}
 		return loadedMsg{gen: gen, items: items, detail: det}
 	}
+}
+
+type cachedRow struct{ key, s string }
+
+// InvalidateCache drops cached row renders (the theme changed).
+func (m *Model) InvalidateCache() { m.rows = nil }
+
+// cachedRow renders a row once per content, width and IteratorAge series.
+func (m *Model) cachedRow(it model.ESM) string {
+	v := m.ages[it.Function]
+	k := fmt.Sprintf("%d|%s|%s|%d|%d|%s|%s|%d|%v|%s", m.w, it.Function, it.State, it.BatchSize, it.BatchWindowSec,
+		it.LastProcessingResult, it.SourceARN, len(v), last(v), it.Tags[CFNTag])
+	if c, ok := m.rows[it.UUID]; ok && c.key == k {
+		return c.s
+	}
+	if m.rows == nil || len(m.rows) > 4096 {
+		m.rows = map[string]cachedRow{}
+	}
+	r := ansi.Truncate(m.row(it), m.w, "…")
+	m.rows[it.UUID] = cachedRow{key: k, s: r}
+	return r
 }
 
 // Items returns the mappings shown.
@@ -561,11 +584,11 @@ func (m *Model) View() string {
 		h := m.listH()
 		end := min(len(m.items), m.offset+h)
 		for i := m.offset; i < end; i++ {
-			s := m.row(m.items[i])
 			if i == m.cursor {
-				s = m.st.Selected.Render(ansi.Truncate(s, m.w, "…"))
+				out = append(out, m.st.Selected.Render(ansi.Strip(m.cachedRow(m.items[i]))))
+				continue
 			}
-			add(s)
+			out = append(out, m.cachedRow(m.items[i]))
 		}
 		for i := end - m.offset; i < h; i++ {
 			out = append(out, "")
