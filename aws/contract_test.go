@@ -288,6 +288,25 @@ func TestContract(t *testing.T) {
 				}
 			})
 
+			t.Run("Invoke", func(t *testing.T) {
+				if _, err := c.WaitUpdated(ctx, names[4]); err != nil {
+					t.Fatal(err)
+				}
+				res, err := c.Invoke(ctx, model.InvokeRequest{Function: names[4], Payload: []byte(`{"ping":1}`)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.StatusCode != 200 {
+					t.Fatalf("status %d", res.StatusCode)
+				}
+				if res.Report == nil && !gap(t, b, "invoke-report", fmt.Sprintf("no REPORT in the log tail (FunctionError %q)", res.FunctionError)) {
+					t.Fatalf("no REPORT parsed from %q", res.LogTail)
+				}
+				if _, err := c.Invoke(ctx, model.InvokeRequest{Function: names[4], Type: model.DryRun}); err != nil {
+					t.Fatal(err)
+				}
+			})
+
 			t.Run("Metrics", func(t *testing.T) {
 				end := c.cfg.Now().Truncate(time.Minute)
 				var qs []model.MetricQuery
