@@ -77,7 +77,7 @@ func (r *rig) wait(what ...string) {
 	for _, p := range fm.Stack() {
 		stack = append(stack, fmt.Sprintf("%T", p))
 	}
-	r.t.Fatalf("%q not all shown; stack %v, dialog %v, status %q", what, stack, fm.Dialog(), fm.Status())
+	r.t.Fatalf("%q not all shown; stack %v, dialog %v, status %q\nlast output: %q", what, stack, fm.Dialog(), fm.Status(), tailBytes(seen, 1500))
 }
 
 func (r *rig) key(k tea.KeyPressMsg) { r.tm.Send(k) }
@@ -182,4 +182,31 @@ func TestFlowReadOnlySendsNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFlowKeysFromFunctionView: in the function view, i opens invoke, C
+// the provisioned dialog over the ledger, and 3 the Event sources tab.
+func TestFlowKeysFromFunctionView(t *testing.T) {
+	r := start(t, false)
+	r.selectFunction("checkout-api")
+	r.key(enter)
+	r.wait("Event sources")
+	r.tm.Type("i")
+	r.wait("Invoke checkout-api")
+	r.key(esc)
+	r.key(esc)
+	r.tm.Type("C")
+	r.wait("Provisioned concurrency", "live")
+	r.key(esc)
+	r.key(esc)
+	r.tm.Type("3")
+	r.wait("Async invocation", "retries") // the tab has loaded the function's async config
+	r.quit()
+}
+
+func tailBytes(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[len(b)-n:]
+	}
+	return b
 }

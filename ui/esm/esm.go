@@ -574,6 +574,9 @@ func (m *Model) View() string {
 		add(m.st.Error.Render("✗ " + m.loadErr.Error()))
 	case !m.loaded:
 		add(m.st.Muted.Render("loading…"))
+		for i := 0; i < m.listH()-1; i++ {
+			out = append(out, "")
+		}
 	case len(m.items) == 0:
 		add(m.st.Muted.Render("no event source mappings"))
 		for i := 0; i < m.listH()-1; i++ {
