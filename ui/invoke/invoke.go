@@ -363,6 +363,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.blur()
 		return m.resultStatus(msg.entry)
 	case tea.PasteMsg:
+		if m.editing && m.big == nil && len(msg.Content) > editLimit {
+			// The textarea is far too slow for megabytes (a 10 MB paste hung
+			// the UI): keep a large paste as the payload, unedited, like a file.
+			m.SetPayload("pasted text", []byte(msg.Content))
+			m.tmpl = -1
+			return m.say(fmt.Sprintf("pasted %s: too large to edit here, kept as the payload", size(len(msg.Content))), false)
+		}
 		if m.editing && m.big == nil {
 			var cmd tea.Cmd
 			m.editor, cmd = m.editor.Update(msg)

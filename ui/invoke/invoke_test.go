@@ -333,3 +333,17 @@ func TestQualifierPicker(t *testing.T) {
 		t.Fatalf("cycle wraps to %s", m.Qualifier())
 	}
 }
+
+func TestLargePasteKeptAsPayload(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	big := `"` + strings.Repeat("p", 2<<20) + `"`
+	h.run(m.Update(tea.PasteMsg{Content: big}))
+	if string(m.Payload()) != big || m.big == nil || !strings.Contains(h.lastStatus(), "too large to edit here") {
+		t.Fatalf("paste of %d bytes: payload %d, status %q", len(big), len(m.Payload()), h.lastStatus())
+	}
+	h.run(m.Update(tea.PasteMsg{Content: `{"small": 1}`}))
+	if string(m.Payload()) != big {
+		t.Fatal("a paste over a large payload replaced it silently")
+	}
+}
