@@ -85,6 +85,13 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 		in.CodeSha256 = sdkaws.String(cur.CodeSHA256)
 	}
 	out, err := c.lambda.PublishVersion(ctx, in)
+	if err != nil && errCode(err) == "ResourceConflictException" {
+		// An update started after our wait (someone else): wait again, once,
+		// and publish only if the configuration is still the one we saw.
+		if again, werr := c.WaitUpdated(ctx, function); werr == nil && again.RevisionID == cur.RevisionID {
+			out, err = c.lambda.PublishVersion(ctx, in)
+		}
+	}
 	if err != nil {
 		err = c.classify(fmt.Errorf("publishing %s: %w", function, err))
 		c.record(e, err)
