@@ -1,7 +1,6 @@
 package functions
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -71,7 +70,7 @@ func (q query) match(r *row) bool {
 	case 0:
 		ok = true
 	case 'f':
-		ok = subsequence(r.lower, q.needle)
+		ok = subsequence([]byte(r.lower), q.needle)
 	case 'r':
 		ok = q.re.MatchString(r.fn.Name)
 	case 't':
@@ -82,25 +81,57 @@ func (q query) match(r *row) bool {
 }
 
 // subsequence reports whether needle's bytes appear in hay in order
-// (both lower case). Function names are ASCII, so bytes suffice.
-func subsequence(hay string, needle []byte) bool {
-	j := 0
-	for i := 0; i < len(hay) && j < len(needle); i++ {
-		if hay[i] == needle[j] {
+// (both lower case). Names are short (≤ 64 bytes in AWS), so a plain loop
+// beats a call to IndexByte per needle byte.
+func subsequence(hay, needle []byte) bool {
+	if len(needle) == 0 {
+		return true
+	}
+	j, c := 0, needle[0]
+	for _, h := range hay {
+		if h == c {
 			j++
+			if j == len(needle) {
+				return true
+			}
+			c = needle[j]
 		}
 	}
-	return j == len(needle)
+	return false
 }
 
-// subsequenceB is subsequence over bytes, skipping ahead with IndexByte.
-func subsequenceB(hay, needle []byte) bool {
-	for _, c := range needle {
-		i := bytes.IndexByte(hay, c)
-		if i < 0 {
-			return false
-		}
-		hay = hay[i+1:]
+// charBit maps a byte to one of 64 classes: a–z, 0–9, '-', '_', '.',
+// and the rest folded together. A name's mask (charMask) having every
+// bit of a needle's is necessary for a subsequence match, never
+// sufficient: the mask only rejects.
+func charBit(c byte) uint64 {
+	switch {
+	case c >= 'a' && c <= 'z':
+		return 1 << (c - 'a')
+	case c >= '0' && c <= '9':
+		return 1 << (26 + c - '0')
+	case c == '-':
+		return 1 << 36
+	case c == '_':
+		return 1 << 37
+	case c == '.':
+		return 1 << 38
 	}
-	return true
+	return 1 << (39 + c%25)
+}
+
+func charMask(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= charBit(s[i])
+	}
+	return m
+}
+
+func charMaskB(b []byte) uint64 {
+	var m uint64
+	for _, c := range b {
+		m |= charBit(c)
+	}
+	return m
 }

@@ -70,6 +70,13 @@ type Model struct {
 	// (offs[i]..offs[i+1]), so a fuzzy filter scans contiguous memory.
 	arena []byte
 	offs  []int32
+	// masks[i] has a bit for every byte class in sorted[i]'s name (see
+	// charMask): a fuzzy query skips rows missing one of its characters
+	// without looking at the name.
+	masks []uint64
+	// fbuf and lbuf are reused filter scratch (tight and loose matches);
+	// each result is copied out once, exactly sized.
+	fbuf, lbuf []int32
 	// memo keeps recent filter results by query (cleared on rebuild), so
 	// backspacing to a query typed a moment ago costs nothing.
 	memo     map[string][]int32
@@ -384,11 +391,12 @@ func (m *Model) rebuild() {
 		m.sorted = append(m.sorted, r)
 	}
 	m.sortRows()
-	m.arena, m.offs = m.arena[:0], m.offs[:0]
+	m.arena, m.offs, m.masks = m.arena[:0], m.offs[:0], m.masks[:0]
 	for i, r := range m.sorted {
 		r.pos = i
 		m.offs = append(m.offs, int32(len(m.arena)))
 		m.arena = append(m.arena, r.lower...)
+		m.masks = append(m.masks, charMask(r.lower))
 	}
 	m.offs = append(m.offs, int32(len(m.arena)))
 	if len(m.all) != len(m.sorted) {
@@ -450,16 +458,21 @@ func (m *Model) refilter(incremental bool) {
 	if incremental {
 		base = m.view
 	}
-	out := make([]int32, 0, len(base)/4+16)
+	out, loose := m.fbuf[:0], m.lbuf[:0]
 	switch {
 	case m.q.kind == 'f':
 		// names containing the query as typed come first, then the
 		// scattered (fuzzy) matches; each group keeps the sort order
-		var loose []int32
 		needle, inv := m.q.needle, m.q.invert
+		qm := charMaskB(needle)
+		arena, offs, masks := m.arena, m.offs, m.masks
 		for _, pos := range base {
-			name := m.arena[m.offs[pos]:m.offs[pos+1]]
-			ok := subsequenceB(name, needle)
+			ok := masks[pos]&qm == qm
+			var name []byte
+			if ok {
+				name = arena[offs[pos]:offs[pos+1]]
+				ok = subsequence(name, needle)
+			}
 			switch {
 			case inv:
 				if !ok {
@@ -472,7 +485,6 @@ func (m *Model) refilter(incremental bool) {
 				loose = append(loose, pos)
 			}
 		}
-		out = append(out, loose...)
 	default:
 		for _, pos := range base {
 			if m.q.match(m.sorted[pos]) {
@@ -480,8 +492,12 @@ func (m *Model) refilter(incremental bool) {
 			}
 		}
 	}
-	m.view = out
-	m.remember(m.q.raw, out)
+	// one exactly sized result (it may be remembered; m.view may be it)
+	res := make([]int32, len(out)+len(loose))
+	copy(res[copy(res, out):], loose)
+	m.fbuf, m.lbuf = out, loose
+	m.view = res
+	m.remember(m.q.raw, res)
 }
 
 // at returns the i-th row of the view.

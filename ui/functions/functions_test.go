@@ -164,13 +164,13 @@ func TestFilterModes(t *testing.T) {
 		want func(model.Function) bool
 	}{
 		{"pay", func(f model.Function) bool { return strings.HasPrefix(f.Name, "payments") }},
-		{"pmt", func(f model.Function) bool { return subsequence(strings.ToLower(f.Name), []byte("pmt")) }},
+		{"pmt", func(f model.Function) bool { return isSubseq(strings.ToLower(f.Name), "pmt") }},
 		{"re:^search-.*-00[0-4]", func(f model.Function) bool {
 			return strings.HasPrefix(f.Name, "search-") && f.Name[len(f.Name)-2] <= '4' && f.Name[len(f.Name)-3] == '0' && f.Name[len(f.Name)-4] == '0'
 		}},
 		{"tag:team=payments", func(f model.Function) bool { return f.Tags["team"] == "payments" }},
 		{"!tag:team=payments", func(f model.Function) bool { return f.Tags["team"] != "payments" }},
-		{"!api", func(f model.Function) bool { return !subsequence(strings.ToLower(f.Name), []byte("api")) }},
+		{"!api", func(f model.Function) bool { return !isSubseq(strings.ToLower(f.Name), "api") }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.q, func(t *testing.T) {
@@ -406,6 +406,36 @@ func TestLargeListingEndsSorted(t *testing.T) {
 	for i := 1; i < len(m.view); i++ {
 		if m.at(i-1).fn.Name > m.at(i).fn.Name {
 			t.Fatal("not sorted after the listing")
+		}
+	}
+}
+
+// isSubseq is the test's own oracle for a fuzzy match.
+func isSubseq(h, n string) bool {
+	for _, c := range n {
+		i := strings.IndexRune(h, c)
+		if i < 0 {
+			return false
+		}
+		h = h[i+1:]
+	}
+	return true
+}
+
+func TestSubsequenceAndMask(t *testing.T) {
+	names := []string{"", "a", "payments-api-0001", "growth_cron.v2", "ÄPFEL-ß", "x\x1b[31m"}
+	needles := []string{"", "p", "pa", "pay", "pmt", "api1", "0001", "_c.", "zz", "ß", "äpf", "\x1b[", "apa"}
+	for _, h := range names {
+		h = strings.ToLower(h)
+		for _, n := range needles {
+			want := isSubseq(h, n)
+			if got := subsequence([]byte(h), []byte(n)); got != want {
+				t.Errorf("subsequence(%q, %q) = %v", h, n, got)
+			}
+			// the mask never rejects a match
+			if want && charMask(h)&charMaskB([]byte(n)) != charMaskB([]byte(n)) {
+				t.Errorf("mask of %q rejects %q", h, n)
+			}
 		}
 	}
 }
