@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/functions"
 )
 
@@ -186,7 +187,7 @@ func (p *palette) completionView() string {
 			lines = append(lines, st.Muted.Render("…"))
 			break
 		}
-		line := " " + c
+		line := " " + common.Clean(c)
 		if !hasArg {
 			for _, k := range commands {
 				if k.name == c {

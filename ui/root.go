@@ -419,7 +419,7 @@ func (m *Model) blockingJobs(from int) []string {
 		if from > 0 && i < from {
 			continue
 		}
-		line := j.Label
+		line := common.Clean(j.Label)
 		if i > 0 {
 			line += " (" + m.screenTitle(i) + ")"
 		}
@@ -554,7 +554,7 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 }
 
 func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
-	m.status, m.statusErr = text, isErr
+	m.status, m.statusErr = common.Clean(text), isErr
 	m.statusSeq++
 	seq := m.statusSeq
 	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return statusFadeMsg{seq: seq} })
@@ -854,7 +854,7 @@ func (m *Model) headerView() string {
 	var crumbs []string
 	for _, s := range m.stack {
 		if tt, ok := s.pane.(common.Titled); ok {
-			crumbs = append(crumbs, tt.Title())
+			crumbs = append(crumbs, common.Clean(tt.Title()))
 		}
 	}
 	if len(crumbs) > 1 {
@@ -906,7 +906,7 @@ func (m *Model) jobsView() string {
 			parts = append(parts, fmt.Sprintf("+%d", len(m.jobs)-2))
 			break
 		}
-		s := j.Label
+		s := common.Clean(j.Label)
 		if j.Progress >= 0 {
 			const bw = 8
 			n := int(min(1, j.Progress) * bw)

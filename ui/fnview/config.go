@@ -172,7 +172,7 @@ func (c *configTab) render() []string {
 		b.note(c.st.Muted.Render("loading configuration…"))
 	}
 	if c.err != nil {
-		b.note(c.st.Error.Render("could not read the configuration: " + c.err.Error()))
+		b.note(c.st.Error.Render("could not read the configuration: " + common.Clean(c.err.Error())))
 	}
 	b.section("Function")
 	b.kv("Name", f.Name)
@@ -224,7 +224,7 @@ func (c *configTab) render() []string {
 		b.note(c.st.Muted.Render("none"))
 	}
 	for _, l := range f.Layers {
-		b.note(fmt.Sprintf("%s  %s", l.ARN, c.st.Muted.Render(bytesHuman(l.CodeSize))))
+		b.note(fmt.Sprintf("%s  %s", common.Clean(l.ARN), c.st.Muted.Render(bytesHuman(l.CodeSize))))
 	}
 
 	b.section("VPC")
@@ -285,14 +285,14 @@ func (c *configTab) render() []string {
 			if st != "Enabled" {
 				style = c.st.Warn
 			}
-			b.note(fmt.Sprintf("%-8s %s  %s  batch %d", e.SourceType, e.SourceARN, style.Render(st), e.BatchSize))
+			b.note(fmt.Sprintf("%-8s %s  %s  batch %d", common.Clean(e.SourceType), common.Clean(e.SourceARN), style.Render(common.Clean(st)), e.BatchSize))
 		}
 		for _, t := range d.Triggers {
 			src := t.SourceARN
 			if src == "" {
 				src = "(any source)"
 			}
-			b.note(fmt.Sprintf("%-8s %s  %s", "policy", t.Principal, c.st.Muted.Render(src)))
+			b.note(fmt.Sprintf("%-8s %s  %s", "policy", common.Clean(t.Principal), c.st.Muted.Render(common.Clean(src))))
 		}
 	}
 
@@ -327,7 +327,10 @@ func (b *cfgBuilder) section(t string) {
 	b.lines = append(b.lines, ansi.Truncate(b.st.Title.Render(t), b.w, "…"))
 }
 
+// kv adds "label value"; both may come from AWS (tag and variable names
+// and values) and are made inert first.
 func (b *cfgBuilder) kv(k, v string) {
+	k, v = common.Clean(k), common.Clean(v)
 	label := b.st.Muted.Render(fmt.Sprintf("  %-*s", labelW, ansi.Truncate(k, labelW, "…")))
 	b.lines = append(b.lines, ansi.Truncate(label+" "+v, b.w, "…"))
 }

@@ -162,7 +162,7 @@ func (m *Model) Back() bool {
 }
 
 // Title implements common.Titled.
-func (m *Model) Title() string { return m.fn.Name }
+func (m *Model) Title() string { return common.Clean(m.fn.Name) }
 
 // Close implements common.Closer: every tab's in-flight work stops.
 func (m *Model) Close() {

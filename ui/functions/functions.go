@@ -865,10 +865,10 @@ func (m *Model) titleLine() string {
 		m.input.SetWidth(max(10, m.w/3))
 		parts = append(parts, m.input.View())
 	} else if !m.q.empty() {
-		parts = append(parts, m.st.Accent.Render("/"+m.q.raw))
+		parts = append(parts, m.st.Accent.Render("/"+common.Clean(m.q.raw)))
 	}
 	if m.qErr != nil {
-		parts = append(parts, m.st.Error.Render(m.qErr.Error()))
+		parts = append(parts, m.st.Error.Render(common.Clean(m.qErr.Error())))
 	}
 	arrow := "↑"
 	if m.sortDesc {

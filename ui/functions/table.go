@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 // column is one table column. Columns are dropped, lowest priority first,
@@ -168,7 +169,7 @@ func (l layout) line(cells []string) string {
 func (l layout) render(r *row) string {
 	cells := make([]string, len(l.cols))
 	for k, i := range l.cols {
-		cells[k] = columns[i].cell(r)
+		cells[k] = common.Clean(columns[i].cell(r)) // data made inert before it is laid out
 	}
 	return l.line(cells)
 }
