@@ -134,3 +134,33 @@ func TestSwitchingRegionAsksWhenAPlanWouldStop(t *testing.T) {
 		t.Fatal(":readonly asked with nothing running")
 	}
 }
+
+func TestUnknownRegionIsRefused(t *testing.T) {
+	m, _, c := newTestRoot(t, 3)
+	runCmds(t, m, m.Init())
+	runCmds(t, m, m.runCommand("region eu-west-11"))
+	if c.Calls() != 0 || m.Target().Region != "us-east-1" || !strings.Contains(m.Status(), `unknown region "eu-west-11"`) {
+		t.Fatalf("connects %d, region %s, status %q", c.Calls(), m.Target().Region, m.Status())
+	}
+}
+
+func TestHelpListsEveryListKeyOnce(t *testing.T) {
+	m, _, _ := newTestRoot(t, 3)
+	runCmds(t, m, m.Init())
+	m.Update(keyMsg("?"))
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "ctrl+d") || !strings.Contains(out, "bottom") {
+		t.Fatalf("full help lacks the list's paging keys:\n%s", out)
+	}
+	body := out[:strings.LastIndex(out, "\n")] // the footer has its own short help
+	if n := strings.Count(body, "refresh"); n != 1 {
+		t.Fatalf("refresh listed %d times:\n%s", n, out)
+	}
+	// while the filter takes input, the footer does not offer q or ?
+	m.Update(keyMsg("esc"))
+	m.Update(keyMsg("/"))
+	lines := strings.Split(ansi.Strip(m.render()), "\n")
+	if foot := lines[len(lines)-1]; strings.Contains(foot, "quit") || strings.Contains(foot, "help") {
+		t.Fatalf("footer while filtering: %q", foot)
+	}
+}

@@ -48,11 +48,26 @@ type Options struct {
 }
 
 // DefaultRegions are offered by :region completion when Options.Regions is empty.
+// A :region outside these (and Options.Regions) is refused as a typo.
 var DefaultRegions = []string{
-	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
-	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1",
-	"ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
-	"sa-east-1", "me-south-1", "af-south-1",
+	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1",
+	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+	"ap-south-1", "ap-south-2", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7",
+	"sa-east-1", "mx-central-1", "me-south-1", "me-central-1", "il-central-1", "af-south-1",
+	"us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
+}
+
+// knownRegion reports whether r is in Options.Regions or DefaultRegions.
+func (m *Model) knownRegion(r string) bool {
+	for _, l := range [][]string{m.opts.Regions, DefaultRegions} {
+		for _, k := range l {
+			if k == r {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readOnlyFleet refuses every mutation before it reaches the aws layer;

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -196,7 +197,7 @@ func (p *palette) completionView() string {
 				}
 			}
 		}
-		lines = append(lines, ansi.Truncate(line, p.root.w-2, "…"))
+		lines = append(lines, ansi.Truncate(line+" ", p.root.w-2, "…"))
 	}
 	return st.Dialog.Padding(0).Render(strings.Join(lines, "\n"))
 }
@@ -222,6 +223,9 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	case "region":
 		if len(args) != 1 {
 			return m.setStatus("usage: :region <region>, e.g. :region eu-west-1", true)
+		}
+		if !m.knownRegion(args[0]) {
+			return m.setStatus(fmt.Sprintf("unknown region %q (tab after :region completes the known ones)", args[0]), true)
 		}
 		return m.switchTo("", args[0])
 	case "profile":

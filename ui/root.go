@@ -694,7 +694,11 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 	m.stack[0] = screen{id: m.newID(string(functions.ID)), pane: f}
 	bw, bh := m.bodySize()
 	f.SetSize(bw, bh)
-	return tea.Batch(common.Wrap(m.stack[0].id, f.Init()), m.setStatus("switched to "+msg.what, false), stopped)
+	note := "switched to " + msg.what
+	if m.target.Sandbox {
+		note += " (the sandbox serves the same fleet in every region)"
+	}
+	return tea.Batch(stopped, common.Wrap(m.stack[0].id, f.Init()), m.setStatus(note, false))
 }
 
 func (m *Model) setReadOnly() tea.Cmd {
@@ -739,7 +743,7 @@ func (m *Model) render() string {
 		return ""
 	}
 	if m.w < common.MinWidth || m.h < common.MinHeight {
-		msg := fmt.Sprintf("lambdaops needs at least %d×%d (now %d×%d): enlarge the window", common.MinWidth, common.MinHeight, m.w, m.h)
+		msg := fmt.Sprintf("lambdaops needs at least %d×%d\nnow %d×%d: enlarge the window", common.MinWidth, common.MinHeight, m.w, m.h)
 		return lipgloss.Place(max(m.w, 1), max(m.h, 1), lipgloss.Center, lipgloss.Center,
 			lipgloss.NewStyle().Width(max(m.w-2, 10)).Align(lipgloss.Center).Render(msg))
 	}
@@ -871,6 +875,9 @@ func (m *Model) helpKeys() []key.Binding {
 		return d.HelpKeys()
 	}
 	keys := m.Focused().HelpKeys()
+	if ic, ok := m.Focused().(common.InputCapturer); ok && ic.CapturesInput() {
+		return keys // :, ? and q are typed into the input, not global keys
+	}
 	g := m.km.Global
 	return append(keys, g.Palette, g.Help, g.Back, g.Quit)
 }
@@ -927,11 +934,29 @@ func (m *Model) helpView(h int) string {
 	} else {
 		keys = m.Focused().HelpKeys()
 	}
+	if fh, ok := m.Focused().(common.FullHelper); ok && m.Dialog() == nil {
+		keys = fh.FullHelpKeys()
+	}
+	// a key the pane lists (r refresh) is not listed again as global
+	seen := map[string]bool{}
+	for _, k := range keys {
+		seen[k.Help().Key] = true
+	}
 	var groups [][]key.Binding
 	for i := 0; i < len(keys); i += 6 {
 		groups = append(groups, keys[i:min(i+6, len(keys))])
 	}
-	groups = append(groups, m.km.Global.FullHelp()...)
+	for _, g := range m.km.Global.FullHelp() {
+		var left []key.Binding
+		for _, k := range g {
+			if !seen[k.Help().Key] {
+				left = append(left, k)
+			}
+		}
+		if len(left) > 0 {
+			groups = append(groups, left)
+		}
+	}
 	m.help.SetWidth(m.w)
 	title := m.st.Title.Render("Keys") + m.st.Muted.Render("  (any key closes)")
 	var names []string

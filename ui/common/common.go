@@ -197,6 +197,10 @@ type Closer interface{ Close() }
 // it was sized to; the root then skips re-measuring every line.
 type Fitted interface{ FitsSize() bool }
 
+// FullHelper is a pane with more keys than fit the footer: ? lists
+// FullHelpKeys instead of HelpKeys.
+type FullHelper interface{ FullHelpKeys() []key.Binding }
+
 // RefreshMsg is delivered to the focused pane when the user presses r.
 type RefreshMsg struct{}
 

@@ -755,6 +755,16 @@ func (m *Model) HelpKeys() []key.Binding {
 	return []key.Binding{l.Up, l.Down, l.Filter, l.Open, l.SortNext, l.SortReverse, l.Copy, m.km.Global.Refresh}
 }
 
+// FullHelpKeys implements common.FullHelper: ? lists every list key.
+func (m *Model) FullHelpKeys() []key.Binding {
+	if m.filtering {
+		return m.HelpKeys()
+	}
+	l := m.km.List
+	return []key.Binding{l.Up, l.Down, l.Top, l.Bottom, l.PageDown, l.PageUp,
+		l.Filter, l.Open, l.SortNext, l.SortReverse, l.Copy, m.km.Global.Refresh}
+}
+
 // ---- metrics scheduling ----
 
 // scheduleMetrics debounces a metrics fetch for the visible rows.
@@ -862,7 +872,8 @@ func (m *Model) titleLine() string {
 	shown, total := m.Count()
 	parts := []string{m.st.Title.Render("functions") + " " + thousands(shown) + "/" + thousands(total)}
 	if m.filtering {
-		m.input.SetWidth(max(10, m.w/3))
+		// wide enough for the placeholder's hint, at most half the line
+		m.input.SetWidth(min(max(10, m.w/3, ansi.StringWidth(m.input.Placeholder)+1), max(10, m.w/2)))
 		parts = append(parts, m.input.View())
 	} else if !m.q.empty() {
 		parts = append(parts, m.st.Accent.Render("/"+common.Clean(m.q.raw)))
