@@ -122,13 +122,27 @@ func (d *ConfirmDialog) Update(msg tea.Msg) (common.Action, tea.Cmd) {
 
 // View implements common.Dialog.
 func (d *ConfirmDialog) View(width, height int) string {
-	w := min(max(40, width*2/3), width-4, 80)
-	inner := w - d.st.Dialog.GetHorizontalFrameSize()
+	// as wide as the longest line needs (up to 80 and the screen), then
+	// long lines wrap; the body never runs off the screen
+	frame := d.st.Dialog.GetHorizontalFrameSize()
+	need := ansi.StringWidth(d.opt.Title)
+	for _, line := range strings.Split(d.opt.Body, "\n") {
+		need = max(need, ansi.StringWidth(line))
+	}
+	w := min(max(40, width*2/3, need+frame), width-4, 80)
+	inner := w - frame
 	var b strings.Builder
 	b.WriteString(d.st.Title.Render(ansi.Truncate(d.opt.Title, inner, "…")))
 	b.WriteString("\n\n")
+	var body []string
 	for _, line := range strings.Split(d.opt.Body, "\n") {
-		b.WriteString(ansi.Truncate(line, inner, "…"))
+		body = append(body, strings.Split(ansi.Wrap(line, inner, " "), "\n")...)
+	}
+	if room := max(1, height-10); len(body) > room {
+		body = append(body[:room-1], "…")
+	}
+	for _, line := range body {
+		b.WriteString(line)
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
