@@ -16,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -133,30 +134,30 @@ func now() <-chan time.Time {
 	return c
 }
 
-func newPane(t *testing.T, s *session, open string) (*Model, *harness) {
+func newPane(t *testing.T, s *session, open string) (*Model, *panetest.Harness) {
 	t.Helper()
 	deps := common.FromSession(s, nil)
 	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
 	m := New(deps, styles.NewPlain(), keymap.Default(), s.Fns[0], Options{Open: open, Wait: func(time.Duration) <-chan time.Time { return now() }})
 	m.SetSize(120, 30)
-	h := &harness{t: t, pane: m}
-	h.run(m.Init())
+	h := panetest.New(t, m)
+	h.Run(m.Init())
 	return m, h
 }
 
 func TestReservedFlow(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s, ArgReserved)
-	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "Reserved concurrency for") {
-		t.Fatalf("R did not open the prompt: %q", h.dialogView())
+	if len(h.Dialogs) != 1 || !strings.Contains(h.DialogView(), "Reserved concurrency for") {
+		t.Fatalf("R did not open the prompt: %q", h.DialogView())
 	}
-	h.press("backspace", "backspace") // the prompt holds the current value, 10
-	h.typeText("5\n")
-	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "reserved  10 → 5") || !strings.Contains(h.dialogView(), "unreserved 900 → 905") {
-		t.Fatalf("confirmation: %q", h.dialogView())
+	h.Press("backspace", "backspace") // the prompt holds the current value, 10
+	h.TypeText("5\n")
+	if len(h.Dialogs) != 1 || !strings.Contains(h.DialogView(), "reserved  10 → 5") || !strings.Contains(h.DialogView(), "unreserved 900 → 905") {
+		t.Fatalf("confirmation: %q", h.DialogView())
 	}
 	before := s.Calls("")
-	cmd := h.pane.Update(keyMsg("R"))
+	cmd := h.Pane.Update(panetest.Key("R"))
 	if s.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
@@ -164,7 +165,7 @@ func TestReservedFlow(t *testing.T) {
 	if s.Calls("PutReserved") != 0 {
 		t.Fatal("sent before y")
 	}
-	h.press("y")
+	h.Press("y")
 	if len(s.puts) != 1 || s.puts[0] != 5 {
 		t.Fatalf("puts %v (%s)", s.puts, s.CallLog())
 	}
@@ -178,10 +179,10 @@ func TestFloorRefusalShowsArithmetic(t *testing.T) {
 	s := newSession()
 	s.settings.UnreservedConcurrentExecutions = 150
 	m, h := newPane(t, s, "")
-	h.press("R")
-	h.press("backspace", "backspace")
-	h.typeText("80\n")
-	if len(h.dialogs) != 0 || s.Calls("PutReserved") != 0 {
+	h.Press("R")
+	h.Press("backspace", "backspace")
+	h.TypeText("80\n")
+	if len(h.Dialogs) != 0 || s.Calls("PutReserved") != 0 {
 		t.Fatalf("refused value reached a dialog or AWS: %s", s.CallLog())
 	}
 	want := "refused: reserving 80 leaves 80 unreserved = 150 unreserved now + 10 this function holds − 80 requested; Lambda keeps at least 100 (the most you can reserve is 60)"
@@ -192,7 +193,7 @@ func TestFloorRefusalShowsArithmetic(t *testing.T) {
 		t.Fatalf("view:\n%s", m.View())
 	}
 	// the aws layer's refusal (ledger not yet loaded) is explained the same way
-	h.deliver(reservedDoneMsg{err: &aws.FloorError{Limit: 1000, Unreserved: 150, CurrentReserved: 10, Requested: 80}})
+	h.Deliver(reservedDoneMsg{err: &aws.FloorError{Limit: 1000, Unreserved: 150, CurrentReserved: 10, Requested: 80}})
 	if m.Notice() != want {
 		t.Fatalf("aws refusal notice %q", m.Notice())
 	}
@@ -202,24 +203,24 @@ func TestZeroAsksForTheName(t *testing.T) {
 	s := newSession()
 	fn := s.Fns[0].Name
 	m, h := newPane(t, s, ArgReserved)
-	h.press("backspace", "backspace")
-	h.typeText("0\n")
-	v := h.dialogView()
+	h.Press("backspace", "backspace")
+	h.TypeText("0\n")
+	v := h.DialogView()
 	if !strings.Contains(v, "STOPS EVERY INVOCATION") || !strings.Contains(v, "type "+fn) {
 		t.Fatalf("zero confirmation: %q", v)
 	}
-	h.press("y")
-	if s.Calls("PutReserved") != 0 || len(h.dialogs) != 1 {
+	h.Press("y")
+	if s.Calls("PutReserved") != 0 || len(h.Dialogs) != 1 {
 		t.Fatal("y accepted for 0")
 	}
-	h.typeText("wrong-name\n")
-	if s.Calls("PutReserved") != 0 || len(h.dialogs) != 1 {
+	h.TypeText("wrong-name\n")
+	if s.Calls("PutReserved") != 0 || len(h.Dialogs) != 1 {
 		t.Fatal("a wrong name accepted")
 	}
 	for range "ywrong-name" {
-		h.press("backspace")
+		h.Press("backspace")
 	}
-	h.typeText(fn + "\n")
+	h.TypeText(fn + "\n")
 	if len(s.puts) != 1 || s.puts[0] != 0 {
 		t.Fatalf("puts %v", s.puts)
 	}
@@ -232,13 +233,13 @@ func TestReadOnlyRefusesWithoutRequest(t *testing.T) {
 	s := newSession()
 	s.T.Protection = model.ReadOnly
 	m, h := newPane(t, s, ArgReserved)
-	h.press("R", "C")
-	if len(h.dialogs) != 0 {
+	h.Press("R", "C")
+	if len(h.Dialogs) != 0 {
 		t.Fatal("a dialog opened in read-only mode")
 	}
-	h.deliver(reservedAskMsg{})
-	h.deliver(provAskMsg{q: "live", n: 3})
-	if n := s.Calls("PutReserved") + s.Calls("DeleteReserved") + s.Calls("PutProvisioned") + s.Calls("DeleteProvisioned"); n != 0 || len(h.dialogs) != 0 {
+	h.Deliver(reservedAskMsg{})
+	h.Deliver(provAskMsg{q: "live", n: 3})
+	if n := s.Calls("PutReserved") + s.Calls("DeleteReserved") + s.Calls("PutProvisioned") + s.Calls("DeleteProvisioned"); n != 0 || len(h.Dialogs) != 0 {
 		t.Fatalf("read-only mutations: %s", s.CallLog())
 	}
 	if !strings.Contains(m.Notice(), "read-only mode") || !strings.Contains(m.Notice(), "nothing was sent") {
@@ -272,25 +273,25 @@ func TestProvisionedAllocationIsAJob(t *testing.T) {
 			s := newSession()
 			s.fail = fail
 			m, h := newPane(t, s, "")
-			h.press("j", "j") // the canary alias row (live, 3, canary)
-			h.press("C")
-			if len(h.dialogs) != 1 {
+			h.Press("j", "j") // the canary alias row (live, 3, canary)
+			h.Press("C")
+			if len(h.Dialogs) != 1 {
 				t.Fatal("no prompt")
 			}
-			h.typeText("4\n")
-			if !strings.Contains(h.dialogView(), "Provision 4 on") {
-				t.Fatalf("confirm %q", h.dialogView())
+			h.TypeText("4\n")
+			if !strings.Contains(h.DialogView(), "Provision 4 on") {
+				t.Fatalf("confirm %q", h.DialogView())
 			}
-			h.press("y")
+			h.Press("y")
 			if s.Calls("PutProvisioned") != 1 {
 				t.Fatalf("calls %s", s.CallLog())
 			}
-			if len(h.jobs) < 3 {
-				t.Fatalf("jobs %+v", h.jobs)
+			if len(h.Jobs) < 3 {
+				t.Fatalf("jobs %+v", h.Jobs)
 			}
-			first, last := h.jobs[0], h.jobs[len(h.jobs)-1]
+			first, last := h.Jobs[0], h.Jobs[len(h.Jobs)-1]
 			if first.Done || !last.Done || first.ID != last.ID || !strings.Contains(first.Label, ":canary") {
-				t.Fatalf("jobs %+v", h.jobs)
+				t.Fatalf("jobs %+v", h.Jobs)
 			}
 			if fail {
 				if last.Err == nil || !strings.Contains(m.Notice(), "FAILED: not enough capacity") {

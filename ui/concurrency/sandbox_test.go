@@ -15,6 +15,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -42,7 +43,7 @@ func startSandbox(t *testing.T, readOnly bool) (*sandbox.Server, *aws.Client) {
 	return srv, c
 }
 
-func sandboxPane(t *testing.T, srv *sandbox.Server, c *aws.Client, name, open string) (*Model, *harness) {
+func sandboxPane(t *testing.T, srv *sandbox.Server, c *aws.Client, name, open string) (*Model, *panetest.Harness) {
 	t.Helper()
 	deps := common.FromSession(c, c)
 	deps.Now = srv.Clock().Now
@@ -50,8 +51,8 @@ func sandboxPane(t *testing.T, srv *sandbox.Server, c *aws.Client, name, open st
 		// allocation time passes on the sandbox's manual clock
 		Wait: func(d time.Duration) <-chan time.Time { srv.Advance(d); return now() }})
 	m.SetSize(120, 40)
-	h := &harness{t: t, pane: m}
-	h.run(m.Init())
+	h := panetest.New(t, m)
+	h.Run(m.Init())
 	return m, h
 }
 
@@ -68,8 +69,8 @@ func TestSandboxReservedThrottles(t *testing.T) {
 		t.Fatalf("invoke before: %v", err)
 	}
 	m, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
-	h.typeText("0\n")
-	h.typeText("checkout-api\n")
+	h.TypeText("0\n")
+	h.TypeText("checkout-api\n")
 	if r, err := c.GetReserved(context.Background(), "checkout-api"); err != nil || r == nil || *r != 0 {
 		t.Fatalf("GetFunctionConcurrency after 0: %v %v (%s)", r, err, m.Notice())
 	}
@@ -80,10 +81,10 @@ func TestSandboxReservedThrottles(t *testing.T) {
 	if st := srv.Stats().Ops["Invoke"]; st.Status[429] == 0 {
 		t.Fatalf("no 429 from Invoke: %+v", st)
 	}
-	h.press("R")
-	h.press("backspace")
-	h.typeText("5\n")
-	h.press("y")
+	h.Press("R")
+	h.Press("backspace")
+	h.TypeText("5\n")
+	h.Press("y")
 	if r, _ := c.GetReserved(context.Background(), "checkout-api"); r == nil || *r != 5 {
 		t.Fatalf("reserved after 5: %v", r)
 	}
@@ -106,9 +107,9 @@ func TestSandboxFloorRefused(t *testing.T) {
 	}
 	m, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
 	over := s.UnreservedConcurrentExecutions - 99
-	h.typeText(strconv.Itoa(over) + "\n")
-	if n := srv.Stats().Count("PutFunctionConcurrency"); n != 0 || len(h.dialogs) != 0 {
-		t.Fatalf("sent %d, dialogs %d", n, len(h.dialogs))
+	h.TypeText(strconv.Itoa(over) + "\n")
+	if n := srv.Stats().Count("PutFunctionConcurrency"); n != 0 || len(h.Dialogs) != 0 {
+		t.Fatalf("sent %d, dialogs %d", n, len(h.Dialogs))
 	}
 	if !strings.Contains(m.Notice(), "leaves 99 unreserved = "+strconv.Itoa(s.UnreservedConcurrentExecutions)+" unreserved now") {
 		t.Fatalf("notice %q", m.Notice())
@@ -156,10 +157,10 @@ func TestSandboxOrphanAndProvisionedJob(t *testing.T) {
 			m.cursor = i
 		}
 	}
-	h.press("C")
-	h.typeText("3\n")
-	h.press("y")
-	last := h.jobs[len(h.jobs)-1]
+	h.Press("C")
+	h.TypeText("3\n")
+	h.Press("y")
+	last := h.Jobs[len(h.Jobs)-1]
 	if !last.Done || last.Err != nil || !strings.Contains(m.Notice(), "READY (3)") {
 		t.Fatalf("job %+v notice %q", last, m.Notice())
 	}

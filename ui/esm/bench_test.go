@@ -7,6 +7,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -33,7 +34,7 @@ func BenchmarkRegionCursorMove(b *testing.B) {
 	for _, n := range []int{100, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			m := benchPane(b, n)
-			down := keyMsg("j")
+			down := panetest.Key("j")
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				if i%(n-1) == n-2 {

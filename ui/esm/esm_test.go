@@ -16,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -100,7 +101,7 @@ func (s *session) UpdateMapping(ctx context.Context, uuid string, enabled *bool,
 	return model.ESM{}, fmt.Errorf("ResourceNotFoundException: %s", uuid)
 }
 
-func newPane(t *testing.T, s *session, fn string) (*Model, *harness) {
+func newPane(t *testing.T, s *session, fn string) (*Model, *panetest.Harness) {
 	t.Helper()
 	deps := common.FromSession(s, nil)
 	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC) }
@@ -108,10 +109,10 @@ func newPane(t *testing.T, s *session, fn string) (*Model, *harness) {
 		return func() tea.Msg { return f(time.Time{}) }
 	}})
 	m.SetSize(120, 30)
-	h := &harness{t: t, pane: m}
+	h := panetest.New(t, m)
 	// settle ticks are held; tests deliver them by hand
-	h.hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
-	h.run(m.Init())
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
+	h.Run(m.Init())
 	return m, h
 }
 
@@ -122,28 +123,28 @@ func TestDisableWithReasonAndFollowUntilSettled(t *testing.T) {
 		t.Fatalf("items %d", len(m.Items()))
 	}
 	// rows sort by source: dynamodb, kinesis, sqs; the SQS mapping is last
-	h.press("G")
+	h.Press("G")
 	before := s.Calls("")
-	cmd := m.Update(keyMsg("e"))
+	cmd := m.Update(panetest.Key("e"))
 	if s.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
-	h.run(cmd)
-	if !strings.Contains(h.dialogView(), "Why disable it? (journaled)") {
-		t.Fatalf("no reason prompt: %q", h.dialogView())
+	h.Run(cmd)
+	if !strings.Contains(h.DialogView(), "Why disable it? (journaled)") {
+		t.Fatalf("no reason prompt: %q", h.DialogView())
 	}
-	h.press("enter") // empty reason refused
-	if len(h.dialogs) != 1 {
+	h.Press("enter") // empty reason refused
+	if len(h.Dialogs) != 1 {
 		t.Fatal("empty reason accepted")
 	}
-	h.typeText("poison messages INC-7\n")
-	if v := h.dialogView(); !strings.Contains(v, "Disable mapping?") || !strings.Contains(v, "reason   poison messages INC-7") {
+	h.TypeText("poison messages INC-7\n")
+	if v := h.DialogView(); !strings.Contains(v, "Disable mapping?") || !strings.Contains(v, "reason   poison messages INC-7") {
 		t.Fatalf("confirm %q", v)
 	}
 	if len(s.updates) != 0 {
 		t.Fatal("sent before y")
 	}
-	h.press("y")
+	h.Press("y")
 	if len(s.updates) != 1 || s.updates[0].uuid != "aaaaaaaa-1" || s.updates[0].enabled == nil || *s.updates[0].enabled || s.updates[0].reason != "poison messages INC-7" {
 		t.Fatalf("updates %+v", s.updates)
 	}
@@ -151,11 +152,11 @@ func TestDisableWithReasonAndFollowUntilSettled(t *testing.T) {
 	if it.State != "Disabling" || !m.settling || !strings.Contains(ansi.Strip(m.View()), "following a state change") {
 		t.Fatalf("state %s settling %v", it.State, m.settling)
 	}
-	if len(h.held) != 1 {
-		t.Fatalf("no settle tick held: %d", len(h.held))
+	if len(h.Held) != 1 {
+		t.Fatalf("no settle tick held: %d", len(h.Held))
 	}
-	h.hold = nil
-	h.deliver(h.held[0])
+	h.Hold = nil
+	h.Deliver(h.Held[0])
 	it, _ = m.find("aaaaaaaa-1")
 	if it.State != "Disabled" || m.settling {
 		t.Fatalf("not settled: %s %v", it.State, m.settling)
@@ -165,27 +166,27 @@ func TestDisableWithReasonAndFollowUntilSettled(t *testing.T) {
 func TestCloudFormationDriftWarningFirst(t *testing.T) {
 	s := newSession(3)
 	m, h := newPane(t, s, s.Fns[0].Name)
-	h.press("j") // kinesis, tagged
-	h.press("b")
-	if v := h.dialogView(); !strings.Contains(v, "CloudFormation") || !strings.Contains(v, "clicks-stack") {
+	h.Press("j") // kinesis, tagged
+	h.Press("b")
+	if v := h.DialogView(); !strings.Contains(v, "CloudFormation") || !strings.Contains(v, "clicks-stack") {
 		t.Fatalf("no drift warning: %q", v)
 	}
-	h.press("n")
-	if len(h.dialogs) != 0 || s.Calls("UpdateMapping") != 0 {
+	h.Press("n")
+	if len(h.Dialogs) != 0 || s.Calls("UpdateMapping") != 0 {
 		t.Fatal("refusing the warning did not stop")
 	}
-	h.press("b", "y")
-	if !strings.Contains(h.dialogView(), "New batch size (now 100)") {
-		t.Fatalf("no batch prompt after the warning: %q", h.dialogView())
+	h.Press("b", "y")
+	if !strings.Contains(h.DialogView(), "New batch size (now 100)") {
+		t.Fatalf("no batch prompt after the warning: %q", h.DialogView())
 	}
 	for range "100" {
-		h.press("backspace")
+		h.Press("backspace")
 	}
-	h.typeText("50\n")
-	if !strings.Contains(h.dialogView(), "batch    100 → 50") {
-		t.Fatalf("confirm %q", h.dialogView())
+	h.TypeText("50\n")
+	if !strings.Contains(h.DialogView(), "batch    100 → 50") {
+		t.Fatalf("confirm %q", h.DialogView())
 	}
-	h.press("y")
+	h.Press("y")
 	if len(s.updates) != 1 || s.updates[0].batch == nil || *s.updates[0].batch != 50 || s.updates[0].enabled != nil {
 		t.Fatalf("updates %+v", s.updates)
 	}
@@ -199,10 +200,10 @@ func TestReadOnlyRefusesWithoutRequest(t *testing.T) {
 	s := newSession(3)
 	s.T.Protection = model.ReadOnly
 	m, h := newPane(t, s, "")
-	h.press("e", "b")
-	h.deliver(askMsg{uuid: "aaaaaaaa-1", reason: "x", batch: new(int)})
-	h.deliver(stepMsg{uuid: "aaaaaaaa-1", step: "toggle"})
-	if len(h.dialogs) != 0 || s.Calls("UpdateMapping") != 0 {
+	h.Press("e", "b")
+	h.Deliver(askMsg{uuid: "aaaaaaaa-1", reason: "x", batch: new(int)})
+	h.Deliver(stepMsg{uuid: "aaaaaaaa-1", step: "toggle"})
+	if len(h.Dialogs) != 0 || s.Calls("UpdateMapping") != 0 {
 		t.Fatalf("read-only: %s", s.CallLog())
 	}
 	if !strings.Contains(m.Notice(), "read-only mode") {
@@ -214,9 +215,9 @@ func TestTransientMappingIsNotChanged(t *testing.T) {
 	s := newSession(3)
 	s.maps[0].State = "Updating"
 	m, h := newPane(t, s, s.Fns[0].Name)
-	h.run(m.load())
-	h.press("G", "e")
-	if len(h.dialogs) != 0 || !strings.Contains(m.Notice(), "wait until it settles") {
+	h.Run(m.load())
+	h.Press("G", "e")
+	if len(h.Dialogs) != 0 || !strings.Contains(m.Notice(), "wait until it settles") {
 		t.Fatalf("notice %q", m.Notice())
 	}
 }
@@ -224,7 +225,7 @@ func TestTransientMappingIsNotChanged(t *testing.T) {
 func TestStaleLoadDropped(t *testing.T) {
 	s := newSession(3)
 	m, h := newPane(t, s, "")
-	h.deliver(loadedMsg{gen: m.gen - 1, items: nil})
+	h.Deliver(loadedMsg{gen: m.gen - 1, items: nil})
 	if len(m.Items()) != 3 {
 		t.Fatal("stale load applied")
 	}
@@ -241,7 +242,7 @@ func TestIteratorAgeOnlyForVisibleRows(t *testing.T) {
 	if asked == 0 || asked > 30 {
 		t.Fatalf("asked for %d functions", asked)
 	}
-	h.press("ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d")
+	h.Press("ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d", "ctrl+d")
 	if len(m.asked) <= asked || len(m.asked) > asked+60 {
 		t.Fatalf("after a page: %d", len(m.asked))
 	}

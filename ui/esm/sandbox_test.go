@@ -15,6 +15,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -60,21 +61,21 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 	deps.Now = clk.Now
 	m := New(deps, styles.NewPlain(), keymap.Default(), fn, Options{})
 	m.SetSize(120, 30)
-	h := &harness{t: t, pane: m}
-	h.hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
+	h := panetest.New(t, m)
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
 	// the settle tick is a real timer in production: here it is held and delivered by hand
 	m.opt.After = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd {
 		gen := m.gen
 		return func() tea.Msg { return settleMsg{gen: gen} }
 	}
-	h.run(m.Init())
+	h.Run(m.Init())
 	if len(m.Items()) != 1 || m.Items()[0].State != "Enabled" {
 		t.Fatalf("items %+v", m.Items())
 	}
 	uuid := m.Items()[0].UUID
-	h.press("e")
-	h.typeText("poison records, INC-99\n")
-	h.press("y")
+	h.Press("e")
+	h.TypeText("poison records, INC-99\n")
+	h.Press("y")
 	if got := m.Items()[0].State; got != "Disabling" {
 		t.Fatalf("state after e: %s (%s)", got, m.Notice())
 	}
@@ -82,13 +83,13 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 		t.Fatalf("journal %+v %v", e, ok)
 	}
 	srv.Advance(6 * time.Second)
-	for i := 0; i < 5 && len(h.held) > 0; i++ {
-		msg := h.held[len(h.held)-1]
-		h.held = nil
-		h.run(m.Update(msg)) // new settle ticks are held again
+	for i := 0; i < 5 && len(h.Held) > 0; i++ {
+		msg := h.Held[len(h.Held)-1]
+		h.Held = nil
+		h.Run(m.Update(msg)) // new settle ticks are held again
 	}
 	if got := m.Items()[0].State; got != "Disabled" || m.settling {
-		t.Fatalf("not settled: %s (held %d)", got, len(h.held))
+		t.Fatalf("not settled: %s (held %d)", got, len(h.Held))
 	}
 	if !strings.Contains(m.View(), "Disabled") {
 		t.Fatal("view does not show Disabled")

@@ -16,10 +16,11 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
-func newPane(t *testing.T, s *session) (*Model, *harness) {
+func newPane(t *testing.T, s *session) (*Model, *panetest.Harness) {
 	t.Helper()
 	deps := common.FromSession(s, nil)
 	deps.Now = func() time.Time { return t0 }
@@ -27,8 +28,8 @@ func newPane(t *testing.T, s *session) (*Model, *harness) {
 	fn.MemoryMB, fn.Architecture = 512, "arm64"
 	m := New(deps, styles.NewPlain(), keymap.Default(), fn, Options{Events: Events{Dir: t.TempDir()}})
 	m.SetSize(100, 40)
-	h := &harness{t: t, pane: m}
-	h.run(m.Init())
+	h := panetest.New(t, m)
+	h.Run(m.Init())
 	return m, h
 }
 
@@ -51,21 +52,21 @@ func TestSendConfirmsThenShowsResult(t *testing.T) {
 	if got := m.quals; strings.Join(got, ",") != "$LATEST,live,2,1" {
 		t.Fatalf("qualifiers %v", got)
 	}
-	h.typeText(`{"a": 1}`)
-	h.press("ctrl+q") // live
+	h.TypeText(`{"a": 1}`)
+	h.Press("ctrl+q") // live
 	before := s.Calls("")
-	cmd := m.Update(keyMsg("ctrl+s"))
+	cmd := m.Update(panetest.Key("ctrl+s"))
 	if s.Calls("") != before {
 		t.Fatalf("Update called AWS: %s", s.CallLog())
 	}
-	h.run(cmd)
-	if len(h.dialogs) != 1 || !strings.Contains(h.dialogView(), "Invoke "+m.fn.Name+":live?") {
-		t.Fatalf("no confirmation: %q", h.dialogView())
+	h.Run(cmd)
+	if len(h.Dialogs) != 1 || !strings.Contains(h.DialogView(), "Invoke "+m.fn.Name+":live?") {
+		t.Fatalf("no confirmation: %q", h.DialogView())
 	}
 	if s.Calls("Invoke") != 0 {
 		t.Fatal("invoked before the confirmation")
 	}
-	h.press("y")
+	h.Press("y")
 	if s.Calls("Invoke") != 1 || len(s.reqs) != 1 {
 		t.Fatalf("invoke calls %d", s.Calls("Invoke"))
 	}
@@ -114,19 +115,19 @@ func TestJSONErrorsPointAtLineAndColumn(t *testing.T) {
 func TestInvalidJSONIsNotSent(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s)
-	h.typeText("{\n  \"a\": 1,\n  \"b\": }")
+	h.TypeText("{\n  \"a\": 1,\n  \"b\": }")
 	if e := m.JSONError(); e == nil || e.Line != 3 || e.Column != 8 {
 		t.Fatalf("JSON error %+v", e)
 	}
 	if !strings.Contains(m.View(), "invalid JSON at line 3, column 8") {
 		t.Fatalf("view does not point at the error:\n%s", m.View())
 	}
-	h.press("ctrl+s")
-	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+	h.Press("ctrl+s")
+	if len(h.Dialogs) != 0 || s.Calls("Invoke") != 0 {
 		t.Fatalf("invalid JSON reached a dialog or AWS: %s", s.CallLog())
 	}
-	if !strings.Contains(h.lastStatus(), "line 3, column 8") {
-		t.Fatalf("status %q", h.lastStatus())
+	if !strings.Contains(h.LastStatus(), "line 3, column 8") {
+		t.Fatalf("status %q", h.LastStatus())
 	}
 }
 
@@ -137,26 +138,26 @@ func TestSizeLimitsBlockSending(t *testing.T) {
 	big := []byte(`{"blob":"` + strings.Repeat("x", 1536*1024) + `"}`)
 	m.SetPayload("big.json", big)
 	m.SetType(model.Event)
-	h.press("ctrl+s")
-	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+	h.Press("ctrl+s")
+	if len(h.Dialogs) != 0 || s.Calls("Invoke") != 0 {
 		t.Fatal("an oversized async payload was offered for sending")
 	}
-	if st := h.lastStatus(); !strings.Contains(st, "at most 1.0 MB") || !strings.Contains(st, "not sent") {
+	if st := h.LastStatus(); !strings.Contains(st, "at most 1.0 MB") || !strings.Contains(st, "not sent") {
 		t.Fatalf("status %q", st)
 	}
 	m.SetType(model.RequestResponse)
-	h.press("ctrl+s")
-	if len(h.dialogs) != 1 {
-		t.Fatalf("a 1.5 MB sync payload was refused: %q", h.lastStatus())
+	h.Press("ctrl+s")
+	if len(h.Dialogs) != 1 {
+		t.Fatalf("a 1.5 MB sync payload was refused: %q", h.LastStatus())
 	}
-	h.press("n")
+	h.Press("n")
 	huge := []byte(`"` + strings.Repeat("y", model.MaxSyncPayload) + `"`)
 	m.SetPayload("huge.json", huge)
-	h.press("ctrl+s")
-	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+	h.Press("ctrl+s")
+	if len(h.Dialogs) != 0 || s.Calls("Invoke") != 0 {
 		t.Fatal("an oversized sync payload was offered for sending")
 	}
-	if st := h.lastStatus(); !strings.Contains(st, "at most 6.0 MB") {
+	if st := h.LastStatus(); !strings.Contains(st, "at most 6.0 MB") {
 		t.Fatalf("status %q", st)
 	}
 	if !strings.Contains(m.View(), "too large to edit here") {
@@ -168,16 +169,16 @@ func TestReadOnlyRefusesWithoutRequest(t *testing.T) {
 	s := newSession()
 	s.T.Protection = model.ReadOnly
 	m, h := newPane(t, s)
-	h.typeText(`{}`)
-	h.press("ctrl+s")
-	if len(h.dialogs) != 0 || s.Calls("Invoke") != 0 {
+	h.TypeText(`{}`)
+	h.Press("ctrl+s")
+	if len(h.Dialogs) != 0 || s.Calls("Invoke") != 0 {
 		t.Fatalf("read-only: %s", s.CallLog())
 	}
-	if !strings.Contains(h.lastStatus(), "read-only") || !strings.Contains(m.View(), "read-only") {
-		t.Fatalf("no clear refusal: %q", h.lastStatus())
+	if !strings.Contains(h.LastStatus(), "read-only") || !strings.Contains(m.View(), "read-only") {
+		t.Fatalf("no clear refusal: %q", h.LastStatus())
 	}
 	// even a confirmation that slipped through is refused before AWS
-	h.deliver(confirmedMsg{req: model.InvokeRequest{Function: m.fn.Name}})
+	h.Deliver(confirmedMsg{req: model.InvokeRequest{Function: m.fn.Name}})
 	if s.Calls("Invoke") != 0 {
 		t.Fatal("read-only invoke sent")
 	}
@@ -187,16 +188,16 @@ func TestStaleResultDropped(t *testing.T) {
 	s := newSession()
 	s.result = cannedResult()
 	m, h := newPane(t, s)
-	h.hold = func(msg tea.Msg) bool { _, ok := msg.(invokedMsg); return ok }
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(invokedMsg); return ok }
 	m.SetType(model.DryRun) // no confirmation for a dry run
-	h.press("ctrl+s")
-	if len(h.held) != 1 {
-		t.Fatalf("held %d", len(h.held))
+	h.Press("ctrl+s")
+	if len(h.Held) != 1 {
+		t.Fatalf("held %d", len(h.Held))
 	}
-	old := h.held[0].(invokedMsg)
+	old := h.Held[0].(invokedMsg)
 	m.gen++ // superseded (e.g. a newer send)
-	h.hold = nil
-	h.deliver(old)
+	h.Hold = nil
+	h.Deliver(old)
 	if len(m.History()) != 0 {
 		t.Fatal("stale result shown")
 	}
@@ -206,7 +207,7 @@ func TestTemplatesAreValidAndPretty(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s)
 	for i := range Templates {
-		h.press("ctrl+t")
+		h.Press("ctrl+t")
 		if m.tmpl != i || m.JSONError() != nil {
 			t.Fatalf("template %d (%s): %v", i, Templates[i].Name, m.JSONError())
 		}
@@ -215,7 +216,7 @@ func TestTemplatesAreValidAndPretty(t *testing.T) {
 		}
 	}
 	m.SetPayload("x", []byte(`{"a":[1,2],"b":{"c":true}}`))
-	h.press("ctrl+f")
+	h.Press("ctrl+f")
 	if got := string(m.Payload()); got != "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": true\n  }\n}" {
 		t.Fatalf("pretty %q", got)
 	}
@@ -224,12 +225,12 @@ func TestTemplatesAreValidAndPretty(t *testing.T) {
 func TestSaveAndLoadEvents(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s)
-	h.typeText(`{"saved": true}`)
-	h.press("alt+s")
-	if len(h.dialogs) != 1 {
+	h.TypeText(`{"saved": true}`)
+	h.Press("alt+s")
+	if len(h.Dialogs) != 1 {
 		t.Fatal("no save prompt")
 	}
-	h.typeText("smoke-1\n")
+	h.TypeText("smoke-1\n")
 	p := filepath.Join(m.opt.Events.Dir, "lambdaops", "events", m.fn.Name, "smoke-1.json")
 	if b, err := os.ReadFile(p); err != nil || string(b) != `{"saved": true}` {
 		t.Fatalf("saved file %q %v", b, err)
@@ -238,22 +239,22 @@ func TestSaveAndLoadEvents(t *testing.T) {
 		t.Fatalf("saved list %v", m.saved)
 	}
 	m.SetPayload("", nil)
-	h.press("alt+o")
-	h.typeText("smoke-1\n")
+	h.Press("alt+o")
+	h.TypeText("smoke-1\n")
 	if string(m.Payload()) != `{"saved": true}` {
-		t.Fatalf("loaded %q (%s)", m.Payload(), h.lastStatus())
+		t.Fatalf("loaded %q (%s)", m.Payload(), h.LastStatus())
 	}
 	f := filepath.Join(t.TempDir(), "ev.json")
 	os.WriteFile(f, []byte(`[1,2,3]`), 0o600)
-	h.press("alt+o")
-	h.typeText(f + "\n")
+	h.Press("alt+o")
+	h.TypeText(f + "\n")
 	if string(m.Payload()) != `[1,2,3]` {
-		t.Fatalf("file load %q (%s)", m.Payload(), h.lastStatus())
+		t.Fatalf("file load %q (%s)", m.Payload(), h.LastStatus())
 	}
 	// a second pane on the same function lists the saved event
 	m2 := New(m.deps, m.st, m.km, m.fn, m.opt)
-	h2 := &harness{t: t, pane: m2}
-	h2.run(m2.Init())
+	h2 := panetest.New(t, m2)
+	h2.Run(m2.Init())
 	if len(m2.saved) != 1 || m2.saved[0] != "smoke-1" {
 		t.Fatalf("second pane saved %v", m2.saved)
 	}
@@ -268,16 +269,16 @@ func TestHistoryBrowsing(t *testing.T) {
 	m.SetType(model.DryRun)
 	for i := 0; i < 3; i++ {
 		s.result = model.InvokeResult{StatusCode: 204, ExecutedVersion: fmt.Sprint(i)}
-		h.press("ctrl+s")
+		h.Press("ctrl+s")
 	}
 	if len(m.History()) != 3 || !strings.Contains(m.View(), "Result 3/3") {
 		t.Fatalf("history %d", len(m.History()))
 	}
-	h.press("[", "[")
+	h.Press("[", "[")
 	if !strings.Contains(m.View(), "Result 1/3") {
 		t.Fatal("[ did not go back")
 	}
-	h.press("]")
+	h.Press("]")
 	if !strings.Contains(m.View(), "Result 2/3") {
 		t.Fatal("] did not go forward")
 	}
@@ -291,8 +292,8 @@ func TestGoldenViews(t *testing.T) {
 			m, h := newPane(t, s)
 			m.SetSize(sz[0], sz[1])
 			m.opt.Events = Events{Dir: "/nonexistent"}
-			h.typeText(`{"orderId": 42}`)
-			h.press("ctrl+s", "y")
+			h.TypeText(`{"orderId": 42}`)
+			h.Press("ctrl+s", "y")
 			golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
 		})
 	}
@@ -300,7 +301,7 @@ func TestGoldenViews(t *testing.T) {
 		s := newSession()
 		m, h := newPane(t, s)
 		m.SetSize(80, 24)
-		h.typeText("{\n  \"a\": [1, 2,]\n}")
+		h.TypeText("{\n  \"a\": [1, 2,]\n}")
 		golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
 	})
 }
@@ -316,19 +317,19 @@ func TestFormatCost(t *testing.T) {
 func TestQualifierPicker(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s)
-	h.press("alt+q")
-	h.typeText("nope\n")
-	if len(h.dialogs) != 1 {
+	h.Press("alt+q")
+	h.TypeText("nope\n")
+	if len(h.Dialogs) != 1 {
 		t.Fatal("unknown qualifier accepted")
 	}
 	for range "nope" {
-		h.press("backspace")
+		h.Press("backspace")
 	}
-	h.typeText("1\n")
-	if m.Qualifier() != "1" || len(h.dialogs) != 0 {
+	h.TypeText("1\n")
+	if m.Qualifier() != "1" || len(h.Dialogs) != 0 {
 		t.Fatalf("qualifier %s", m.Qualifier())
 	}
-	h.press("ctrl+q")
+	h.Press("ctrl+q")
 	if m.Qualifier() != "$LATEST" {
 		t.Fatalf("cycle wraps to %s", m.Qualifier())
 	}
@@ -338,11 +339,11 @@ func TestLargePasteKeptAsPayload(t *testing.T) {
 	s := newSession()
 	m, h := newPane(t, s)
 	big := `"` + strings.Repeat("p", 2<<20) + `"`
-	h.run(m.Update(tea.PasteMsg{Content: big}))
-	if string(m.Payload()) != big || m.big == nil || !strings.Contains(h.lastStatus(), "too large to edit here") {
-		t.Fatalf("paste of %d bytes: payload %d, status %q", len(big), len(m.Payload()), h.lastStatus())
+	h.Run(m.Update(tea.PasteMsg{Content: big}))
+	if string(m.Payload()) != big || m.big == nil || !strings.Contains(h.LastStatus(), "too large to edit here") {
+		t.Fatalf("paste of %d bytes: payload %d, status %q", len(big), len(m.Payload()), h.LastStatus())
 	}
-	h.run(m.Update(tea.PasteMsg{Content: `{"small": 1}`}))
+	h.Run(m.Update(tea.PasteMsg{Content: `{"small": 1}`}))
 	if string(m.Payload()) != big {
 		t.Fatal("a paste over a large payload replaced it silently")
 	}

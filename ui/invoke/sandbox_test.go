@@ -13,6 +13,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -38,7 +39,7 @@ func startSandbox(t *testing.T, readOnly bool) (*sandbox.Server, *aws.Client) {
 	return srv, c
 }
 
-func sandboxPane(t *testing.T, c *aws.Client, name string) (*Model, *harness) {
+func sandboxPane(t *testing.T, c *aws.Client, name string) (*Model, *panetest.Harness) {
 	t.Helper()
 	d, err := c.GetFunction(context.Background(), name)
 	if err != nil {
@@ -47,8 +48,8 @@ func sandboxPane(t *testing.T, c *aws.Client, name string) (*Model, *harness) {
 	deps := common.FromSession(c, c)
 	m := New(deps, styles.NewPlain(), keymap.Default(), d.Function, Options{Events: Events{Dir: t.TempDir()}})
 	m.SetSize(120, 60)
-	h := &harness{t: t, pane: m}
-	h.run(m.Init())
+	h := panetest.New(t, m)
+	h.Run(m.Init())
 	return m, h
 }
 
@@ -59,15 +60,15 @@ func TestSandboxInvokeShowsWhatRan(t *testing.T) {
 	srv, c := startSandbox(t, false)
 	m, h := sandboxPane(t, c, "checkout-api")
 	for m.Qualifier() != "live" {
-		h.press("ctrl+q")
+		h.Press("ctrl+q")
 		if m.qi == 0 {
 			t.Fatalf("no live qualifier in %v", m.quals)
 		}
 	}
-	h.typeText(`{"orderId": 42}`)
-	h.press("ctrl+s", "y")
+	h.TypeText(`{"orderId": 42}`)
+	h.Press("ctrl+s", "y")
 	if len(m.History()) != 1 {
-		t.Fatalf("no result; status %q", h.lastStatus())
+		t.Fatalf("no result; status %q", h.LastStatus())
 	}
 	e := m.History()[0]
 	r := e.Result
@@ -94,7 +95,7 @@ func TestSandboxInvokeShowsWhatRan(t *testing.T) {
 
 	// a failing function: the function error is shown with its type
 	srv.SetBehaviour("checkout-api", sim.Behaviour{ErrorRate: 1})
-	h.press("ctrl+s", "y")
+	h.Press("ctrl+s", "y")
 	e = m.History()[len(m.History())-1]
 	if e.Err != nil || e.Result.FunctionError == "" {
 		t.Fatalf("expected a function error: %+v %v", e.Result, e.Err)
@@ -109,12 +110,12 @@ func TestSandboxInvokeShowsWhatRan(t *testing.T) {
 func TestSandboxBadRequestsNeverSent(t *testing.T) {
 	srv, c := startSandbox(t, false)
 	m, h := sandboxPane(t, c, "checkout-api")
-	h.typeText(`{"a": }`)
-	h.press("ctrl+s")
+	h.TypeText(`{"a": }`)
+	h.Press("ctrl+s")
 	m.SetPayload("big", []byte(`"`+strings.Repeat("z", 2<<20)+`"`))
 	m.SetType("Event")
-	h.press("ctrl+s")
-	if n := srv.Stats().Count("Invoke"); n != 0 || len(h.dialogs) != 0 {
+	h.Press("ctrl+s")
+	if n := srv.Stats().Count("Invoke"); n != 0 || len(h.Dialogs) != 0 {
 		t.Fatalf("bad requests sent: %d", n)
 	}
 }
@@ -123,8 +124,8 @@ func TestSandboxBadRequestsNeverSent(t *testing.T) {
 func TestSandboxReadOnly(t *testing.T) {
 	srv, c := startSandbox(t, true)
 	m, h := sandboxPane(t, c, "checkout-api")
-	h.typeText(`{}`)
-	h.press("ctrl+s")
+	h.TypeText(`{}`)
+	h.Press("ctrl+s")
 	if !strings.Contains(m.Notice(), "read-only") {
 		t.Fatalf("notice %q", m.Notice())
 	}
