@@ -183,8 +183,9 @@ func (p *palette) completionView() string {
 	st := p.root.st
 	var lines []string
 	_, _, hasArg := strings.Cut(p.input.Value(), " ")
+	limit := max(4, p.root.h/2-2) // 10 at 24 rows, 28 at 60
 	for i, c := range cands {
-		if i == 8 {
+		if i == limit {
 			lines = append(lines, st.Muted.Render("…"))
 			break
 		}
