@@ -21,6 +21,16 @@
 //     here at any depth, and the opener's address is remembered so a
 //     dialog's ActionRun command goes back to the pane that opened it.
 //
+// # Jobs
+//
+// A JobMsg belongs to the stack screen whose envelope carried it (a canary
+// plan in the Aliases tab belongs to its function view). When that screen
+// closes, its jobs stop with it: they leave the footer and q no longer
+// asks about them, and a late report from the closed screen is dropped.
+// Closing a screen that owns a running Blocking job (esc, :fn, :region,
+// :profile, :readonly, reopening the function below it) asks first, as q
+// does, and says which jobs would stop.
+//
 // # Plugging in a pane
 //
 // A function-view tab exports New(deps, st, km, fn) *Model implementing
@@ -28,7 +38,8 @@
 // pane opened from the palette (":triage", ":esm", ":logs", ":invoke",
 // ":concurrency") exports a common.ScreenMaker; add it to DefaultScreens
 // (or Options.Screens) under its command name. Panes may implement
-// common.InputCapturer, BackHandler, Titled, Closer and Fitted. They reach
+// common.InputCapturer, BackHandler, Titled, Closer, Fitted and FullHelper,
+// and call common.Clean on text from AWS before styling it. They reach
 // AWS only through common.Deps inside tea.Cmd closures that capture locals,
 // tag results with a generation and drop stale ones.
 //
