@@ -3,7 +3,6 @@ package concurrency
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,24 +22,7 @@ var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func startSandbox(t *testing.T, readOnly bool) (*sandbox.Server, *aws.Client) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
-	clk := clock.NewManual(t0)
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := sandbox.Start(ctx, sandbox.Options{Clock: clk, Functions: 20, Seed: 1})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(); cancel() })
-	d := t.TempDir()
-	c, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), ReadOnly: readOnly,
-		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state"), Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	return panetest.StartSandbox(t, sandbox.Options{Clock: clock.NewManual(t0), Functions: 20, Seed: 1}, readOnly)
 }
 
 func sandboxPane(t *testing.T, srv *sandbox.Server, c *aws.Client, name, open string) (*Model, *panetest.Harness) {

@@ -2,14 +2,12 @@ package esm
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
@@ -24,24 +22,10 @@ import (
 // from Disabling to Disabled, the reason is in the journal, and the
 // function receives no more invocations while traffic goes on.
 func TestSandboxDisableStopsInvocations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
 	t0 := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(t0)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Clock: clk, Functions: 12, Seed: 1, Traffic: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	d := t.TempDir()
-	c, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Now: clk.Now,
-		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, c := panetest.StartSandbox(t, sandbox.Options{Clock: clk, Functions: 12, Seed: 1, Traffic: true}, false)
+	ctx := context.Background()
 	const fn = "clickstream-processor"
 	invocations := func() float64 {
 		t.Helper()

@@ -2,7 +2,6 @@ package invoke
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,24 +18,7 @@ import (
 
 func startSandbox(t *testing.T, readOnly bool) (*sandbox.Server, *aws.Client) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
-	clk := clock.NewManual(t0)
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := sandbox.Start(ctx, sandbox.Options{Clock: clk, Functions: 20, Seed: 1})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(); cancel() })
-	d := t.TempDir()
-	c, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), ReadOnly: readOnly,
-		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state"), Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	return panetest.StartSandbox(t, sandbox.Options{Clock: clock.NewManual(t0), Functions: 20, Seed: 1}, readOnly)
 }
 
 func sandboxPane(t *testing.T, c *aws.Client, name string) (*Model, *panetest.Harness) {
