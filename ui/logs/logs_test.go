@@ -13,7 +13,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -642,13 +642,6 @@ func TestMultiFunctionScreen(t *testing.T) {
 	}
 }
 
-func ascii(s string) []byte {
-	var b bytes.Buffer
-	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
-	_, _ = w.Write([]byte(s))
-	return b.Bytes()
-}
-
 func TestGoldenViews(t *testing.T) {
 	f := newTailFake()
 	build := func(w, h int) *Model {
@@ -661,19 +654,19 @@ func TestGoldenViews(t *testing.T) {
 		start(t, f, m, batchOf(evs...))
 		return m
 	}
-	t.Run("80x24", func(t *testing.T) { golden.RequireEqual(t, ascii(build(80, 24).View())) })
-	t.Run("120x30", func(t *testing.T) { golden.RequireEqual(t, ascii(build(120, 30).View())) })
+	t.Run("80x24", func(t *testing.T) { golden.RequireEqual(t, panetest.ASCII(build(80, 24).View())) })
+	t.Run("120x30", func(t *testing.T) { golden.RequireEqual(t, panetest.ASCII(build(120, 30).View())) })
 	t.Run("paused-json-80x24", func(t *testing.T) {
 		m := build(80, 24)
 		m.Update(press("space"))
 		m.Update(press("up"))
 		m.Update(press("J"))
-		golden.RequireEqual(t, ascii(m.View()))
+		golden.RequireEqual(t, panetest.ASCII(m.View()))
 	})
 	t.Run("search-input-80x24", func(t *testing.T) {
 		m := build(80, 24)
 		m.Update(press("/"))
 		typeText(m, "declined")
-		golden.RequireEqual(t, ascii(m.View()))
+		golden.RequireEqual(t, panetest.ASCII(m.View()))
 	})
 }

@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -59,24 +58,6 @@ func session() *fake.Session {
 	return s
 }
 
-func run(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, run(c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
-}
-
 func newTab(s *fake.Session) *Model {
 	deps := common.FromSession(s, nil)
 	deps.Logs = nil // no REPORT sampling here
@@ -108,7 +89,7 @@ func TestLoadsAndRenders(t *testing.T) {
 	if s.Calls("") != before {
 		t.Fatal("Init called AWS")
 	}
-	deliver(t, s, m, run(cmd))
+	deliver(t, s, m, panetest.Messages(cmd))
 	if s.Calls("GetMetrics") != 1 || s.Calls("ListAliases") != 1 {
 		t.Fatalf("calls %s", s.CallLog())
 	}
@@ -123,7 +104,7 @@ func TestLoadsAndRenders(t *testing.T) {
 func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	s := session()
 	m := newTab(s)
-	deliver(t, s, m, run(m.Init()))
+	deliver(t, s, m, panetest.Messages(m.Init()))
 	old := m.gen
 	// w: the next window; its query carries the window's period.
 	before := s.Calls("")
@@ -134,14 +115,14 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	if m.gen == old || Windows[m.win].Name != "3h" {
 		t.Fatal("window not switched")
 	}
-	msgs := run(cmd)
+	msgs := panetest.Messages(cmd)
 	// A result of the old window arriving late is dropped.
 	if m.Update(dataMsg{pane: m.id, gen: old, series: nil}) != nil || !m.loading {
 		t.Fatal("stale result applied")
 	}
 	deliver(t, s, m, msgs)
 	// a: the alias, with its routing.
-	deliver(t, s, m, run(m.Update(press("a"))))
+	deliver(t, s, m, panetest.Messages(m.Update(press("a"))))
 	if m.qualifier() != "live" || !strings.Contains(ansi.Strip(m.View()), "alias live (v7 + v8 at 10%)") {
 		t.Fatalf("qualifier %q", m.qualifier())
 	}
@@ -150,7 +131,7 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 		t.Fatal("stale tick refreshed")
 	}
 	n := s.Calls("GetMetrics")
-	deliver(t, s, m, run(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
 	if s.Calls("GetMetrics") != n+1 {
 		t.Fatal("tick did not refresh")
 	}
@@ -172,13 +153,6 @@ func TestSparklineAndBars(t *testing.T) {
 	}
 }
 
-func ascii(s string) []byte {
-	var b bytes.Buffer
-	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
-	_, _ = w.Write([]byte(s))
-	return b.Bytes()
-}
-
 func TestGolden(t *testing.T) {
 	for _, sz := range []struct {
 		name string
@@ -188,8 +162,8 @@ func TestGolden(t *testing.T) {
 			s := session()
 			m := newTab(s)
 			m.SetSize(sz.w, sz.h)
-			deliver(t, s, m, run(m.Init()))
-			golden.RequireEqual(t, ascii(m.View()))
+			deliver(t, s, m, panetest.Messages(m.Init()))
+			golden.RequireEqual(t, panetest.ASCII(m.View()))
 		})
 	}
 }
@@ -214,12 +188,12 @@ func TestColdStartsSampledNotEveryMinute(t *testing.T) {
 	m := newTab(s)
 	rl := &reportLogs{}
 	m.deps.Logs = rl
-	deliver(t, s, m, run(m.Init()))
+	deliver(t, s, m, panetest.Messages(m.Init()))
 	if rl.tails != 1 || !strings.Contains(ansi.Strip(m.View()), "50.0% of 2 REPORT lines") {
 		t.Fatalf("tails %d\n%s", rl.tails, ansi.Strip(m.View()))
 	}
 	// The minute refresh reads metrics only: a tail is billed per minute.
-	deliver(t, s, m, run(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
 	if rl.tails != 1 || !strings.Contains(ansi.Strip(m.View()), "50.0% of 2 REPORT lines") {
 		t.Fatalf("minute refresh tailed: %d", rl.tails)
 	}

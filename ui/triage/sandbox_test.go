@@ -12,6 +12,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -96,13 +97,13 @@ func TestBoardOnDemoFleet(t *testing.T) {
 // settleReal runs the board's commands (real I/O) until it is quiet.
 func settleReal(t *testing.T, m *Model) {
 	t.Helper()
-	msgs := runCmd(m.Init())
+	msgs := panetest.Messages(m.Init())
 	for len(msgs) > 0 {
 		msg := msgs[0]
 		msgs = msgs[1:]
 		switch msg.(type) {
 		case listedMsg, metricsMsg, extrasMsg:
-			msgs = append(msgs, runCmd(m.Update(msg))...)
+			msgs = append(msgs, panetest.Messages(m.Update(msg))...)
 		}
 	}
 }

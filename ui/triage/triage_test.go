@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -64,25 +63,6 @@ func fleet(n int) *fake.Session {
 	return s
 }
 
-func run(t *testing.T, cmd tea.Cmd) []tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, run(t, c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
-}
-
 // settle delivers messages until none are left, checking that Update
 // itself never calls AWS.
 func settle(t *testing.T, s *fake.Session, m *Model, msgs []tea.Msg) []tea.Msg {
@@ -102,7 +82,7 @@ func settle(t *testing.T, s *fake.Session, m *Model, msgs []tea.Msg) []tea.Msg {
 		if s.Calls("") != before {
 			t.Fatalf("Update called AWS: %s", s.CallLog())
 		}
-		msgs = append(msgs, run(t, cmd)...)
+		msgs = append(msgs, panetest.Messages(cmd)...)
 	}
 	return other
 }
@@ -128,7 +108,7 @@ func press(s string) tea.KeyPressMsg {
 func TestBoardRanksIncidentsFirst(t *testing.T) {
 	s := fleet(120)
 	m := newBoard(s, 140, 30)
-	settle(t, s, m, run(t, m.Init()))
+	settle(t, s, m, panetest.Messages(m.Init()))
 	if !m.Complete() {
 		t.Fatal("metrics incomplete")
 	}
@@ -164,10 +144,10 @@ func TestBoardRanksIncidentsFirst(t *testing.T) {
 func TestVisibleRowsFetchedFirst(t *testing.T) {
 	s := fleet(200)
 	m := newBoard(s, 120, 10) // 7 rows on screen
-	msgs := run(t, m.Init())
+	msgs := panetest.Messages(m.Init())
 	// The listing arrives; the first batch is asked for.
 	cmd := m.Update(msgs[0])
-	first := run(t, cmd)[0].(metricsMsg)
+	first := panetest.Messages(cmd)[0].(metricsMsg)
 	if len(first.names) != BatchFunctions || first.names[0] != m.order[0].fn.Name {
 		t.Fatalf("first batch %v", first.names[:3])
 	}
@@ -178,7 +158,7 @@ func TestVisibleRowsFetchedFirst(t *testing.T) {
 		t.Fatal("fetch piled up")
 	}
 	m.inFlight = false
-	next := run(t, m.fetchNext())[0].(metricsMsg)
+	next := panetest.Messages(m.fetchNext())[0].(metricsMsg)
 	last := m.order[len(m.order)-1].fn.Name
 	found := false
 	for _, n := range next.names[:m.bodyHeight()] {
@@ -194,7 +174,7 @@ func TestVisibleRowsFetchedFirst(t *testing.T) {
 func TestStaleResultsDropped(t *testing.T) {
 	s := fleet(20)
 	m := newBoard(s, 120, 30)
-	msgs := run(t, m.Init())
+	msgs := panetest.Messages(m.Init())
 	old := m.gen
 	// r relists: the old listing is stale when it lands.
 	m.Update(common.RefreshMsg{})
@@ -215,13 +195,13 @@ func TestStaleResultsDropped(t *testing.T) {
 func TestOpenSortAndRefresh(t *testing.T) {
 	s := fleet(30)
 	m := newBoard(s, 120, 30)
-	settle(t, s, m, run(t, m.Init()))
-	msgs := run(t, m.Update(press("enter")))
+	settle(t, s, m, panetest.Messages(m.Init()))
+	msgs := panetest.Messages(m.Update(press("enter")))
 	open, ok := msgs[0].(common.OpenFunctionMsg)
 	if !ok || open.Function.Name != m.Rows()[0].Function || open.Tab != 0 {
 		t.Fatalf("enter: %#v", msgs)
 	}
-	msgs = run(t, m.Update(press("l")))
+	msgs = panetest.Messages(m.Update(press("l")))
 	if msgs[0].(common.OpenFunctionMsg).Tab != 3 {
 		t.Fatal("l does not open logs")
 	}
@@ -244,38 +224,13 @@ func TestOpenSortAndRefresh(t *testing.T) {
 	}
 }
 
-func ascii(s string) []byte {
-	var b bytes.Buffer
-	w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.Ascii}
-	_, _ = w.Write([]byte(s))
-	return b.Bytes()
-}
-
 func TestGolden(t *testing.T) {
 	for _, sz := range []struct{ w, h int }{{80, 24}, {140, 30}} {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
 			s := fleet(40)
 			m := newBoard(s, sz.w, sz.h)
-			settle(t, s, m, run(t, m.Init()))
-			golden.RequireEqual(t, ascii(m.View()))
+			settle(t, s, m, panetest.Messages(m.Init()))
+			golden.RequireEqual(t, panetest.ASCII(m.View()))
 		})
 	}
-}
-
-func runCmd(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	msg := cmd()
-	if b, ok := msg.(tea.BatchMsg); ok {
-		var out []tea.Msg
-		for _, c := range b {
-			out = append(out, runCmd(c)...)
-		}
-		return out
-	}
-	if msg == nil {
-		return nil
-	}
-	return []tea.Msg{msg}
 }

@@ -1,7 +1,8 @@
-// Package panetest is the test harness shared by the operate panes' tests
-// (ui/concurrency, ui/esm, ui/invoke): it runs a pane's commands
-// synchronously, as the root would, stacking dialogs and recording status
-// and job messages. Test code only.
+// Package panetest holds test helpers shared by the ui panes' tests:
+// Harness runs a pane's commands synchronously, as the root would
+// (stacking dialogs, recording status and job messages), StartSandbox
+// opens a client on the embedded sandbox, Messages flattens a command's
+// batches and ASCII renders a view for golden files. Test code only.
 package panetest
 
 import (
