@@ -30,6 +30,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -679,7 +680,7 @@ func (m *Model) View() string {
 			add(st.Render(l))
 		}
 	}
-	return fitLines(lines, m.w, m.h)
+	return textfit.Lines(lines, m.w, m.h)
 }
 
 func (m *Model) ledgerLines() []string {
@@ -754,18 +755,3 @@ func (m *Model) ledgerLines() []string {
 }
 
 func trunc(s string, n int) string { return ansi.Truncate(s, n, "…") }
-
-func fitLines(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
-		}
-	}
-	return strings.Join(lines, "\n")
-}

@@ -29,6 +29,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -608,7 +609,7 @@ func (m *Model) View() string {
 		}
 		add(st.Render(m.notice))
 	}
-	return fitLines(out, m.w, m.h)
+	return textfit.Lines(out, m.w, m.h)
 }
 
 // layout is the column widths for the pane's width.
@@ -832,19 +833,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func fitLines(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
-		}
-	}
-	return strings.Join(lines, "\n")
 }

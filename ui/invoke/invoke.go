@@ -34,6 +34,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -685,9 +686,9 @@ func (m *Model) View() string {
 			m.st.Warn.Render(fmt.Sprintf("payload from %s: %s — too large to edit here", m.bigName, size(len(m.big)))),
 			m.st.Muted.Render("alt+o loads another, ctrl+t a template"),
 		}
-		b.WriteString(fit(strings.Join(lines, "\n"), m.w, eh))
+		b.WriteString(textfit.Text(strings.Join(lines, "\n"), m.w, eh))
 	} else {
-		b.WriteString(fit(m.editor.View(), m.w, eh))
+		b.WriteString(textfit.Text(m.editor.View(), m.w, eh))
 	}
 	b.WriteString("\n")
 	b.WriteString(ansi.Truncate(m.validationLine(), m.w, "…"))
@@ -698,7 +699,7 @@ func (m *Model) View() string {
 	rh := m.resultH()
 	end := min(len(lines), m.scroll+rh)
 	vis := lines[min(m.scroll, end):end]
-	b.WriteString(fit(strings.Join(vis, "\n"), m.w, rh))
+	b.WriteString(textfit.Text(strings.Join(vis, "\n"), m.w, rh))
 	return b.String()
 }
 
@@ -937,21 +938,4 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// fit pads or cuts s to exactly h lines of at most w cells.
-func fit(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
-		}
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
 }
