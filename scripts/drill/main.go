@@ -154,6 +154,17 @@ func main() {
 		s, _ := tmux("capture-pane", "-p", "-t", session)
 		return s
 	}
+	// canary opens checkout-api's aliases (the demo fleet's canary) and
+	// presses k, confirming with y.
+	canary := func(k string) {
+		send("Escape", "/")
+		typeText("checkout-api")
+		send("Enter", "Enter", "2")
+		time.Sleep(time.Second)
+		send(k, "y")
+		time.Sleep(time.Second)
+		send("Escape", "Escape", "Escape")
+	}
 	time.Sleep(5 * time.Second)
 
 	rep := report{Started: time.Now().UTC(), Minutes: *minutes, Faults: strings.Join(faults, " ") + " --quotas aws", Mutations: map[string][2]int{}}
@@ -163,9 +174,9 @@ func main() {
 		func() { send("j", "j", "j", "k") },
 		func() { send("/"); typeText("api"); send("Down", "Escape") },
 		func() { send("Enter", "1", "x", "x", "2", "3", "4", "5", "Escape") },
-		func() { send("Enter", "2", "+", "y", "Escape", "Escape") },       // canary weight up, confirmed
-		func() { send("Enter", "2", "-", "y", "Escape", "Escape") },       // and down
-		func() { send("Enter", "2", "p", "y", "Escape", "Escape") },       // publish a version
+		func() { canary("+") },                                            // canary weight up, confirmed
+		func() { canary("-") },                                            // and down
+		func() { canary("p") },                                            // publish a version
 		func() { send("R"); typeText("7"); send("Enter", "y", "Escape") }, // reserved concurrency
 		func() { send(":"); typeText("triage"); send("Enter"); time.Sleep(time.Second); send("j", "Escape") },
 		func() { send(":"); typeText("esm"); send("Enter"); time.Sleep(time.Second); send("j", "Escape") },
