@@ -55,11 +55,18 @@ func (w *World) checkRouting(f *function, primary string, rc *routingJSON) (stri
 	return ver, wt, nil
 }
 
-func fnOnly(f *function, q, ref string) *Error {
-	if q != "" {
-		return invalidParam("Unsupported function name: %s", clip(ref, 140))
+// lookupFn resolves ref to a function for the APIs that take an
+// unqualified name only (aliases, concurrency, policy): a qualifier is
+// refused with the error AWS gives.
+func (w *World) lookupFn(ref string) (*function, *Error) {
+	f, q, err := w.lookup(ref)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if q != "" {
+		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
+	}
+	return f, nil
 }
 
 // CreateAlias creates an alias with optional weighted routing.
@@ -72,11 +79,8 @@ func (w *World) CreateAlias(ref string, in *aliasIn) ([]byte, *Error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	if f.aliases[in.Name] != nil {
@@ -100,11 +104,8 @@ func (w *World) CreateAlias(ref string, in *aliasIn) ([]byte, *Error) {
 func (w *World) GetAlias(ref, name string) ([]byte, *Error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	a := f.aliases[name]
@@ -119,11 +120,8 @@ func (w *World) GetAlias(ref, name string) ([]byte, *Error) {
 func (w *World) UpdateAlias(ref, name string, in *aliasIn) ([]byte, *Error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	a := f.aliases[name]
@@ -159,11 +157,8 @@ func (w *World) UpdateAlias(ref, name string, in *aliasIn) ([]byte, *Error) {
 func (w *World) DeleteAlias(ref, name string) *Error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return err
 	}
 	if f.aliases[name] == nil {
@@ -180,11 +175,8 @@ func (w *World) ListAliases(ref, fnVersion, marker string, maxItems int) ([]byte
 	size := pageSize(maxItems, maxAliasesPage)
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(f.aliases))
@@ -194,23 +186,12 @@ func (w *World) ListAliases(ref, fnVersion, marker string, maxItems int) ([]byte
 		}
 	}
 	sort.Strings(names)
-	start := 0
-	if marker != "" {
-		m, err := decodeMarker(marker)
-		if err != nil {
-			return nil, err
-		}
-		start = sort.SearchStrings(names, m)
-	}
-	var items [][]byte
-	next := ""
-	for i := start; i < len(names); i++ {
-		if len(items) == size {
-			next = encodeMarker(names[i])
-			break
-		}
-		b, _ := json.Marshal(w.aliasOut(f, f.aliases[names[i]]))
-		items = append(items, b)
+	items, next, err := pageKeys(names, marker, size, func(k string) []byte {
+		b, _ := json.Marshal(w.aliasOut(f, f.aliases[k]))
+		return b
+	})
+	if err != nil {
+		return nil, err
 	}
 	return appendList("Aliases", items, next), nil
 }

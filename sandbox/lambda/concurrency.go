@@ -17,11 +17,8 @@ func (w *World) PutFunctionConcurrency(ref string, in *concurrencyIn) ([]byte, *
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	cur := 0
@@ -44,11 +41,8 @@ func (w *World) PutFunctionConcurrency(ref string, in *concurrencyIn) ([]byte, *
 func (w *World) GetFunctionConcurrency(ref string) ([]byte, *Error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	b, _ := json.Marshal(concurrencyIn{ReservedConcurrentExecutions: f.reserved})
@@ -59,11 +53,8 @@ func (w *World) GetFunctionConcurrency(ref string) ([]byte, *Error) {
 func (w *World) DeleteFunctionConcurrency(ref string) *Error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return err
 	}
 	if f.reserved != nil {
@@ -170,7 +161,7 @@ func (w *World) GetProvisionedConcurrencyConfig(ref, qualifier string) ([]byte, 
 	}
 	p := f.provisioned[q]
 	if p == nil {
-		return nil, &Error{Status: 404, Type: "ProvisionedConcurrencyConfigNotFoundException", Message: "No Provisioned Concurrency Config found for this function"}
+		return nil, provNotFound()
 	}
 	b, _ := json.Marshal(provOut(p, "", now))
 	return b, nil
@@ -185,7 +176,7 @@ func (w *World) DeleteProvisionedConcurrencyConfig(ref, qualifier string) *Error
 		return err
 	}
 	if f.provisioned[q] == nil {
-		return &Error{Status: 404, Type: "ProvisionedConcurrencyConfigNotFoundException", Message: "No Provisioned Concurrency Config found for this function"}
+		return provNotFound()
 	}
 	delete(f.provisioned, q)
 	return nil
@@ -200,11 +191,8 @@ func (w *World) ListProvisionedConcurrencyConfigs(ref, marker string, maxItems i
 	now := w.clk.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	keys := make([]string, 0, len(f.provisioned))
@@ -212,23 +200,12 @@ func (w *World) ListProvisionedConcurrencyConfigs(ref, marker string, maxItems i
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	start := 0
-	if marker != "" {
-		m, err := decodeMarker(marker)
-		if err != nil {
-			return nil, err
-		}
-		start = sort.SearchStrings(keys, m)
-	}
-	var items [][]byte
-	next := ""
-	for i := start; i < len(keys); i++ {
-		if len(items) == size {
-			next = encodeMarker(keys[i])
-			break
-		}
-		b, _ := json.Marshal(provOut(f.provisioned[keys[i]], f.arn+":"+keys[i], now))
-		items = append(items, b)
+	items, next, err := pageKeys(keys, marker, size, func(k string) []byte {
+		b, _ := json.Marshal(provOut(f.provisioned[k], f.arn+":"+k, now))
+		return b
+	})
+	if err != nil {
+		return nil, err
 	}
 	return appendList("ProvisionedConcurrencyConfigs", items, next), nil
 }

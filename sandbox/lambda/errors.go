@@ -46,6 +46,10 @@ func precondition(format string, a ...any) *Error {
 
 func fnNotFound(arn string) *Error { return notFound("Function not found: %s", arn) }
 
+func provNotFound() *Error {
+	return &Error{Status: http.StatusNotFound, Type: "ProvisionedConcurrencyConfigNotFoundException", Message: "No Provisioned Concurrency Config found for this function"}
+}
+
 // ErrThrottled builds a 429 TooManyRequestsException with a Reason.
 func ErrThrottled(reason, msg string, retryAfter int) *Error {
 	return &Error{Status: http.StatusTooManyRequests, Type: "TooManyRequestsException", Message: msg, Reason: reason, RetryAfter: retryAfter}

@@ -176,6 +176,28 @@ func decodeMarker(m string) (string, *Error) {
 	return string(b), nil
 }
 
+// pageKeys pages the sorted keys from marker (a key, as encodeMarker
+// wrote it), size at a time, rendering each key with item. next is the
+// marker of the first key left out, or "".
+func pageKeys(keys []string, marker string, size int, item func(key string) []byte) ([][]byte, string, *Error) {
+	start := 0
+	if marker != "" {
+		m, err := decodeMarker(marker)
+		if err != nil {
+			return nil, "", err
+		}
+		start = sort.SearchStrings(keys, m)
+	}
+	var items [][]byte
+	for _, k := range keys[start:] {
+		if len(items) == size {
+			return items, encodeMarker(k), nil
+		}
+		items = append(items, item(k))
+	}
+	return items, "", nil
+}
+
 func pageSize(maxItems, limit int) int {
 	if maxItems <= 0 || maxItems > limit {
 		return limit

@@ -262,11 +262,8 @@ func (w *World) AddPermission(ref string, s Statement) ([]byte, *Error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
-		return nil, err
-	}
-	if err := fnOnly(f, q, ref); err != nil {
 		return nil, err
 	}
 	for _, x := range f.policy {
