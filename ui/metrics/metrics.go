@@ -415,11 +415,11 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s (max %s)", msDur(last(p99)), msDur(maxOf(p99)))
+			extra = fmt.Sprintf("  p99 %s (max %s)", msDur(lastSeen(p99)), msDur(maxOf(p99)))
 		case 1:
-			extra = fmt.Sprintf("  p90 %s", msDur(last(m.values(sP90))))
+			extra = fmt.Sprintf("  p90 %s", msDur(lastSeen(m.values(sP90))))
 		case 2:
-			extra = fmt.Sprintf("  p50 %s", msDur(last(m.values(sP50))))
+			extra = fmt.Sprintf("  p50 %s", msDur(lastSeen(m.values(sP50))))
 		}
 		lines = append(lines, label(l)+p99Style(b)+text(extra))
 	}
@@ -471,6 +471,18 @@ func last(v []float64) float64 {
 		return 0
 	}
 	return v[len(v)-1]
+}
+
+// lastSeen is the newest non-zero point. A percentile of zero means the
+// minute had no invocations (missing minutes read as zero, and the newest
+// minute is still provisional), so it is never the latest figure.
+func lastSeen(v []float64) float64 {
+	for i := len(v) - 1; i >= 0; i-- {
+		if v[i] != 0 {
+			return v[i]
+		}
+	}
+	return 0
 }
 
 func thousands(v float64) string {

@@ -198,3 +198,12 @@ func TestColdStartsSampledNotEveryMinute(t *testing.T) {
 		t.Fatalf("minute refresh tailed: %d", rl.tails)
 	}
 }
+
+func TestLatestPercentileSkipsEmptyMinutes(t *testing.T) {
+	if got := lastSeen([]float64{120, 250, 0, 0}); got != 250 {
+		t.Fatalf("lastSeen = %v, want 250 (trailing zeros are minutes without invocations)", got)
+	}
+	if got := lastSeen(nil); got != 0 {
+		t.Fatalf("lastSeen(nil) = %v", got)
+	}
+}
