@@ -92,33 +92,59 @@ type lseries struct {
 // more (not double), so long sorted series waste little.
 func growCap(n int) int { return n + n/4 + 4 }
 
-func (s *lseries) minute(t int32) *lminute {
-	n := len(s.mins)
-	if n > 0 && s.mins[n-1].t == t {
-		return &s.mins[n-1]
-	}
-	if n == cap(s.mins) {
-		m := make([]lminute, n, growCap(n))
-		copy(m, s.mins)
-		s.mins = m
-	}
-	if n == 0 || s.mins[n-1].t < t {
-		s.mins = append(s.mins, lminute{t: t})
-		return &s.mins[n]
-	}
-	i := sort.Search(n, func(i int) bool { return s.mins[i].t >= t })
-	if s.mins[i].t != t {
-		s.mins = append(s.mins, lminute{})
-		copy(s.mins[i+1:], s.mins[i:])
-		s.mins[i] = lminute{t: t}
-	}
-	return &s.mins[i]
+// timed is a minute entry of a series: lminute or gminute.
+type timed[M any] interface {
+	*M
+	minute() int32
 }
 
+func (m *lminute) minute() int32 { return m.t }
+func (m *gminute) minute() int32 { return m.t }
+
+// minuteIn returns the entry of *mins (sorted by minute) for minute t,
+// adding zero (an entry for t) in order when there is none. Appending the
+// newest minute, the common case, grows by growCap.
+func minuteIn[M any, P timed[M]](mins *[]M, t int32, zero M) *M {
+	ms := *mins
+	n := len(ms)
+	if n > 0 && P(&ms[n-1]).minute() == t {
+		return &ms[n-1]
+	}
+	if n == cap(ms) {
+		m := make([]M, n, growCap(n))
+		copy(m, ms)
+		ms = m
+	}
+	if n == 0 || P(&ms[n-1]).minute() < t {
+		ms = append(ms, zero)
+		*mins = ms
+		return &ms[n]
+	}
+	i := sort.Search(n, func(i int) bool { return P(&ms[i]).minute() >= t })
+	if P(&ms[i]).minute() != t {
+		var none M
+		ms = append(ms, none)
+		copy(ms[i+1:], ms[i:])
+		ms[i] = zero
+	}
+	*mins = ms
+	return &ms[i]
+}
+
+// findIn returns the entry of mins (sorted by minute) for minute t, or nil.
+func findIn[M any, P timed[M]](mins []M, t int32) *M {
+	i := sort.Search(len(mins), func(i int) bool { return P(&mins[i]).minute() >= t })
+	if i < len(mins) && P(&mins[i]).minute() == t {
+		return &mins[i]
+	}
+	return nil
+}
+
+func (s *lseries) minute(t int32) *lminute { return minuteIn(&s.mins, t, lminute{t: t}) }
+
 func (s *lseries) find(t int32) *dsum {
-	i := sort.Search(len(s.mins), func(i int) bool { return s.mins[i].t >= t })
-	if i < len(s.mins) && s.mins[i].t == t {
-		return &s.mins[i].dur
+	if m := findIn(s.mins, t); m != nil {
+		return &m.dur
 	}
 	return nil
 }
@@ -181,33 +207,11 @@ type gseries struct {
 	h    hstore
 }
 
-func (s *gseries) minute(t int32) *gminute {
-	n := len(s.mins)
-	if n > 0 && s.mins[n-1].t == t {
-		return &s.mins[n-1]
-	}
-	if n == cap(s.mins) {
-		m := make([]gminute, n, growCap(n))
-		copy(m, s.mins)
-		s.mins = m
-	}
-	if n == 0 || s.mins[n-1].t < t {
-		s.mins = append(s.mins, gminute{t: t})
-		return &s.mins[n]
-	}
-	i := sort.Search(n, func(i int) bool { return s.mins[i].t >= t })
-	if s.mins[i].t != t {
-		s.mins = append(s.mins, gminute{})
-		copy(s.mins[i+1:], s.mins[i:])
-		s.mins[i] = gminute{t: t}
-	}
-	return &s.mins[i]
-}
+func (s *gseries) minute(t int32) *gminute { return minuteIn(&s.mins, t, gminute{t: t}) }
 
 func (s *gseries) find(t int32) *dsum {
-	i := sort.Search(len(s.mins), func(i int) bool { return s.mins[i].t >= t })
-	if i < len(s.mins) && s.mins[i].t == t {
-		return &s.mins[i].d
+	if m := findIn(s.mins, t); m != nil {
+		return &m.d
 	}
 	return nil
 }
