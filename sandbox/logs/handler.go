@@ -158,8 +158,22 @@ func (s *Store) hasGroup(name string) bool {
 	return s.groups[name] != nil
 }
 
+// groupRef names one log group, by logGroupName or by logGroupIdentifier
+// (a name or an ARN); pickGroup resolves it.
+type groupRef struct {
+	LogGroupName       *string `json:"logGroupName"`
+	LogGroupIdentifier *string `json:"logGroupIdentifier"`
+}
+
+// pageIn is the paging input of the listing operations.
+type pageIn struct {
+	NextToken *string `json:"nextToken"`
+	Limit     *int    `json:"limit"`
+}
+
 // pickGroup resolves logGroupName / logGroupIdentifier.
-func (h *handler) pickGroup(w http.ResponseWriter, name, ident *string) (string, bool) {
+func (h *handler) pickGroup(w http.ResponseWriter, ref groupRef) (string, bool) {
+	name, ident := ref.LogGroupName, ref.LogGroupIdentifier
 	switch {
 	case name != nil && ident != nil:
 		writeError(w, 400, "InvalidParameterException", "Specify either logGroupName or logGroupIdentifier, not both.")
@@ -195,6 +209,14 @@ func checkLimit(w http.ResponseWriter, l *int, max, def int) (int, bool) {
 		return 0, false
 	}
 	return *l, true
+}
+
+// writePage writes resp with "nextToken" added when next is set.
+func writePage(w http.ResponseWriter, resp map[string]any, next *string) {
+	if next != nil {
+		resp["nextToken"] = *next
+	}
+	writeJSON(w, resp)
 }
 
 func encodeToken(parts ...string) string {
@@ -445,11 +467,10 @@ func (h *handler) putLogEvents(w http.ResponseWriter, body []byte) {
 // ---- DescribeLogGroups ----
 
 type describeLogGroupsInput struct {
+	pageIn
 	LogGroupNamePrefix  *string  `json:"logGroupNamePrefix"`
 	LogGroupNamePattern *string  `json:"logGroupNamePattern"`
 	LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
-	NextToken           *string  `json:"nextToken"`
-	Limit               *int     `json:"limit"`
 }
 
 type logGroupOut struct {
@@ -541,23 +562,17 @@ func (h *handler) describeLogGroups(w http.ResponseWriter, body []byte) {
 		}
 		out = append(out, o)
 	}
-	resp := map[string]any{"logGroups": out}
-	if next != nil {
-		resp["nextToken"] = *next
-	}
-	writeJSON(w, resp)
+	writePage(w, map[string]any{"logGroups": out}, next)
 }
 
 // ---- DescribeLogStreams ----
 
 type describeLogStreamsInput struct {
-	LogGroupName        *string `json:"logGroupName"`
-	LogGroupIdentifier  *string `json:"logGroupIdentifier"`
+	groupRef
+	pageIn
 	LogStreamNamePrefix *string `json:"logStreamNamePrefix"`
 	OrderBy             *string `json:"orderBy"`
 	Descending          *bool   `json:"descending"`
-	NextToken           *string `json:"nextToken"`
-	Limit               *int    `json:"limit"`
 }
 
 type logStreamOut struct {
@@ -583,7 +598,7 @@ func (h *handler) describeLogStreams(w http.ResponseWriter, body []byte) {
 	if !decode(w, body, &in) {
 		return
 	}
-	name, ok := h.pickGroup(w, in.LogGroupName, in.LogGroupIdentifier)
+	name, ok := h.pickGroup(w, in.groupRef)
 	if !ok {
 		return
 	}
@@ -689,24 +704,18 @@ func (h *handler) describeLogStreams(w http.ResponseWriter, body []byte) {
 		out = append(out, rows[i].out)
 		lastKey = k
 	}
-	resp := map[string]any{"logStreams": out}
-	if next != nil {
-		resp["nextToken"] = *next
-	}
-	writeJSON(w, resp)
+	writePage(w, map[string]any{"logStreams": out}, next)
 }
 
 // ---- GetLogEvents ----
 
 type getLogEventsInput struct {
-	LogGroupName       *string `json:"logGroupName"`
-	LogGroupIdentifier *string `json:"logGroupIdentifier"`
-	LogStreamName      *string `json:"logStreamName"`
-	StartTime          *int64  `json:"startTime"`
-	EndTime            *int64  `json:"endTime"`
-	NextToken          *string `json:"nextToken"`
-	Limit              *int    `json:"limit"`
-	StartFromHead      *bool   `json:"startFromHead"`
+	groupRef
+	pageIn
+	LogStreamName *string `json:"logStreamName"`
+	StartTime     *int64  `json:"startTime"`
+	EndTime       *int64  `json:"endTime"`
+	StartFromHead *bool   `json:"startFromHead"`
 }
 
 type outputLogEvent struct {
@@ -739,7 +748,7 @@ func (h *handler) getLogEvents(w http.ResponseWriter, body []byte) {
 	if !decode(w, body, &in) {
 		return
 	}
-	name, ok := h.pickGroup(w, in.LogGroupName, in.LogGroupIdentifier)
+	name, ok := h.pickGroup(w, in.groupRef)
 	if !ok {
 		return
 	}
@@ -863,15 +872,13 @@ func (h *handler) getLogEvents(w http.ResponseWriter, body []byte) {
 // ---- FilterLogEvents ----
 
 type filterLogEventsInput struct {
-	LogGroupName        *string  `json:"logGroupName"`
-	LogGroupIdentifier  *string  `json:"logGroupIdentifier"`
+	groupRef
+	pageIn
 	LogStreamNames      []string `json:"logStreamNames"`
 	LogStreamNamePrefix *string  `json:"logStreamNamePrefix"`
 	StartTime           *int64   `json:"startTime"`
 	EndTime             *int64   `json:"endTime"`
 	FilterPattern       *string  `json:"filterPattern"`
-	NextToken           *string  `json:"nextToken"`
-	Limit               *int     `json:"limit"`
 }
 
 type filteredEvent struct {
@@ -917,7 +924,7 @@ func (h *handler) filterLogEvents(w http.ResponseWriter, body []byte) {
 	if !decode(w, body, &in) {
 		return
 	}
-	name, ok := h.pickGroup(w, in.LogGroupName, in.LogGroupIdentifier)
+	name, ok := h.pickGroup(w, in.groupRef)
 	if !ok {
 		return
 	}
@@ -1031,9 +1038,5 @@ func (h *handler) filterLogEvents(w http.ResponseWriter, body []byte) {
 			heap.Fix(&h2, 0)
 		}
 	}
-	resp := map[string]any{"events": out, "searchedLogStreams": searched}
-	if next != nil {
-		resp["nextToken"] = *next
-	}
-	writeJSON(w, resp)
+	writePage(w, map[string]any{"events": out, "searchedLogStreams": searched}, next)
 }
