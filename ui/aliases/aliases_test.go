@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
 func aliasOf(t *testing.T, f *canaryFake, name string) model.Alias {
@@ -596,7 +597,7 @@ func BenchmarkCockpitView(b *testing.B) {
 func BenchmarkWeightKey(b *testing.B) {
 	t := &testing.T{}
 	h := newHarness(t, newCanaryFake(), model.Writable)
-	k := keyMsg("+")
+	k := panetest.Key("+")
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		_ = h.m.Update(k)

@@ -18,6 +18,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -384,23 +385,6 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
-func keyMsg(s string) tea.KeyPressMsg {
-	switch s {
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
-
 // press sends a key to the open dialog if there is one, else to the pane.
 func (h *harness) press(keys ...string) {
 	h.t.Helper()
@@ -408,7 +392,7 @@ func (h *harness) press(keys ...string) {
 		if n := len(h.dialogs); n > 0 {
 			d := h.dialogs[n-1]
 			// the dialog's own commands (cursor blink) are not run: they only sleep
-			act, _ := d.Update(keyMsg(k))
+			act, _ := d.Update(panetest.Key(k))
 			switch a := act.(type) {
 			case common.ActionClose:
 				h.dialogs = h.dialogs[:n-1]
@@ -418,7 +402,7 @@ func (h *harness) press(keys ...string) {
 			}
 			continue
 		}
-		h.send(keyMsg(k))
+		h.send(panetest.Key(k))
 	}
 }
 

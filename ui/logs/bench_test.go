@@ -7,6 +7,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -38,9 +39,9 @@ func BenchmarkViewFullBuffer(b *testing.B) {
 			m := fullPane(b)
 			switch mode {
 			case "paused-search":
-				m.Update(press("space"))
+				m.Update(panetest.Key("space"))
 				for range 500 {
-					m.Update(press("up"))
+					m.Update(panetest.Key("up"))
 				}
 				m.search = "declined"
 			case "json":

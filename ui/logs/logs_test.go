@@ -221,23 +221,6 @@ func start(t *testing.T, f *tailFake, m *Model, batches ...aws.TailBatch) {
 	deliver(t, f, m, run(t, cmd))
 }
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	}
-	r := []rune(s)[0]
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
-
 func typeText(m *Model, s string) {
 	for _, r := range s {
 		m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
@@ -288,13 +271,13 @@ func TestStaleBatchesDropped(t *testing.T) {
 	start(t, f, m, batchOf(invocation(1, stream7, false, false)))
 	oldGen, oldCh := m.gen, f.chans[0]
 	// Changing the filter pattern restarts the tail at the source.
-	m.Update(press("F"))
+	m.Update(panetest.Key("F"))
 	if !m.CapturesInput() {
 		t.Fatal("filter input not open")
 	}
 	typeText(m, "ERROR")
 	before := f.Calls("")
-	cmd := m.Update(press("enter"))
+	cmd := m.Update(panetest.Key("enter"))
 	if f.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
@@ -336,7 +319,7 @@ func TestPauseFollowAndScroll(t *testing.T) {
 	}
 	start(t, f, m, batchOf(evs...))
 	newest := m.newest()
-	m.Update(press("space"))
+	m.Update(panetest.Key("space"))
 	if m.follow || m.bottom != newest {
 		t.Fatal("space did not pause")
 	}
@@ -346,7 +329,7 @@ func TestPauseFollowAndScroll(t *testing.T) {
 		t.Fatalf("paused view moved: bottom %d cursor %d", m.bottom, m.cursor)
 	}
 	for range 30 {
-		m.Update(press("up"))
+		m.Update(panetest.Key("up"))
 	}
 	if m.cursor != newest-30 {
 		t.Fatalf("cursor %d", m.cursor)
@@ -355,15 +338,15 @@ func TestPauseFollowAndScroll(t *testing.T) {
 	if !strings.Contains(view, "›") || !strings.Contains(view, "paused") {
 		t.Fatalf("cursor row not shown:\n%s", view)
 	}
-	m.Update(press("G"))
+	m.Update(panetest.Key("G"))
 	if !m.follow || m.cursor != m.newest() {
 		t.Fatal("G did not resume following")
 	}
-	m.Update(press("up"))
+	m.Update(panetest.Key("up"))
 	if m.follow {
 		t.Fatal("moving up keeps following")
 	}
-	m.Update(press("space"))
+	m.Update(panetest.Key("space"))
 	if !m.follow {
 		t.Fatal("space did not resume")
 	}
@@ -377,27 +360,27 @@ func TestSearchBuffer(t *testing.T) {
 		evs = append(evs, invocation(i, stream7, false, i == 2 || i == 7))
 	}
 	start(t, f, m, batchOf(evs...))
-	m.Update(press("/"))
+	m.Update(panetest.Key("/"))
 	typeText(m, "DECLINED")
-	m.Update(press("enter"))
+	m.Update(panetest.Key("enter"))
 	l := m.Ring().Seq(m.cursor)
 	if m.follow || l == nil || !strings.Contains(l.Message, "declined") || !strings.HasPrefix(l.RequestID, "00000007") {
 		t.Fatalf("search landed on %+v", l)
 	}
-	m.Update(press("n"))
+	m.Update(panetest.Key("n"))
 	if l := m.Ring().Seq(m.cursor); !strings.HasPrefix(l.RequestID, "00000002") {
 		t.Fatalf("n went to %q", l.RequestID)
 	}
-	cmd := m.Update(press("n"))
+	cmd := m.Update(panetest.Key("n"))
 	msgs := run(t, cmd)
 	if len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "no line matches") {
 		t.Fatalf("no more matches: %v", msgs)
 	}
-	m.Update(press("N"))
+	m.Update(panetest.Key("N"))
 	if l := m.Ring().Seq(m.cursor); !strings.HasPrefix(l.RequestID, "00000007") {
 		t.Fatalf("N went to %q", l.RequestID)
 	}
-	m.Update(press("up"))
+	m.Update(panetest.Key("up"))
 	if !strings.Contains(ansi.Strip(m.View()), "•") {
 		t.Fatal("matches not marked")
 	}
@@ -419,9 +402,9 @@ func TestRequestView(t *testing.T) {
 		mixed = append(mixed, a[i], b[i])
 	}
 	start(t, f, m, batchOf(mixed))
-	m.Update(press("space"))
-	m.Update(press("up")) // the REPORT of request 1
-	m.Update(press("enter"))
+	m.Update(panetest.Key("space"))
+	m.Update(panetest.Key("up")) // the REPORT of request 1
+	m.Update(panetest.Key("enter"))
 	if !strings.HasPrefix(m.request, "00000001") || len(m.reqSeqs) != 5 {
 		t.Fatalf("request %q lines %d", m.request, len(m.reqSeqs))
 	}
@@ -438,12 +421,12 @@ func TestPrettyJSONToggle(t *testing.T) {
 	f := newTailFake()
 	m := newPane(t, f)
 	start(t, f, m, batchOf(invocation(1, stream7, false, false)))
-	m.Update(press("J"))
+	m.Update(panetest.Key("J"))
 	v := ansi.Strip(m.View())
 	if !strings.Contains(v, `"level": "WARN"`) {
 		t.Fatalf("not pretty:\n%s", v)
 	}
-	m.Update(press("J"))
+	m.Update(panetest.Key("J"))
 	if strings.Contains(ansi.Strip(m.View()), `"level": "WARN"`) {
 		t.Fatal("still pretty")
 	}
@@ -455,7 +438,7 @@ func TestBackfillSteps(t *testing.T) {
 	start(t, f, m, aws.TailBatch{Mode: aws.TailLive}) // nothing buffered yet
 	for i, want := range []time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour} {
 		before := f.Calls("")
-		cmd := m.Update(press("b"))
+		cmd := m.Update(panetest.Key("b"))
 		if f.Calls("") != before {
 			t.Fatal("Update called AWS")
 		}
@@ -472,7 +455,7 @@ func TestBackfillSteps(t *testing.T) {
 	m.Update(batchMsg{pane: m.id, gen: m.gen, ch: f.chans[3], batch: batchOf([]model.LogEvent{
 		{Timestamp: t0.Add(-10 * time.Minute), Message: "old", EventID: "old"}})})
 	n := f.tails()
-	msgs := run(t, m.Update(press("b"))) // 5 min again
+	msgs := run(t, m.Update(panetest.Key("b"))) // 5 min again
 	if f.tails() != n || len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "already covers") {
 		t.Fatalf("refetched: %v", msgs)
 	}
@@ -487,7 +470,7 @@ func TestSplitByVersion(t *testing.T) {
 	m := newPane(t, f)
 	start(t, f, m, batchOf(invocation(1, stream7, false, false)))
 	before := f.Calls("")
-	cmd := m.Update(press("v"))
+	cmd := m.Update(panetest.Key("v"))
 	if f.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
@@ -516,7 +499,7 @@ func TestSplitByVersion(t *testing.T) {
 	}
 	// v again turns the split off.
 	f.queued = []aws.TailBatch{{Mode: aws.TailLive}}
-	cmd = m.Update(press("v"))
+	cmd = m.Update(panetest.Key("v"))
 	for _, msg := range run(t, cmd) {
 		deliver(t, f, m, []tea.Msg{msg})
 	}
@@ -529,7 +512,7 @@ func TestSplitNeedsWeightedAlias(t *testing.T) {
 	f := newTailFake()
 	m := newPane(t, f)
 	start(t, f, m)
-	msgs := run(t, m.Update(press("v")))
+	msgs := run(t, m.Update(panetest.Key("v")))
 	msgs = run(t, m.Update(msgs[0]))
 	if len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "no weighted alias") {
 		t.Fatalf("%v", msgs)
@@ -540,7 +523,7 @@ func TestSaveBuffer(t *testing.T) {
 	f := newTailFake()
 	m := newPane(t, f)
 	start(t, f, m, batchOf(invocation(1, stream7, false, false)))
-	msgs := run(t, m.Update(press("s")))
+	msgs := run(t, m.Update(panetest.Key("s")))
 	st := msgs[0].(common.StatusMsg)
 	if st.Err || !strings.Contains(st.Text, "saved 5 lines") {
 		t.Fatalf("%+v", st)
@@ -637,7 +620,7 @@ func TestMultiFunctionScreen(t *testing.T) {
 	if _, err := Screen(deps, nil, keymap.Default(), common.ScreenContext{}); err == nil {
 		t.Fatal("no functions accepted")
 	}
-	if msgs := run(t, m.Update(press("v"))); len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "single function") {
+	if msgs := run(t, m.Update(panetest.Key("v"))); len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "single function") {
 		t.Fatal("split allowed on a multi-function tail")
 	}
 }
@@ -658,14 +641,14 @@ func TestGoldenViews(t *testing.T) {
 	t.Run("120x30", func(t *testing.T) { golden.RequireEqual(t, panetest.ASCII(build(120, 30).View())) })
 	t.Run("paused-json-80x24", func(t *testing.T) {
 		m := build(80, 24)
-		m.Update(press("space"))
-		m.Update(press("up"))
-		m.Update(press("J"))
+		m.Update(panetest.Key("space"))
+		m.Update(panetest.Key("up"))
+		m.Update(panetest.Key("J"))
 		golden.RequireEqual(t, panetest.ASCII(m.View()))
 	})
 	t.Run("search-input-80x24", func(t *testing.T) {
 		m := build(80, 24)
-		m.Update(press("/"))
+		m.Update(panetest.Key("/"))
 		typeText(m, "declined")
 		golden.RequireEqual(t, panetest.ASCII(m.View()))
 	})

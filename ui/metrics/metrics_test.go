@@ -79,8 +79,6 @@ func deliver(t *testing.T, s *fake.Session, m *Model, msgs []tea.Msg) {
 	}
 }
 
-func press(k string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: []rune(k)[0], Text: k} }
-
 func TestLoadsAndRenders(t *testing.T) {
 	s := session()
 	m := newTab(s)
@@ -108,7 +106,7 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	old := m.gen
 	// w: the next window; its query carries the window's period.
 	before := s.Calls("")
-	cmd := m.Update(press("w"))
+	cmd := m.Update(panetest.Key("w"))
 	if s.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
@@ -122,7 +120,7 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	}
 	deliver(t, s, m, msgs)
 	// a: the alias, with its routing.
-	deliver(t, s, m, panetest.Messages(m.Update(press("a"))))
+	deliver(t, s, m, panetest.Messages(m.Update(panetest.Key("a"))))
 	if m.qualifier() != "live" || !strings.Contains(ansi.Strip(m.View()), "alias live (v7 + v8 at 10%)") {
 		t.Fatalf("qualifier %q", m.qualifier())
 	}

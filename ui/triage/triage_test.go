@@ -95,16 +95,6 @@ func newBoard(s *fake.Session, w, h int) *Model {
 	return m
 }
 
-func press(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	}
-	return tea.KeyPressMsg{Code: []rune(s)[0], Text: s}
-}
-
 func TestBoardRanksIncidentsFirst(t *testing.T) {
 	s := fleet(120)
 	m := newBoard(s, 140, 30)
@@ -154,7 +144,7 @@ func TestVisibleRowsFetchedFirst(t *testing.T) {
 	m.Update(first)
 	// Meanwhile the user scrolls to the end: those rows come next.
 	m.inFlight = true // a batch is in flight; scrolling must not pile up another
-	if cmd := m.Update(press("G")); cmd != nil {
+	if cmd := m.Update(panetest.Key("G")); cmd != nil {
 		t.Fatal("fetch piled up")
 	}
 	m.inFlight = false
@@ -196,19 +186,19 @@ func TestOpenSortAndRefresh(t *testing.T) {
 	s := fleet(30)
 	m := newBoard(s, 120, 30)
 	settle(t, s, m, panetest.Messages(m.Init()))
-	msgs := panetest.Messages(m.Update(press("enter")))
+	msgs := panetest.Messages(m.Update(panetest.Key("enter")))
 	open, ok := msgs[0].(common.OpenFunctionMsg)
 	if !ok || open.Function.Name != m.Rows()[0].Function || open.Tab != 0 {
 		t.Fatalf("enter: %#v", msgs)
 	}
-	msgs = panetest.Messages(m.Update(press("l")))
+	msgs = panetest.Messages(m.Update(panetest.Key("l")))
 	if msgs[0].(common.OpenFunctionMsg).Tab != 3 {
 		t.Fatal("l does not open logs")
 	}
-	m.Update(press("down"))
+	m.Update(panetest.Key("down"))
 	cur := m.order[m.cursor].fn.Name
 	for range 5 {
-		m.Update(press("s")) // to name order
+		m.Update(panetest.Key("s")) // to name order
 	}
 	if m.sortBy != SortName || m.order[0].fn.Name > m.order[1].fn.Name {
 		t.Fatal("name sort")

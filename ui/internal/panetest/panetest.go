@@ -79,7 +79,7 @@ func (h *Harness) Deliver(msg tea.Msg) {
 }
 
 // Key is the key press for a key name: "enter", "esc", "backspace",
-// "ctrl+x", "alt+x" or a single character.
+// "up", "down", "space", "ctrl+x", "alt+x" or a single character.
 func Key(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":
@@ -88,6 +88,12 @@ func Key(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
 	if c, ok := strings.CutPrefix(k, "ctrl+"); ok {
 		return tea.KeyPressMsg{Code: rune(c[0]), Mod: tea.ModCtrl}
