@@ -133,6 +133,7 @@ func functionNameFromARN(arn string) string {
 func esmFrom(m *ltypes.EventSourceMappingConfiguration) model.ESM {
 	e := model.ESM{
 		UUID:                 sdkaws.ToString(m.UUID),
+		ARN:                  sdkaws.ToString(m.EventSourceMappingArn),
 		FunctionARN:          sdkaws.ToString(m.FunctionArn),
 		SourceARN:            sdkaws.ToString(m.EventSourceArn),
 		State:                sdkaws.ToString(m.State),

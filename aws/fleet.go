@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -256,7 +257,49 @@ func (c *Client) ListMappings(ctx context.Context, function string) ([]model.ESM
 			out = append(out, esmFrom(&page.EventSourceMappings[i]))
 		}
 	}
+	if function != "" {
+		c.mappingTags(ctx, out)
+	}
 	return out, nil
+}
+
+// maxMappingTagLookups bounds the ListTags calls one function's listing may
+// make (each costs a token of the shared control-plane bucket).
+const maxMappingTagLookups = 10
+
+// mappingTags fills in the tags of one function's mappings (ListTags on the
+// mapping's ARN), so the UI can warn before changing a mapping that
+// CloudFormation manages. A failed lookup leaves the tags empty: tags are
+// a hint here, never a reason to fail the listing.
+func (c *Client) mappingTags(ctx context.Context, ms []model.ESM) {
+	for i := range ms {
+		if i == maxMappingTagLookups {
+			return
+		}
+		arn := ms[i].ARN
+		if arn == "" {
+			arn = mappingARN(ms[i])
+		}
+		if arn == "" {
+			continue
+		}
+		out, err := c.lambda.ListTags(ctx, &lambda.ListTagsInput{Resource: &arn})
+		if err != nil || len(out.Tags) == 0 {
+			continue
+		}
+		ms[i].Tags = out.Tags
+		model.MakeInert(&ms[i])
+	}
+}
+
+// mappingARN builds a mapping's ARN from its function's ARN when the
+// endpoint did not return EventSourceMappingArn.
+func mappingARN(m model.ESM) string {
+	p := strings.Split(m.FunctionARN, ":")
+	if len(p) < 5 || m.UUID == "" {
+		return ""
+	}
+	return strings.Join(p[:5], ":") + ":event-source-mapping:" + m.UUID
 }
 
 // AccountSettings returns the account's concurrency limit and usage.

@@ -488,3 +488,48 @@ func TestEnricherPriority(t *testing.T) {
 		t.Fatalf("visible names not first: %v", got)
 	}
 }
+
+// TestMappingTagsForDriftWarning checks that one function's mappings carry
+// their tags (ListTags on the mapping ARN), so the UI can warn before
+// changing a mapping that CloudFormation manages; a region-wide sweep makes
+// no per-mapping calls.
+func TestMappingTagsForDriftWarning(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Functions: 60, Seed: 1})
+	c := openSandbox(t, s, Config{})
+	ctx := context.Background()
+	all, err := c.ListMappings(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.Stats().Count("ListTags")
+	managed := 0
+	seen := map[string]bool{}
+	for _, m := range all {
+		if m.Tags != nil {
+			t.Fatalf("region-wide sweep fetched tags for %s", m.UUID)
+		}
+		if seen[m.Function] {
+			continue
+		}
+		seen[m.Function] = true
+		ms, err := c.ListMappings(ctx, m.Function)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range ms {
+			if x.ARN == "" {
+				t.Fatalf("mapping %s has no ARN", x.UUID)
+			}
+			if x.Tags["aws:cloudformation:stack-name"] != "" {
+				managed++
+			}
+		}
+	}
+	if managed == 0 {
+		t.Fatal("no mapping of a CloudFormation-managed function carries the stack tag")
+	}
+	if s.Stats().Count("ListTags") == before {
+		t.Fatal("per-function listing made no ListTags call")
+	}
+}

@@ -158,6 +158,7 @@ type AccountSettings struct {
 // ESM is an event source mapping.
 type ESM struct {
 	UUID                 string
+	ARN                  string
 	FunctionARN          string
 	Function             string
 	SourceARN            string

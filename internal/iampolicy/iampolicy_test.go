@@ -44,6 +44,7 @@ var known = map[string]op{
 	"lambda.ListProvisionedConcurrencyConfigs":  {"lambda:ListProvisionedConcurrencyConfigs", fnRes, true},
 	"lambda.GetProvisionedConcurrencyConfig":    {"lambda:GetProvisionedConcurrencyConfig", fnRes, true},
 	"lambda.GetEventSourceMapping":              {"lambda:GetEventSourceMapping", esmRes, true},
+	"lambda.ListTags":                           {"lambda:ListTags", esmRes, true},
 	"cloudwatchlogs.FilterLogEvents":            {"logs:FilterLogEvents", logRes, true},
 	"cloudwatchlogs.StartLiveTail":              {"logs:StartLiveTail", logRes, true},
 	"lambda.Invoke":                             {"lambda:InvokeFunction", fnRes, false},

@@ -314,6 +314,10 @@ func randToken(r *rand.Rand, n int) string {
 func (w *World) addMapping(f *function, source, typ string, batch, window int, enabled bool, now time.Time, r *rand.Rand) *mapping {
 	m := &mapping{uuid: w.uuid(), function: f.name, sourceARN: source, sourceType: typ, batchSize: batch, window: window,
 		enabled: enabled, lastMod: now.Add(-time.Duration(1+r.IntN(2000)) * time.Hour), stateReason: "USER_INITIATED"}
+	if stack, ok := f.tags["aws:cloudformation:stack-name"]; ok {
+		// CloudFormation tags the mappings it creates too: lambdaops warns of drift before changing them.
+		m.tags = map[string]string{"aws:cloudformation:stack-name": stack, "aws:cloudformation:logical-id": "EventSourceMapping"}
+	}
 	if typ != "SQS" {
 		m.startPos = []string{"LATEST", "TRIM_HORIZON"}[r.IntN(2)]
 		m.lastResult = "OK"

@@ -139,8 +139,8 @@ func cloneInt(p *int) *int {
 	return &n
 }
 
-// tagTarget resolves a tagging resource ARN to a function.
-func (w *World) tagTarget(arn string) (*function, *Error) {
+// tagFunction resolves a tagging resource ARN to a function.
+func (w *World) tagFunction(arn string) (*function, *Error) {
 	p := splitColon(arn)
 	if len(p) < 7 || p[0] != "arn" || p[2] != "lambda" || p[5] != "function" {
 		return nil, validation("1 validation error detected: Value '%s' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:(function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?|layer:[a-zA-Z0-9-_]+)", clip(arn, 200))
@@ -155,15 +155,35 @@ func (w *World) tagTarget(arn string) (*function, *Error) {
 	return f, nil
 }
 
+// tagMap resolves a tagging resource ARN (a function or an event source
+// mapping) to its tags, creating the mapping's map on first use.
+func (w *World) tagMap(arn string) (map[string]string, *Error) {
+	if p := splitColon(arn); len(p) == 7 && p[0] == "arn" && p[2] == "lambda" && p[5] == "event-source-mapping" {
+		m := w.mappings[p[6]]
+		if m == nil {
+			return nil, notFound("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: %s)", clip(arn, 200))
+		}
+		if m.tags == nil {
+			m.tags = map[string]string{}
+		}
+		return m.tags, nil
+	}
+	f, err := w.tagFunction(arn)
+	if err != nil {
+		return nil, err
+	}
+	return f.tags, nil
+}
+
 // ListTags returns {"Tags":{...}}.
 func (w *World) ListTags(arn string) ([]byte, *Error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, err := w.tagTarget(arn)
+	tags, err := w.tagMap(arn)
 	if err != nil {
 		return nil, err
 	}
-	b, _ := json.Marshal(tagsIn{Tags: f.tags})
+	b, _ := json.Marshal(tagsIn{Tags: tags})
 	return b, nil
 }
 
@@ -179,13 +199,13 @@ func (w *World) TagResource(arn string, tags map[string]string) *Error {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, err := w.tagTarget(arn)
+	have, err := w.tagMap(arn)
 	if err != nil {
 		return err
 	}
-	n := len(f.tags)
+	n := len(have)
 	for k := range tags {
-		if _, ok := f.tags[k]; !ok {
+		if _, ok := have[k]; !ok {
 			n++
 		}
 	}
@@ -193,7 +213,7 @@ func (w *World) TagResource(arn string, tags map[string]string) *Error {
 		return invalidParam("Tag limit exceeded: a function can have at most 50 tags.")
 	}
 	for k, v := range tags {
-		f.tags[k] = v
+		have[k] = v
 	}
 	return nil
 }
@@ -202,12 +222,12 @@ func (w *World) TagResource(arn string, tags map[string]string) *Error {
 func (w *World) UntagResource(arn string, keys []string) *Error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, err := w.tagTarget(arn)
+	have, err := w.tagMap(arn)
 	if err != nil {
 		return err
 	}
 	for _, k := range keys {
-		delete(f.tags, k)
+		delete(have, k)
 	}
 	return nil
 }

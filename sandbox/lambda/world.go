@@ -194,6 +194,7 @@ type mapping struct {
 	lastMod     time.Time
 	lastResult  string
 	stateReason string
+	tags        map[string]string
 }
 
 func (m *mapping) state(now time.Time) string {
