@@ -383,15 +383,8 @@ func (w *lineWriter) appError(rt runtimeClass, id string, t time.Time, em errMsg
 		bb = appendTS(bb, t)
 		bb = append(bb, '\t')
 		bb = append(bb, id...)
-		bb = append(bb, "\tERROR\tInvoke Error \t{\"errorType\":"...)
-		bb = appendJSONString(bb, em.nodeType)
-		bb = append(bb, `,"errorMessage":`...)
-		bb = appendJSONString(bb, em.msg)
-		bb = append(bb, `,"stack":["`...)
-		bb = append(bb, em.nodeType...)
-		bb = append(bb, `: `...)
-		bb = append(bb, em.msg...)
-		bb = append(bb, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
+		bb = append(bb, "\tERROR\tInvoke Error \t"...)
+		bb = appendNodeError(bb, em, "stack")
 		bb = append(bb, '\n')
 	}
 	w.buf = bb
@@ -421,16 +414,24 @@ func responsePayload(c *Call, res *Result, o outcomeT, at time.Time) []byte {
 			b = append(b, `", "stackTrace": ["  File \"/var/task/app.py\", line 42, in handler\n    return process(event)\n"]}`...)
 			return b
 		}
-		b = append(b, `{"errorType":`...)
-		b = appendJSONString(b, em.nodeType)
-		b = append(b, `,"errorMessage":`...)
-		b = appendJSONString(b, em.msg)
-		b = append(b, `,"trace":["`...)
-		b = append(b, em.nodeType...)
-		b = append(b, `: `...)
-		b = append(b, em.msg...)
-		b = append(b, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
-		return b
+		return appendNodeError(b, em, "trace")
 	}
 	return []byte(okPayload)
+}
+
+// appendNodeError appends the error object of a Node.js handler's
+// unhandled error, its stack under traceKey ("stack" in the log line,
+// "trace" in the response payload).
+func appendNodeError(b []byte, em errMsg, traceKey string) []byte {
+	b = append(b, `{"errorType":`...)
+	b = appendJSONString(b, em.nodeType)
+	b = append(b, `,"errorMessage":`...)
+	b = appendJSONString(b, em.msg)
+	b = append(b, `,"`...)
+	b = append(b, traceKey...)
+	b = append(b, `":["`...)
+	b = append(b, em.nodeType...)
+	b = append(b, `: `...)
+	b = append(b, em.msg...)
+	return append(b, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
 }
