@@ -277,6 +277,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case stepMsg:
 		return m.step(msg.uuid, msg.step, true)
+	case tagsMsg:
+		if msg.gen != m.gen {
+			return nil
+		}
+		if msg.err != nil {
+			return m.say("could not read the mapping's tags ("+msg.err.Error()+"); nothing was changed", true)
+		}
+		for i := range m.items {
+			if m.items[i].UUID != msg.uuid {
+				continue
+			}
+			m.items[i].Tags = map[string]string{} // looked up: never again this round
+			for _, x := range msg.mappings {
+				if x.UUID == msg.uuid && x.Tags != nil {
+					m.items[i].Tags = x.Tags
+				}
+			}
+		}
+		return m.step(msg.uuid, msg.step, false)
 	case askMsg:
 		return m.confirm(msg)
 	case doneMsg:
@@ -434,6 +453,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// tagsMsg carries one function's mappings, with their tags, read before a
+// change made from the region-wide list.
+type tagsMsg struct {
+	gen      uint64
+	uuid     string
+	step     string
+	mappings []model.ESM
+	err      error
+}
+
 // step opens the next dialog of a change: the drift warning for a
 // CloudFormation-managed mapping (unless acknowledged), then the reason or
 // batch-size prompt.
@@ -448,6 +477,16 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 	}
 	if Transient(it.State) {
 		return m.say(fmt.Sprintf("mapping %s is %s: wait until it settles", short(uuid), it.State), true)
+	}
+	if m.fn == "" && it.Tags == nil && !driftOK && m.deps.Fleet != nil {
+		// The region-wide sweep carries no tags (one ListTags per mapping
+		// would cost a control-plane token each): read this function's
+		// mappings, which do, before deciding on the drift warning.
+		gen, fleet, ctx, fn := m.gen, m.deps.Fleet, m.ctx, it.Function
+		return func() tea.Msg {
+			ms, err := fleet.ListMappings(ctx, fn)
+			return tagsMsg{gen: gen, uuid: uuid, step: step, mappings: ms, err: err}
+		}
 	}
 	if stack := it.Tags[CFNTag]; stack != "" && !driftOK {
 		return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{

@@ -34,6 +34,9 @@ type session struct {
 	mu      sync.Mutex
 	maps    []model.ESM
 	updates []update
+	// sweepWithoutTags makes the region-wide listing carry no tags, as the
+	// aws layer's sweep does.
+	sweepWithoutTags bool
 }
 
 func newSession(n int) *session {
@@ -70,7 +73,11 @@ func (s *session) ListMappings(ctx context.Context, fn string) ([]model.ESM, err
 			defer func() { m.State = "Enabled" }()
 		}
 		if fn == "" || m.Function == fn {
-			out = append(out, *m)
+			x := *m
+			if fn == "" && s.sweepWithoutTags {
+				x.Tags = nil
+			}
+			out = append(out, x)
 		}
 	}
 	return out, nil
@@ -193,6 +200,37 @@ func TestCloudFormationDriftWarningFirst(t *testing.T) {
 	it, _ := m.find("bbbbbbbb-2")
 	if it.BatchSize != 50 || it.Tags[CFNTag] == "" {
 		t.Fatalf("item after update %+v", it)
+	}
+}
+
+func TestRegionListReadsTagsBeforeChanging(t *testing.T) {
+	s := newSession(3)
+	s.sweepWithoutTags = true
+	m, h := newPane(t, s, "")
+	for i := 0; i < 3; i++ {
+		if it, ok := m.selected(); ok && it.UUID == "bbbbbbbb-2" {
+			break
+		}
+		h.Press("j")
+	}
+	if it, _ := m.selected(); it.UUID != "bbbbbbbb-2" || it.Tags != nil {
+		t.Fatalf("selected %+v", it)
+	}
+	before := s.Calls("ListMappings")
+	h.Press("e")
+	if s.Calls("ListMappings") != before+1 {
+		t.Fatal("the function's mappings were not read for their tags")
+	}
+	if v := h.DialogView(); !strings.Contains(v, "CloudFormation") || !strings.Contains(v, "clicks-stack") {
+		t.Fatalf("no drift warning from the region list: %q", v)
+	}
+	h.Press("n")
+	if s.Calls("UpdateMapping") != 0 {
+		t.Fatal("refusing the warning did not stop")
+	}
+	h.Press("e") // tags are known now: no second lookup
+	if s.Calls("ListMappings") != before+1 || !strings.Contains(h.DialogView(), "CloudFormation") {
+		t.Fatalf("second press: lookups %d, dialog %q", s.Calls("ListMappings")-before, h.DialogView())
 	}
 }
 
