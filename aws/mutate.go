@@ -17,9 +17,6 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 )
 
-// MinUnreserved is what Lambda keeps unreserved for functions without a reservation.
-const MinUnreserved = 100
-
 func reqID(md middleware.Metadata) string {
 	id, _ := awsmiddleware.GetRequestIDMetadata(md)
 	return id
@@ -425,17 +422,6 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
 	return m, nil
-}
-
-// PayloadTooLargeError is returned before sending when an invoke payload
-// exceeds the limit for its invocation type.
-type PayloadTooLargeError struct {
-	Size, Limit int
-	Type        model.InvocationType
-}
-
-func (e *PayloadTooLargeError) Error() string {
-	return fmt.Sprintf("payload is %d bytes; %s invocations take at most %d bytes (nothing was sent)", e.Size, e.Type, e.Limit)
 }
 
 // Invoke runs the function. The payload size is checked before sending;

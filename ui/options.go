@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
@@ -72,28 +72,30 @@ func (m *Model) knownRegion(r string) bool {
 
 // readOnlyFleet refuses every mutation before it reaches the aws layer;
 // the root installs it when the user types :readonly.
-type readOnlyFleet struct{ aws.Fleet }
+type readOnlyFleet struct{ awsapi.Fleet }
 
 func (readOnlyFleet) PublishVersion(context.Context, string, string) (model.Version, error) {
-	return model.Version{}, aws.ErrReadOnly
+	return model.Version{}, awsapi.ErrReadOnly
 }
 func (readOnlyFleet) CreateAlias(context.Context, model.Alias) (model.Alias, error) {
-	return model.Alias{}, aws.ErrReadOnly
+	return model.Alias{}, awsapi.ErrReadOnly
 }
 func (readOnlyFleet) UpdateAlias(context.Context, model.Alias, string, model.Routing) (model.Alias, error) {
-	return model.Alias{}, aws.ErrReadOnly
+	return model.Alias{}, awsapi.ErrReadOnly
 }
-func (readOnlyFleet) PutReserved(context.Context, string, int) error { return aws.ErrReadOnly }
-func (readOnlyFleet) DeleteReserved(context.Context, string) error   { return aws.ErrReadOnly }
+func (readOnlyFleet) PutReserved(context.Context, string, int) error { return awsapi.ErrReadOnly }
+func (readOnlyFleet) DeleteReserved(context.Context, string) error   { return awsapi.ErrReadOnly }
 func (readOnlyFleet) PutProvisioned(context.Context, string, string, int) (model.ProvisionedConfig, error) {
-	return model.ProvisionedConfig{}, aws.ErrReadOnly
+	return model.ProvisionedConfig{}, awsapi.ErrReadOnly
 }
-func (readOnlyFleet) DeleteProvisioned(context.Context, string, string) error { return aws.ErrReadOnly }
+func (readOnlyFleet) DeleteProvisioned(context.Context, string, string) error {
+	return awsapi.ErrReadOnly
+}
 func (readOnlyFleet) UpdateMapping(context.Context, string, *bool, *int, string) (model.ESM, error) {
-	return model.ESM{}, aws.ErrReadOnly
+	return model.ESM{}, awsapi.ErrReadOnly
 }
 func (readOnlyFleet) Invoke(context.Context, model.InvokeRequest) (model.InvokeResult, error) {
-	return model.InvokeResult{}, aws.ErrReadOnly
+	return model.InvokeResult{}, awsapi.ErrReadOnly
 }
 func (f readOnlyFleet) Target() model.Target {
 	t := f.Fleet.Target()

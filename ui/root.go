@@ -12,7 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
@@ -87,7 +87,7 @@ type (
 	confirmedMsg struct{ run func() tea.Cmd }
 	connectedMsg struct {
 		gen     uint64
-		session aws.Session
+		session awsapi.Session
 		err     error
 		what    string
 	}
@@ -676,7 +676,7 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 		return m.setStatus("could not switch to "+msg.what+": "+msg.err.Error()+" (still on "+m.target.Region+")", true)
 	}
 	conn := m.deps.Connect
-	if c, ok := msg.session.(aws.Connector); ok {
+	if c, ok := msg.session.(awsapi.Connector); ok {
 		conn = c
 	}
 	now := m.deps.Now

@@ -24,7 +24,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -857,7 +857,7 @@ func (m *Model) applyCmd(c model.AliasChange, plan uint64, d model.PlanDecision)
 
 func (m *Model) handleApplied(msg appliedMsg) tea.Cmd {
 	m.busy = false
-	var conflict *aws.ConflictError
+	var conflict *awsapi.ConflictError
 	switch {
 	case errors.As(msg.err, &conflict):
 		theirs := conflict.Current

@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
@@ -222,7 +222,7 @@ func (m *Model) planApplied(msg appliedMsg) tea.Cmd {
 		return nil
 	}
 	p.inFlight = false
-	var conflict *aws.ConflictError
+	var conflict *awsapi.ConflictError
 	switch {
 	case errors.As(msg.err, &conflict):
 		m.setAlias(conflict.Current)

@@ -10,7 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/styles"
@@ -18,17 +18,17 @@ import (
 
 // Deps are what panes may use to reach AWS. Only tea.Cmd closures call them.
 type Deps struct {
-	Fleet   aws.Fleet
-	Metrics aws.Metrics
-	Logs    aws.Logs
-	Journal aws.Journal
+	Fleet   awsapi.Fleet
+	Metrics awsapi.Metrics
+	Logs    awsapi.Logs
+	Journal awsapi.Journal
 	// Connect switches profile or region (nil when switching is not possible).
-	Connect aws.Connector
+	Connect awsapi.Connector
 	Now     func() time.Time
 }
 
 // FromSession fills Deps from one session.
-func FromSession(s aws.Session, c aws.Connector) Deps {
+func FromSession(s awsapi.Session, c awsapi.Connector) Deps {
 	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Connect: c, Now: time.Now}
 }
 

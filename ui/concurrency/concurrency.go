@@ -25,7 +25,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -42,7 +42,7 @@ const (
 )
 
 // MinUnreserved is the unreserved concurrency Lambda always keeps.
-const MinUnreserved = aws.MinUnreserved
+const MinUnreserved = awsapi.MinUnreserved
 
 // Options tune the pane.
 type Options struct {
@@ -58,7 +58,7 @@ type Options struct {
 // Ledger is what the pane shows.
 type Ledger struct {
 	Settings    model.AccountSettings
-	SettingsErr error // e.g. aws.ErrUnsupported
+	SettingsErr error // e.g. awsapi.ErrUnsupported
 	Reserved    *int
 	Provisioned []model.ProvisionedConfig
 	Aliases     []model.Alias
@@ -254,13 +254,13 @@ func (m *Model) load() tea.Cmd {
 		var l Ledger
 		var err error
 		l.Settings, l.SettingsErr = fleet.AccountSettings(ctx)
-		if l.SettingsErr != nil && !errors.Is(l.SettingsErr, aws.ErrUnsupported) {
+		if l.SettingsErr != nil && !errors.Is(l.SettingsErr, awsapi.ErrUnsupported) {
 			return ledgerMsg{gen: gen, err: l.SettingsErr}
 		}
-		if l.Reserved, err = fleet.GetReserved(ctx, fn); err != nil && !errors.Is(err, aws.ErrUnsupported) {
+		if l.Reserved, err = fleet.GetReserved(ctx, fn); err != nil && !errors.Is(err, awsapi.ErrUnsupported) {
 			return ledgerMsg{gen: gen, err: err}
 		}
-		if l.Provisioned, err = fleet.ListProvisioned(ctx, fn); err != nil && !errors.Is(err, aws.ErrUnsupported) {
+		if l.Provisioned, err = fleet.ListProvisioned(ctx, fn); err != nil && !errors.Is(err, awsapi.ErrUnsupported) {
 			return ledgerMsg{gen: gen, err: err}
 		}
 		if l.Aliases, err = fleet.ListAliases(ctx, fn); err != nil {
@@ -360,7 +360,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.confirmReserved(msg.n)
 	case reservedDoneMsg:
 		if msg.err != nil {
-			var fe *aws.FloorError
+			var fe *awsapi.FloorError
 			if errors.As(msg.err, &fe) {
 				return tea.Batch(m.say(Arithmetic(fe.Unreserved, fe.CurrentReserved, fe.Requested), true), m.load())
 			}

@@ -19,7 +19,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -155,14 +155,14 @@ type snapshotMsg struct {
 }
 
 type listEvent struct {
-	page aws.Page
+	page awsapi.Page
 	done bool
 	err  error
 }
 
 type listMsg struct {
 	gen   uint64
-	pages []aws.Page
+	pages []awsapi.Page
 	done  bool
 	err   error
 	ch    <-chan listEvent
@@ -203,7 +203,7 @@ func (m *Model) startList() tea.Cmd {
 		ch := make(chan listEvent, 16)
 		go func() {
 			defer close(ch)
-			err := fleet.ListFunctions(ctx, func(p aws.Page) error {
+			err := fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 				select {
 				case ch <- listEvent{page: p}:
 					return nil

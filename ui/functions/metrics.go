@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -101,7 +101,7 @@ const maxQueriesPerCall = 500
 
 // fetchMetrics builds a command fetching the last hour's metrics for
 // names, in batches of at most 500 queries. It captures only its arguments.
-func fetchMetrics(ctx context.Context, m aws.Metrics, names []string, now time.Time, gen uint64) tea.Cmd {
+func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now time.Time, gen uint64) tea.Cmd {
 	if m == nil || len(names) == 0 {
 		return nil
 	}

@@ -29,7 +29,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -829,7 +829,7 @@ func renderEntry(st *styles.Styles, e Entry, fn model.Function, prices model.Pri
 	when := e.At.UTC().Format("15:04:05")
 	add(st.Muted.Render(fmt.Sprintf("%s  %s  %s  %s payload", when, target(e.Function, e.Qualifier), e.Type, size(e.Size))))
 	if e.Err != nil {
-		var tooLarge *aws.PayloadTooLargeError
+		var tooLarge *awsapi.PayloadTooLargeError
 		msg := e.Err.Error()
 		if errors.As(e.Err, &tooLarge) {
 			msg = "refused before sending: " + msg

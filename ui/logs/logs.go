@@ -1,5 +1,5 @@
 // Package logs is the live log tail pane: the function view's Logs tab and
-// the ":logs fn1 fn2" screen. It reads aws.Logs.Tail through a re-armed
+// the ":logs fn1 fn2" screen. It reads awsapi.Logs.Tail through a re-armed
 // command that returns one batch per message, tagged with the pane's
 // generation, into a bounded ring buffer of parsed lines (model.Ring), and
 // renders only the visible rows. The tail is cancelled when the pane is
@@ -26,7 +26,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -51,8 +51,8 @@ var tick = tea.Tick
 type (
 	batchMsg struct {
 		pane, gen uint64
-		ch        <-chan aws.TailBatch
-		batch     aws.TailBatch
+		ch        <-chan awsapi.TailBatch
+		batch     awsapi.TailBatch
 		closed    bool
 	}
 	heartbeatMsg struct{ pane, beat uint64 }
@@ -98,7 +98,7 @@ type Model struct {
 	closed   bool // Close was called: never restart
 	hidden   bool // stopped because the pane is off screen
 	stopped  time.Time
-	mode     aws.TailMode
+	mode     awsapi.TailMode
 	sampled  bool
 	dropped  int
 	lag      time.Duration
@@ -217,8 +217,8 @@ func (m *Model) heartbeat() tea.Cmd {
 }
 
 // request builds the tail request for the current settings.
-func (m *Model) tailRequest(backfill time.Duration) aws.TailRequest {
-	req := aws.TailRequest{Filter: m.filter, Backfill: backfill}
+func (m *Model) tailRequest(backfill time.Duration) awsapi.TailRequest {
+	req := awsapi.TailRequest{Filter: m.filter, Backfill: backfill}
 	for _, f := range m.fns {
 		req.Groups = append(req.Groups, f.LogGroupName())
 	}
@@ -256,12 +256,12 @@ func (m *Model) start(backfill time.Duration) tea.Cmd {
 }
 
 // read waits for one batch.
-func read(ch <-chan aws.TailBatch, pane, gen uint64) tea.Msg {
+func read(ch <-chan awsapi.TailBatch, pane, gen uint64) tea.Msg {
 	b, ok := <-ch
 	return batchMsg{pane: pane, gen: gen, ch: ch, batch: b, closed: !ok}
 }
 
-func waitBatch(ch <-chan aws.TailBatch, pane, gen uint64) tea.Cmd {
+func waitBatch(ch <-chan awsapi.TailBatch, pane, gen uint64) tea.Cmd {
 	return func() tea.Msg { return read(ch, pane, gen) }
 }
 

@@ -9,7 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -430,9 +430,9 @@ func ms(d time.Duration) string {
 func (m *Model) statusLine() string {
 	var parts []string
 	switch {
-	case m.running && m.mode == aws.TailLive:
+	case m.running && m.mode == awsapi.TailLive:
 		parts = append(parts, m.st.Badge(m.st.OK).Render("LIVE TAIL"))
-	case m.running && m.mode == aws.TailPoll:
+	case m.running && m.mode == awsapi.TailPoll:
 		parts = append(parts, m.st.Badge(m.st.Warn).Render("POLLING"))
 	case m.running:
 		parts = append(parts, m.st.Badge(m.st.Muted).Render("CONNECTING"))

@@ -18,7 +18,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -219,10 +219,10 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 
 // sampleCold counts recent REPORT lines and the cold starts among them,
 // through a short backfill of the tail, cancelled as soon as it settles.
-func sampleCold(parent context.Context, logs aws.Logs, group string, span time.Duration) (reports, cold int) {
+func sampleCold(parent context.Context, logs awsapi.Logs, group string, span time.Duration) (reports, cold int) {
 	ctx, cancel := context.WithTimeout(parent, 5*time.Second)
 	defer cancel()
-	ch := logs.Tail(ctx, aws.TailRequest{Groups: []string{group}, Backfill: span})
+	ch := logs.Tail(ctx, awsapi.TailRequest{Groups: []string{group}, Backfill: span})
 	var settle <-chan time.Time
 	for {
 		select {

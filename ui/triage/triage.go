@@ -17,7 +17,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -187,7 +187,7 @@ func (m *Model) list() tea.Cmd {
 	}
 	return func() tea.Msg {
 		var fns []model.Function
-		err := fleet.ListFunctions(ctx, func(p aws.Page) error {
+		err := fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 			fns = append(fns, p.Functions...)
 			return nil
 		})
@@ -509,10 +509,10 @@ type reportSample struct {
 // sampleReports reads recent REPORT lines of a group (a short backfill
 // through the tail, cancelled as soon as enough have arrived): the largest
 // memory used, and the invocation rate and mean billed duration they show.
-func sampleReports(parent context.Context, logs aws.Logs, group string, window time.Duration) reportSample {
+func sampleReports(parent context.Context, logs awsapi.Logs, group string, window time.Duration) reportSample {
 	ctx, cancel := context.WithTimeout(parent, 5*time.Second)
 	defer cancel()
-	ch := logs.Tail(ctx, aws.TailRequest{Groups: []string{group}, Backfill: min(window, 10*time.Minute)})
+	ch := logs.Tail(ctx, awsapi.TailRequest{Groups: []string{group}, Backfill: min(window, 10*time.Minute)})
 	var out reportSample
 	var first, last time.Time
 	var billed time.Duration
@@ -562,7 +562,7 @@ func sampleReports(parent context.Context, logs aws.Logs, group string, window t
 
 // canaryStats finds a weighted alias of fn and reads its invocations and
 // errors per executed version; nil when there is none.
-func canaryStats(ctx context.Context, fleet aws.Fleet, metrics aws.Metrics, fn string, start, end time.Time) (*model.CanaryStats, error) {
+func canaryStats(ctx context.Context, fleet awsapi.Fleet, metrics awsapi.Metrics, fn string, start, end time.Time) (*model.CanaryStats, error) {
 	as, err := fleet.ListAliases(ctx, fn)
 	if err != nil {
 		return nil, err

@@ -12,11 +12,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 )
 
-// Session is a fake aws.Session.
+// Session is a fake awsapi.Session.
 type Session struct {
 	mu sync.Mutex
 
@@ -146,7 +146,7 @@ func (s *Session) Snapshot() ([]model.Function, time.Time, bool) {
 	return s.Snap, s.SnapAt, s.SnapOK
 }
 
-func (s *Session) ListFunctions(ctx context.Context, fn func(aws.Page) error) error {
+func (s *Session) ListFunctions(ctx context.Context, fn func(awsapi.Page) error) error {
 	s.count("ListFunctions")
 	if s.Err != nil {
 		return s.Err
@@ -163,7 +163,7 @@ func (s *Session) ListFunctions(ctx context.Context, fn func(aws.Page) error) er
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		page := aws.Page{Functions: append([]model.Function(nil), s.Fns[lo:hi]...), Index: i, Loaded: hi, Last: hi >= len(s.Fns)}
+		page := awsapi.Page{Functions: append([]model.Function(nil), s.Fns[lo:hi]...), Index: i, Loaded: hi, Last: hi >= len(s.Fns)}
 		if err := fn(page); err != nil {
 			return err
 		}
@@ -249,7 +249,7 @@ func (s *Session) ListProvisioned(ctx context.Context, function string) ([]model
 func (s *Session) mutate(op, target string) error {
 	s.count(op)
 	if s.T.Protection == model.ReadOnly {
-		return aws.ErrReadOnly
+		return awsapi.ErrReadOnly
 	}
 	s.mu.Lock()
 	s.Journal = append(s.Journal, model.JournalEntry{Action: op, Target: target, Result: "ok"})
@@ -314,9 +314,9 @@ func (s *Session) GetMetrics(ctx context.Context, queries []model.MetricQuery, s
 
 func (s *Session) QueryCost() float64 { return 0 }
 
-func (s *Session) Tail(ctx context.Context, req aws.TailRequest) <-chan aws.TailBatch {
+func (s *Session) Tail(ctx context.Context, req awsapi.TailRequest) <-chan awsapi.TailBatch {
 	s.count("Tail")
-	ch := make(chan aws.TailBatch)
+	ch := make(chan awsapi.TailBatch)
 	go func() {
 		<-ctx.Done()
 		close(ch)
@@ -336,7 +336,7 @@ func (s *Session) Last(target string) (model.JournalEntry, bool) {
 	return model.JournalEntry{}, false
 }
 
-// Connector is a fake aws.Connector that builds a fresh fake session per
+// Connector is a fake awsapi.Connector that builds a fresh fake session per
 // region with the same number of functions.
 type Connector struct {
 	mu    sync.Mutex
@@ -347,7 +347,7 @@ type Connector struct {
 	Sessions []*Session
 }
 
-func (c *Connector) Connect(ctx context.Context, profile, region string) (aws.Session, error) {
+func (c *Connector) Connect(ctx context.Context, profile, region string) (awsapi.Session, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.calls++
@@ -368,6 +368,6 @@ func (c *Connector) Calls() int {
 }
 
 var (
-	_ aws.Session   = (*Session)(nil)
-	_ aws.Connector = (*Connector)(nil)
+	_ awsapi.Session   = (*Session)(nil)
+	_ awsapi.Connector = (*Connector)(nil)
 )
