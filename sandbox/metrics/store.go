@@ -96,10 +96,13 @@ func growCap(n int) int { return n + n/4 + 4 }
 type timed[M any] interface {
 	*M
 	minute() int32
+	sum() *dsum // the minute's duration (or value) summary
 }
 
 func (m *lminute) minute() int32 { return m.t }
 func (m *gminute) minute() int32 { return m.t }
+func (m *lminute) sum() *dsum    { return &m.dur }
+func (m *gminute) sum() *dsum    { return &m.d }
 
 // minuteIn returns the entry of *mins (sorted by minute) for minute t,
 // adding zero (an entry for t) in order when there is none. Appending the
@@ -131,23 +134,18 @@ func minuteIn[M any, P timed[M]](mins *[]M, t int32, zero M) *M {
 	return &ms[i]
 }
 
-// findIn returns the entry of mins (sorted by minute) for minute t, or nil.
-func findIn[M any, P timed[M]](mins []M, t int32) *M {
+// sumIn returns the summary of minute t in mins (sorted by minute), or nil.
+func sumIn[M any, P timed[M]](mins []M, t int32) *dsum {
 	i := sort.Search(len(mins), func(i int) bool { return P(&mins[i]).minute() >= t })
 	if i < len(mins) && P(&mins[i]).minute() == t {
-		return &mins[i]
+		return P(&mins[i]).sum()
 	}
 	return nil
 }
 
 func (s *lseries) minute(t int32) *lminute { return minuteIn(&s.mins, t, lminute{t: t}) }
 
-func (s *lseries) find(t int32) *dsum {
-	if m := findIn(s.mins, t); m != nil {
-		return &m.dur
-	}
-	return nil
-}
+func (s *lseries) find(t int32) *dsum { return sumIn(s.mins, t) }
 
 // record adds one invocation; it returns the rise of the minute's maximum
 // concurrency.
@@ -159,9 +157,7 @@ func (s *lseries) record(m int32, rec *record.Invocation, durMS float64, conc, w
 		return 0
 	}
 	s.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
-	if rec.Error {
-		mn.errs += w
-	}
+	mn.errs += uint32(rec.Failed())
 	if rec.Provisioned {
 		mn.pc += w
 		s.seen |= 1 << mPCInvocations
@@ -209,12 +205,7 @@ type gseries struct {
 
 func (s *gseries) minute(t int32) *gminute { return minuteIn(&s.mins, t, gminute{t: t}) }
 
-func (s *gseries) find(t int32) *dsum {
-	if m := findIn(s.mins, t); m != nil {
-		return &m.d
-	}
-	return nil
-}
+func (s *gseries) find(t int32) *dsum { return sumIn(s.mins, t) }
 
 // canonDims sorts dimensions by name and returns them with their key.
 func canonDims(d []Dimension) ([]Dimension, string) {
