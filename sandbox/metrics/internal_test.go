@@ -331,7 +331,7 @@ func TestTimestampCBORMatchesLibrary(t *testing.T) {
 func TestCountWeightsBackfilledRecords(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s := NewStore(clock.NewManual(t0), Options{})
-	s.Invocation(record.Invocation{Function: "f", Resource: "live", ExecutedVersion: "3", Start: t0, Duration: 10 * time.Millisecond, Error: true, Count: 5})
+	s.Invocation(record.Invocation{Function: "f", Resource: "live", ExecutedVersion: "3", Start: t0, Duration: 10 * time.Millisecond, Error: true, Count: 5, Errors: 5})
 	s.Invocation(record.Invocation{Function: "f", Start: t0, Duration: 20 * time.Millisecond})
 	s.Invocation(record.Invocation{Function: "f", Start: t0, Throttled: true, Count: 3})
 	q := func(name, stat string, dims ...Dimension) float64 {
@@ -359,5 +359,20 @@ func TestCountWeightsBackfilledRecords(t *testing.T) {
 		if got := q(c.name, c.stat, c.dims...); math.Abs(got-c.want) > 0.016*c.want {
 			t.Errorf("%s %s %v = %v, want %v", c.name, c.stat, c.dims, got, c.want)
 		}
+	}
+}
+
+// A sampled record's failures are its Errors, not its Count: one failed
+// sample standing for 50 invocations must not become 50 errors.
+func TestWeightedRecordErrorsAreDrawnNotMultiplied(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewStore(clock.NewManual(t0), Options{})
+	s.Invocation(record.Invocation{Function: "f", Start: t0, Duration: time.Millisecond, Error: true, Count: 50, Errors: 1})
+	s.Invocation(record.Invocation{Function: "f", Start: t0, Duration: time.Millisecond, Error: true})
+	out, err := s.GetMetricData(&GetMetricDataInput{StartTime: TS(t0), EndTime: TS(t0.Add(time.Minute)),
+		MetricDataQueries: []MetricDataQuery{{Id: "e", MetricStat: &MetricStat{Metric: &Metric{Namespace: "AWS/Lambda", MetricName: "Errors",
+			Dimensions: []Dimension{{"FunctionName", "f"}}}, Period: ptr(int32(60)), Stat: "Sum"}}}})
+	if err != nil || len(out.MetricDataResults[0].Values) != 1 || out.MetricDataResults[0].Values[0] != 2 {
+		t.Fatalf("Errors Sum = %+v (%v), want 2", out, err)
 	}
 }

@@ -157,9 +157,7 @@ func (s *lseries) record(m int32, rec *record.Invocation, durMS float64, conc, w
 		return 0
 	}
 	s.seen |= 1<<mInvocations | 1<<mErrors | 1<<mDuration | 1<<mConcurrent
-	if rec.Error {
-		mn.errs += w
-	}
+	mn.errs += uint32(rec.Failed())
 	if rec.Provisioned {
 		mn.pc += w
 		s.seen |= 1 << mPCInvocations

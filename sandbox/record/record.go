@@ -25,6 +25,23 @@ type Invocation struct {
 	// Count is how many identical invocations this record stands for
 	// (backfilled history is sampled); 0 means 1. Stores weight by it.
 	Count int
+	// Errors is, for a record with Count > 1, how many of those
+	// invocations failed (drawn one by one, so sampled history keeps the
+	// error rate without turning one failure into Count failures). Error
+	// then describes the sampled invocation itself (its logs). Ignored
+	// when Count <= 1.
+	Errors int
+}
+
+// Failed is how many of the invocations this record stands for failed.
+func (r *Invocation) Failed() int {
+	if r.Count > 1 {
+		return r.Errors
+	}
+	if r.Error {
+		return 1
+	}
+	return 0
 }
 
 // LogLine is one line written to a log stream.

@@ -440,11 +440,13 @@ func (e *Engine) invoke(at time.Time, c Call) Result {
 	if lines != nil {
 		e.sink.Logs(group, stream, lines)
 	}
-	cnt := 0
+	cnt, failed := 0, 0
 	if weight > 1 {
 		cnt = weight
+		failed = weightedFailures(rng, b, &c, at, weight, o)
 	}
 	e.sink.Invocation(record.Invocation{
+		Errors:          failed,
 		Function:        c.Function,
 		Resource:        c.Resource,
 		ExecutedVersion: c.Version,
@@ -594,6 +596,27 @@ func (b *Behaviour) ErrorRateAt(version string, t time.Time) float64 {
 		return b.ErrorRateAfter
 	}
 	return b.ErrorRate
+}
+
+// weightedFailures is how many of the weight invocations one sampled
+// (backfill) record stands for failed: each is drawn at the error rate, so
+// a sampled failure does not become weight failures. A sampled timeout
+// stands for timeouts throughout (its duration drew the heavy tail).
+func weightedFailures(rng *rand.Rand, b *Behaviour, c *Call, at time.Time, weight int, o outcomeT) int {
+	if o.timedOut {
+		return weight
+	}
+	p := b.ErrorRateAt(c.Version, at)
+	if p <= 0 {
+		return 0
+	}
+	n := 0
+	for range weight {
+		if rng.Float64() < p {
+			n++
+		}
+	}
+	return n
 }
 
 func outcome(rng *rand.Rand, b *Behaviour, c *Call, at time.Time) outcomeT {
