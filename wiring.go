@@ -66,6 +66,7 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
+	defer sess.Close()
 	return ui.Run(ctx, ui.Options{
 		Deps:     common.FromSession(sess, sess),
 		Target:   sess.Target(),

@@ -278,6 +278,13 @@ func (c *Client) callerIdentity(ctx context.Context) (model.Identity, error) {
 	return id, nil
 }
 
+// Close waits for background work (the fleet snapshot being written to
+// the cache) so that quitting right after a listing still leaves it on disk.
+func (c *Client) Close() error {
+	c.snapWG.Wait()
+	return nil
+}
+
 // Target is the account, region and endpoint of this session.
 func (c *Client) Target() model.Target { return c.target }
 

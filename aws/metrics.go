@@ -122,12 +122,41 @@ func (c *Client) GetMetrics(ctx context.Context, queries []model.MetricQuery, st
 }
 
 // fillSeries lays the returned points on the period grid, zero where missing.
+// The grid starts at the StartTime sent (start rounded down to the minute),
+// as CloudWatch aligns periods to StartTime, not to the epoch; a point is
+// placed in the grid cell that holds it, so a server that aligns otherwise
+// still lands in the right period.
 func fillSeries(q model.MetricQuery, pts map[int64]float64, start, end, now time.Time) model.MetricSeries {
 	p := periodOf(q)
 	s := model.MetricSeries{Query: q}
-	for t := start.Truncate(p); t.Before(end); t = t.Add(p) {
+	gs := start.Truncate(time.Minute)
+	for t := gs; t.Before(end); t = t.Add(p) {
 		s.Timestamps = append(s.Timestamps, t.UTC())
-		s.Values = append(s.Values, pts[t.Unix()])
+	}
+	s.Values = make([]float64, len(s.Timestamps))
+	seen := make([]bool, len(s.Values))
+	ps, g0 := int64(p/time.Second), gs.Unix()
+	additive := q.Stat == model.StatSum || q.Stat == model.StatSamples
+	for ts, v := range pts {
+		i := int((ts - g0) / ps)
+		if ts < g0 {
+			if g0-ts >= ps {
+				continue
+			}
+			i = 0
+		}
+		if i < 0 || i >= len(s.Values) {
+			continue
+		}
+		switch {
+		case !seen[i]:
+			s.Values[i] = v
+		case additive:
+			s.Values[i] += v
+		default:
+			s.Values[i] = max(s.Values[i], v)
+		}
+		seen[i] = true
 	}
 	if n := len(s.Timestamps); n > 0 {
 		s.Provisional = s.Timestamps[n-1].Add(p).After(now.Add(-ProvisionalWindow))

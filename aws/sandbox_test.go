@@ -50,6 +50,7 @@ func openSandbox(t *testing.T, s *sandbox.Server, cfg Config) *Client {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	t.Cleanup(func() { c.Close() }) // before the temporary directories go
 	return c
 }
 

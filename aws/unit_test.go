@@ -463,3 +463,21 @@ func ssoCacheName(key string) string {
 	h := sha1.Sum([]byte(key))
 	return hex.EncodeToString(h[:]) + ".json"
 }
+
+// TestFillSeriesAlignsToStartTime: CloudWatch aligns periods to the
+// StartTime sent, not to the epoch: an hour-long period starting at 15:28
+// has its point at 15:28, which must not read as zero.
+func TestFillSeriesAlignsToStartTime(t *testing.T) {
+	start := time.Date(2026, 11, 26, 15, 28, 40, 0, time.UTC)
+	end := start.Add(time.Hour)
+	q := model.MetricQuery{Function: "f", Metric: "Errors", Stat: "Sum", Period: time.Hour}
+	s := fillSeries(q, map[int64]float64{start.Truncate(time.Minute).Unix(): 42}, start, end, end)
+	if len(s.Values) != 2 || s.Values[0] != 42 || !s.Timestamps[0].Equal(start.Truncate(time.Minute)) {
+		t.Fatalf("series %v %v", s.Timestamps, s.Values)
+	}
+	// A server that aligns to the epoch instead still lands in a period.
+	e := fillSeries(q, map[int64]float64{start.Truncate(time.Hour).Unix(): 5, start.Truncate(time.Hour).Add(time.Hour).Unix(): 6}, start, end, end)
+	if e.Sum() != 11 {
+		t.Fatalf("epoch-aligned points lost: %v %v", e.Timestamps, e.Values)
+	}
+}
