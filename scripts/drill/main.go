@@ -125,8 +125,10 @@ func main() {
 		"LAMBDAOPS_DEBUG_STATS=" + stats, "TERM=xterm-256color",
 	}
 	cmdline := "exec env " + strings.Join(envs, " ") + " " + bin + " --endpoint-url " + endpoint + " --region us-east-1 2>" + filepath.Join(dir, "stderr.txt")
+	// A private tmux server: other tmux users on the machine (and their
+	// kill-server) cannot touch the drill's session.
 	tmux := func(args ...string) (string, error) {
-		b, err := exec.Command("tmux", args...).CombinedOutput()
+		b, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
 		return string(b), err
 	}
 	if o, err := tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "45", cmdline); err != nil {
@@ -135,7 +137,7 @@ func main() {
 	_, _ = tmux("set-option", "-t", session, "remain-on-exit", "on")
 	defer func() {
 		if !*keep {
-			_, _ = tmux("kill-session", "-t", session)
+			_, _ = tmux("kill-server")
 		}
 	}()
 	pidS, _ := tmux("display-message", "-p", "-t", session, "#{pane_pid}")
@@ -277,7 +279,7 @@ func main() {
 		}
 	}
 	if *keep {
-		logf("kept: tmux attach -t %s; sandbox %s; files in %s", session, endpoint, dir)
+		logf("kept: tmux -L %s attach; sandbox %s; files in %s", session, endpoint, dir)
 	} else {
 		_ = os.RemoveAll(dir)
 	}

@@ -37,11 +37,11 @@ func main() {
 	session := fmt.Sprintf("lambdaops-shots-%d", os.Getpid())
 	env := "XDG_STATE_HOME=" + dir + "/state XDG_CACHE_HOME=" + dir + "/cache XDG_CONFIG_HOME=" + dir + "/config TERM=xterm-256color COLORTERM=truecolor"
 	tmux := func(args ...string) string {
-		b, _ := exec.Command("tmux", args...).CombinedOutput()
+		b, _ := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
 		return string(b)
 	}
 	tmux("new-session", "-d", "-s", session, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows), "exec env "+env+" "+bin+" --sandbox --functions 150")
-	defer tmux("kill-session", "-t", session)
+	defer tmux("kill-server")
 	keys := func(ks ...string) {
 		for _, k := range ks {
 			tmux("send-keys", "-t", session, k)
