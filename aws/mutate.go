@@ -17,6 +17,18 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 )
 
+// MutationTimeout bounds a confirmed change once it has started.
+const MutationTimeout = 2 * time.Minute
+
+// detach lets a confirmed change run to its end even when the caller's
+// context is cancelled: a pane closed or a view left right after "y" must
+// not abandon a request the server may already have applied, leaving the
+// journal to say it failed. Values (request-scoped settings) are kept; the
+// change is bounded by MutationTimeout instead.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), MutationTimeout)
+}
+
 func reqID(md middleware.Metadata) string {
 	id, _ := awsmiddleware.GetRequestIDMetadata(md)
 	return id
@@ -67,6 +79,8 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 	if err := c.guard(); err != nil {
 		return model.Version{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	e := model.JournalEntry{Action: "PublishVersion", Target: function}
 	cur, err := c.WaitUpdated(ctx, function)
 	if err != nil {
@@ -132,6 +146,8 @@ func (c *Client) CreateAlias(ctx context.Context, a model.Alias) (model.Alias, e
 	if err := c.guard(); err != nil {
 		return model.Alias{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	e := model.JournalEntry{Action: "CreateAlias", Target: a.Function + ":" + a.Name}
 	in := &lambda.CreateAliasInput{FunctionName: &a.Function, Name: &a.Name, FunctionVersion: &a.Version}
 	if a.Description != "" {
@@ -168,6 +184,8 @@ func (c *Client) UpdateAlias(ctx context.Context, current model.Alias, version s
 	if err := c.guard(); err != nil {
 		return model.Alias{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	target := current.Function + ":" + current.Name
 	e := model.JournalEntry{Action: "UpdateAlias", Target: target, RevisionBefore: current.RevisionID,
 		Before: aliasState(current)}
@@ -229,6 +247,8 @@ func (c *Client) PutReserved(ctx context.Context, function string, n int) error 
 	if err := c.guard(); err != nil {
 		return err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	if n < 0 {
 		return fmt.Errorf("reserved concurrency must be ≥ 0, not %d", n)
 	}
@@ -280,6 +300,8 @@ func (c *Client) DeleteReserved(ctx context.Context, function string) error {
 	if err := c.guard(); err != nil {
 		return err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	e := model.JournalEntry{Action: "DeleteFunctionConcurrency", Target: function}
 	cur, err := c.GetReserved(ctx, function)
 	if err != nil && !errors.Is(err, ErrUnsupported) {
@@ -326,6 +348,8 @@ func (c *Client) PutProvisioned(ctx context.Context, function, qualifier string,
 	if err := c.guard(); err != nil {
 		return model.ProvisionedConfig{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	e := model.JournalEntry{Action: "PutProvisionedConcurrencyConfig", Target: function + ":" + qualifier}
 	before, err := c.getProvisioned(ctx, function, qualifier)
 	if err != nil && !errors.Is(err, ErrUnsupported) {
@@ -354,6 +378,8 @@ func (c *Client) DeleteProvisioned(ctx context.Context, function, qualifier stri
 	if err := c.guard(); err != nil {
 		return err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	e := model.JournalEntry{Action: "DeleteProvisionedConcurrencyConfig", Target: function + ":" + qualifier}
 	before, err := c.getProvisioned(ctx, function, qualifier)
 	if err != nil && !errors.Is(err, ErrUnsupported) {
@@ -391,6 +417,8 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 	if err := c.guard(); err != nil {
 		return model.ESM{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	if enabled == nil && batchSize == nil {
 		return model.ESM{}, errors.New("nothing to change on the mapping")
 	}
@@ -431,6 +459,8 @@ func (c *Client) Invoke(ctx context.Context, req model.InvokeRequest) (model.Inv
 	if err := c.guard(); err != nil {
 		return model.InvokeResult{}, err
 	}
+	ctx, cancel := detach(ctx)
+	defer cancel()
 	typ := req.Type
 	if typ == "" {
 		typ = model.RequestResponse

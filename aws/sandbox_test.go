@@ -534,3 +534,28 @@ func TestMappingTagsForDriftWarning(t *testing.T) {
 		t.Fatal("per-function listing made no ListTags call")
 	}
 }
+
+// TestConfirmedChangeOutlivesItsCaller: a pane that closes right after the
+// operator confirmed cancels its context; the change must still be applied
+// once and journaled as applied, never abandoned half-way.
+func TestConfirmedChangeOutlivesItsCaller(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Functions: 20, Seed: 1})
+	c := openSandbox(t, s, Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.PutReserved(ctx, "orders-api", 7); err != nil {
+		t.Fatalf("PutReserved with a cancelled caller: %v", err)
+	}
+	n, err := c.GetReserved(context.Background(), "orders-api")
+	if err != nil || n == nil || *n != 7 {
+		t.Fatalf("reserved after the change: %v, %v", n, err)
+	}
+	e, ok := c.Last("orders-api")
+	if !ok || e.Result != "ok" || e.Action != "PutFunctionConcurrency" {
+		t.Fatalf("journal %+v %v", e, ok)
+	}
+	if got := s.Stats().Count("PutFunctionConcurrency"); got != 1 {
+		t.Fatalf("PutFunctionConcurrency sent %d times, want 1", got)
+	}
+}
