@@ -27,6 +27,15 @@ type Deps struct {
 	Now     func() time.Time
 }
 
+// Time is the current time from Deps.Now (tests inject a clock), or the
+// wall clock when none is set.
+func (d Deps) Time() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
 // FromSession fills Deps from one session.
 func FromSession(s awsapi.Session, c awsapi.Connector) Deps {
 	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Connect: c, Now: time.Now}

@@ -282,11 +282,7 @@ func (m *Model) loadUtil() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	now := time.Now
-	if m.deps.Now != nil {
-		now = m.deps.Now
-	}
-	gen, met, ctx, end := m.gen, m.deps.Metrics, m.ctx, now()
+	gen, met, ctx, end := m.gen, m.deps.Metrics, m.ctx, m.deps.Time()
 	return func() tea.Msg {
 		ss, err := met.GetMetrics(ctx, qs, end.Add(-15*time.Minute), end)
 		if err != nil {

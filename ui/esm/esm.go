@@ -377,11 +377,7 @@ func (m *Model) fetchAges() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	now := time.Now
-	if m.deps.Now != nil {
-		now = m.deps.Now
-	}
-	gen, met, ctx, t := m.gen, m.deps.Metrics, m.ctx, now()
+	gen, met, ctx, t := m.gen, m.deps.Metrics, m.ctx, m.deps.Time()
 	return func() tea.Msg {
 		ss, err := met.GetMetrics(ctx, qs, t.Add(-30*time.Minute), t)
 		if err != nil {
