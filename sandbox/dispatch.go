@@ -111,30 +111,45 @@ func orUnknown(s string) string {
 }
 
 // statusWriter records the status code and passes Flush through (Live Tail).
+// statusWriter records the response status in the stats as the status is
+// decided, before anything reaches the client, so a client that reads the
+// stats right after its response always finds its request counted.
 type statusWriter struct {
 	http.ResponseWriter
 	code int
+	rec  func(int)
+}
+
+func (s *statusWriter) decide(code int) {
+	if s.code == 0 {
+		s.code = code
+		if s.rec != nil {
+			s.rec(code)
+		}
+	}
+}
+
+// finish records a request that wrote nothing (a dropped connection records
+// nothing at all, as before).
+func (s *statusWriter) finish() {
+	if s.code == 0 && s.rec != nil {
+		s.rec(0)
+	}
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	if s.code == 0 {
-		s.code = code
-	}
+	s.decide(code)
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.code == 0 {
-		s.code = http.StatusOK
-	}
+	s.decide(http.StatusOK)
 	return s.ResponseWriter.Write(b)
 }
 
 func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		if s.code == 0 {
-			s.code = http.StatusOK
-		}
+		s.decide(http.StatusOK)
 		f.Flush()
 	}
 }
@@ -157,8 +172,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, err := classify(r)
 	ctr := s.stats.op(c.op)
 	ctr.requests.Add(1)
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { ctr.status(sw.code) }()
+	sw := &statusWriter{ResponseWriter: w, rec: ctr.status}
+	defer sw.finish()
 	if err != nil {
 		status := http.StatusBadRequest
 		if err == errTooLarge {
