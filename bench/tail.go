@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	lambdaops "github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
@@ -77,7 +77,7 @@ func benchTail(e *env) ([]Row, error) {
 	cliNote := "AWS CLI v2 `aws logs tail --follow` on the same endpoint, same invocations"
 	if e.cli != "" {
 		cmd := exec.CommandContext(ctx, e.cli, "--endpoint-url", s.URL(), "logs", "tail", group, "--follow", "--format", "short", "--since", "1m")
-		cmd.Env = append(cliEnv(s.URL()), "PYTHONUNBUFFERED=1")
+		cmd.Env = peers.CLIEnv(s.URL(), "us-east-1") // unbuffered Python, no shared config
 		out, err := cmd.StdoutPipe()
 		if err == nil {
 			err = cmd.Start()
@@ -159,20 +159,4 @@ func benchTail(e *env) ([]Row, error) {
 		rows[0].Pass, rows[1].Pass = false, false
 	}
 	return rows, nil
-}
-
-// cliEnv is the environment for the AWS CLI against a sandbox endpoint,
-// with no shared config or credential files.
-func cliEnv(endpoint string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env,
-		"AWS_ACCESS_KEY_ID=sandbox", "AWS_SECRET_ACCESS_KEY=sandbox",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_ENDPOINT_URL="+endpoint,
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
 }

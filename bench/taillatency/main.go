@@ -24,6 +24,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	lambdaops "github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
@@ -140,7 +141,7 @@ func run(n int, cli, fnName string) error {
 	var cliErr strings.Builder
 	if cli != "" {
 		cmd := exec.CommandContext(ctx, cli, "logs", "tail", group, "--follow", "--format", "short", "--since", "1m", "--endpoint-url", srv.URL())
-		cmd.Env = append(cliEnv(srv.URL()), "PYTHONUNBUFFERED=1")
+		cmd.Env = peers.CLIEnv(srv.URL(), "us-east-1") // unbuffered Python, no shared config
 		cmd.Stderr = &cliErr
 		out, err := cmd.StdoutPipe()
 		if err == nil {
@@ -223,20 +224,4 @@ func report(name string, sent map[string]time.Time, got *arrivals) {
 		med = (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
 	fmt.Printf("%-46s median %.3f s  max %.3f s  (%d seen, %d missing)\n", name, med, v[len(v)-1], len(v), missing)
-}
-
-// cliEnv is the environment for the AWS CLI against a sandbox endpoint,
-// with no shared config or credential files.
-func cliEnv(endpoint string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "AWS_") {
-			env = append(env, kv)
-		}
-	}
-	return append(env,
-		"AWS_ACCESS_KEY_ID=sandbox", "AWS_SECRET_ACCESS_KEY=sandbox",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_ENDPOINT_URL="+endpoint,
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
 }
