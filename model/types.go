@@ -304,6 +304,9 @@ type MetricSeries struct {
 	Timestamps  []time.Time
 	Values      []float64
 	Provisional bool // the newest point may still change
+	// Present says which points hold a datapoint (false: the period had
+	// none and Values reads 0 there); nil means every point does.
+	Present []bool
 }
 
 // Last returns the newest value, or 0.

@@ -40,6 +40,11 @@ type Options struct {
 	// inside Start; on the real clock in the background, so the endpoint
 	// answers at once while metrics and logs fill in.
 	Backfill time.Duration
+
+	// Record, when set, also receives everything the simulation reports
+	// (every invocation, metric and log line, backfill included): the
+	// ground truth tests compare the screens against.
+	Record record.Sink
 }
 
 // DefaultFunctions is the demo fleet's default size.
@@ -160,6 +165,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
 	s.metricsH = metrics.NewHandler(s.metStore)
 	sink := record.Multi{s.logsStore, s.metStore}
+	if o.Record != nil {
+		sink = append(sink, o.Record)
+	}
 	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
 
 	s.world = lambda.NewWorld(s.clk, o.Region, o.Account, o.Seed)

@@ -108,6 +108,9 @@ func New(opts Options) *Model {
 	if opts.Now != nil {
 		m.deps.Now = opts.Now
 	}
+	if m.deps.Window == 0 {
+		m.deps.Window = m.cfg.Window
+	}
 	m.target = opts.Target
 	if m.target.Region == "" && m.deps.Fleet != nil {
 		m.target = m.deps.Fleet.Target()
@@ -679,9 +682,9 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 	if c, ok := msg.session.(awsapi.Connector); ok {
 		conn = c
 	}
-	now := m.deps.Now
+	now, window := m.deps.Now, m.deps.Window
 	m.deps = common.FromSession(msg.session, conn)
-	m.deps.Now = now
+	m.deps.Now, m.deps.Window = now, window
 	m.target = msg.session.Target()
 	if m.readOnly {
 		m.deps.Fleet = readOnlyFleet{m.deps.Fleet}

@@ -802,7 +802,7 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 		m.mcancel()
 	}
 	m.mcancel, m.mflight = cancel, true
-	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.gen), next)
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.deps.MetricsWindow(), m.gen), next)
 }
 
 func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
@@ -818,7 +818,8 @@ func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
 	m.mErr, m.mFails = nil, 0
 	for name, v := range msg.vals {
 		if r, ok := m.rows[name]; ok {
-			r.metrics = &rowMetrics{v: v, taken: msg.at}
+			v.taken = msg.at
+			r.metrics = &v
 			r.ver++
 		}
 	}
@@ -886,6 +887,8 @@ func (m *Model) titleLine() string {
 		arrow = "↓"
 	}
 	parts = append(parts, m.st.Muted.Render("sort "+strings.ToLower(columns[m.sortCol].title)+" "+arrow))
+	// the window INVOC, ERR%, P99/TO and THR are computed over
+	parts = append(parts, m.st.Muted.Render("metrics "+model.WindowLabel(m.deps.MetricsWindow())))
 	if m.stale {
 		age := ""
 		if !m.snapTaken.IsZero() {
