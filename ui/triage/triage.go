@@ -24,12 +24,11 @@ import (
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
-// Defaults.
+// Defaults. The window is the session's (common.Deps.MetricsWindow, the
+// config file's window:); the period splits it into about 15 points.
 const (
-	Window         = time.Hour
-	Period         = 5 * time.Minute
 	Refresh        = time.Minute
-	BatchFunctions = 50 // functions per GetMetrics call (50 × 9 = 450 queries ≤ 500)
+	BatchFunctions = 45 // functions per GetMetrics call (45 × 11 = 495 queries ≤ 500)
 	SampleMemory   = 8  // functions whose REPORT lines are sampled for memory use
 	pricePerMetric = 0.01 / 1000
 )
@@ -142,10 +141,10 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, o Opt
 		deps.Now = time.Now
 	}
 	if o.Window <= 0 {
-		o.Window = Window
+		o.Window = deps.MetricsWindow()
 	}
 	if o.Period <= 0 {
-		o.Period = Period
+		o.Period = max(time.Minute, (o.Window / 15).Truncate(time.Minute))
 	}
 	if o.Refresh <= 0 {
 		o.Refresh = Refresh
@@ -353,12 +352,13 @@ func (m *Model) fetchNext() tea.Cmd {
 		r.pending = true
 		names[i] = r.fn.Name
 		qs = append(qs, model.TriageQueries(r.fn.Name, m.opts.Period)...)
+		// the window's own p99, as the function list and cockpit show it
+		qs = append(qs, model.WindowQueries(r.fn.Name, "", "", m.opts.Window)[model.WinP99])
 	}
 	m.inFlight = true
 	metrics, pane, gen := m.deps.Metrics, m.id, m.gen
-	end := m.deps.Now().Truncate(time.Minute)
-	start := end.Add(-m.opts.Window)
-	per := model.TriageQueriesPerFunction
+	start, end := model.WindowRange(m.deps.Now(), m.opts.Window)
+	per := model.TriageQueriesPerFunction + 1
 	ctx := m.ctx()
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
@@ -411,7 +411,12 @@ func (m *Model) onMetrics(msg metricsMsg) tea.Cmd {
 		if r == nil || i >= len(msg.series) {
 			continue
 		}
-		r.series = model.TriageFromSeries(m.opts.Period, msg.series[i])
+		ss := msg.series[i]
+		r.series = model.TriageFromSeries(m.opts.Period, ss[:model.TriageQueriesPerFunction])
+		r.series.WindowP99 = []float64{}
+		if v, ok := ss[model.TriageQueriesPerFunction].LastPresent(); ok {
+			r.series.WindowP99 = []float64{v}
+		}
 		r.have = true
 		r.h = model.Assess(r.fn, r.series, r.hc)
 	}
@@ -775,7 +780,7 @@ func (m *Model) header() string {
 // footer shows the cost of the metric queries: per refresh of the whole
 // board, per hour at the refresh interval, and spent so far.
 func (m *Model) footer() string {
-	per := float64(len(m.rows)*model.TriageQueriesPerFunction) * pricePerMetric
+	per := float64(len(m.rows)*(model.TriageQueriesPerFunction+1)) * pricePerMetric
 	perHour := per * float64(time.Hour) / float64(m.opts.Refresh)
 	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s",
 		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent))
@@ -784,6 +789,9 @@ func (m *Model) footer() string {
 	}
 	return m.st.Muted.Render(ansi.Truncate(s, m.w, "…"))
 }
+
+// noData is the placeholder for a figure with no datapoints.
+const noData = "—"
 
 func dollars(v float64) string {
 	if v > 0 && v < 1 {
@@ -837,12 +845,12 @@ func (m *Model) renderRow(r *row, selected bool, c columns) string {
 	}
 	errs, thr, p99, cost, why := "…", "…", "…", "…", ""
 	if r.have {
-		errs = "-"
+		errs = noData
 		if h.Invocations > 0 {
 			errs = fmt.Sprintf("%.1f", h.ErrorRate*100)
 		}
 		thr = fmt.Sprintf("%.0f", h.Throttles)
-		p99 = "-"
+		p99 = noData
 		if h.P99 > 0 {
 			p99 = model.ShortDuration(h.P99) + "/" + fmt.Sprint(r.fn.TimeoutSec) + "s"
 		}
