@@ -246,6 +246,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return a.SourceARN < b.SourceARN
 		})
 		m.items, m.detail, m.loaded, m.loadErr = msg.items, msg.detail, true, nil
+		m.asked = map[string]bool{} // a reload reads the ages afresh
 		m.cursor = min(m.cursor, max(0, len(m.items)-1))
 		m.clamp()
 		return tea.Batch(m.fetchAges(), m.scheduleSettle())
@@ -377,16 +378,26 @@ func (m *Model) fetchAges() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	gen, met, ctx, t := m.gen, m.deps.Metrics, m.ctx, m.deps.Time()
+	gen, met, ctx := m.gen, m.deps.Metrics, m.ctx
+	from, to := model.WindowRange(m.deps.Time(), m.deps.MetricsWindow())
 	return func() tea.Msg {
-		ss, err := met.GetMetrics(ctx, qs, t.Add(-30*time.Minute), t)
+		ss, err := met.GetMetrics(ctx, qs, from, to)
 		if err != nil {
 			return nil
 		}
 		out := map[string][]float64{}
 		for i, s := range ss {
 			if i < len(qs) {
-				out[qs[i].Function] = s.Values
+				// IteratorAge is reported when the mapping polls, not every
+				// minute: only minutes with a datapoint count (a zero-filled
+				// minute is no data, not an age of 0ms).
+				v := []float64{}
+				for j, x := range s.Values {
+					if s.Has(j) {
+						v = append(v, x)
+					}
+				}
+				out[qs[i].Function] = v
 			}
 		}
 		return agesMsg{gen: gen, ages: out}
@@ -674,9 +685,10 @@ func (m *Model) header() string {
 	if l.fn > 0 {
 		s += fmt.Sprintf("%-*s ", l.fn, "FUNCTION")
 	}
-	age := "ITERATOR AGE"
+	win := model.WindowLabel(m.deps.MetricsWindow())
+	age := "ITERATOR AGE " + win
 	if l.spark < 6 {
-		age = "ITER AGE"
+		age = "ITER AGE " + win
 	}
 	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %*s  %-*s %s", "TYPE", l.src, "SOURCE", "STATE", "BATCH", l.win, "WINDOW"[:min(6, l.win)], l.lpr, ansi.Truncate("LAST RESULT", l.lpr, ""), age)
 }
@@ -708,7 +720,9 @@ func (m *Model) row(it model.ESM) string {
 	}
 	age := ""
 	if isStream(it.SourceType) {
-		if v, ok := m.ages[it.Function]; ok {
+		if v, ok := m.ages[it.Function]; ok && len(v) == 0 {
+			age = m.st.Muted.Render(noData + " no datapoint in " + model.WindowLabel(m.deps.MetricsWindow()))
+		} else if ok {
 			age = Sparkline(v, l.spark) + " " + fmtAge(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
@@ -862,6 +876,9 @@ func short(uuid string) string {
 	}
 	return uuid
 }
+
+// noData is the placeholder for a figure with no datapoints.
+const noData = "—"
 
 func orDash(s string) string {
 	if s == "" {
