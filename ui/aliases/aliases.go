@@ -38,7 +38,6 @@ const PaneID common.PaneID = "aliases"
 // Defaults the pane uses; Options may change them.
 const (
 	DefaultRefresh = time.Minute      // metrics and aliases refresh
-	MetricsWindow  = 30 * time.Minute // how far back the cockpit looks
 	maxBackoff     = 8 * time.Minute
 	planTickEvery  = time.Second
 )
@@ -123,6 +122,8 @@ type aliasMetrics struct {
 
 type versionSeries struct {
 	inv, errs, thr, p50, p99 model.MetricSeries
+	// the window's own p50 and p99 (one period as long as the window)
+	winP50, winP99 model.MetricSeries
 }
 
 type conflictInfo struct {
@@ -700,8 +701,12 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 	metrics, ctx, epoch, gen := m.deps.Metrics, m.ctx, m.epoch, m.mgen
 	qs := MetricQueries(m.fn.Name, a)
 	versions := aliasVersions(a)
-	end := m.deps.Now().Truncate(time.Minute)
-	start := end.Add(-MetricsWindow)
+	window := m.deps.MetricsWindow()
+	for _, v := range versions {
+		wq := model.WindowQueries(m.fn.Name, a.Name, v, window)
+		qs = append(qs, wq[model.WinP50], wq[model.WinP99])
+	}
+	start, end := model.WindowRange(m.deps.Now(), window)
 	name := a.Name
 	return func() tea.Msg {
 		series, err := metrics.GetMetrics(ctx, qs, start, end)
@@ -723,9 +728,14 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 		m.interval = min(maxBackoff, m.interval*2)
 	} else {
 		m.interval = m.opt.Refresh
-		for _, s := range msg.series {
+		perMinute := len(msg.series) - 2*len(msg.versions) // MetricQueries, then the window's p50, p99 per version
+		for i, s := range msg.series {
 			vs := am.series[s.Query.ExecutedVersion]
 			switch {
+			case i >= perMinute && s.Query.Stat == "p50":
+				vs.winP50 = s
+			case i >= perMinute && s.Query.Stat == "p99":
+				vs.winP99 = s
 			case s.Query.Metric == "Invocations":
 				vs.inv = s
 			case s.Query.Metric == "Errors":
