@@ -29,6 +29,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -709,7 +710,7 @@ func (m *Model) row(it model.ESM) string {
 	age := ""
 	if isStream(it.SourceType) {
 		if v, ok := m.ages[it.Function]; ok {
-			age = Sparkline(v, l.spark) + " " + fmtAge(last(v))
+			age = format.Sparkline(v, l.spark) + " " + fmtAge(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
 			}
@@ -764,34 +765,6 @@ func (m *Model) asyncLines() []string {
 		add("  " + strings.Join(parts, " · "))
 	}
 	return out
-}
-
-// Sparkline draws values (scaled min..max) in n cells from the newest.
-func Sparkline(v []float64, n int) string {
-	const bars = "▁▂▃▄▅▆▇█"
-	r := []rune(bars)
-	if len(v) > n {
-		v = v[len(v)-n:]
-	}
-	if len(v) == 0 {
-		return strings.Repeat(" ", n)
-	}
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		lo, hi = min(lo, x), max(hi, x)
-	}
-	var b strings.Builder
-	for i := len(v); i < n; i++ {
-		b.WriteRune(' ')
-	}
-	for _, x := range v {
-		i := 0
-		if hi > lo {
-			i = int((x - lo) / (hi - lo) * float64(len(r)-1))
-		}
-		b.WriteRune(r[i])
-	}
-	return b.String()
 }
 
 func last(v []float64) float64 {

@@ -22,6 +22,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -371,7 +372,7 @@ func (m *Model) View() string {
 	label := func(s string) string { return m.st.Header.Render(fmt.Sprintf("%-13s", s)) }
 	sw := max(8, min(len(m.values(sInv)), m.w-13-32))
 	spark := func(i int, style func(string) string) string {
-		s := Sparkline(m.values(i), sw)
+		s := format.Sparkline(m.values(i), sw)
 		s += strings.Repeat(" ", max(0, sw-ansi.StringWidth(s)))
 		return style(s)
 	}
@@ -390,9 +391,9 @@ func (m *Model) View() string {
 	}
 	per := Windows[m.win].Period
 	lines = append(lines,
-		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s total · %.0f/%s last", thousands(inv), last(m.values(sInv)), model.ShortDuration(per)),
-		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s total · %.2f%%", thousands(errs), errPct)),
-		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s total", thousands(thr))),
+		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s total · %.0f/%s last", format.Float(inv), last(m.values(sInv)), model.ShortDuration(per)),
+		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s total · %.2f%%", format.Float(errs), errPct)),
+		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s total", format.Float(thr))),
 	)
 	// Duration: p99 bars against the timeout line, then p50/p90/p99 figures.
 	timeout := float64(m.fn.TimeoutSec) * 1000
@@ -439,7 +440,7 @@ func (m *Model) View() string {
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+
-			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", thousands(sumOf(sp)))))
+			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", format.Float(sumOf(sp)))))
 	}
 	cold := m.st.Muted.Render("no REPORT lines in the last 15m")
 	if m.reports > 0 {
@@ -483,19 +484,4 @@ func lastSeen(v []float64) float64 {
 		}
 	}
 	return 0
-}
-
-func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

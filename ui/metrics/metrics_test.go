@@ -135,16 +135,7 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	}
 }
 
-func TestSparklineAndBars(t *testing.T) {
-	if got := Sparkline([]float64{0, 1, 2, 4, 8}, 5); got != "▁▂▃▅█" {
-		t.Fatalf("%q", got)
-	}
-	if got := Sparkline([]float64{1, 2, 3}, 2); got != "▆█" {
-		t.Fatalf("newest only: %q", got)
-	}
-	if Sparkline(nil, 0) != "" {
-		t.Fatal("zero width")
-	}
+func TestBars(t *testing.T) {
 	b := Bars([]float64{0, 15, 30, 60}, 4, 2, 30)
 	if len(b) != 2 || b[0] != "  ██" || b[1] != " ███" {
 		t.Fatalf("%q", b)
