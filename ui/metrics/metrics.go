@@ -23,6 +23,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/format"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -98,9 +99,8 @@ type Model struct {
 	km   keymap.KeyMap
 	fn   model.Function
 	id   uint64
-	gen  uint64
+	req  request.Tracker // kinds: kindContext, kindData
 
-	cancel   context.CancelFunc
 	aliases  []model.Alias
 	mappings []model.ESM
 	reserved *int
@@ -110,7 +110,6 @@ type Model struct {
 	reports  int
 	cold     int
 	updated  time.Time
-	loading  bool
 	err      error
 	w, h     int
 	sample   bool // sample REPORT lines for the cold-start rate
@@ -139,20 +138,22 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 func (m *Model) Title() string { return "metrics " + m.fn.Name }
 
 // Close implements common.Closer.
-func (m *Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-	m.gen++
-}
+func (m *Model) Close() { m.req.Close() }
+
+// The tab's request kinds: the function's context (aliases, mappings,
+// reserved concurrency) and the series of the current window and qualifier.
+const (
+	kindContext request.Kind = "context"
+	kindData    request.Kind = "data"
+)
 
 // Init reads the function's aliases, mappings and reserved concurrency,
 // then its metrics.
 func (m *Model) Init() tea.Cmd {
-	fleet, fn, pane, gen := m.deps.Fleet, m.fn.Name, m.id, m.gen
+	fleet, fn, pane := m.deps.Fleet, m.fn.Name, m.id
+	parent, gen := m.req.Start(kindContext)
 	return tea.Batch(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		out := contextMsg{pane: pane, gen: gen}
 		if fleet == nil {
@@ -169,15 +170,6 @@ func (m *Model) Init() tea.Cmd {
 	}, m.fetch(true))
 }
 
-func (m *Model) ctx() context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.cancel = cancel
-	return ctx
-}
-
 func (m *Model) qualifier() string {
 	if m.qual == 0 || m.qual > len(m.aliases) {
 		return ""
@@ -192,8 +184,7 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
-	m.gen++
-	m.loading = true
+	ctx, gen := m.req.Start(kindData)
 	win := Windows[m.win]
 	qs := make([]model.MetricQuery, numSeries)
 	for i, d := range queryDefs {
@@ -201,11 +192,10 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 	}
 	end := m.deps.Now().Truncate(time.Minute)
 	start := end.Add(-win.Span)
-	metrics, logs, pane, gen := m.deps.Metrics, m.deps.Logs, m.id, m.gen
+	metrics, logs, pane := m.deps.Metrics, m.deps.Logs, m.id
 	group := m.fn.LogGroupName()
 	sample := withReports && m.sample && logs != nil
 	prevReports, prevCold := m.reports, m.cold
-	ctx := m.ctx()
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
 		out := dataMsg{pane: pane, gen: gen, series: s, err: err, at: end}
@@ -252,7 +242,7 @@ func sampleCold(parent context.Context, logs awsapi.Logs, group string, span tim
 func (m *Model) scheduleRefresh() tea.Cmd {
 	now := m.deps.Now()
 	next := now.Truncate(time.Minute).Add(time.Minute)
-	pane, gen := m.id, m.gen
+	pane, gen := m.id, m.req.Gen(kindData)
 	return tick(next.Sub(now)+time.Second, func(time.Time) tea.Msg { return refreshMsg{pane: pane, gen: gen} })
 }
 
@@ -269,16 +259,15 @@ func (m *Model) HelpKeys() []key.Binding {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case contextMsg:
-		if msg.pane != m.id {
+		if msg.pane != m.id || !m.req.Done(kindContext, msg.gen) {
 			return nil
 		}
 		m.aliases, m.mappings, m.reserved = msg.aliases, msg.mappings, msg.reserved
 		return nil
 	case dataMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
-			return nil // an older window, qualifier or refresh
+		if msg.pane != m.id || !m.req.Done(kindData, msg.gen) {
+			return nil // an older window, qualifier or refresh, or the tab closed
 		}
-		m.loading = false
 		m.err = msg.err
 		if msg.err == nil {
 			m.series = msg.series
@@ -287,7 +276,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.scheduleRefresh()
 	case refreshMsg:
-		if msg.pane != m.id || msg.gen != m.gen || m.loading {
+		if msg.pane != m.id || !m.req.Current(kindData, msg.gen) || m.req.InFlight(kindData) {
 			return nil
 		}
 		return m.fetch(false)
@@ -360,7 +349,7 @@ func (m *Model) View() string {
 	}
 	head := m.st.Title.Render(m.fn.Name) + "  " + m.st.Accent.Render(q) + "  " + strings.Join(wins, " ")
 	switch {
-	case m.loading:
+	case m.req.InFlight(kindData):
 		head += "  " + m.st.Muted.Render("loading…")
 	case !m.updated.IsZero():
 		head += "  " + m.st.Muted.Render("updated "+m.updated.UTC().Format("15:04")+" UTC")
