@@ -263,7 +263,7 @@ func TestTransientMappingIsNotChanged(t *testing.T) {
 func TestStaleLoadDropped(t *testing.T) {
 	s := newSession(3)
 	m, h := newPane(t, s, "")
-	h.Deliver(loadedMsg{gen: m.gen - 1, items: nil})
+	h.Deliver(loadedMsg{gen: m.req.Gen(kindLoad) - 1, items: nil})
 	if len(m.Items()) != 3 {
 		t.Fatal("stale load applied")
 	}

@@ -31,6 +31,21 @@ type state struct {
 type Tracker struct {
 	kinds  map[Kind]*state
 	closed bool
+	base   context.Context // the pane's lifetime: cancelled by Close
+	stop   context.CancelFunc
+}
+
+// Context is the pane's lifetime context, cancelled by Close: for work that
+// no newer request supersedes (a mutation, a lookup keyed by its own data).
+// Every request's context derives from it.
+func (t *Tracker) Context() context.Context {
+	if t.base == nil {
+		t.base, t.stop = context.WithCancel(context.Background())
+		if t.closed {
+			t.stop()
+		}
+	}
+	return t.base
 }
 
 func (t *Tracker) state(k Kind) *state {
@@ -55,10 +70,7 @@ func (t *Tracker) Start(k Kind) (context.Context, uint64) {
 		s.cancel()
 	}
 	s.gen++
-	ctx, cancel := context.WithCancel(context.Background())
-	if t.closed {
-		cancel()
-	}
+	ctx, cancel := context.WithCancel(t.Context())
 	s.cancel, s.inFlight = cancel, !t.closed
 	return ctx, s.gen
 }
@@ -132,6 +144,9 @@ func (t *Tracker) Close() {
 		t.Bump(k)
 	}
 	t.closed = true
+	if t.stop != nil {
+		t.stop()
+	}
 }
 
 // Closed reports whether Close was called.

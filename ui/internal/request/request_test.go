@@ -27,7 +27,11 @@ func TestStaleAndCancel(t *testing.T) {
 func TestCloseDropsEverything(t *testing.T) {
 	var tr Tracker
 	ctx, g := tr.Start("load")
+	life := tr.Context()
 	tr.Close()
+	if life.Err() == nil || tr.Context().Err() == nil {
+		t.Fatal("Close did not cancel the pane's context")
+	}
 	if ctx.Err() == nil || tr.Current("load", g) {
 		t.Fatal("Close did not cancel or did not make results stale")
 	}
