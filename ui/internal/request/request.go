@@ -23,6 +23,7 @@ type Kind string
 
 type state struct {
 	gen      uint64
+	ctx      context.Context
 	cancel   context.CancelFunc
 	inFlight bool
 }
@@ -71,7 +72,7 @@ func (t *Tracker) Start(k Kind) (context.Context, uint64) {
 	}
 	s.gen++
 	ctx, cancel := context.WithCancel(t.Context())
-	s.cancel, s.inFlight = cancel, !t.closed
+	s.ctx, s.cancel, s.inFlight = ctx, cancel, !t.closed
 	return ctx, s.gen
 }
 
@@ -112,6 +113,18 @@ func (t *Tracker) Done(k Kind, gen uint64) bool {
 	}
 	s.inFlight = false
 	return true
+}
+
+// Ctx is the context of kind k's current request, for follow-up calls of
+// a request that runs in rounds (a listing, then its metrics); it is
+// cancelled when the request finishes or is superseded.
+func (t *Tracker) Ctx(k Kind) context.Context {
+	if s := t.kinds[k]; s != nil && s.ctx != nil {
+		return s.ctx
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 // Gen is the current generation of kind k (0 before its first request).

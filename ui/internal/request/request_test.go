@@ -47,6 +47,13 @@ func TestBump(t *testing.T) {
 	if n := tr.Bump("tick"); n == g || ctx.Err() == nil || tr.Current("tick", g) {
 		t.Fatal("Bump did not supersede")
 	}
+	if tr.Ctx("nosuch").Err() == nil {
+		t.Fatal("a kind never started has a live context")
+	}
+	ctx, _ = tr.Start("run")
+	if tr.Ctx("run") != ctx {
+		t.Fatal("Ctx is not the current request's context")
+	}
 	if tr.Gen("nosuch") != 0 {
 		t.Fatal("unknown kind has a generation")
 	}
