@@ -306,7 +306,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	before := len(h.m.aliases)
 	f.aliases = nil
 	h.send(late)
-	h.send(tickMsg{epoch: 1})
+	h.send(tickMsg{})
 	if len(h.m.aliases) != before {
 		t.Fatal("result delivered after Close")
 	}
