@@ -152,15 +152,15 @@ type DescribeAlarmsForMetricOutput struct {
 
 // DescribeAlarmHistoryInput is the DescribeAlarmHistory request.
 type DescribeAlarmHistoryInput struct {
-	AlarmName       *string    `json:"AlarmName,omitempty"`
-	AlarmContributorId *string `json:"AlarmContributorId,omitempty"`
-	AlarmTypes      []string   `json:"AlarmTypes,omitempty"`
-	HistoryItemType *string    `json:"HistoryItemType,omitempty"`
-	StartDate       *Timestamp `json:"StartDate,omitempty"`
-	EndDate         *Timestamp `json:"EndDate,omitempty"`
-	MaxRecords      *int32     `json:"MaxRecords,omitempty"`
-	NextToken       *string    `json:"NextToken,omitempty"`
-	ScanBy          *string    `json:"ScanBy,omitempty"`
+	AlarmName          *string    `json:"AlarmName,omitempty"`
+	AlarmContributorId *string    `json:"AlarmContributorId,omitempty"`
+	AlarmTypes         []string   `json:"AlarmTypes,omitempty"`
+	HistoryItemType    *string    `json:"HistoryItemType,omitempty"`
+	StartDate          *Timestamp `json:"StartDate,omitempty"`
+	EndDate            *Timestamp `json:"EndDate,omitempty"`
+	MaxRecords         *int32     `json:"MaxRecords,omitempty"`
+	NextToken          *string    `json:"NextToken,omitempty"`
+	ScanBy             *string    `json:"ScanBy,omitempty"`
 }
 
 // AlarmHistoryItem is one history entry.

@@ -15,7 +15,9 @@ import (
 
 // Ops returns the alarm operations for metrics.NewHandlerWith.
 func (s *Store) Ops() map[string]metrics.Op {
-	op := func(newIn func() any, run func(any) (any, error)) metrics.Op { return metrics.Op{NewInput: newIn, Run: run} }
+	op := func(newIn func() any, run func(any) (any, error)) metrics.Op {
+		return metrics.Op{NewInput: newIn, Run: run}
+	}
 	return map[string]metrics.Op{
 		"PutMetricAlarm": op(func() any { return &PutMetricAlarmInput{} }, func(in any) (any, error) {
 			return s.PutMetricAlarm(in.(*PutMetricAlarmInput))

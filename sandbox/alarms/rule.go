@@ -29,14 +29,14 @@ type (
 )
 
 func (c rConst) eval(func(string) string) bool { return bool(c) }
-func (c rConst) refs(d []string) []string        { return d }
+func (c rConst) refs(d []string) []string      { return d }
 func (s rState) eval(st func(string) string) bool {
 	return st(s.name) == s.fn
 }
-func (s rState) refs(d []string) []string          { return append(d, s.name) }
-func (n rNot) eval(st func(string) string) bool    { return !n.x.eval(st) }
-func (n rNot) refs(d []string) []string            { return n.x.refs(d) }
-func (b rBin) refs(d []string) []string            { return b.r.refs(b.l.refs(d)) }
+func (s rState) refs(d []string) []string       { return append(d, s.name) }
+func (n rNot) eval(st func(string) string) bool { return !n.x.eval(st) }
+func (n rNot) refs(d []string) []string         { return n.x.refs(d) }
+func (b rBin) refs(d []string) []string         { return b.r.refs(b.l.refs(d)) }
 func (b rBin) eval(st func(string) string) bool {
 	if b.and {
 		return b.l.eval(st) && b.r.eval(st)
