@@ -34,8 +34,8 @@ type TriageSeries struct {
 	// IteratorAgeSpan is the time from the first IteratorAge point to the
 	// last when missing periods were dropped (0: one point per period).
 	IteratorAgeSpan time.Duration
-	DLQErrors   []float64
-	Spillover   []float64
+	DLQErrors       []float64
+	Spillover       []float64
 	// ErrorSamples is the Errors metric's SampleCount: the number of
 	// invocations that reported (0 or 1) errors. It sizes the evidence
 	// when Sum counts are weighted; 0 when unknown.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 const (
@@ -18,9 +19,6 @@ const (
 	mP99
 	nMetrics
 )
-
-// noData is the placeholder for a figure with no datapoints.
-const noData = "—"
 
 // rowMetrics are the window's figures for one function.
 type rowMetrics struct {
@@ -56,7 +54,7 @@ func (r *row) errPctCell() string {
 	}
 	p := r.errPct()
 	if p < 0 {
-		return noData
+		return format.NoData
 	}
 	return fmt.Sprintf("%.1f", p)
 }
@@ -74,7 +72,7 @@ func (r *row) p99Cell() string {
 		return "·"
 	}
 	if !r.metrics.hasP99 || r.fn.TimeoutSec == 0 {
-		return noData
+		return format.NoData
 	}
 	return fmt.Sprintf("%.0f%%", 100*r.p99Ratio())
 }
@@ -105,6 +103,8 @@ func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now tim
 		return nil
 	}
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		start, end := model.WindowRange(now, window)
 		per := model.NumWindowQueries
 		qs := make([]model.MetricQuery, 0, len(names)*per)

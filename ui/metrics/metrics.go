@@ -22,6 +22,8 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -106,9 +108,8 @@ type Model struct {
 	km   keymap.KeyMap
 	fn   model.Function
 	id   uint64
-	gen  uint64
+	req  request.Tracker // kinds: kindContext, kindData
 
-	cancel   context.CancelFunc
 	aliases  []model.Alias
 	mappings []model.ESM
 	reserved *int
@@ -119,7 +120,6 @@ type Model struct {
 	reports  int
 	cold     int
 	updated  time.Time
-	loading  bool
 	err      error
 	w, h     int
 	sample   bool // sample REPORT lines for the cold-start rate
@@ -161,20 +161,22 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 func (m *Model) Title() string { return "metrics " + m.fn.Name }
 
 // Close implements common.Closer.
-func (m *Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-	m.gen++
-}
+func (m *Model) Close() { m.req.Close() }
+
+// The tab's request kinds: the function's context (aliases, mappings,
+// reserved concurrency) and the series of the current window and qualifier.
+const (
+	kindContext request.Kind = "context"
+	kindData    request.Kind = "data"
+)
 
 // Init reads the function's aliases, mappings and reserved concurrency,
 // then its metrics.
 func (m *Model) Init() tea.Cmd {
-	fleet, fn, pane, gen := m.deps.Fleet, m.fn.Name, m.id, m.gen
+	fleet, fn, pane := m.deps.Fleet, m.fn.Name, m.id
+	parent, gen := m.req.Start(kindContext)
 	return tea.Batch(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		out := contextMsg{pane: pane, gen: gen}
 		if fleet == nil {
@@ -191,15 +193,6 @@ func (m *Model) Init() tea.Cmd {
 	}, m.fetch(true))
 }
 
-func (m *Model) ctx() context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.cancel = cancel
-	return ctx
-}
-
 func (m *Model) qualifier() string {
 	if m.qual == 0 || m.qual > len(m.aliases) {
 		return ""
@@ -214,8 +207,7 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
-	m.gen++
-	m.loading = true
+	ctx, gen := m.req.Start(kindData)
 	win := m.wins[m.win]
 	qs := make([]model.MetricQuery, numSeries, numQueries)
 	for i, d := range queryDefs {
@@ -225,11 +217,10 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 		qs = append(qs, model.MetricQuery{Function: m.fn.Name, Resource: m.qualifier(), Metric: model.MetricDuration, Stat: stat, Period: win.Span})
 	}
 	start, end := model.WindowRange(m.deps.Now(), win.Span)
-	metrics, logs, pane, gen := m.deps.Metrics, m.deps.Logs, m.id, m.gen
+	metrics, logs, pane := m.deps.Metrics, m.deps.Logs, m.id
 	group := m.fn.LogGroupName()
 	sample := withReports && m.sample && logs != nil
 	prevReports, prevCold := m.reports, m.cold
-	ctx := m.ctx()
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
 		out := dataMsg{pane: pane, gen: gen, series: s, err: err, at: end}
@@ -276,7 +267,7 @@ func sampleCold(parent context.Context, logs awsapi.Logs, group string, span tim
 func (m *Model) scheduleRefresh() tea.Cmd {
 	now := m.deps.Now()
 	next := now.Truncate(time.Minute).Add(time.Minute)
-	pane, gen := m.id, m.gen
+	pane, gen := m.id, m.req.Gen(kindData)
 	return tick(next.Sub(now)+time.Second, func(time.Time) tea.Msg { return refreshMsg{pane: pane, gen: gen} })
 }
 
@@ -293,16 +284,15 @@ func (m *Model) HelpKeys() []key.Binding {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case contextMsg:
-		if msg.pane != m.id {
+		if msg.pane != m.id || !m.req.Done(kindContext, msg.gen) {
 			return nil
 		}
 		m.aliases, m.mappings, m.reserved = msg.aliases, msg.mappings, msg.reserved
 		return nil
 	case dataMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
-			return nil // an older window, qualifier or refresh
+		if msg.pane != m.id || !m.req.Done(kindData, msg.gen) {
+			return nil // an older window, qualifier or refresh, or the tab closed
 		}
-		m.loading = false
 		m.err = msg.err
 		if msg.err == nil {
 			m.series = msg.series
@@ -311,7 +301,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.scheduleRefresh()
 	case refreshMsg:
-		if msg.pane != m.id || msg.gen != m.gen || m.loading {
+		if msg.pane != m.id || !m.req.Current(kindData, msg.gen) || m.req.InFlight(kindData) {
 			return nil
 		}
 		return m.fetch(false)
@@ -357,9 +347,6 @@ func maxOf(v []float64) float64 {
 	return t
 }
 
-// noData is the placeholder for a figure with no datapoints.
-const noData = "—"
-
 // winStat is one of the window's own percentiles, or no data when no
 // invocation in the window reported a duration.
 func (m *Model) winStat(i int) string {
@@ -368,13 +355,13 @@ func (m *Model) winStat(i int) string {
 			return msDurOr(v) // a duration is never 0 when an invocation reported it
 		}
 	}
-	return noData
+	return format.NoData
 }
 
 // msDurOr is msDur, with no data for 0 (a maximum over empty minutes).
 func msDurOr(v float64) string {
 	if v <= 0 {
-		return noData
+		return format.NoData
 	}
 	return msDur(v)
 }
@@ -406,7 +393,7 @@ func (m *Model) View() string {
 	}
 	head := m.st.Title.Render(m.fn.Name) + "  " + m.st.Accent.Render(q) + "  " + strings.Join(wins, " ")
 	switch {
-	case m.loading:
+	case m.req.InFlight(kindData):
 		head += "  " + m.st.Muted.Render("loading…")
 	case !m.updated.IsZero():
 		head += "  " + m.st.Muted.Render("updated "+m.updated.UTC().Format("15:04")+" UTC")
@@ -418,14 +405,14 @@ func (m *Model) View() string {
 	label := func(s string) string { return m.st.Header.Render(fmt.Sprintf("%-13s", s)) }
 	sw := max(8, min(len(m.values(sInv)), m.w-13-32))
 	spark := func(i int, style func(string) string) string {
-		s := Sparkline(m.values(i), sw)
+		s := format.Sparkline(m.values(i), sw)
 		s += strings.Repeat(" ", max(0, sw-ansi.StringWidth(s)))
 		return style(s)
 	}
 	text := func(s string) string { return m.st.Text.Render(s) }
 	inv, errs, thr := sumOf(m.values(sInv)), sumOf(m.values(sErr)), sumOf(m.values(sThr))
 	errPct := 0.0
-	errText := noData // no invocations: no error rate, not 0%
+	errText := format.NoData // no invocations: no error rate, not 0%
 	if inv > 0 {
 		errPct = errs / inv * 100
 		errText = fmt.Sprintf("%.2f%%", errPct)
@@ -440,9 +427,9 @@ func (m *Model) View() string {
 	}
 	per := m.wins[m.win].Period
 	lines = append(lines,
-		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s in %s · %.0f/%s last", thousands(inv), wl, last(m.values(sInv)), model.ShortDuration(per)),
-		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s in %s · %s", thousands(errs), wl, errText)),
-		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s in %s", thousands(thr), wl)),
+		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s in %s · %.0f/%s last", format.Float(inv), wl, last(m.values(sInv)), model.ShortDuration(per)),
+		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s in %s · %s", format.Float(errs), wl, errText)),
+		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s in %s", format.Float(thr), wl)),
 	)
 	// Duration: p99 bars against the timeout line, then p50/p90/p99 figures.
 	timeout := float64(m.fn.TimeoutSec) * 1000
@@ -485,7 +472,7 @@ func (m *Model) View() string {
 	lines = append(lines, label("Concurrency")+spark(sConc, concStyle)+concStyle(concText))
 	if m.hasStream() {
 		it := m.values(sIter)
-		now := noData
+		now := format.NoData
 		if sIter < len(m.series) {
 			if v, ok := m.series[sIter].LastPresent(); ok {
 				now = msDur(v) // the newest reported age, not a zero-filled minute
@@ -495,7 +482,7 @@ func (m *Model) View() string {
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+
-			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", thousands(sumOf(sp)))))
+			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", format.Float(sumOf(sp)))))
 	}
 	cold := m.st.Muted.Render("no REPORT lines in the last 15m")
 	if m.reports > 0 {
@@ -539,19 +526,4 @@ func lastSeen(v []float64) float64 {
 		}
 	}
 	return 0
-}
-
-func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
