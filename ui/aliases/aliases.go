@@ -113,6 +113,9 @@ type Model struct {
 type aliasMetrics struct {
 	versions []string // primary first, then the additional version
 	series   map[string]versionSeries
+	// throttles of the alias as a whole: a throttled request never ran,
+	// so it has no executed version to count it under
+	aliasThr model.MetricSeries
 	at       time.Time
 	start    time.Time
 	err      error
@@ -691,6 +694,7 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 		wq := model.WindowQueries(m.fn.Name, a.Name, v, window)
 		qs = append(qs, wq[model.WinP50], wq[model.WinP99])
 	}
+	qs = append(qs, model.MetricQuery{Function: m.fn.Name, Resource: a.Name, Metric: model.MetricThrottles, Stat: model.StatSum, Period: time.Minute})
 	start, end := model.WindowRange(m.deps.Now(), window)
 	name := a.Name
 	return func() tea.Msg {
@@ -713,8 +717,13 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 		m.interval = min(maxBackoff, m.interval*2)
 	} else {
 		m.interval = m.opt.Refresh
-		perMinute := len(msg.series) - 2*len(msg.versions) // MetricQueries, then the window's p50, p99 per version
+		// MetricQueries, then the window's p50, p99 per version, then the alias's throttles
+		perMinute := len(msg.series) - 2*len(msg.versions) - 1
 		for i, s := range msg.series {
+			if i == len(msg.series)-1 && s.Query.ExecutedVersion == "" {
+				am.aliasThr = s
+				continue
+			}
 			vs := am.series[s.Query.ExecutedVersion]
 			switch {
 			case i >= perMinute && s.Query.Stat == "p50":
@@ -740,6 +749,22 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 		return m.planStep() // judge the fresh numbers at once
 	}
 	return nil
+}
+
+// aliasThrottles are the alias's throttles since a time (all of it for
+// the zero time).
+func (m *Model) aliasThrottles(alias string, since time.Time) float64 {
+	am, ok := m.metrics[alias]
+	if !ok {
+		return 0
+	}
+	var n float64
+	for i, v := range am.aliasThr.Values {
+		if i < len(am.aliasThr.Timestamps) && !am.aliasThr.Timestamps[i].Before(since) {
+			n += v
+		}
+	}
+	return n
 }
 
 // health folds an alias's metrics for one version since a time.

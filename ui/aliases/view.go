@@ -281,9 +281,11 @@ func (m *Model) cockpitLines(w int) []string {
 		}
 		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), format.Float(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
-	row("throttles", func(i int) (string, []float64, bool) {
-		return format.Float(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
-	})
+	// Throttles belong to the alias, not a version: a throttled request
+	// never ran, so it has no executed version.
+	out = append(out, m.st.Header.Render(pad("throttles", labelW))+
+		pad(format.Float(m.aliasThrottles(a.Name, time.Time{})), valW)+" "+format.Sparkline(am.aliasThr.Values, sparkW)+
+		m.st.Muted.Render("  alias "+a.Name+" (a throttled request has no version)"))
 	row("p50", func(i int) (string, []float64, bool) {
 		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
 	})
