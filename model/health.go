@@ -118,6 +118,11 @@ type HealthContext struct {
 	ReportRate        float64
 	ReportAvgBilledMs float64
 	Canary            *CanaryStats
+	// Prices are the region's (zero: DefaultPrices); FleetGBSeconds is the
+	// fleet's monthly on-demand GB-seconds on the function's architecture,
+	// which sets the duration tier (CostInput.FleetGBSeconds).
+	Prices         *Prices
+	FleetGBSeconds float64
 }
 
 // CanaryStats are a weighted alias's invocations and errors per executed
@@ -343,21 +348,25 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("concurrency %d of %d %s", int(peak), limit, what)})
 		}
 	}
+	prices := DefaultPrices
+	if hc.Prices != nil {
+		prices = *hc.Prices
+	}
 	h.Cost = EstimateCost(CostInput{
-		Architecture: fn.Architecture, MemoryMB: fn.MemoryMB,
+		Architecture: fn.Architecture, MemoryMB: fn.MemoryMB, EphemeralMB: fn.EphemeralMB,
 		Window: time.Duration(len(s.Invocations)) * s.Period, Invocations: inv,
 		AvgDurationMs: weightedMean(s.DurationAvg, s.Invocations), Provisioned: hc.Provisioned,
-		MaxMemoryUsedMB: hc.MaxMemoryUsedMB,
-	}, DefaultPrices)
+		MaxMemoryUsedMB: hc.MaxMemoryUsedMB, FleetGBSeconds: hc.FleetGBSeconds,
+	}, prices)
 	if hc.MaxMemoryUsedMB > 0 && fn.MemoryMB > 0 {
 		use := float64(hc.MaxMemoryUsedMB) / float64(fn.MemoryMB)
 		// Sized at twice what it uses, the duration charge would shrink
 		// about in proportion (ignoring the CPU that comes with memory).
 		waste := h.Cost.Compute * (1 - min(1, 2*use))
 		if inv == 0 && hc.ReportRate > 0 && hc.ReportAvgBilledMs > 0 {
-			price := DefaultPrices.GBSecondX86
+			price := prices.GBSecondX86
 			if fn.Architecture == "arm64" {
-				price = DefaultPrices.GBSecondARM
+				price = prices.GBSecondARM
 			}
 			spare := max(0, float64(fn.MemoryMB)-2*float64(hc.MaxMemoryUsedMB)) / 1024
 			waste = hc.ReportRate * HoursPerMonth * 3600 * hc.ReportAvgBilledMs / 1000 * spare * price

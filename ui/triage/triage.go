@@ -122,6 +122,8 @@ type Model struct {
 	sampled   int
 	rounds    int
 
+	fleetGBs map[bool]float64 // monthly GB-seconds on arm64 (true) and x86
+
 	sortBy  int
 	reverse bool
 	moved   bool // the user moved the cursor: keep it on its function
@@ -261,7 +263,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if msg.canary != nil {
 				r.hc.Canary = msg.canary
 			}
-			r.h = model.Assess(r.fn, r.series, r.hc)
+			m.assess(r)
 			m.resort()
 		}
 		return nil
@@ -407,10 +409,73 @@ func (m *Model) onMetrics(msg metricsMsg) tea.Cmd {
 			r.series.WindowP99 = []float64{v}
 		}
 		r.have = true
-		r.h = model.Assess(r.fn, r.series, r.hc)
+		m.assess(r)
 	}
+	m.fleetTiers()
 	m.resort()
 	return m.fetchNext()
+}
+
+// assess applies the triage rules to r, its cost at the region's prices
+// and the duration tier the fleet's total reaches.
+func (m *Model) assess(r *row) {
+	p := model.PricesFor(m.region())
+	r.hc.Prices = &p
+	r.hc.FleetGBSeconds = m.fleetGBs[r.fn.Architecture == "arm64"]
+	r.h = model.Assess(r.fn, r.series, r.hc)
+}
+
+// tier is the highest duration tier the fleet's usage reaches.
+func (m *Model) tier() int {
+	t := 1
+	for _, r := range m.rows {
+		t = max(t, r.h.Cost.Tier)
+	}
+	return t
+}
+
+func (m *Model) region() string {
+	if m.deps.Fleet == nil {
+		return ""
+	}
+	return m.deps.Fleet.Target().Region
+}
+
+// fleetTiers totals the fleet's monthly GB-seconds per architecture
+// (duration tiers apply to the account's total) and re-prices the board
+// when a total passes the first tier, where the rate changes.
+func (m *Model) fleetTiers() {
+	var tot [2]float64
+	for _, r := range m.rows {
+		if r.have {
+			i := 0
+			if r.fn.Architecture == "arm64" {
+				i = 1
+			}
+			tot[i] += r.h.Cost.GBSeconds
+		}
+	}
+	changed := false
+	for i, arm := range []bool{false, true} {
+		bound := model.TiersX86[0].UpToGBSeconds
+		if arm {
+			bound = model.TiersARM[0].UpToGBSeconds
+		}
+		if tot[i] > bound || m.fleetGBs[arm] > bound {
+			changed = changed || tot[i] != m.fleetGBs[arm]
+		}
+		if m.fleetGBs == nil {
+			m.fleetGBs = map[bool]float64{}
+		}
+		m.fleetGBs[arm] = tot[i]
+	}
+	if changed {
+		for _, r := range m.rows {
+			if r.have {
+				m.assess(r)
+			}
+		}
+	}
 }
 
 func (m *Model) scheduleRefresh() tea.Cmd {
@@ -771,8 +836,8 @@ func (m *Model) header() string {
 func (m *Model) footer() string {
 	per := float64(len(m.rows)*(model.TriageQueriesPerFunction+1)) * pricePerMetric
 	perHour := per * float64(time.Hour) / float64(m.opts.Refresh)
-	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s",
-		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent))
+	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s · %s",
+		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent), model.CostBasis(model.PricesFor(m.region()), m.tier()))
 	if m.fetchErr != nil {
 		return m.st.Error.Render(ansi.Truncate(s+" · "+m.fetchErr.Error(), m.w, "…"))
 	}
@@ -800,7 +865,7 @@ func (m *Model) columns() columns {
 }
 
 func (c columns) head() string {
-	thr, p99, cost := "THROTTLES", "P99/TIMEOUT", "$/MONTH"
+	thr, p99, cost := "THROTTLES", "P99/TIMEOUT", "EST $/MO"
 	if c.thr < 9 {
 		thr, p99, cost = "THR", "P99/TO", "$/MO"
 	}

@@ -81,9 +81,18 @@ func TestTriageMatchesRecords(t *testing.T) {
 	w := start(t, window)
 	m := triage.NewWithOptions(w.deps, w.st, w.km, triage.Options{SampleMemory: -1})
 	d := drive(t, m, 200, 200)
-	v := d.until("the board complete", func(string) bool { return m.Complete() })
+	v := d.until("the board complete, with what the metrics cannot say (reserved, provisioned)", func(v string) bool {
+		if !m.Complete() {
+			return false
+		}
+		l, ok := line(v, "search-api")
+		return ok && strings.Contains(l, "(provisioned ") && strings.Contains(v, "(reserved ")
+	})
 	if !strings.Contains(v, "last 15m") {
 		t.Errorf("triage does not name its window:\n%s", strings.SplitN(v, "\n", 2)[0])
+	}
+	if !strings.Contains(v, "est. $/mo: requests + duration") || !strings.Contains(v, "us-east-1; excl. free tier") {
+		t.Errorf("triage does not say what its estimates include:\n%s", v[strings.LastIndex(v, "\n")+1:])
 	}
 	s, e := w.span()
 	for _, n := range watched {
@@ -98,6 +107,26 @@ func TestTriageMatchesRecords(t *testing.T) {
 		c.countCell("throttles", f[2], want.Throttles)
 		p99, _, _ := strings.Cut(f[3], "/")
 		c.msCell("p99", p99, want.P99)
+		// the estimate, from the records' traffic at the region's prices
+		fn := w.function(n)
+		prov := 0
+		if pcs, err := w.client.ListProvisioned(t.Context(), n); err == nil {
+			for _, p := range pcs {
+				prov += p.Requested
+			}
+		}
+		est := model.EstimateCost(model.CostInput{Architecture: fn.Architecture, MemoryMB: fn.MemoryMB, EphemeralMB: fn.EphemeralMB,
+			Window: window, Invocations: want.Invocations, AvgDurationMs: want.MeanMs, Provisioned: prov}, model.PricesFor("us-east-1"))
+		if cell := strings.ReplaceAll(strings.TrimPrefix(f[4], "$"), ",", ""); cell != "" {
+			v, tol, err := count(cell)
+			if err != nil {
+				t.Errorf("triage %s cost: %q", n, f[4])
+			} else {
+				// the mean duration is CloudWatch's Average per minute,
+				// weighted back by invocations: exact up to float sums
+				c.near("est. $/month", v, tol+1e-6*est.Monthly, est.Monthly)
+			}
+		}
 		for _, h := range m.Rows() {
 			if h.Function != n {
 				continue

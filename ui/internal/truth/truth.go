@@ -74,6 +74,7 @@ type Figures struct {
 	Invocations, Errors, Throttles float64
 	ColdStarts                     float64
 	P50, P99                       float64
+	MeanMs                         float64 // mean Duration (NaN without invocations)
 	MaxMemoryUsedMB, MemorySizeMB  int
 	// Peak is the largest number of concurrent executions seen when an
 	// invocation started (ConcurrentExecutions, Maximum).
@@ -106,6 +107,7 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 		w  float64
 	}
 	var durs []sample
+	var durSum float64
 	for k := range r.inv {
 		i := &r.inv[k]
 		if !f.match(i) || !inWindow(i.Start, start, end) {
@@ -128,9 +130,11 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 		out.MemorySizeMB = i.MemorySizeMB
 		out.Peak = max(out.Peak, i.Concurrent)
 		durs = append(durs, sample{float64(i.Duration) / float64(time.Millisecond), w})
+		durSum += w * float64(i.Duration) / float64(time.Millisecond)
 	}
-	out.P50, out.P99 = math.NaN(), math.NaN()
+	out.P50, out.P99, out.MeanMs = math.NaN(), math.NaN(), math.NaN()
 	if len(durs) > 0 {
+		out.MeanMs = durSum / out.Invocations
 		sort.Slice(durs, func(a, b int) bool { return durs[a].ms < durs[b].ms })
 		var total float64
 		for _, d := range durs {
