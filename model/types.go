@@ -108,6 +108,10 @@ type Version struct {
 	Role         string
 	DLQTarget    string
 	RevisionID   string
+	// Reused is set by PublishVersion when the version it returned existed
+	// before the call: the code and configuration had not changed since,
+	// so nothing was published (and the description was not applied).
+	Reused bool
 }
 
 // Routing is an alias's weighted routing: the primary version takes

@@ -94,7 +94,8 @@ type Model struct {
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
 	interval    time.Duration
 
-	busy      bool // a mutation is in flight
+	busy      bool   // a mutation is in flight
+	draftDesc string // a publish description not yet used (nothing was published)
 	problems  []model.PreflightProblem
 	notice    string // last outcome, shown in the pane
 	noticeErr bool
@@ -240,8 +241,9 @@ type journalMsg struct {
 }
 
 type publishedMsg struct {
-	v   model.Version
-	err error
+	v    model.Version
+	desc string // the description typed
+	err  error
 }
 
 type createdMsg struct {
@@ -351,8 +353,20 @@ func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case publishedMsg:
 		if msg.err != nil {
+			m.draftDesc = msg.desc // kept for the next try
 			return m.fail("publish failed: " + msg.err.Error())
 		}
+		if msg.v.Reused {
+			// Lambda returned the version that already holds $LATEST: say
+			// so, and keep the description for the publish that will count.
+			m.draftDesc = msg.desc
+			s := fmt.Sprintf("no change since version %s; nothing published", msg.v.Version)
+			if msg.desc != "" {
+				s += " (your description is kept for the next publish)"
+			}
+			return tea.Batch(m.say(s), m.load())
+		}
+		m.draftDesc = ""
 		return tea.Batch(m.say(fmt.Sprintf("published version %s of %s", msg.v.Version, m.fn.Name)), m.load())
 	case createdMsg:
 		if msg.err != nil {
@@ -985,6 +999,7 @@ func (m *Model) promptPublish() tea.Cmd {
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("Publish a version of %s from $LATEST — description", name),
 		Placeholder: "what changed",
+		Value:       m.draftDesc,
 		Submit: func(desc string) tea.Cmd {
 			return func() tea.Msg { return publishMsg{desc: strings.TrimSpace(desc)} }
 		},
@@ -995,7 +1010,7 @@ func (m *Model) publishCmd(desc string) tea.Cmd {
 	fleet, ctx, name := m.deps.Fleet, m.req.Context(), m.fn.Name
 	return func() tea.Msg {
 		v, err := fleet.PublishVersion(ctx, name, desc)
-		return publishedMsg{v: v, err: err}
+		return publishedMsg{v: v, desc: desc, err: err}
 	}
 }
 
