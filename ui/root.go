@@ -32,8 +32,9 @@ type screen struct {
 
 // openDialog is a dialog with the address of the pane that opened it.
 type openDialog struct {
-	d    common.Dialog
-	path []common.PaneID
+	d        common.Dialog
+	path     []common.PaneID
+	awaiting bool // it returned ActionAwait: its opener's Resolve decides
 }
 
 // job is a background job shown in the footer. owner is the stack
@@ -278,8 +279,44 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 	case common.ActionRun:
 		m.dialogs = m.dialogs[:len(m.dialogs)-1]
 		return tea.Batch(cmd, common.WrapPath(top.path, a.Cmd))
+	case common.ActionAwait:
+		m.dialogs[len(m.dialogs)-1].awaiting = true
+		return tea.Batch(cmd, common.WrapPath(top.path, a.Cmd))
 	}
 	return cmd
+}
+
+// resolveDialog applies a pane's answer to the awaiting dialog it opened:
+// nil closes it, an error stays inline in it. An answer for a dialog the user
+// already closed is dropped (the pane reports errors in the footer too).
+func (m *Model) resolveDialog(path []common.PaneID, err error) {
+	for i := len(m.dialogs) - 1; i >= 0; i-- {
+		d := m.dialogs[i]
+		if !d.awaiting || !samePath(d.path, path) {
+			continue
+		}
+		if err == nil {
+			m.dialogs = append(m.dialogs[:i], m.dialogs[i+1:]...)
+			return
+		}
+		m.dialogs[i].awaiting = false
+		if es, ok := d.d.(common.ErrorShower); ok {
+			es.ShowError(err)
+		}
+		return
+	}
+}
+
+func samePath(a, b []common.PaneID) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -536,6 +573,9 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 		if msg.Dialog != nil {
 			m.dialogs = append(m.dialogs, openDialog{d: msg.Dialog, path: path})
 		}
+		return nil, true
+	case common.DialogResultMsg:
+		m.resolveDialog(path, msg.Err)
 		return nil, true
 	case common.OpenFunctionMsg:
 		return m.openFunction(msg.Function, msg.Tab), true

@@ -65,6 +65,16 @@ func (h *Harness) Deliver(msg tea.Msg) {
 	case common.OpenDialogMsg:
 		h.Dialogs = append(h.Dialogs, m.Dialog)
 		return
+	case common.DialogResultMsg:
+		// the answer to the awaiting dialog on top, as the root applies it
+		if n := len(h.Dialogs); n > 0 {
+			if m.Err == nil {
+				h.Dialogs = h.Dialogs[:n-1]
+			} else if es, ok := h.Dialogs[n-1].(common.ErrorShower); ok {
+				es.ShowError(m.Err)
+			}
+		}
+		return
 	case common.OpenScreenMsg, common.OpenFunctionMsg:
 		return
 	}
@@ -137,6 +147,8 @@ func (h *Harness) Send(msg tea.KeyPressMsg) {
 		case common.ActionRun:
 			h.Dialogs = h.Dialogs[:n-1]
 			h.Run(a.Cmd)
+		case common.ActionAwait:
+			h.Run(a.Cmd) // the dialog stays until the pane resolves it
 		}
 		_ = cmd // the dialog's own commands are cursor blinks (timers): not run
 		return
