@@ -222,9 +222,9 @@ type PromptOptions struct {
 
 // PromptDialog is a one-line text prompt.
 type PromptDialog struct {
-	st    *styles.Styles
-	km    keymap.Confirm
-	opt   PromptOptions
+	st      *styles.Styles
+	km      keymap.Confirm
+	opt     PromptOptions
 	input   textinput.Model
 	err     error
 	waiting bool // submitted with Await: the opener has not answered yet
