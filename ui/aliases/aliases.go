@@ -29,6 +29,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -90,6 +91,7 @@ type Model struct {
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
 	cursor   int
+	scroll   scroll.View // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
@@ -305,6 +307,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		if msg.Button == tea.MouseWheelUp {
+			m.scroll.By(-3)
+		} else if msg.Button == tea.MouseWheelDown {
+			m.scroll.By(3)
+		}
+		return nil
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics())
 	case tickMsg:
@@ -391,6 +400,12 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(-len(m.aliases))
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
+	case key.Matches(k, m.km.List.PageDown):
+		m.scroll.By(max(1, m.h/2))
+		return nil
+	case key.Matches(k, m.km.List.PageUp):
+		m.scroll.By(-max(1, m.h/2))
+		return nil
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
 	}
