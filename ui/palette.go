@@ -251,5 +251,5 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	if name == "alias" {
 		name = "aliases"
 	}
-	return m.openScreen(name, args)
+	return m.openScreen(name, args, true)
 }

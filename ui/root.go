@@ -600,7 +600,7 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 	case common.OpenFunctionMsg:
 		return m.openFunction(msg.Function, msg.Tab), true
 	case common.OpenScreenMsg:
-		return m.openScreen(msg.Name, msg.Args), true
+		return m.openScreen(msg.Name, msg.Args, false), true
 	case common.BackMsg:
 		if len(path) > 0 && path[0] == m.stack[len(m.stack)-1].id {
 			return m.pop(), true
@@ -677,7 +677,11 @@ func (m *Model) contextFunction() (model.Function, bool) {
 
 var screenTabs = map[string]int{"config": 0, "alias": 1, "aliases": 1, "esm": 2, "logs": 3, "metrics": 4}
 
-func (m *Model) openScreen(name string, args []string) tea.Cmd {
+// openScreen opens a registered screen, or the function view's tab of that
+// name. From the palette (replace) it replaces the top-level view, as in
+// k9s; from a pane's key (i, R, C in the function view) it stacks on it, so
+// esc returns to where the key was pressed.
+func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 	sc := common.ScreenContext{Args: args, Target: m.target}
 	fn, hasFn := m.contextFunction()
 	if hasFn {
@@ -688,6 +692,9 @@ func (m *Model) openScreen(name string, args []string) tea.Cmd {
 		if err != nil {
 			return m.setStatus(":"+name+": "+err.Error(), true)
 		}
+		if !replace {
+			return m.push(m.newID(name), p)
+		}
 		// as in k9s, a : command replaces the top-level view instead of
 		// stacking on it: esc from it goes home, to the functions list
 		return m.guardClose(1, "Open :"+name+" anyway?", func() tea.Cmd {
@@ -697,6 +704,9 @@ func (m *Model) openScreen(name string, args []string) tea.Cmd {
 	if tab, ok := screenTabs[name]; ok {
 		if !hasFn {
 			return m.setStatus(":"+name+": select a function first", true)
+		}
+		if !replace {
+			return m.openFunction(fn, tab)
 		}
 		for i := 1; i < len(m.stack); i++ {
 			if v, ok := m.stack[i].pane.(*fnview.Model); ok && v.Function().Name == fn.Name {
