@@ -107,6 +107,8 @@ func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now tim
 		return nil
 	}
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		// twelve aligned 5-minute periods: the last hour
 		end := now.Truncate(5 * time.Minute).Add(5 * time.Minute)
 		start := end.Add(-time.Hour)
@@ -155,12 +157,12 @@ func (m *Model) scheduleMetrics() tea.Cmd {
 		return nil
 	}
 	m.mseq++
-	gen, seq := m.gen, m.mseq
+	gen, seq := m.req.Gen(kindList), m.mseq
 	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
 }
 
 func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.mseq || m.mflight {
+	if !m.req.Current(kindList, msg.gen) || msg.seq != m.mseq || m.req.InFlight(kindMetrics) {
 		return nil
 	}
 	now := m.deps.Now()
@@ -174,25 +176,20 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	}
 	// re-arm the periodic refresh
 	m.mseq++
-	gen, seq := m.gen, m.mseq
+	gen, seq := msg.gen, m.mseq
 	every := m.opt.MetricsEvery << min(m.mFails, 3) // back off on errors
 	next := tea.Tick(every, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
 	if len(names) == 0 {
 		return next
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	if m.mcancel != nil {
-		m.mcancel()
-	}
-	m.mcancel, m.mflight = cancel, true
-	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.gen), next)
+	ctx, mgen := m.req.Start(kindMetrics)
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, mgen), next)
 }
 
 func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.req.Done(kindMetrics, msg.gen) {
 		return nil
 	}
-	m.mflight = false
 	if msg.err != nil {
 		m.mErr = msg.err
 		m.mFails++
