@@ -45,3 +45,17 @@ func TestRuntimePhase(t *testing.T) {
 		}
 	}
 }
+
+func TestRuntimeTriageRule(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	h := Assess(Function{Name: "old", Runtime: "nodejs16.x", MemoryMB: 128, TimeoutSec: 3}, TriageSeries{}, HealthContext{Now: now})
+	if !h.Has("runtime") || h.Tier != TierHint || !strings.Contains(h.Reason(), "nodejs16.x") {
+		t.Fatalf("deprecated runtime: %+v", h)
+	}
+	if h := Assess(Function{Name: "new", Runtime: "python3.14"}, TriageSeries{}, HealthContext{Now: now}); h.Has("runtime") {
+		t.Fatalf("supported runtime flagged: %+v", h)
+	}
+	if h := Assess(Function{Name: "old", Runtime: "nodejs16.x"}, TriageSeries{}, HealthContext{}); h.Has("runtime") {
+		t.Fatal("without Now the rule is off")
+	}
+}
