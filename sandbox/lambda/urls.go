@@ -255,4 +255,6 @@ func (w *World) ListFunctionUrlConfigs(ref, marker string, maxItems int) ([]byte
 }
 
 // appendListAlways is appendList; the list is [] when empty (a required member).
-func appendListAlways(key string, items [][]byte, next string) []byte { return appendList(key, items, next) }
+func appendListAlways(key string, items [][]byte, next string) []byte {
+	return appendList(key, items, next)
+}

@@ -184,8 +184,8 @@ type function struct {
 	provisioned map[string]*provConfig // by qualifier
 	tags        map[string]string
 	policy      []Statement
-	policyRev   string            // of the unqualified policy
-	policyRevs  map[string]string // of qualified policies
+	policyRev   string                // of the unqualified policy
+	policyRevs  map[string]string     // of qualified policies
 	urls        map[string]*urlConfig // function URLs by qualifier ("" = unqualified)
 	recursion   string                // RecursiveLoop: "" = Terminate
 	runtimeMgmt map[string]runtimeMgmt
