@@ -231,9 +231,9 @@ func WriteError(w http.ResponseWriter, e *Error) {
 
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-RequestId", newRequestID())
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType
+	h[hdrRequestID] = []string{newRequestID()}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -640,26 +640,34 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 		return
 	}
 	tail := logType == "Tail" && typ == model.RequestResponse
-	in, out := a.W.Invoke(r.Context(), rt.Fn, q, typ, tail, payload)
+	in, out := a.W.invokePooled(r.Context(), rt.Fn, q, typ, tail, payload)
 	if out.Err != nil {
 		WriteError(w, out.Err)
 		return
 	}
+	// Headers are set by their canonical keys directly (h.Set would
+	// canonicalize each key on every call); constant values share one
+	// read-only slice.
 	h := w.Header()
 	if out.RequestID == "" {
 		out.RequestID = newRequestID()
 	}
-	h.Set("X-Amzn-RequestId", out.RequestID)
-	h.Set("X-Amz-Executed-Version", in.Version)
+	h[hdrRequestID] = []string{out.RequestID}
+	if in.Version == "$LATEST" {
+		h[hdrExecutedVersion] = latestValue
+	} else {
+		h[hdrExecutedVersion] = []string{in.Version}
+	}
+	a.W.releaseInvoke(in)
 	if out.FunctionError != "" {
-		h.Set("X-Amz-Function-Error", out.FunctionError)
+		h["X-Amz-Function-Error"] = []string{out.FunctionError}
 	}
 	if tail {
 		t := out.LogTail
 		if len(t) > logTailBytes {
 			t = t[len(t)-logTailBytes:]
 		}
-		h.Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString([]byte(t)))
+		h["X-Amz-Log-Result"] = []string{base64.StdEncoding.EncodeToString([]byte(t))}
 	}
 	status := out.StatusCode
 	if status == 0 {
@@ -672,8 +680,20 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 		w.WriteHeader(status)
 		return
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(out.Payload)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(out.Payload))}
 	w.WriteHeader(status)
 	_, _ = w.Write(out.Payload)
 }
+
+// Canonical header keys (textproto.CanonicalMIMEHeaderKey of AWS's names)
+// and shared constant values.
+const (
+	hdrRequestID       = "X-Amzn-Requestid"
+	hdrExecutedVersion = "X-Amz-Executed-Version"
+)
+
+var (
+	jsonContentType = []string{"application/json"}
+	latestValue     = []string{"$LATEST"}
+)

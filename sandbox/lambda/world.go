@@ -267,7 +267,8 @@ type World struct {
 	pages     map[pageKey]cachedPage
 	hooks     Hooks
 
-	layers   map[string]*layer // by account + ":" + name
+	execPtr  atomic.Pointer[Executor] // exec, read without the lock on every invoke
+	layers   map[string]*layer        // by account + ":" + name
 	lenience Lenience
 }
 
@@ -345,6 +346,7 @@ func (w *World) Clock() clock.Clock { return w.clk }
 func (w *World) SetExecutor(e Executor) {
 	w.mu.Lock()
 	w.exec = e
+	w.execPtr.Store(&e)
 	w.mu.Unlock()
 }
 
