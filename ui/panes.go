@@ -14,6 +14,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/metrics"
 	"github.com/lambdaops/lambdaops/ui/styles"
 	"github.com/lambdaops/lambdaops/ui/triage"
+	"github.com/lambdaops/lambdaops/ui/tune"
 )
 
 // DefaultScreens are the full-screen panes this build knows, by palette
@@ -28,6 +29,7 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
+		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents()}),
 	}
 }
 
