@@ -771,11 +771,12 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 	now := m.deps.Now
 	m.deps = common.FromSession(msg.session, conn)
 	m.deps.Now = now
-	m.target = msg.session.Target()
 	if m.readOnly {
-		m.deps.Fleet = readOnlyFleet{m.deps.Fleet}
-		m.target.Protection = model.ReadOnly
+		// the aws layer keeps :readonly across a switch; a session from
+		// elsewhere is told again
+		msg.session.SetReadOnly()
 	}
+	m.target = msg.session.Target()
 	stopped := m.popTo(1)
 	m.closeScreen(m.stack[0])
 	m.dialogs = nil
@@ -801,18 +802,16 @@ func (m *Model) goReadOnly() tea.Cmd {
 	if m.readOnly {
 		return nil
 	}
+	ro, ok := m.deps.Fleet.(awsapi.ReadOnlySetter)
+	if !ok {
+		return m.setStatus("this session cannot be made read-only; nothing changed", true)
+	}
+	// read-only is decided in the aws layer: the session refuses every
+	// mutation from now on, and every pane sees it in Target()
+	ro.SetReadOnly()
 	m.readOnly = true
-	m.deps.Fleet = readOnlyFleet{m.deps.Fleet}
-	m.target.Protection = model.ReadOnly
-	// panes built from now on get the read-only fleet; rebuild the open ones
-	m.popTo(1)
-	m.closeScreen(m.stack[0])
-	f := m.newFunctions()
-	m.stack[0] = screen{id: m.newID(string(functions.ID)), pane: f}
-	bw, bh := m.bodySize()
-	f.SetSize(bw, bh)
-	return tea.Batch(common.Wrap(m.stack[0].id, f.Init()),
-		m.setStatus("read-only for the rest of this session: every change is refused", false))
+	m.target = m.deps.Fleet.Target()
+	return m.setStatus("read-only for the rest of this session: every change is refused", false)
 }
 
 // ---- view ----
