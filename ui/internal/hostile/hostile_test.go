@@ -28,8 +28,8 @@ import (
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
-	"github.com/lambdaops/lambdaops/ui/logs"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
+	"github.com/lambdaops/lambdaops/ui/logs"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
