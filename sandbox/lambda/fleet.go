@@ -132,6 +132,9 @@ func (w *World) SeedFleet(n int, seed int64) {
 		es.hint = EmailSender
 		specs = append(specs, pw, oa, rg, cp, ca, sa, ir, es)
 	}
+	if n >= 20 {
+		specs = append(specs, tuningFleet(mk)...)
+	}
 	used := map[string]bool{}
 	for _, s := range specs {
 		used[s.name] = true
