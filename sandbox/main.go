@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/lambdaops/lambdaops/sandbox/lambda"
 )
 
 // Main is the `lambdaops sandbox` subcommand: it parses args, starts the
@@ -53,6 +55,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		return nil
+	})
+	fs.Func("lenience", "comma-separated AWS rules to relax or deliberate differences to switch (docs/sandbox-operations.md): blocked-runtimes, strict-runtime-updates, cross-account-roles, any-zip, unknown-layers", func(v string) error {
+		return parseLenience(v, &o.Lenience)
 	})
 	fs.Func("traffic", "run background traffic: true|false (default true)", func(v string) error {
 		b, err := strconv.ParseBool(v)
@@ -116,6 +121,28 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	select {
 	case <-ctx.Done():
 	case <-s.done:
+	}
+	return nil
+}
+
+// parseLenience sets the Lenience fields a comma-separated list names.
+func parseLenience(v string, l *lambda.Lenience) error {
+	for _, k := range strings.Split(v, ",") {
+		switch strings.TrimSpace(k) {
+		case "":
+		case "blocked-runtimes":
+			l.BlockedRuntimes = true
+		case "strict-runtime-updates":
+			l.StrictRuntimeUpdates = true
+		case "cross-account-roles":
+			l.CrossAccountRoles = true
+		case "any-zip":
+			l.AnyZip = true
+		case "unknown-layers":
+			l.UnknownLayers = true
+		default:
+			return fmt.Errorf("unknown lenience %q (want blocked-runtimes, strict-runtime-updates, cross-account-roles, any-zip or unknown-layers)", k)
+		}
 	}
 	return nil
 }
