@@ -9,6 +9,7 @@ import (
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -25,42 +26,10 @@ func newTestRoot(t testing.TB, n int) (*Model, *fake.Session, *fake.Connector) {
 	return m, s, c
 }
 
-// runCmds runs cmd and feeds its messages back into m, recursively, like
-// the program would; commands still blocked after a short wait (ticks,
-// tails) are abandoned. It returns every message seen.
+// runCmds runs cmd and feeds its messages back into m (panetest.Pump).
 func runCmds(t testing.TB, m *Model, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
-	var seen []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			t.Fatal("runCmds: too many steps")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-ch:
-		case <-time.After(100 * time.Millisecond):
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		if b, ok := msg.(tea.BatchMsg); ok {
-			queue = append(queue, b...)
-			continue
-		}
-		seen = append(seen, msg)
-		_, next := m.Update(msg)
-		queue = append(queue, next)
-	}
-	return seen
+	return panetest.Pump(t, panetest.Root(m), cmd)
 }
 
 func press(m *Model, keys ...string) tea.Cmd {
@@ -72,28 +41,7 @@ func press(m *Model, keys ...string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func keyMsg(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	case "ctrl+d":
-		return tea.KeyPressMsg{Code: 'd', Mod: tea.ModCtrl}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	r := []rune(k)
-	return tea.KeyPressMsg{Code: r[0], Text: k}
-}
+func keyMsg(k string) tea.KeyPressMsg { return panetest.Key(k) }
 
 func typeText(m *Model, s string) tea.Cmd {
 	var cmds []tea.Cmd

@@ -731,7 +731,7 @@ func (m *Model) row(it model.ESM) string {
 		if v, ok := m.ages[it.Function]; ok && len(v) == 0 {
 			age = m.st.Muted.Render(format.NoData + " no datapoint in " + model.WindowLabel(m.deps.MetricsWindow()))
 		} else if ok {
-			age = format.Sparkline(v, l.spark) + " " + fmtAge(last(v))
+			age = format.Sparkline(v, l.spark) + " " + format.Millis(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
 			}
@@ -793,20 +793,6 @@ func last(v []float64) float64 {
 		return 0
 	}
 	return v[len(v)-1]
-}
-
-// fmtAge renders an IteratorAge in milliseconds.
-func fmtAge(msv float64) string {
-	d := time.Duration(msv) * time.Millisecond
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%.1fm", d.Minutes())
-	}
-	return fmt.Sprintf("%.1fh", d.Hours())
 }
 
 // shortSource shortens an ARN to its resource (the TYPE column names the

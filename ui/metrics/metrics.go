@@ -352,22 +352,19 @@ func maxOf(v []float64) float64 {
 func (m *Model) winStat(i int) string {
 	if i < len(m.series) {
 		if v, ok := m.series[i].LastPresent(); ok {
-			return msDurOr(v) // a duration is never 0 when an invocation reported it
+			return millisOr(v) // a duration is never 0 when an invocation reported it
 		}
 	}
 	return format.NoData
 }
 
-// msDurOr is msDur, with no data for 0 (a maximum over empty minutes).
-func msDurOr(v float64) string {
+// millisOr is format.Millis, with no data for 0 (a maximum over minutes
+// without datapoints).
+func millisOr(v float64) string {
 	if v <= 0 {
 		return format.NoData
 	}
-	return msDur(v)
-}
-
-func msDur(v float64) string {
-	return model.ShortDuration(time.Duration(v * float64(time.Millisecond)))
+	return format.Millis(v)
 }
 
 // View implements common.Pane.
@@ -452,7 +449,7 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s %s · worst min %s", wl, m.winStat(sWinP99), msDurOr(maxOf(p99)))
+			extra = fmt.Sprintf("  p99 %s %s · worst min %s", wl, m.winStat(sWinP99), millisOr(maxOf(p99)))
 		case 1:
 			extra = fmt.Sprintf("  p90 %s %s", wl, m.winStat(sWinP90))
 		case 2:
@@ -475,10 +472,10 @@ func (m *Model) View() string {
 		now := format.NoData
 		if sIter < len(m.series) {
 			if v, ok := m.series[sIter].LastPresent(); ok {
-				now = msDur(v) // the newest reported age, not a zero-filled minute
+				now = format.Millis(v) // the newest reported age, not a zero-filled minute
 			}
 		}
-		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s latest · max %s in %s", now, msDurOr(maxOf(it)), wl)))
+		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s latest · max %s in %s", now, millisOr(maxOf(it)), wl)))
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+

@@ -182,10 +182,10 @@ func rowFields(view, name string) []string {
 func headerIndex(view, first string) map[string]int {
 	for _, l := range strings.Split(view, "\n") {
 		f := strings.Fields(l)
-		if len(f) > 0 && f[0] == first {
+		if len(f) > 0 && strings.TrimRight(f[0], "↑↓") == first {
 			out := map[string]int{}
 			for i, h := range f {
-				out[h] = i
+				out[strings.TrimRight(h, "↑↓")] = i // the sorted column carries an arrow
 			}
 			return out
 		}
