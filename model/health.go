@@ -491,13 +491,9 @@ func Rank(hs []Health) {
 	})
 }
 
-func fmtPct(r float64) string {
-	p := r * 100
-	if p < 10 {
-		return fmt.Sprintf("%.1f%%", p)
-	}
-	return fmt.Sprintf("%.0f%%", p)
-}
+// fmtPct renders a rate with one decimal, as every ERR% cell does, so a
+// reason never reads "15%" beside a column saying 14.7.
+func fmtPct(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
 
 func fmtCount(v float64) string { return thousands(int64(math.Round(v))) }
 

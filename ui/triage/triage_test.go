@@ -126,7 +126,7 @@ func TestBoardRanksIncidentsFirst(t *testing.T) {
 		t.Fatalf("GetReserved %d", s.Calls("GetReserved"))
 	}
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "error rate 15% > 1%") || !strings.Contains(v, "metric queries: $0.0132/refresh") {
+	if !strings.Contains(v, "error rate 15.0% > 1%") || !strings.Contains(v, "metric queries: $0.0132/refresh") {
 		t.Fatalf("view:\n%s", v)
 	}
 }
