@@ -258,3 +258,58 @@ func Sessions(rs []PairResult) ([]awsapi.Session, []*Client, []string) {
 	}
 	return ss, cs, errs
 }
+
+// Combine opens the pairs (OpenAll) and returns one session: the lone
+// client for one pair, else a *awsapi.Multi whose failed pairs show their
+// errors inline. It fails only when every pair fails (naming each, with
+// one SSO login hint per sso-session). close releases every client.
+func Combine(ctx context.Context, base Config, pairs []Pair) (s awsapi.Session, first *Client, close func(), err error) {
+	rs := OpenAll(ctx, base, pairs)
+	ss, cs, errs := Sessions(rs)
+	close = func() {
+		for _, c := range cs {
+			c.Close()
+		}
+	}
+	if len(ss) == 0 {
+		msg := strings.Join(errs, "; ")
+		if h := LoginHints(rs); len(h) > 0 {
+			msg = strings.Join(h, "; ")
+		}
+		return nil, nil, close, errors.New(msg)
+	}
+	if len(pairs) == 1 {
+		return cs[0], cs[0], close, nil
+	}
+	m := awsapi.NewMulti(ss...)
+	var failed []awsapi.PairState
+	for _, r := range rs {
+		if r.Err != nil {
+			failed = append(failed, awsapi.PairState{Label: r.Pair.String(), Err: r.Err})
+		}
+	}
+	return m.WithFailed(failed...), cs[0], close, nil
+}
+
+// ConnectPairs implements awsapi.MultiConnector: the receiver's settings
+// with these profiles and regions ("" lists keep the current one).
+func (c *Client) ConnectPairs(ctx context.Context, profiles, regions []string) (awsapi.Session, error) {
+	cfg := c.cfg
+	cfg.ReadOnly = cfg.ReadOnly || c.ro.Load()
+	if len(profiles) == 0 {
+		if cfg.Sandbox {
+			profiles = []string{c.target.Account}
+		} else if c.cfg.Profile != "" {
+			profiles = []string{c.cfg.Profile}
+		}
+	}
+	if len(regions) == 0 {
+		regions = []string{c.target.Region}
+	}
+	pairs, err := Pairs(profiles, regions, cfg.Sandbox)
+	if err != nil {
+		return nil, err
+	}
+	s, _, _, err := Combine(ctx, cfg, pairs)
+	return s, err
+}

@@ -73,6 +73,7 @@ type Multi struct {
 
 	mu     sync.Mutex
 	states []PairState
+	failed []PairState // pairs not opened
 	byName map[string][]int // function name -> pairs holding it
 	byARN  map[string]int
 	byUUID map[string]int // event source mapping -> pair
@@ -150,6 +151,18 @@ func countWho(ts []model.Target, profile string) int {
 	return len(accts)
 }
 
+// WithFailed adds pairs that could not be opened: they list nothing and
+// show their error inline in PairStates.
+func (m *Multi) WithFailed(states ...PairState) *Multi {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range states {
+		s.Done, s.Skipped = true, true
+		m.failed = append(m.failed, s)
+	}
+	return m
+}
+
 // Sessions are the pair sessions, in order.
 func (m *Multi) Sessions() []Session { return m.sessions }
 
@@ -157,7 +170,7 @@ func (m *Multi) Sessions() []Session { return m.sessions }
 func (m *Multi) PairStates() []PairState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]PairState(nil), m.states...)
+	return append(append([]PairState(nil), m.states...), m.failed...)
 }
 
 // SessionFor implements PairRouter.
@@ -656,4 +669,12 @@ func (m *Multi) SetReadOnly() {
 	for _, s := range m.sessions {
 		s.SetReadOnly()
 	}
+}
+
+// MultiConnector opens one session over several profiles and regions
+// (:region a,b, :profile p1,p2, :view): a *Multi when there is more than
+// one pair, the pairs opened in parallel; pairs that fail are shown inline
+// and only when every pair fails is it an error.
+type MultiConnector interface {
+	ConnectPairs(ctx context.Context, profiles, regions []string) (Session, error)
 }
