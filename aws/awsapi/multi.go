@@ -73,7 +73,7 @@ type Multi struct {
 
 	mu     sync.Mutex
 	states []PairState
-	failed []PairState // pairs not opened
+	failed []PairState      // pairs not opened
 	byName map[string][]int // function name -> pairs holding it
 	byARN  map[string]int
 	byUUID map[string]int // event source mapping -> pair
