@@ -606,6 +606,9 @@ func (m *Multi) GetMetrics(ctx context.Context, queries []model.MetricQuery, sta
 			qs := make([]model.MetricQuery, len(idx))
 			for k, qi := range idx {
 				qs[k] = queries[qi]
+				if strings.HasPrefix(qs[k].Function, "arn:") { // rows keyed by ARN
+					qs[k].Function = functionName(qs[k].Function)
+				}
 			}
 			res, err := m.sessions[i].GetMetrics(ctx, qs, start, end)
 			mu.Lock()
@@ -619,6 +622,7 @@ func (m *Multi) GetMetrics(ctx context.Context, queries []model.MetricQuery, sta
 			for k, qi := range idx {
 				if k < len(res) {
 					out[qi] = res[k]
+					out[qi].Query = queries[qi]
 				}
 			}
 		}()
@@ -677,4 +681,13 @@ func (m *Multi) SetReadOnly() {
 // and only when every pair fails is it an error.
 type MultiConnector interface {
 	ConnectPairs(ctx context.Context, profiles, regions []string) (Session, error)
+}
+
+// functionName is the name in a function ARN (or the argument as is).
+func functionName(arn string) string {
+	p := strings.Split(arn, ":")
+	if len(p) >= 7 && p[5] == "function" {
+		return p[6]
+	}
+	return arn
 }

@@ -51,6 +51,7 @@ type Model struct {
 	deps common.Deps
 	st   *styles.Styles
 	km   keymap.KeyMap
+	multi bool // one list over several (profile, region) pairs (pairs.go)
 	opt  Options
 
 	rows map[string]*row
@@ -84,7 +85,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	if m.deps.Now == nil {
 		m.deps.Now = time.Now
 	}
-	m.t = table.New(m.tableConfig(), st, km.List)
+	m.t = table.New(m.withPairs(m.tableConfig()), st, km.List)
 	return m
 }
 
@@ -316,10 +317,10 @@ func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
 }
 
 func (m *Model) upsert(f model.Function, gen uint64) {
-	r, ok := m.rows[f.Name]
+	r, ok := m.rows[m.key(f)]
 	if !ok {
 		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
-		m.rows[f.Name] = r
+		m.rows[m.key(f)] = r
 		return
 	}
 	if !f.Enriched && r.fn.Enriched {
@@ -398,6 +399,17 @@ func (m *Model) InvalidateCache() { m.t.InvalidateCache() }
 func (m *Model) Lookup(name string) (model.Function, bool) {
 	if r, ok := m.rows[name]; ok {
 		return r.fn, true
+	}
+	if m.multi { // keyed by ARN: a name in exactly one pair
+		var found []model.Function
+		for _, r := range m.rows {
+			if r.fn.Name == name {
+				found = append(found, r.fn)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
 	}
 	return model.Function{}, false
 }

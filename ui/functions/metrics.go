@@ -171,7 +171,7 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	for i := lo; i < hi; i++ {
 		r := m.t.At(i)
 		if r.metrics == nil || now.Sub(r.metrics.taken) >= m.opt.MetricsEvery {
-			names = append(names, r.fn.Name)
+			names = append(names, m.key(r.fn))
 		}
 	}
 	// re-arm the periodic refresh

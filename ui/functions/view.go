@@ -29,6 +29,9 @@ func (m *Model) titleLine() string {
 	if m.listing {
 		parts = append(parts, m.progress())
 	}
+	if p := m.pairsLine(); p != "" {
+		parts = append(parts, p)
+	}
 	if m.err != nil && !m.listing {
 		parts = append(parts, m.st.Error.Render("listing failed (r retries)"))
 	}
