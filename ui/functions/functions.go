@@ -48,11 +48,11 @@ type Options struct {
 
 // Model is the functions pane.
 type Model struct {
-	deps common.Deps
-	st   *styles.Styles
-	km   keymap.KeyMap
+	deps  common.Deps
+	st    *styles.Styles
+	km    keymap.KeyMap
 	multi bool // one list over several (profile, region) pairs (pairs.go)
-	opt  Options
+	opt   Options
 
 	rows map[string]*row
 	t    *table.Model[*row]
