@@ -48,11 +48,12 @@ type Options struct {
 
 // Model is the functions pane.
 type Model struct {
-	deps  common.Deps
-	st    *styles.Styles
-	km    keymap.KeyMap
+	deps common.Deps
+	st   *styles.Styles
+	km   keymap.KeyMap
+	opt  Options
+
 	multi bool // one list over several (profile, region) pairs (pairs.go)
-	opt   Options
 
 	rows map[string]*row
 	t    *table.Model[*row]
