@@ -1,6 +1,14 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -63,4 +71,113 @@ func (m *Model) headerTarget() model.Target {
 		}
 	}
 	return m.target
+}
+
+// runPairCommand handles the palette's multi-pair commands: ":region a,b",
+// ":profile p1,p2" (in the sandbox: [name:]ACCOUNT), ":view NAME" and
+// ":ctx [NAME]". ok is false for anything else.
+func (m *Model) runPairCommand(name string, args []string) (tea.Cmd, bool) {
+	list := splitList(strings.Join(args, ","))
+	switch name {
+	case "region":
+		if len(list) < 2 {
+			return nil, false
+		}
+		for _, r := range list {
+			if !m.knownRegion(r) {
+				return m.setStatus(fmt.Sprintf("unknown region %q (tab after :region completes the known ones)", r), true), true
+			}
+		}
+		return m.switchPairs(nil, list), true
+	case "profile":
+		if len(list) < 2 && !(m.target.Sandbox && len(list) == 1 && isAccountSpec(list[0])) {
+			return nil, false
+		}
+		return m.switchPairs(list, nil), true
+	case "view":
+		if len(args) != 1 {
+			return m.setStatus("usage: :view <name> (a view from the config file's views:)", true), true
+		}
+		v, err := m.cfg.ViewNamed(args[0])
+		if err != nil {
+			return m.setStatus(err.Error(), true), true
+		}
+		return m.switchPairs(v.Profiles, v.Regions), true
+	case "ctx":
+		if len(args) == 1 {
+			if v, err := m.cfg.ViewNamed(args[0]); err == nil {
+				return m.switchPairs(v.Profiles, v.Regions), true
+			}
+			return m.switchTo(args[0], ""), true
+		}
+		return m.setStatus(m.contexts(), false), true
+	}
+	return nil, false
+}
+
+// contexts lists what :ctx can pick: the views, then the profiles.
+func (m *Model) contexts() string {
+	var views []string
+	for k := range m.cfg.Views {
+		views = append(views, k)
+	}
+	sort.Strings(views)
+	parts := []string{}
+	if len(views) > 0 {
+		parts = append(parts, "views: "+strings.Join(views, ", "))
+	}
+	if len(m.opts.Profiles) > 0 {
+		parts = append(parts, "profiles: "+strings.Join(m.opts.Profiles, ", "))
+	}
+	if len(parts) == 0 {
+		return "no views or profiles to pick: :ctx NAME, :region a,b, :profile p1,p2"
+	}
+	return ":ctx NAME picks one of " + strings.Join(parts, "; ")
+}
+
+// switchPairs connects to every (profile, region) pair of the lists (an
+// empty list keeps the current one); the old session stays until at
+// least one pair is open.
+func (m *Model) switchPairs(profiles, regions []string) tea.Cmd {
+	mc, ok := m.deps.Connect.(awsapi.MultiConnector)
+	if !ok {
+		return m.setStatus("this session cannot open several profiles or regions", true)
+	}
+	what := strings.TrimSpace(strings.Join(profiles, ",") + " " + strings.Join(regions, ","))
+	return m.guardClose(0, "Switch to "+what+" anyway?", func() tea.Cmd {
+		parent, gen := m.req.Start(kindConnect)
+		m.connecting = true
+		return tea.Batch(m.setStatus("connecting to "+what+"…", false), func() tea.Msg {
+			ctx, cancel := context.WithTimeout(parent, 30*time.Second)
+			defer cancel()
+			s, err := mc.ConnectPairs(ctx, profiles, regions)
+			return connectedMsg{gen: gen, session: s, err: err, what: what}
+		})
+	})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// isAccountSpec is a sandbox profile naming an account: [name:]ACCOUNT.
+func isAccountSpec(s string) bool {
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

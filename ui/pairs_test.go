@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -98,3 +99,44 @@ func TestMultiPairFailureShownInline(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+type pairConnector struct {
+	fake.Connector
+	profiles, regions []string
+	s                 awsapi.Session
+}
+
+func (c *pairConnector) ConnectPairs(_ context.Context, profiles, regions []string) (awsapi.Session, error) {
+	c.profiles, c.regions = profiles, regions
+	return c.s, nil
+}
+
+func TestPaletteRegionsAndViews(t *testing.T) {
+	a, b := fake.New("us-east-1", 2), fake.New("eu-west-1", 2)
+	pc := &pairConnector{Connector: fake.Connector{N: 2}, s: awsapi.NewMulti(a, b)}
+	deps := common.FromSession(a, pc)
+	deps.Now = func() time.Time { return fixedNow }
+	cfg, err := config.Parse("c.yaml", []byte("views:\n  oncall: {profiles: [prod-us, prod-eu], regions: [us-east-1, eu-west-1]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Deps: deps, Config: cfg, Styles: styles.NewPlain(), Version: "test"})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 30})
+	runCmds(t, m, m.Init())
+	runCmds(t, m, m.runCommand("region us-east-1,eu-west-1"))
+	if strings.Join(pc.regions, ",") != "us-east-1,eu-west-1" || m.Target().Region != "us-east-1,eu-west-1" {
+		t.Fatalf("regions %v, target %+v", pc.regions, m.Target())
+	}
+	runCmds(t, m, m.runCommand("view oncall"))
+	if strings.Join(pc.profiles, ",") != "prod-us,prod-eu" {
+		t.Fatalf("view profiles %v", pc.profiles)
+	}
+	runCmds(t, m, m.runCommand("region us-east-1,nowhere-9"))
+	if !strings.Contains(ansi.Strip(m.render()), `unknown region "nowhere-9"`) {
+		t.Fatal("no error for a bad region")
+	}
+	runCmds(t, m, m.runCommand("view nope"))
+	if !strings.Contains(ansi.Strip(m.render()), `no view "nope" (known: oncall)`) {
+		t.Fatalf("no error for a bad view:\n%s", ansi.Strip(m.render()))
+	}
+}

@@ -28,6 +28,8 @@ var commands = []command{
 	{"triage", "", "triage the region"},
 	{"region", "<region>", "switch region"},
 	{"profile", "<profile>", "switch profile"},
+	{"view", "<name>", "one list over a config view's profiles and regions"},
+	{"ctx", "[name]", "pick a view or profile"},
 	{"invoke", "", "invoke the selected function"},
 	{"concurrency", "", "account and function concurrency"},
 	{"tune", "[function]", "power-tune memory (sizes, cost, chart)"},
@@ -211,6 +213,9 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return nil
 	}
 	name, args := fields[0], fields[1:]
+	if cmd, ok := m.runPairCommand(name, args); ok {
+		return cmd // :region a,b  :profile p1,p2  :view  :ctx (pairs.go)
+	}
 	switch name {
 	case "q", "quit":
 		return m.quit(false)
