@@ -169,7 +169,7 @@ func PlanTune(run string, o TuneOptions, current Function, est time.Duration, p 
 	}
 	pl.Changes = []string{fmt.Sprintf("$LATEST memory is set to each size in turn, then back to %d MB", current.MemoryMB)}
 	pl.Removes = []string{"every alias " + TuneAliasPrefix + run + "-<mb> (first)",
-		"every version this run published (then); a version another alias uses is kept and reported"}
+		"then every version the run published (one another alias uses is kept)"}
 	return pl
 }
 
