@@ -38,6 +38,7 @@ var known = map[string]op{
 	"lambda.GetFunction":                        {"lambda:GetFunction", fnRes, true},
 	"lambda.GetFunctionConfiguration":           {"lambda:GetFunctionConfiguration", fnRes, true},
 	"lambda.GetFunctionEventInvokeConfig":       {"lambda:GetFunctionEventInvokeConfig", fnRes, true},
+	"lambda.GetFunctionUrlConfig":               {"lambda:GetFunctionUrlConfig", fnRes, true},
 	"lambda.GetPolicy":                          {"lambda:GetPolicy", fnRes, true},
 	"lambda.GetAlias":                           {"lambda:GetAlias", fnRes, true},
 	"lambda.ListAliases":                        {"lambda:ListAliases", fnRes, true},
