@@ -247,7 +247,7 @@ func (c *Client) liveCheck(ctx context.Context, e model.JournalEntry) (bool, map
 		ok := true
 		if en, has := req["enabled"].(bool); has {
 			st, _ := got["state"].(string)
-			ok = ok && (en == (st == "Enabled" || st == "Enabling") || !en && (st == "Disabled" || st == "Disabling"))
+			ok = ok && (st == "Updating" || en == (st == "Enabled" || st == "Enabling"))
 		}
 		if bs, has := req["batchSize"]; has {
 			ok = ok && num(bs) == num(got["batchSize"])
