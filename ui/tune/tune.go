@@ -135,7 +135,7 @@ func Screen(opt Options) common.ScreenMaker {
 		}
 		tu, ok := deps.Fleet.(awsapi.Tuner)
 		if !ok {
-			return nil, errors.New("power tuning needs an AWS session (this one cannot tune)")
+			return nil, errors.New("power tuning is not available in this session (read-only, or an endpoint lambdaops cannot tune)")
 		}
 		return New(deps, st, km, fn, sc.Target, tu, opt), nil
 	}
