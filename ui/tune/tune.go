@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -606,7 +607,11 @@ func (m *Model) start(pl model.TunePlan) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	tu, f, monthly := m.tuner, m.feed, m.monthly
+	running.Add(1)
+	active.Add(1)
 	go func() {
+		defer running.Done()
+		defer active.Add(-1)
 		run, err := tu.Tune(ctx, pl, monthly, f.push)
 		f.finish(doneMsg{run: run, err: err})
 	}()
@@ -751,3 +756,28 @@ func signedDollars(v float64) string {
 }
 
 func fit(s string, w int) string { return ansi.Truncate(s, max(0, w), "…") }
+
+// running counts the tuning jobs of this process, so that the program,
+// once its window is gone, can let a cancelled run finish its cleanup
+// (Drain) instead of leaving it to the next start. Process-wide by nature:
+// the jobs outlive the panes that started them.
+var (
+	running sync.WaitGroup
+	active  atomic.Int64
+)
+
+// Busy reports whether a tuning job of this process is still running.
+func Busy() bool { return active.Load() > 0 }
+
+// Drain waits up to timeout for running tuning jobs (cancelled by their
+// pane's Close) to finish their cleanup; it reports whether they did.
+func Drain(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() { running.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -131,5 +132,32 @@ func TestTuneRefusesReadOnlyAndCanary(t *testing.T) {
 	h.Press("p")
 	if len(h.Dialogs) != 0 || !strings.Contains(h.LastStatus(), "read-only") {
 		t.Fatalf("read-only: dialogs %d, status %q", len(h.Dialogs), h.LastStatus())
+	}
+}
+
+// TestCloseCancelsAndDrainWaitsForTheCleanup: closing the pane (quitting)
+// cancels the run; Drain lets its cleanup finish.
+func TestCloseCancelsAndDrainWaitsForTheCleanup(t *testing.T) {
+	_, c := panetest.StartSandbox(t, sandbox.Options{Functions: 20, Seed: 3}, false)
+	m := New(common.FromSession(c, nil), styles.New(true), keymap.Default(), model.Function{Name: "webhook-relay"}, c.Target(), c, Options{})
+	h := panetest.New(t, m)
+	h.Run(m.Init())
+	m.setField(fieldSizes, "256,1024,2048")
+	pl, err := m.Plan("quit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = m.start(pl) // the job runs; its messages are not read
+	if !Busy() {
+		t.Fatal("no job running")
+	}
+	m.Close()
+	if !Drain(time.Minute) {
+		t.Fatal("the cleanup did not finish")
+	}
+	f, _ := c.FunctionConfig(context.Background(), "webhook-relay")
+	as, _ := c.ListAliases(context.Background(), "webhook-relay")
+	if f.MemoryMB != 512 || len(as) != 0 {
+		t.Fatalf("memory %d, aliases %+v", f.MemoryMB, as)
 	}
 }
