@@ -37,7 +37,8 @@ import (
 
 // Options tune the pane (tests inject the event store).
 type Options struct {
-	Events invoke.Events
+	Events  invoke.Events
+	History *invoke.History // the invoke editor's results: its last payload is offered first
 }
 
 type stage int
@@ -91,6 +92,7 @@ type Model struct {
 	sizesText string
 	payloads  []payload
 	payIdx    int
+	fixed     int // payloads before the saved events
 	field     int
 	maxPar    int
 
@@ -150,6 +152,18 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 		payloads: []payload{{name: "{} (empty event)", body: []byte("{}")}}}
 	for _, t := range invoke.Templates {
 		m.payloads = append(m.payloads, payload{name: "template: " + t.Name, body: []byte(t.Body)})
+	}
+	m.fixed = len(m.payloads)
+	if opt.History != nil {
+		hs := opt.History.List(fn.Name)
+		for i := len(hs) - 1; i >= 0; i-- {
+			if e := hs[i]; e.Payload != nil && e.Type != model.Event {
+				m.payloads = append(m.payloads, payload{name: fmt.Sprintf("invoke editor: last sent (%d bytes)", len(e.Payload)), body: e.Payload})
+				m.fixed = len(m.payloads)
+				m.payIdx = m.fixed - 1
+				break
+			}
+		}
 	}
 	m.tbl = table.New(table.Config[*model.SizeResult]{
 		Columns: resultColumns(),
@@ -337,7 +351,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.say("tune "+m.fn.Name+": "+msg.err.Error(), true)
 		}
 		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, msg.blockers, max(1, msg.maxPar), msg.monthly, msg.avgDur
-		m.payloads = append(m.payloads[:1+len(invoke.Templates)], msg.events...)
+		m.payloads = append(m.payloads[:m.fixed], msg.events...)
+		m.payIdx = min(m.payIdx, len(m.payloads)-1)
 		m.o.Parallelism = min(m.o.Parallelism, m.maxPar)
 		return nil
 	case runsMsg:
@@ -536,8 +551,9 @@ func (m *Model) setField(f int, v string) {
 	case fieldWeight:
 		m.o.Weight, _ = strconv.ParseFloat(v, 64)
 	case fieldPayload:
-		m.payloads = append(m.payloads, payload{name: "edited", body: []byte(v)})
-		m.payIdx = len(m.payloads) - 1
+		m.payloads = append(m.payloads[:m.fixed], append([]payload{{name: "edited here", body: []byte(v)}}, m.payloads[m.fixed:]...)...)
+		m.payIdx = m.fixed
+		m.fixed++
 	}
 }
 

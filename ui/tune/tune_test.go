@@ -161,3 +161,29 @@ func TestCloseCancelsAndDrainWaitsForTheCleanup(t *testing.T) {
 		t.Fatalf("memory %d, aliases %+v", f.MemoryMB, as)
 	}
 }
+
+// TestPayloadChoices: the invoke editor's last payload comes first, then
+// saved events are offered; an edited payload survives a refresh.
+func TestPayloadChoices(t *testing.T) {
+	hist := invoke.NewHistory()
+	hist.Add(invoke.Entry{Function: "f", Type: model.RequestResponse, Payload: []byte(`{"order":42}`)})
+	dir := t.TempDir()
+	ev := invoke.Events{Dir: dir}
+	if err := ev.Save("f", "big-order", []byte(`{"order":1e6}`)); err != nil {
+		t.Fatal(err)
+	}
+	m := New(common.Deps{}, styles.New(true), keymap.Default(), model.Function{Name: "f"}, model.Target{}, nil, Options{Events: ev, History: hist})
+	if got := string(m.payloads[m.payIdx].body); got != `{"order":42}` {
+		t.Fatalf("default payload %s", got)
+	}
+	m.Update(infoMsg{gen: m.req.Bump(kindInfo), events: []payload{{name: "saved event: big-order", body: []byte(`{"order":1e6}`)}}})
+	m.setField(fieldPayload, `{"x":1}`)
+	m.Update(infoMsg{gen: m.req.Bump(kindInfo), events: []payload{{name: "saved event: big-order", body: []byte(`{"order":1e6}`)}}})
+	names := []string{}
+	for _, p := range m.payloads {
+		names = append(names, p.name)
+	}
+	if string(m.payloads[m.payIdx].body) != `{"x":1}` || !strings.Contains(strings.Join(names, "|"), "saved event: big-order") {
+		t.Fatalf("payloads %v, chosen %q", names, m.payloads[m.payIdx].name)
+	}
+}
