@@ -100,9 +100,11 @@ type Model struct {
 	cfg      model.Function
 	info     bool
 	blockers []string
-	monthly  float64
-	avgDur   time.Duration
-	infoErr  error
+	// jobBlockers are running jobs of this program that own the function.
+	jobBlockers []string
+	monthly     float64
+	avgDur      time.Duration
+	infoErr     error
 
 	stage    stage
 	plan     model.TunePlan
@@ -140,8 +142,25 @@ func Screen(opt Options) common.ScreenMaker {
 		if !ok {
 			return nil, errors.New("power tuning is not available in this session (read-only, or an endpoint lambdaops cannot tune)")
 		}
-		return New(deps, st, km, fn, sc.Target, tu, opt), nil
+		m := New(deps, st, km, fn, sc.Target, tu, opt)
+		m.jobBlockers = JobBlockers(fn.Name, sc.Jobs)
+		return m, nil
 	}
+}
+
+// JobBlockers names the running jobs that own function: a guarded canary
+// plan ("plan:<function>:<alias>") or another tuning run.
+func JobBlockers(function string, jobs []string) []string {
+	var out []string
+	for _, id := range jobs {
+		if a, ok := strings.CutPrefix(id, "plan:"+function+":"); ok {
+			out = append(out, "a canary plan on alias "+a+" owns the function")
+		}
+		if id == "tune:"+function {
+			out = append(out, "this function is already being tuned")
+		}
+	}
+	return out
 }
 
 // New builds the pane.
@@ -350,7 +369,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return m.say("tune "+m.fn.Name+": "+msg.err.Error(), true)
 		}
-		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, msg.blockers, max(1, msg.maxPar), msg.monthly, msg.avgDur
+		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, append(append([]string(nil), m.jobBlockers...), msg.blockers...), max(1, msg.maxPar), msg.monthly, msg.avgDur
 		m.payloads = append(m.payloads[:m.fixed], msg.events...)
 		m.payIdx = min(m.payIdx, len(m.payloads)-1)
 		m.o.Parallelism = min(m.o.Parallelism, m.maxPar)

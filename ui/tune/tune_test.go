@@ -187,3 +187,13 @@ func TestPayloadChoices(t *testing.T) {
 		t.Fatalf("payloads %v, chosen %q", names, m.payloads[m.payIdx].name)
 	}
 }
+
+func TestJobBlockers(t *testing.T) {
+	b := JobBlockers("checkout-api", []string{"plan:checkout-api:live", "plan:orders-api:prod", "tune:checkout-api"})
+	if len(b) != 2 || !strings.Contains(b[0], "canary plan on alias live") {
+		t.Fatalf("%v", b)
+	}
+	if len(JobBlockers("orders", []string{"plan:orders-api:prod"})) != 0 {
+		t.Fatal("a plan on orders-api blocks orders")
+	}
+}
