@@ -714,7 +714,7 @@ func (m *Model) confirmApply() tea.Cmd {
 	mb, fn, tu := m.run.Recommended, m.fn.Name, m.tuner
 	body := fmt.Sprintf("UpdateFunctionConfiguration on %s: memory %d MB → %d MB.\nJournaled; undo by applying %d MB again.", fn, m.run.BaseMemory, mb, m.run.BaseMemory)
 	if m.run.MonthlyCalls > 0 {
-		body += fmt.Sprintf("\nAt %s invocations a month: %s a month.", compact(m.run.MonthlyCalls), signedDollars(m.run.MonthlyDelta))
+		body += "\n" + monthlyText(*m.run)
 	}
 	ctx, gen := m.req.Start(kindApply)
 	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
@@ -815,4 +815,13 @@ func Drain(timeout time.Duration) bool {
 	case <-time.After(timeout):
 		return false
 	}
+}
+
+// monthlyText is the monthly difference of the recommendation, or why it
+// is not known.
+func monthlyText(r model.TuneRun) string {
+	if !r.BaseMeasured {
+		return fmt.Sprintf("the current %d MB was not measured: no monthly difference", r.BaseMemory)
+	}
+	return fmt.Sprintf("at %s invocations a month it %s a month", compact(r.MonthlyCalls), signedDollars(r.MonthlyDelta))
 }

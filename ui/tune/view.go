@@ -213,7 +213,7 @@ func (m *Model) summary() []string {
 		}
 		line += fmt.Sprintf("): %d MB", r.Recommended)
 		if r.MonthlyCalls > 0 {
-			line += fmt.Sprintf(" · at %s invocations/month it %s", compact(r.MonthlyCalls), signedDollars(r.MonthlyDelta))
+			line += " · " + monthlyText(*r)
 		}
 		out = append(out, m.st.Bold.Render(line))
 	} else {
@@ -235,7 +235,7 @@ func (m *Model) pastLines() []string {
 	}
 	for _, r := range m.past {
 		out = append(out, fmt.Sprintf("%s  %-8s %-10s sizes %-28s → %4d MB  %s", r.Started.Local().Format("2006-01-02 15:04"),
-			r.Run, r.Status, joinSizes(r.Options.Sizes), r.Recommended, signedDollars(r.MonthlyDelta)))
+			r.Run, r.Status, joinSizes(r.Options.Sizes), r.Recommended, pastDelta(r)))
 	}
 	return out
 }
@@ -330,3 +330,10 @@ func xLabels(rs []model.SizeResult, x0, gw, w int) string {
 }
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+func pastDelta(r model.TuneRun) string {
+	if !r.BaseMeasured || r.MonthlyCalls == 0 {
+		return ""
+	}
+	return signedDollars(r.MonthlyDelta) + "/month"
+}
