@@ -153,6 +153,7 @@ type Model[V any] struct {
 
 	lay      layout
 	layDirty bool
+	grows    bool // a column sizes to its content (Max > Width)
 	header   string
 
 	cache           map[string]*cached
@@ -170,11 +171,17 @@ func New[V any](cfg Config[V], st *styles.Styles, km keymap.List) *Model[V] {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.SetVirtualCursor(true)
+	ist := in.Styles()
+	ist.Cursor.Blink = false // a steady cursor: no blink ticks while a filter is typed
+	in.SetStyles(ist)
 	t := &Model[V]{cfg: cfg, st: st, km: km, cols: cfg.Columns, input: in,
 		sortCol: cfg.Sort, sortDesc: cfg.Desc, hidden: make([]bool, len(cfg.Columns)),
 		cache: map[string]*cached{}, layDirty: true, gen: 1, empty: cfg.Empty}
 	if t.empty == "" {
 		t.empty = "no rows"
+	}
+	for _, c := range cfg.Columns {
+		t.grows = t.grows || c.Max > c.Width
 	}
 	in.Placeholder = t.placeholder()
 	t.input = in
@@ -216,6 +223,9 @@ func (t *Model[V]) SetItems(items []V) {
 		t.reselectKey(sel)
 	}
 	t.clamp()
+	if t.grows {
+		t.layDirty = true // the widest cells may have changed
+	}
 }
 
 // Resort re-sorts the rows (their sort values changed).
@@ -659,10 +669,16 @@ func (t *Model[V]) layout() layout {
 	specs := make([]spec, len(t.cols))
 	for i, c := range t.cols {
 		specs[i] = spec{width: c.Width, max: max(c.Width, c.Max), prio: c.Priority, hidden: t.hidden[i] && !t.protected(i)}
+		if specs[i].max > c.Width {
+			specs[i].want = t.measure(i)
+		}
 	}
+	old := t.lay
 	t.lay = fit(specs, t.w, t.start, t.protected)
 	t.layDirty = false
-	t.gen++
+	if !sameLayout(old, t.lay) {
+		t.gen++ // rendered rows are stale
+	}
 	titles := make([]string, len(t.lay.cols))
 	for k, i := range t.lay.cols {
 		title := t.cols[i].Title
@@ -683,6 +699,36 @@ func (t *Model[V]) layout() layout {
 	}
 	t.header = t.st.TableHeader.Render(ansi.Truncate(h, t.w, "")) // styled once per layout
 	return t.lay
+}
+
+// measureAll is the most rows whose cells are measured to size a growing
+// column; beyond it only the rows on screen are.
+const measureAll = 2000
+
+// measure is the widest cell of column c (and its title): over every row
+// of a short list, over the rows on screen of a long one.
+func (t *Model[V]) measure(c int) int {
+	w := ansi.StringWidth(t.cols[c].Title) + 1
+	lo, hi := 0, len(t.view)
+	if hi > measureAll {
+		lo, hi = t.VisibleRange()
+	}
+	for i := lo; i < hi; i++ {
+		w = max(w, ansi.StringWidth(common.Clean(t.cols[c].Cell(t.At(i)))))
+	}
+	return w
+}
+
+func sameLayout(a, b layout) bool {
+	if a.width != b.width || len(a.cols) != len(b.cols) || a.hint != b.hint {
+		return false
+	}
+	for k := range a.cols {
+		if a.cols[k] != b.cols[k] || a.widths[k] != b.widths[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // Columns reports the shown columns (indices into Config.Columns) and
