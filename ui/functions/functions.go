@@ -394,6 +394,14 @@ var (
 // InvalidateCache drops every cached row render (the theme changed).
 func (m *Model) InvalidateCache() { m.t.InvalidateCache() }
 
+// Lookup is the listed function named exactly name (":fn <name>" opens it).
+func (m *Model) Lookup(name string) (model.Function, bool) {
+	if r, ok := m.rows[name]; ok {
+		return r.fn, true
+	}
+	return model.Function{}, false
+}
+
 // Names returns up to limit function names starting with prefix, in the
 // current order (palette completion).
 func (m *Model) Names(prefix string, limit int) []string {
