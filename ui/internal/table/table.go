@@ -71,6 +71,9 @@ type Column[V any] struct {
 	Field string
 	// SortName names the order in "sorted by …" (default: the title).
 	SortName string
+	// Styled cells carry their own styles (a routing bar): the pane has
+	// cleaned the data in them, and the selected row shows them plain.
+	Styled bool
 }
 
 // Field is a filter field a pane registers: "<Name>:<arg>" keeps the rows
@@ -154,6 +157,7 @@ type Model[V any] struct {
 	lay      layout
 	layDirty bool
 	grows    bool // a column sizes to its content (Max > Width)
+	styled   bool // a column's cells carry styles
 	header   string
 
 	cache           map[string]*cached
@@ -182,6 +186,7 @@ func New[V any](cfg Config[V], st *styles.Styles, km keymap.List) *Model[V] {
 	}
 	for _, c := range cfg.Columns {
 		t.grows = t.grows || c.Max > c.Width
+		t.styled = t.styled || c.Styled
 	}
 	in.Placeholder = t.placeholder()
 	t.input = in
@@ -819,7 +824,11 @@ func (t *Model[V]) render(v V, selected bool) string {
 	if e.w != uint32(t.w) || e.gen != t.gen || e.ver != ver || e.raw == "" {
 		cells := make([]string, len(t.lay.cols))
 		for j, i := range t.lay.cols {
-			cells[j] = common.Clean(t.cols[i].Cell(v))
+			if c := t.cols[i]; c.Styled {
+				cells[j] = c.Cell(v)
+			} else {
+				cells[j] = common.Clean(c.Cell(v))
+			}
 		}
 		raw := t.line(cells, false)
 		if w := ansi.StringWidth(raw); w > t.w {
@@ -842,6 +851,9 @@ func (t *Model[V]) render(v V, selected bool) string {
 		// the selection style's escape codes, found once by rendering a marker
 		t.selStyle = t.st.Selected.String()
 		t.selPre, t.selPost, _ = strings.Cut(t.st.Selected.Render("\x00"), "\x00")
+	}
+	if t.styled {
+		return t.st.Selected.Render(ansi.Strip(e.raw))
 	}
 	if t.selPre == "" && t.selPost == "" {
 		return t.st.Selected.Render(e.raw)
