@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -153,7 +152,7 @@ func (m *Model) ageCell(it *model.ESM) string {
 	if !ok {
 		return format.Loading
 	}
-	return format.Sparkline(v, 6) + " " + fmtAge(last(v))
+	return format.Sparkline(v, 6) + " " + format.Millis(last(v))
 }
 
 // rowStyle: a failing last result in red, a mapping behind (iterator age
@@ -217,20 +216,6 @@ func last(v []float64) float64 {
 		return 0
 	}
 	return v[len(v)-1]
-}
-
-// fmtAge renders an IteratorAge in milliseconds.
-func fmtAge(msv float64) string {
-	d := time.Duration(msv) * time.Millisecond
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%.1fm", d.Minutes())
-	}
-	return fmt.Sprintf("%.1fh", d.Hours())
 }
 
 // shortSource shortens an ARN to its resource (the TYPE column names the
