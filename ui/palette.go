@@ -30,6 +30,7 @@ var commands = []command{
 	{"profile", "<profile>", "switch profile"},
 	{"invoke", "", "invoke the selected function"},
 	{"concurrency", "", "account and function concurrency"},
+	{"tune", "[function]", "power-tune memory (sizes, cost, chart)"},
 	{"readonly", "", "refuse every change for the rest of the session"},
 	{"q", "", "quit"},
 }

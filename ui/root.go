@@ -161,6 +161,7 @@ func (m *Model) Init() tea.Cmd {
 	if !m.themeSet {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
+	cmds = append(cmds, startupCmds(m.deps, m.st, m.km, m.target)...)
 	return tea.Batch(cmds...)
 }
 
