@@ -167,7 +167,7 @@ func TestConfigShowsDeprecationAndURL(t *testing.T) {
 	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
 	v := New(deps, styles.NewPlain(), keymap.Default(), f, [NumTabs]common.TabMaker{})
 	v.SetSize(160, 200)
-	run(v, v.Init())
+	run(t, v, v.Init())
 	out := ansi.Strip(v.View())
 	for _, want := range []string{"Deprecation", "deprecated since 2024-06-12", "nodejs24.x", "https://abc.lambda-url.us-east-1.on.aws/", "AWS_IAM · BUFFERED"} {
 		if !strings.Contains(out, want) {
