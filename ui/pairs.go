@@ -181,3 +181,68 @@ func isAccountSpec(s string) bool {
 	}
 	return true
 }
+
+// multiPairs reports whether the session spans several pairs.
+func (m *Model) multiPairs() bool {
+	r, ok := m.deps.Fleet.(awsapi.PairRouter)
+	return ok && len(r.PairStates()) > 1
+}
+
+// actionTarget is the pair of the function in context (open or selected).
+func (m *Model) actionTarget() (model.Target, bool) {
+	fn, ok := m.contextFunction()
+	if !ok {
+		return model.Target{}, false
+	}
+	s, ok := m.pairSession(fn)
+	if !ok {
+		return model.Target{}, false
+	}
+	return s.Target(), true
+}
+
+// dialogBox adds, over several pairs, the account and region a dialog's
+// action goes to under its box: every confirmation names its target.
+func (m *Model) dialogBox(box string) string {
+	if !m.multiPairs() {
+		return box
+	}
+	// only where the context function is surely the action's: the
+	// function view on top, or the list itself (a fleet-wide screen such
+	// as :esm acts on its own rows)
+	top := m.stack[len(m.stack)-1].pane
+	if _, isFn := top.(*fnview.Model); !isFn && len(m.stack) > 1 {
+		return box
+	}
+	t, ok := m.actionTarget()
+	if !ok {
+		return box
+	}
+	who := t.Account
+	if t.Profile != "" && t.Profile != t.Account {
+		who = t.Profile + " " + t.Account
+	}
+	line := " in " + who + " · " + t.Region
+	if t.Protection != "" && t.Protection != model.Writable {
+		line += " · " + string(t.Protection)
+	}
+	return box + "\n" + m.st.Warn.Render(line+" ")
+}
+
+// functionScreens are the palette screens about one function: over
+// several pairs they open with that function's pair (the others, such as
+// :triage and :esm, span every pair).
+var functionScreens = map[string]bool{"invoke": true, "tune": true, "logs": true, "metrics": true, "concurrency": true}
+
+// screenDeps is the Deps (and target) a screen opens with.
+func (m *Model) screenDeps(name string, sc *common.ScreenContext) common.Deps {
+	if !functionScreens[name] || sc.Function == nil || !m.multiPairs() {
+		return m.deps
+	}
+	s, ok := m.pairSession(*sc.Function)
+	if !ok {
+		return m.deps
+	}
+	sc.Target = s.Target()
+	return m.depsFor(*sc.Function)
+}

@@ -72,6 +72,13 @@ func TestFunctionOpensInItsOwnPair(t *testing.T) {
 	if !strings.Contains(h, "210987654321") || !strings.Contains(h, "eu-west-1") || !strings.Contains(h, "PROTECTED") {
 		t.Fatalf("header %q", h)
 	}
+	// a confirmation names the account and region it acts on
+	runCmds(t, m, press(m, "2"))
+	runCmds(t, m, press(m, "p"))
+	if out := ansi.Strip(m.render()); m.Dialog() == nil || !strings.Contains(out, "in prod 210987654321 · eu-west-1 · protected") {
+		t.Fatalf("dialog without its target:\n%s", out)
+	}
+	runCmds(t, m, press(m, "esc"))
 	// its deps are the pair's: a change lands there and is journaled there
 	d := m.depsFor(v.Function())
 	if err := d.Fleet.PutReserved(t.Context(), v.Function().Name, 3); err != nil {

@@ -181,7 +181,7 @@ func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 		sc.Function = &fn
 	}
 	if mk, ok := m.scrns[name]; ok {
-		p, err := mk(m.deps, m.st, m.km, sc)
+		p, err := mk(m.screenDeps(name, &sc), m.st, m.km, sc)
 		if err != nil {
 			return m.setStatus(":"+name+": "+err.Error(), true)
 		}

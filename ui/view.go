@@ -50,7 +50,7 @@ func (m *Model) render() string {
 		}
 	}
 	if d := m.Dialog(); d != nil {
-		box := d.View(m.w, m.h)
+		box := m.dialogBox(d.View(m.w, m.h))
 		x := max(0, (m.w-lipgloss.Width(box))/2)
 		y := max(0, (m.h-lipgloss.Height(box))/2)
 		base = overlay(base, box, x, y)
