@@ -116,6 +116,22 @@ func TestOpenAllSandboxTwoRegionsTwoAccounts(t *testing.T) {
 	if tg := m.Target(); tg.Region != "us-east-1,eu-west-1" || tg.Account != "123456789012,210987654321" {
 		t.Errorf("combined target %+v", tg)
 	}
+	// the warm-start cache is per pair: reopened, the combined snapshot
+	// has every pair's functions
+	for _, c := range cs {
+		c.Close()
+	}
+	ss2, cs2, errs2 := Sessions(OpenAll(context.Background(), base, pairs))
+	if len(errs2) > 0 {
+		t.Fatal(errs2)
+	}
+	for _, c := range cs2 {
+		defer c.Close()
+	}
+	snap, _, ok := awsapi.NewMulti(ss2...).Snapshot()
+	if !ok || len(snap) != len(all) {
+		t.Fatalf("combined snapshot: %d functions (ok %v), listed %d", len(snap), ok, len(all))
+	}
 }
 
 // A pair that fails never blanks the others: its error is in its state
