@@ -19,10 +19,11 @@ type op struct {
 }
 
 const (
-	anyRes = "*"
-	fnRes  = "arn:aws:lambda:*:*:function:*"
-	esmRes = "arn:aws:lambda:*:*:event-source-mapping:*"
-	logRes = "arn:aws:logs:*:*:log-group:*"
+	anyRes   = "*"
+	fnRes    = "arn:aws:lambda:*:*:function:*"
+	esmRes   = "arn:aws:lambda:*:*:event-source-mapping:*"
+	logRes   = "arn:aws:logs:*:*:log-group:*"
+	alarmRes = "arn:aws:cloudwatch:*:*:alarm:*"
 )
 
 // known maps "<sdk package>.<Operation>" to its IAM action. A new call in
@@ -56,6 +57,11 @@ var known = map[string]op{
 	"lambda.PutProvisionedConcurrencyConfig":    {"lambda:PutProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.DeleteProvisionedConcurrencyConfig": {"lambda:DeleteProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.UpdateEventSourceMapping":           {"lambda:UpdateEventSourceMapping", esmRes, false},
+	"cloudwatch.DescribeAlarms":                 {"cloudwatch:DescribeAlarms", anyRes, true},
+	"cloudwatch.DescribeAlarmHistory":           {"cloudwatch:DescribeAlarmHistory", alarmRes, true},
+	"cloudwatch.SetAlarmState":                  {"cloudwatch:SetAlarmState", alarmRes, false},
+	"cloudwatch.EnableAlarmActions":             {"cloudwatch:EnableAlarmActions", alarmRes, false},
+	"cloudwatch.DisableAlarmActions":            {"cloudwatch:DisableAlarmActions", alarmRes, false},
 }
 
 // permissionFree are operations AWS authorises without any IAM permission.

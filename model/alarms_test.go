@@ -1,0 +1,73 @@
+package model
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestRuleRefs(t *testing.T) {
+	got := RuleRefs(`ALARM("a (b)") AND NOT OK(c) OR (INSUFFICIENT_DATA(arn:aws:cloudwatch:us-east-1:1:alarm:d) AND TRUE) OR XALARM(e)`)
+	if want := []string{"a (b)", "c", "d"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
+
+func TestAlarmIndex(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lam := func(kv ...string) []AlarmDim {
+		var d []AlarmDim
+		for i := 0; i+1 < len(kv); i += 2 {
+			d = append(d, AlarmDim{kv[i], kv[i+1]})
+		}
+		return d
+	}
+	ix := NewAlarmIndex([]Alarm{
+		{Name: "fn-errors", State: AlarmAlarm, Namespace: "AWS/Lambda", Dimensions: lam("FunctionName", "fn"), StateTransitioned: t0.Add(time.Minute)},
+		{Name: "fn-live-v8", State: AlarmAlarm, Namespace: "AWS/Lambda", Dimensions: lam("FunctionName", "fn", "Resource", "fn:live", "ExecutedVersion", "8"), StateTransitioned: t0},
+		{Name: "fn-v7", State: AlarmOK, Namespace: "AWS/Lambda", Dimensions: lam("FunctionName", "fn", "Resource", "fn:7")},
+		{Name: "other-rate", State: AlarmOK, Metrics: []AlarmMetric{
+			{ID: "e", Namespace: "AWS/Lambda", Metric: "Errors", Dimensions: lam("FunctionName", "other")},
+			{ID: "r", Expression: "e*100", ReturnData: true}}},
+		{Name: "custom", Namespace: "Custom", Dimensions: lam("FunctionName", "fn")},
+		{Name: "degraded", Composite: true, State: AlarmAlarm, Rule: `ALARM("fn-live-v8") OR OK(other-rate)`, StateTransitioned: t0.Add(2 * time.Minute)},
+		{Name: "top", Composite: true, State: AlarmOK, Rule: `ALARM(degraded)`},
+	})
+	names := func(ms []AlarmMatch) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Alarm.Name)
+		}
+		return out
+	}
+	if got := names(ix.ForFunction("fn")); !reflect.DeepEqual(got, []string{"fn-errors", "fn-live-v8", "fn-v7", "degraded", "top"}) {
+		t.Errorf("fn: %v", got)
+	}
+	if got := ix.InAlarm("fn"); got != 3 {
+		t.Errorf("fn in ALARM: %d", got)
+	}
+	if got := names(ix.ForFunction("other")); !reflect.DeepEqual(got, []string{"other-rate", "degraded", "top"}) {
+		t.Errorf("other: %v", got)
+	}
+	if got := names(ix.ForAlias("fn", "live", "8")); !reflect.DeepEqual(got, []string{"fn-live-v8", "degraded", "top"}) {
+		t.Errorf("live: %v", got)
+	}
+	if got := names(ix.ForAlias("fn", "live", "7", "8")); !reflect.DeepEqual(got, []string{"fn-live-v8", "fn-v7", "degraded", "top"}) {
+		t.Errorf("live 7+8: %v", got)
+	}
+	if a, ok := ix.Find(" arn:aws:cloudwatch:us-east-1:123456789012:alarm:degraded "); !ok || a.Name != "degraded" {
+		t.Errorf("find by ARN: %v %v", a, ok)
+	}
+	d, _ := ix.Find("top")
+	if tg, ok := ix.Function(d); !ok || tg.Function != "fn" || tg.Qualifier != "live" {
+		t.Errorf("function of top: %+v %v", tg, ok)
+	}
+	f := ix.FiringFor("fn")
+	if len(f) != 3 || f[0].Name != "fn-live-v8" {
+		t.Errorf("firing %v", f)
+	}
+	var nilIx *AlarmIndex
+	if nilIx.InAlarm("x") != 0 || nilIx.ForFunction("x") != nil || nilIx.Len() != 0 {
+		t.Error("nil index")
+	}
+}
