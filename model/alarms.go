@@ -230,7 +230,7 @@ type AlarmIndex struct {
 func NewAlarmIndex(alarms []Alarm) *AlarmIndex {
 	sort.Slice(alarms, func(i, j int) bool { return alarms[i].Name < alarms[j].Name })
 	ix := &AlarmIndex{Alarms: alarms, byName: make(map[string]int, len(alarms)),
-		byFn: map[string][]AlarmMatch{}, parents: map[string][]int{}, compFn: map[string][]AlarmMatch{}, inAlarm: map[string]int{}}
+		byFn: make(map[string][]AlarmMatch, len(alarms)/2+1), parents: map[string][]int{}, compFn: map[string][]AlarmMatch{}, inAlarm: map[string]int{}}
 	for i := range alarms {
 		a := &alarms[i]
 		ix.byName[a.Name] = i
@@ -240,19 +240,32 @@ func NewAlarmIndex(alarms []Alarm) *AlarmIndex {
 			}
 			continue
 		}
+		if len(a.Metrics) == 0 { // the common case, without a slice
+			if t, ok := lambdaTarget(a.Namespace, a.Dimensions); ok {
+				ix.byFn[t.Function] = append(ix.byFn[t.Function], AlarmMatch{Alarm: a, Target: t})
+			}
+			continue
+		}
 		for _, t := range a.Targets() {
 			ix.byFn[t.Function] = append(ix.byFn[t.Function], AlarmMatch{Alarm: a, Target: t})
 		}
 	}
 	for fn, ms := range ix.byFn {
-		seenAlarm := map[*Alarm]bool{}
-		seenComp := map[int]bool{}
-		for _, m := range ms {
-			if m.Alarm.State == AlarmAlarm && !seenAlarm[m.Alarm] {
+		var seenComp map[int]bool
+		for k, m := range ms {
+			dup := false
+			for _, prev := range ms[:k] {
+				dup = dup || prev.Alarm == m.Alarm
+			}
+			if m.Alarm.State == AlarmAlarm && !dup {
 				ix.inAlarm[fn]++
 			}
-			seenAlarm[m.Alarm] = true
-			ix.walkParents(fn, m, m.Alarm.Name, seenComp, 0)
+			if len(ix.parents[m.Alarm.Name]) > 0 {
+				if seenComp == nil {
+					seenComp = map[int]bool{}
+				}
+				ix.walkParents(fn, m, m.Alarm.Name, seenComp, 0)
+			}
 		}
 	}
 	return ix

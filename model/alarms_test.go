@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -69,5 +70,28 @@ func TestAlarmIndex(t *testing.T) {
 	var nilIx *AlarmIndex
 	if nilIx.InAlarm("x") != 0 || nilIx.ForFunction("x") != nil || nilIx.Len() != 0 {
 		t.Error("nil index")
+	}
+}
+
+// BenchmarkAlarmIndex indexes 20,000 alarms over 10,000 functions (the
+// same shape as go run ./bench -only alarms).
+func BenchmarkAlarmIndex(b *testing.B) {
+	var src []Alarm
+	for i := 0; i < 10000; i++ {
+		fn := fmt.Sprintf("fn-%05d", i)
+		src = append(src, Alarm{Name: fn + "-errors", State: AlarmOK, Namespace: "AWS/Lambda", Dimensions: []AlarmDim{{"FunctionName", fn}}})
+		if i%100 == 0 {
+			src = append(src, Alarm{Name: fn + "-degraded", Composite: true, Rule: fmt.Sprintf(`ALARM("%s-errors") OR ALARM("fn-%05d-errors")`, fn, i+1)})
+			continue
+		}
+		src = append(src, Alarm{Name: fn + "-live-p99", State: AlarmAlarm, Namespace: "AWS/Lambda",
+			Dimensions: []AlarmDim{{"FunctionName", fn}, {"Resource", fn + ":live"}, {"ExecutedVersion", "3"}}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix := NewAlarmIndex(append([]Alarm(nil), src...))
+		if ix.Len() != len(src) {
+			b.Fatal(ix.Len())
+		}
 	}
 }
