@@ -415,3 +415,37 @@ func (ix *AlarmIndex) FiringFor(fn string) []*Alarm {
 	})
 	return out
 }
+
+// AlarmRule is the triage rule of a CloudWatch alarm in ALARM.
+const AlarmRule = "cloudwatch-alarm"
+
+// ApplyAlarms adds hc.Alarms to h as alarm-tier findings that outrank
+// lambdaops' own (each names the alarm, how long it has been in ALARM and
+// its reason) and counts them in h.Alarms. Findings already added are
+// not duplicated.
+func ApplyAlarms(h *Health, hc HealthContext) {
+	if len(hc.Alarms) == 0 || h.Has(AlarmRule) {
+		return
+	}
+	for _, a := range hc.Alarms {
+		since := ""
+		if t := a.Since(); !t.IsZero() && !hc.AlarmsAt.IsZero() && hc.AlarmsAt.After(t) {
+			since = " for " + ShortDuration(hc.AlarmsAt.Sub(t).Truncate(time.Minute))
+		}
+		reason := a.Reason
+		if reason == "" {
+			reason = "in ALARM"
+		}
+		// Longer in ALARM scores higher; every alarm outranks any rule.
+		score := 1000.0
+		if since != "" {
+			score += hc.AlarmsAt.Sub(a.Since()).Minutes() / 1e4
+		}
+		h.Findings = append(h.Findings, Finding{Rule: AlarmRule, Tier: TierAlarm, Score: score,
+			Reason: "alarm " + a.Name + " in ALARM" + since + ": " + reason})
+	}
+	h.Alarms = len(hc.Alarms)
+	if h.Tier < TierAlarm {
+		h.Tier = TierAlarm
+	}
+}

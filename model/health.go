@@ -92,6 +92,10 @@ type HealthContext struct {
 	ReportRate        float64
 	ReportAvgBilledMs float64
 	Canary            *CanaryStats
+	// Alarms are the CloudWatch alarms on the function in ALARM (from
+	// AlarmIndex.FiringFor); AlarmsAt is the time their durations run to.
+	Alarms   []*Alarm
+	AlarmsAt time.Time
 }
 
 // CanaryStats are a weighted alias's invocations and errors per executed
@@ -137,6 +141,7 @@ type Health struct {
 	Errors,
 	Throttles float64
 	Cost CostEstimate
+	Alarms int // CloudWatch alarms in ALARM (they rank the function first)
 }
 
 // Reason joins the findings' reasons, worst first.
@@ -342,6 +347,7 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("uses %d%% of its %d MB (~%s/month to save)", int(math.Round(use*100)), fn.MemoryMB, FormatDollars(waste))})
 		}
 	}
+	ApplyAlarms(&h, hc)
 	sort.SliceStable(h.Findings, func(i, j int) bool {
 		a, b := h.Findings[i], h.Findings[j]
 		if a.Tier != b.Tier {
