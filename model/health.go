@@ -140,7 +140,7 @@ type Health struct {
 	Invocations,
 	Errors,
 	Throttles float64
-	Cost CostEstimate
+	Cost   CostEstimate
 	Alarms int // CloudWatch alarms in ALARM (they rank the function first)
 }
 
