@@ -30,6 +30,7 @@ type KeyMap struct {
 	Triage      Triage
 	Confirm     Confirm
 	Metrics     Metrics
+	Alarms      Alarms
 }
 
 // Default returns the default key map. Tests rely on these defaults.
@@ -46,6 +47,7 @@ func Default() KeyMap {
 		Triage:      defaultTriage(),
 		Confirm:     defaultConfirm(),
 		Metrics:     defaultMetrics(),
+		Alarms:      defaultAlarms(),
 	}
 }
 
