@@ -31,6 +31,7 @@ type KeyMap struct {
 	Confirm     Confirm
 	Metrics     Metrics
 	Alarms      Alarms
+	Tune        Tune
 }
 
 // Default returns the default key map. Tests rely on these defaults.
@@ -48,6 +49,7 @@ func Default() KeyMap {
 		Confirm:     defaultConfirm(),
 		Metrics:     defaultMetrics(),
 		Alarms:      defaultAlarms(),
+		Tune:        defaultTune(),
 	}
 }
 
@@ -146,6 +148,7 @@ var exemptions = map[[2]string]bool{
 	{"list.open", "triage.open"}:           true,
 	{"list.sortnext", "triage.sort"}:       true,
 	{"list.sortreverse", "triage.reverse"}: true,
+	{"list.sortnext", "tune.save"}:         true, // the tuning result is not a sortable list
 }
 
 // Conflicts reports keys bound twice among bindings that are active together.
