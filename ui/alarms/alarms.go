@@ -693,7 +693,7 @@ func (m *Model) detail(r *row, room int) []string {
 	case model.AlarmInsufficient:
 		st = m.st.Muted
 	}
-	out := []string{m.st.Border.Render(strings.Repeat("─", m.w))}
+	out := []string{m.st.Muted.Render(strings.Repeat("─", m.w))}
 	out = append(out, st.Render(stateLabel(a.State))+"  "+m.st.Bold.Render(common.Clean(a.Name))+"  "+m.st.Muted.Render("since "+m.since(a)))
 	if a.Description != "" {
 		out = append(out, m.st.Muted.Render(common.Clean(a.Description)))
