@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +94,32 @@ func BenchmarkAlarmIndex(b *testing.B) {
 		if ix.Len() != len(src) {
 			b.Fatal(ix.Len())
 		}
+	}
+}
+
+func TestPlanAlarmAbort(t *testing.T) {
+	p, err := ParsePlan("10,50,100 every 1m; abort on alarm checkout-api-live-v8-errors")
+	if err != nil || len(p.AbortAlarms) != 1 || p.AbortAlarms[0] != "checkout-api-live-v8-errors" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if r := p.Trip(VersionHealth{Version: "8", Alarms: []string{"other"}}); r != "" {
+		t.Errorf("tripped on another alarm: %s", r)
+	}
+	if r := p.Trip(VersionHealth{Version: "8", Alarms: []string{"other", "checkout-api-live-v8-errors"}}); r != "alarm checkout-api-live-v8-errors is in ALARM" {
+		t.Errorf("trip %q", r)
+	}
+	q, err := ParsePlan(p.Spec() + " alarms")
+	if err != nil || !q.AbortOnAlarms || len(q.AbortAlarms) != 1 {
+		t.Fatalf("round trip %q: %+v %v", p.Spec(), q, err)
+	}
+	if r := q.Trip(VersionHealth{Alarms: []string{"x"}}); r != "alarm x is in ALARM" {
+		t.Errorf("any alarm: %q", r)
+	}
+	if !strings.Contains(q.Describe(), "any alarm in ALARM") {
+		t.Errorf("describe %q", q.Describe())
+	}
+	st := NewPlanState().Applied(PlanDecision{Kind: DecideShift, Step: 0, Weight: 0.1}, time.Unix(0, 0))
+	if d := q.Decide(st, time.Unix(10, 0), VersionHealth{Alarms: []string{"x"}}); d.Kind != DecideAbort {
+		t.Errorf("decide %+v", d)
 	}
 }

@@ -108,6 +108,7 @@ type Model struct {
 	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	lastPlan string // how the last plan ended
+	alarms   *model.AlarmIndex // CloudWatch alarms (alarms.go); nil until read
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
 }
@@ -197,7 +198,7 @@ func (m *Model) PlanRunning() bool { return m.plan != nil }
 
 // Init loads versions, aliases and provisioned concurrency and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.tick())
+	return tea.Batch(m.load(), m.tick(), m.loadAlarms())
 }
 
 // ---- messages -------------------------------------------------------------
@@ -315,9 +316,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.RefreshMsg:
-		return tea.Batch(m.load(), m.refreshMetrics())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms())
 	case tickMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadAlarms())
+	case alarmsMsg:
+		return m.handleAlarms(msg)
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
