@@ -107,7 +107,7 @@ type Model struct {
 	jobs uint64
 	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
-	lastPlan string // how the last plan ended
+	lastPlan string            // how the last plan ended
 	alarms   *model.AlarmIndex // CloudWatch alarms (alarms.go); nil until read
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
