@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -122,4 +123,27 @@ func TestPlanAlarmAbort(t *testing.T) {
 	if d := q.Decide(st, time.Unix(10, 0), VersionHealth{Alarms: []string{"x"}}); d.Kind != DecideAbort {
 		t.Errorf("decide %+v", d)
 	}
+}
+
+func TestEvalAlarmExpr(t *testing.T) {
+	got, err := EvalAlarmExpr("100 * e / i", map[string][]float64{"e": {1, 0, 5}, "i": {10, 0, 20}})
+	if err != nil || got[0] != 10 || !math.IsNaN(got[1]) || got[2] != 25 {
+		t.Fatalf("%v %v", got, err)
+	}
+	if v, err := EvalAlarmExpr("-(a - 2) * 3", map[string][]float64{"a": {5}}); err != nil || v[0] != -9 {
+		t.Fatalf("%v %v", v, err)
+	}
+	for _, bad := range []string{"FILL(a, 0)", "a +", "((a", "b", "a $"} {
+		if _, err := EvalAlarmExpr(bad, map[string][]float64{"a": {1}}); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzEvalAlarmExpr(f *testing.F) {
+	f.Add("100 * e / i")
+	f.Add("-(a - 2) * 3 / (e - e)")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = EvalAlarmExpr(s, map[string][]float64{"e": {1, 2}, "i": {0, 3}, "a": {4, 5}})
+	})
 }

@@ -55,10 +55,11 @@ type (
 		err  error
 	}
 	seriesMsg struct {
-		gen  uint64
-		name string
-		s    model.MetricSeries
-		err  error
+		gen    uint64
+		name   string
+		values []float64
+		label  string
+		err    error
 	}
 	actionMsg struct {
 		gen  uint64
@@ -97,7 +98,7 @@ type Model struct {
 	hist     []model.AlarmHistory
 	histErr  error
 	seriesOf string
-	series   *model.MetricSeries
+	series   *chartData
 	status   string
 	w, h     int
 }
@@ -348,8 +349,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err == nil {
-			s := msg.s
-			m.series = &s
+			m.series = &chartData{values: msg.values, label: msg.label}
 		}
 		return nil
 	case actionMsg:
@@ -438,17 +438,30 @@ func (m *Model) selected() tea.Cmd {
 	}
 	if r.a.Name != m.seriesOf {
 		m.seriesOf, m.series = r.a.Name, nil
-		if q, ok := metricQuery(r.a); ok && m.deps.Metrics != nil {
+		if qs, expr, label, ok := chartQueries(r.a); ok && m.deps.Metrics != nil {
 			ctx, gen := m.req.Start(kindSeries)
 			mt, name := m.deps.Metrics, r.a.Name
 			end := m.now().Truncate(time.Minute)
-			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * q.Period)
+			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
+			ids := make([]string, len(r.a.Metrics))
+			for i, q := range r.a.Metrics {
+				ids[i] = q.ID
+			}
 			cmds = append(cmds, func() tea.Msg {
-				s, err := mt.GetMetrics(ctx, []model.MetricQuery{q}, start, end)
-				out := seriesMsg{gen: gen, name: name, err: err}
-				if err == nil && len(s) == 1 {
-					out.s = s[0]
+				s, err := mt.GetMetrics(ctx, qs, start, end)
+				out := seriesMsg{gen: gen, name: name, err: err, label: label}
+				if err != nil || len(s) != len(qs) {
+					return out
 				}
+				if expr == "" {
+					out.values = s[0].Values
+					return out
+				}
+				vars := map[string][]float64{}
+				for i, q := range s {
+					vars[ids[i]] = q.Values
+				}
+				out.values, out.err = model.EvalAlarmExpr(expr, vars)
 				return out
 			})
 		}
@@ -456,15 +469,55 @@ func (m *Model) selected() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// metricQuery is the AWS/Lambda metric a single-metric alarm watches (for
-// metric math: its first metric).
-func metricQuery(a *model.Alarm) (model.MetricQuery, bool) {
-	ns, name, stat, dims, per := a.Namespace, a.MetricName, a.Statistic, a.Dimensions, a.Period
-	if len(a.Metrics) > 0 {
-		q := a.Metrics[0]
-		ns, name, stat, dims, per = q.Namespace, q.Metric, q.Stat, q.Dimensions, q.Period
+// chartData is the selected alarm's metric (or its metric-math result).
+type chartData struct {
+	values []float64
+	label  string
+}
+
+// chartQueries are the queries that draw an alarm's metric: its one
+// metric, or every metric of its metric math (then expr is the expression
+// to evaluate over them, in Metrics order). ok is false for composites and
+// alarms outside AWS/Lambda.
+func chartQueries(a *model.Alarm) (qs []model.MetricQuery, expr, label string, ok bool) {
+	if a.Composite {
+		return nil, "", "", false
 	}
-	if ns != "AWS/Lambda" || a.Composite {
+	if len(a.Metrics) == 0 {
+		q, ok := lambdaQuery(a.Namespace, a.MetricName, a.Statistic, a.Dimensions, a.Period)
+		return []model.MetricQuery{q}, "", a.MetricName + " " + a.Statistic, ok
+	}
+	for _, m := range a.Metrics {
+		if m.Expression != "" {
+			if m.ReturnData {
+				expr, label = m.Expression, m.Expression
+				if m.Label != "" {
+					label = m.Label + " = " + m.Expression
+				}
+			}
+			continue
+		}
+		q, ok := lambdaQuery(m.Namespace, m.Metric, m.Stat, m.Dimensions, m.Period)
+		if !ok {
+			return nil, "", "", false
+		}
+		qs = append(qs, q)
+	}
+	// Only metrics, then an expression over them: the ids line up when
+	// every metric comes first (the usual layout); otherwise do not draw.
+	for i := range qs {
+		if a.Metrics[i].Expression != "" {
+			return nil, "", "", false
+		}
+	}
+	if expr == "" || len(qs) == 0 {
+		return nil, "", "", false
+	}
+	return qs, expr, label, true
+}
+
+func lambdaQuery(ns, name, stat string, dims []model.AlarmDim, per time.Duration) (model.MetricQuery, bool) {
+	if ns != "AWS/Lambda" {
 		return model.MetricQuery{}, false
 	}
 	q := model.MetricQuery{Metric: name, Stat: stat, Period: per}
@@ -707,13 +760,9 @@ func (m *Model) detail(r *row, room int) []string {
 		}
 		out = append(out, "in composites: "+common.Clean(strings.Join(names, ", ")))
 	}
-	if m.series != nil && len(m.series.Values) > 0 && !a.Composite {
-		label := m.series.Query.Metric + " " + m.series.Query.Stat
-		if len(a.Metrics) > 0 {
-			label += " (first metric of the expression)"
-		}
-		out = append(out, m.st.Muted.Render(label+", threshold "+fmtNum(a.Threshold)+" ─"))
-		for _, l := range Chart(m.series.Values, a.Threshold, len(a.Metrics) == 0, min(m.w, 120), 4) {
+	if m.series != nil && len(m.series.values) > 0 && !a.Composite {
+		out = append(out, m.st.Muted.Render(common.Clean(m.series.label)+", threshold "+fmtNum(a.Threshold)+" ─"))
+		for _, l := range Chart(m.series.values, a.Threshold, true, min(m.w, 120), 4) {
 			out = append(out, m.chartLine(l))
 		}
 	}
