@@ -44,7 +44,7 @@ func TestPlanAbortsOnAlarm(t *testing.T) {
 	if h.m.PlanRunning() {
 		t.Fatal("plan did not abort on the alarm")
 	}
-	j := h.jobs[len(h.jobs)-1]
+	j := h.Jobs[len(h.Jobs)-1]
 	if !strings.Contains(j.Label, "aborted") || !strings.Contains(j.Label, "alarm checkout-live-v8-errors is in ALARM") {
 		t.Fatalf("final job %+v", j)
 	}
