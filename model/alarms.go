@@ -228,9 +228,21 @@ type AlarmIndex struct {
 
 // NewAlarmIndex builds the index (it keeps alarms, sorting it by name).
 func NewAlarmIndex(alarms []Alarm) *AlarmIndex {
-	sort.Slice(alarms, func(i, j int) bool { return alarms[i].Name < alarms[j].Name })
+	// DescribeAlarms returns alarms in name order: sorting (which moves the
+	// large structs) only when they are not.
+	if !sort.SliceIsSorted(alarms, func(i, j int) bool { return alarms[i].Name < alarms[j].Name }) {
+		sort.Slice(alarms, func(i, j int) bool { return alarms[i].Name < alarms[j].Name })
+	}
 	ix := &AlarmIndex{Alarms: alarms, byName: make(map[string]int, len(alarms)),
-		byFn: make(map[string][]AlarmMatch, len(alarms)/2+1), parents: map[string][]int{}, compFn: map[string][]AlarmMatch{}, inAlarm: map[string]int{}}
+		parents: map[string][]int{}, compFn: map[string][]AlarmMatch{}, inAlarm: map[string]int{}}
+	// Two passes: count the matches per function, then carve every
+	// function's slice out of one array (no growing, one allocation).
+	type hit struct {
+		a *Alarm
+		t AlarmTarget
+	}
+	hits := make([]hit, 0, len(alarms))
+	count := make(map[string]int, len(alarms)/2+1)
 	for i := range alarms {
 		a := &alarms[i]
 		ix.byName[a.Name] = i
@@ -242,13 +254,27 @@ func NewAlarmIndex(alarms []Alarm) *AlarmIndex {
 		}
 		if len(a.Metrics) == 0 { // the common case, without a slice
 			if t, ok := lambdaTarget(a.Namespace, a.Dimensions); ok {
-				ix.byFn[t.Function] = append(ix.byFn[t.Function], AlarmMatch{Alarm: a, Target: t})
+				hits = append(hits, hit{a, t})
+				count[t.Function]++
 			}
 			continue
 		}
 		for _, t := range a.Targets() {
-			ix.byFn[t.Function] = append(ix.byFn[t.Function], AlarmMatch{Alarm: a, Target: t})
+			hits = append(hits, hit{a, t})
+			count[t.Function]++
 		}
+	}
+	all := make([]AlarmMatch, len(hits))
+	ix.byFn = make(map[string][]AlarmMatch, len(count))
+	off := 0
+	for _, h := range hits {
+		ms, ok := ix.byFn[h.t.Function]
+		if !ok {
+			n := count[h.t.Function]
+			ms = all[off : off : off+n]
+			off += n
+		}
+		ix.byFn[h.t.Function] = append(ms, AlarmMatch{Alarm: h.a, Target: h.t})
 	}
 	for fn, ms := range ix.byFn {
 		var seenComp map[int]bool

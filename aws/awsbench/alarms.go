@@ -134,14 +134,15 @@ func Alarms(ctx context.Context, e Env, nFns, nAlarms int) ([]Result, error) {
 	hIx := heapMB()
 	raw := cloneAlarms(ix.Alarms)
 	hRaw := heapMB() - hIx // a deep copy of the alarms alone, without an index
-	// Index build time: best of 5.
-	best := math.Inf(1)
+	// Index build time: best of 15.
+	best, bestCPU := math.Inf(1), math.Inf(1)
 	var built *model.AlarmIndex
-	for r := 0; r < 5; r++ {
+	for r := 0; r < 15; r++ {
 		cp := append([]model.Alarm(nil), raw...)
-		t := time.Now()
+		t, c := time.Now(), processCPU()
 		built = model.NewAlarmIndex(cp)
 		best = math.Min(best, float64(time.Since(t).Microseconds())/1000)
+		bestCPU = math.Min(bestCPU, float64((processCPU()-c).Microseconds())/1000)
 	}
 	fns := make([]string, nFns)
 	for i := range fns {
@@ -165,7 +166,7 @@ func Alarms(ctx context.Context, e Env, nFns, nAlarms int) ([]Result, error) {
 	runtime.KeepAlive(ix)
 	return []Result{
 		{Name: fmt.Sprintf("alarm index build, %d alarms over %d functions", nAlarms, nFns), Figure: best, Baseline: scan, Unit: "ms", Goal: 50,
-			Pass: best <= 50, Note: "baseline: a linear scan of every alarm per function (timed over 1,000 functions, scaled to all); best of 5"},
+			Pass: best <= 50, Note: fmt.Sprintf("wall clock, best of 15 (process CPU time, GC included: %.1f ms); baseline: a linear scan of every alarm per function, timed over 1,000 functions and scaled to all", bestCPU)},
 		{Name: fmt.Sprintf("DescribeAlarms calls for %d alarms", nAlarms), Figure: float64(calls), Baseline: float64(metricsWatched), Unit: "calls", Goal: wantCalls,
 			Pass: float64(calls) <= wantCalls,
 			Note: fmt.Sprintf("baseline: one DescribeAlarmsForMetric per alarmed metric (3 TPS); %.0f s at the %.0f/s budget (9 TPS quota); measured fetch with the budget lifted: %.2f s", float64(calls)/budget, budget, fetch.Seconds())},
