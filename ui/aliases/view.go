@@ -260,7 +260,7 @@ func (m *Model) cockpitLines(w int) []string {
 		if totalInv == 0 {
 			return "no traffic", nil, false
 		}
-		return format.Percent(100*healths[i].Invocations/totalInv), nil, false
+		return format.Percent(100 * healths[i].Invocations / totalInv), nil, false
 	})
 	row("invocations", func(i int) (string, []float64, bool) {
 		return format.Float(healths[i].Invocations), series[i].inv.Values, false
