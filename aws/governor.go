@@ -24,6 +24,11 @@ const (
 	QuotaListMetrics   Quota = "ListMetrics"     // 25 TPS
 	QuotaFilterLogs    Quota = "FilterLogEvents" // 5, 10 or 25 TPS by region
 	QuotaStartLiveTail Quota = "StartLiveTail"   // 5 TPS
+	// CloudWatch alarms.
+	QuotaDescribeAlarms Quota = "DescribeAlarms"       // 9 TPS
+	QuotaAlarmHistory   Quota = "DescribeAlarmHistory" // 3 TPS
+	QuotaSetAlarmState  Quota = "SetAlarmState"        // 3 TPS
+	QuotaAlarmActions   Quota = "AlarmActions"         // Enable/DisableAlarmActions, 3 TPS
 )
 
 // DefaultLiveTailSessions is how many Live Tail sessions one account and
@@ -52,6 +57,10 @@ func QuotaLimit(q Quota, region string) float64 {
 		return 25
 	case QuotaStartLiveTail:
 		return 5
+	case QuotaDescribeAlarms:
+		return 9
+	case QuotaAlarmHistory, QuotaSetAlarmState, QuotaAlarmActions:
+		return 3
 	case QuotaFilterLogs:
 		switch region {
 		case "us-east-1":
@@ -94,6 +103,14 @@ func quotaFor(service, op string) (Quota, bool) {
 			return QuotaGetMetricData, true
 		case "ListMetrics":
 			return QuotaListMetrics, true
+		case "DescribeAlarms":
+			return QuotaDescribeAlarms, true
+		case "DescribeAlarmHistory":
+			return QuotaAlarmHistory, true
+		case "SetAlarmState":
+			return QuotaSetAlarmState, true
+		case "EnableAlarmActions", "DisableAlarmActions":
+			return QuotaAlarmActions, true
 		}
 	case "CloudWatch Logs":
 		switch op {

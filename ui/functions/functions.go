@@ -33,6 +33,7 @@ type row struct {
 	metrics *rowMetrics
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
+	inAlarm int    // CloudWatch alarms in ALARM (alarms.go)
 }
 
 // rebuildEvery bounds how often a large fleet is re-sorted while pages arrive.
@@ -76,6 +77,8 @@ type Model struct {
 
 	lastRebuild time.Time
 	lastList    time.Time
+
+	alarms *model.AlarmIndex // nil until read (alarms.go)
 }
 
 // New builds the functions pane. Its Init starts the snapshot read and
@@ -129,7 +132,7 @@ type relistTickMsg struct{ gen uint64 }
 
 // Init implements common.Pane.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.readSnapshot(), m.startList())
+	return tea.Batch(m.readSnapshot(), m.startList(), m.loadAlarms(false))
 }
 
 // The pane's request kinds: the cached snapshot read at start, the
@@ -226,7 +229,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.t.Update(msg)
 		return m.scrolled(off, n)
 	case common.RefreshMsg:
-		return m.refresh()
+		return tea.Batch(m.refresh(), m.loadAlarms(true))
+	case alarmsMsg:
+		return m.applyAlarms(msg)
 	case snapshotMsg:
 		return m.applySnapshot(msg)
 	case listMsg:
@@ -321,6 +326,7 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 	r, ok := m.rows[m.key(f)]
 	if !ok {
 		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
+		m.setAlarmCount(r)
 		m.rows[m.key(f)] = r
 		return
 	}
