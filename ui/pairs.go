@@ -28,7 +28,7 @@ func (m *Model) depsFor(fn model.Function) common.Deps {
 		return m.deps
 	}
 	d := m.deps
-	d.Fleet, d.Metrics, d.Logs, d.Journal = s, s, s, s
+	d.Fleet, d.Metrics, d.Logs, d.Journal, d.Alarms = s, s, s, s, s
 	if m.readOnly {
 		s.SetReadOnly()
 	}
