@@ -32,6 +32,17 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 		if err != nil {
 			return c.classify(fmt.Errorf("listing functions (page %d): %w", i+1, err))
 		}
+		if i == 0 && c.unconfirmed() {
+			// Opened from a remembered identity: the first page went out
+			// beside the STS check; its answer decides whose fleet this is
+			// before anything is shown or cached.
+			if err := c.ensureValid(ctx); err != nil {
+				var ac *AccountChangedError
+				if !errors.As(err, &ac) {
+					return err
+				}
+			}
+		}
 		page := Page{Index: i}
 		for k := range out.Functions {
 			f := functionFrom(&out.Functions[k])
@@ -55,15 +66,31 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 		}
 		marker = sdkaws.String(next)
 	}
-	// Written in the background: the caller has every page already.
+	c.lmu.Lock()
+	c.lastListing = all
+	c.lmu.Unlock()
+	c.resave()
+	return nil
+}
+
+// resave writes the last complete listing, with what is known beyond it,
+// to the cache in the background (the caller has every page already).
+func (c *Client) resave() {
+	c.lmu.Lock()
+	all := c.lastListing
+	c.lmu.Unlock()
+	if all == nil {
+		return
+	}
 	c.snapWG.Add(1)
 	go func() {
 		defer c.snapWG.Done()
+		c.saveMu.Lock()
+		defer c.saveMu.Unlock()
 		if err := c.saveSnapshot(all); err != nil {
 			c.logf("snapshot not saved: %v", err)
 		}
 	}()
-	return nil
 }
 
 // ListAllFunctions collects the whole listing (for tests and tools).
@@ -129,13 +156,14 @@ func (c *Client) getFunctionBasic(ctx context.Context, name string) (model.Funct
 		return model.Function{}, "", c.classify(fmt.Errorf("get function %s: %w", name, err))
 	}
 	f := functionFrom(out.Configuration)
-	f.Enriched = true
+	f.Enriched, f.TagsKnown = true, true
 	f.Tags = out.Tags
 	model.MakeInert(&f.Tags)
 	if out.Concurrency != nil && out.Concurrency.ReservedConcurrentExecutions != nil {
 		v := int(*out.Concurrency.ReservedConcurrentExecutions)
 		f.Reserved = &v
 	}
+	c.known.enriched(f)
 	loc := ""
 	if out.Code != nil {
 		loc = sdkaws.ToString(out.Code.Location)

@@ -105,7 +105,7 @@ func (c *Client) LastAction(target, action string) (model.JournalEntry, bool) {
 		if e.Target != target || e.Result != "ok" || (action != "" && e.Action != action) {
 			continue
 		}
-		if e.Account != c.target.Account || e.Region != c.target.Region {
+		if e.Account != c.Target().Account || e.Region != c.Target().Region {
 			continue
 		}
 		return e, true
@@ -126,9 +126,9 @@ func (c *Client) JournalPath() string {
 // (the change has already happened).
 func (c *Client) record(e model.JournalEntry, err error) {
 	e.Time = c.cfg.Now().UTC()
-	e.Profile = c.target.Profile
-	e.Account = c.target.Account
-	e.Region = c.target.Region
+	e.Profile = c.Target().Profile
+	e.Account = c.Target().Account
+	e.Region = c.Target().Region
 	if err != nil {
 		e.Result = err.Error()
 		if e.RequestID == "" {

@@ -113,6 +113,7 @@ func newQuotas(clk clock.Clock) *quotas {
 		"FilterLogEvents": 25, "GetLogEvents": 25, "DescribeLogStreams": 25, "DescribeLogGroups": 10, "StartLiveTail": 5,
 		"GetMetricData": 50, "ListMetrics": 25, "GetMetricStatistics": 400, "PutMetricData": 500,
 		"GetCallerIdentity": 600,
+		"GetResources":      5, // the Resource Groups Tagging API (no published figure; see aws.QuotaTagging)
 	} {
 		q.byOp[op] = newBucket(rate, now)
 	}

@@ -37,6 +37,7 @@ type row struct {
 	metrics *rowMetrics
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
+	cols    *colState
 
 	cacheW   int
 	cacheV   uint32
@@ -116,6 +117,27 @@ type Model struct {
 
 	lastRebuild time.Time
 	lastList    time.Time
+	listStart   time.Time
+
+	// warm start (fleetdata.go)
+	preloaded  bool
+	validating bool
+	connStart  time.Time
+	vgen       uint64
+	verr       error // the STS check failed: the fleet shown is stale
+
+	// reserved concurrency and tags (fleetdata.go)
+	colst       colState
+	enricher    awsapi.Enrichment
+	ccancel     context.CancelFunc
+	cgen        uint64
+	sweptTags   map[string]map[string]string
+	tagsSwept   bool
+	lastVisible string
+
+	// a filtered name not listed yet
+	lseq   uint64
+	looked map[string]bool
 }
 
 // New builds the functions pane. Its Init starts the snapshot read and
@@ -126,6 +148,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	in.Placeholder = "fuzzy, re:regexp, tag:k=v, !negate"
 	in.SetVirtualCursor(true)
 	m := &Model{deps: deps, st: st, km: km, rows: map[string]*row{}, input: in,
+		colst: colState{},
 		opt: Options{MetricsEvery: time.Minute, MetricsDelay: 250 * time.Millisecond}}
 	if m.deps.Now == nil {
 		m.deps.Now = time.Now
@@ -172,7 +195,11 @@ type relistTickMsg struct{ gen uint64 }
 
 // Init implements common.Pane.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.readSnapshot(), m.startList())
+	snap := m.readSnapshot()
+	if m.preloaded {
+		snap = nil
+	}
+	return tea.Batch(snap, m.startList(), m.validate(), m.startColumns())
 }
 
 func (m *Model) readSnapshot() tea.Cmd {
@@ -198,6 +225,7 @@ func (m *Model) startList() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	m.listing, m.loaded, m.pages, m.err = true, 0, 0, nil
+	m.listStart = m.deps.Time()
 	fleet, gen := m.deps.Fleet, m.gen
 	return func() tea.Msg {
 		ch := make(chan listEvent, 16)
@@ -278,6 +306,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.handleMetricsTick(msg)
 	case metricsMsg:
 		return m.applyMetrics(msg)
+	case validatedMsg:
+		return m.applyValidated(msg)
+	case connectTickMsg:
+		if msg.gen == m.vgen && (m.validating || m.listing && m.pages == 0) {
+			return m.connectTick()
+		}
+	case enrichMsg:
+		return m.applyEnriched(msg)
+	case tagsMsg:
+		return m.applyTags(msg)
+	case lookupTickMsg:
+		return m.handleLookupTick(msg)
+	case lookupMsg:
+		return m.applyLookup(msg)
 	default:
 		if m.filtering { // cursor blinks and the like
 			var cmd tea.Cmd
@@ -292,15 +334,27 @@ func (m *Model) refresh() tea.Cmd {
 	if m.listing {
 		return common.Status("still listing functions…", false)
 	}
+	if m.verr != nil { // retry the STS check too
+		m.vgen++
+		return tea.Batch(m.startList(), m.validate())
+	}
 	return m.startList()
 }
 
+// applySnapshot merges the cached fleet into the view: live rows that
+// already arrived stay as they are, the rest of the cache fills in around
+// them (marked stale until a complete listing replaces it).
 func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
-	if msg.gen != m.gen-1 && msg.gen != m.gen || !msg.ok || m.pages > 0 || len(m.rows) > 0 {
+	if msg.gen != m.gen-1 && msg.gen != m.gen || !msg.ok || len(msg.fns) == 0 {
 		return nil
 	}
+	if !m.listing && m.pages > 0 && m.err == nil {
+		return nil // a complete listing already replaced the cache
+	}
 	for _, f := range msg.fns {
-		m.upsert(f, 0)
+		if _, ok := m.rows[f.Name]; !ok {
+			m.upsert(f, 0)
+		}
 	}
 	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	m.rebuild()
@@ -344,7 +398,7 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 	m.stale, m.expect = false, 0
 	m.lastList = m.deps.Now()
 	m.rebuild()
-	cmds := []tea.Cmd{m.scheduleMetrics()}
+	cmds := []tea.Cmd{m.scheduleMetrics(), m.queueAllForEnrichment()}
 	if m.opt.ListEvery > 0 {
 		gen := m.gen
 		cmds = append(cmds, tea.Tick(m.opt.ListEvery, func(time.Time) tea.Msg { return relistTickMsg{gen: gen} }))
@@ -359,15 +413,27 @@ func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
 	return nil
 }
 
+// upsert updates a row in place (a listed function keeps the reserved
+// concurrency and tags already known for it) or adds it.
 func (m *Model) upsert(f model.Function, gen uint64) {
+	if !f.TagsKnown && !f.Enriched {
+		if t, ok := m.sweptTags[f.Name]; ok {
+			f.Tags, f.TagsKnown = t, true
+		} else if m.tagsSwept {
+			f.Tags, f.TagsKnown = nil, true
+		}
+	}
 	r, ok := m.rows[f.Name]
 	if !ok {
-		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
+		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
 		m.rows[f.Name] = r
 		return
 	}
 	if !f.Enriched && r.fn.Enriched {
-		f.Tags, f.Reserved, f.Enriched = r.fn.Tags, r.fn.Reserved, true
+		f.Tags, f.Reserved, f.Enriched, f.TagsKnown = r.fn.Tags, r.fn.Reserved, true, true
+	}
+	if !f.TagsKnown && r.fn.TagsKnown {
+		f.Tags, f.TagsKnown = r.fn.Tags, true
 	}
 	r.fn, r.seen = f, gen
 	r.ver++
@@ -652,6 +718,7 @@ func (m *Model) handleFilterKey(msg tea.KeyPressMsg) tea.Cmd {
 	m.input, cmd = m.input.Update(msg)
 	if m.input.Value() != m.q.raw {
 		m.setQuery(m.input.Value())
+		return tea.Batch(cmd, m.maybeLookup())
 	}
 	return cmd
 }
@@ -729,6 +796,9 @@ func (m *Model) Close() {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	if m.ccancel != nil {
+		m.ccancel()
+	}
 	if m.mcancel != nil {
 		m.mcancel()
 	}
@@ -769,12 +839,13 @@ func (m *Model) FullHelpKeys() []key.Binding {
 
 // scheduleMetrics debounces a metrics fetch for the visible rows.
 func (m *Model) scheduleMetrics() tea.Cmd {
+	enrich := m.visibleToEnricher() // the rows on screen get GetFunction first
 	if m.opt.DisableMetric || m.deps.Metrics == nil || len(m.view) == 0 {
-		return nil
+		return enrich
 	}
 	m.mseq++
 	gen, seq := m.gen, m.mseq
-	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	return tea.Batch(enrich, tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} }))
 }
 
 func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
@@ -893,11 +964,16 @@ func (m *Model) titleLine() string {
 		}
 		parts = append(parts, m.st.Warn.Render("STALE cached"+age))
 	}
-	if m.listing {
+	if c := m.connecting(); c != "" {
+		parts = append(parts, m.st.Muted.Render(c))
+	} else if m.listing {
 		parts = append(parts, m.progress())
 	}
-	if m.err != nil && !m.listing {
-		parts = append(parts, m.st.Error.Render("listing failed (r retries)"))
+	switch {
+	case m.verr != nil && !m.validating:
+		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
+	case m.err != nil && !m.listing:
+		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
 	}
 	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
 }

@@ -46,14 +46,15 @@ var columns = []column{
 		less: func(a, b *row) bool { return a.fn.Architecture < b.fn.Architecture }},
 	{title: "UPDATE", width: 10, priority: 9, cell: func(r *row) string { return orDash(r.fn.LastUpdateStatus) },
 		less: func(a, b *row) bool { return a.fn.LastUpdateStatus < b.fn.LastUpdateStatus }},
-	{title: "RSV", width: 4, priority: 10, right: true, cell: func(r *row) string { return reserved(r.fn) },
-		less: func(a, b *row) bool { return reservedN(a.fn) < reservedN(b.fn) }},
+	{title: "RSV", width: 4, priority: 10, right: true, cell: rsvCell,
+		less: func(a, b *row) bool { return reservedSort(a.fn) < reservedSort(b.fn) }},
 	{title: "THR", width: 5, priority: 11, right: true, cell: func(r *row) string { return r.metricCell(mThrottles) },
 		less: func(a, b *row) bool { return a.metric(mThrottles) < b.metric(mThrottles) }},
 	{title: "PKG", width: 5, priority: 12, cell: func(r *row) string { return orDash(r.fn.PackageType) },
 		less: func(a, b *row) bool { return a.fn.PackageType < b.fn.PackageType }},
 	{title: "MODIFIED", width: 16, priority: 13, cell: func(r *row) string { return modified(r.fn.LastModified) },
 		less: func(a, b *row) bool { return a.fn.LastModified.Before(b.fn.LastModified) }},
+	{title: "TAGS", width: 24, priority: 14, cell: tagsCell, less: tagsLess},
 }
 
 // minNameWidth is the narrowest the name column gets before columns drop.
