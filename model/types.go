@@ -343,4 +343,22 @@ type JournalEntry struct {
 	Reason         string         `json:"reason,omitempty"`
 	PayloadSize    int            `json:"payloadSize,omitempty"`
 	PayloadSHA256  string         `json:"payloadSha256,omitempty"`
+
+	// Write-ahead fields. An intent (Phase "intent") is written and synced
+	// before a change is sent; its outcome (Phase "outcome", same ID) after.
+	// Entries without a Phase are complete single-line records.
+	ID          string         `json:"id,omitempty"`
+	Phase       string         `json:"phase,omitempty"`
+	Owner       string         `json:"owner,omitempty"` // the process that wrote the intent
+	Function    string         `json:"function,omitempty"`
+	Request     map[string]any `json:"request,omitempty"`
+	ClientToken string         `json:"clientToken,omitempty"`
+	Run         string         `json:"run,omitempty"`        // the power-tuning run the change belongs to
+	Reconciled  bool           `json:"reconciled,omitempty"` // outcome read from live state at a later start
 }
+
+// Journal phases.
+const (
+	PhaseIntent  = "intent"
+	PhaseOutcome = "outcome"
+)

@@ -114,6 +114,9 @@ func newQuotas(clk clock.Clock) *quotas {
 		"GetMetricData": 50, "ListMetrics": 25, "GetMetricStatistics": 400, "PutMetricData": 500,
 		"GetCallerIdentity": 600,
 		"GetResources":      5, // the Resource Groups Tagging API (no published figure; see aws.QuotaTagging)
+		// CloudWatch alarms.
+		"DescribeAlarms": 9, "DescribeAlarmsForMetric": 3, "DescribeAlarmHistory": 3, "SetAlarmState": 3,
+		"DeleteAlarms": 3, "EnableAlarmActions": 3, "DisableAlarmActions": 3, "PutMetricAlarm": 3, "PutCompositeAlarm": 3,
 	} {
 		q.byOp[op] = newBucket(rate, now)
 	}

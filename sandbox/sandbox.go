@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdaops/lambdaops/sandbox/alarms"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
 	"github.com/lambdaops/lambdaops/sandbox/logs"
@@ -60,6 +61,7 @@ type Server struct {
 	logsH     http.Handler
 	metStore  *metrics.Store
 	metricsH  http.Handler
+	alarmsSt  *alarms.Store
 	engine    *sim.Engine
 	traffic   *sim.Traffic
 	wire      *simWire
@@ -160,7 +162,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account})
 	s.logsH = logs.NewHandler(s.logsStore, s.clk)
 	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
-	s.metricsH = metrics.NewHandler(s.metStore)
+	alarmDelay := 15 * time.Second
+	if _, manual := s.clk.(*clock.Manual); manual {
+		alarmDelay = 0
+	}
+	s.alarmsSt = alarms.NewStore(s.clk, s.metStore, alarms.Options{Region: o.Region, Account: o.Account, Delay: alarmDelay})
+	s.alarmsSt.SetReady(s.ready)
+	s.metricsH = metrics.NewHandlerWith(s.metStore, s.alarmsSt.Ops())
 	sink := record.Multi{s.logsStore, s.metStore}
 	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
 
@@ -182,6 +190,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.world.SeedFleet(o.Functions, o.Seed)
 	}
 	s.engine.SetReservedTotal(s.world.ReservedTotal())
+	if !o.Empty {
+		s.seedAlarms()
+	}
 	s.lambdaAPI = lambda.NewAPI(s.world)
 	s.taggingH = tagging.NewHandler(func(after string, fn func(tagging.Resource) bool) {
 		s.world.EachTagged(after, func(arn string, tags map[string]string) bool {
@@ -333,4 +344,32 @@ func (s *Server) SetBehaviour(function string, b sim.Behaviour) {
 	s.wire.behav[function] = &b
 	s.wire.cached = nil
 	s.wire.mu.Unlock()
+}
+
+// Alarms is the CloudWatch alarms store: State(account, region, name) and
+// Subscribe give in-process code (CodeDeploy's alarm-based rollback) the
+// alarms' states as the sandbox evaluates them.
+func (s *Server) Alarms() *alarms.Store { return s.alarmsSt }
+
+// seedAlarms gives the demo fleet its team's alarms, configured at the
+// start of the simulated history so they walk through their past
+// transitions when first read.
+func (s *Server) seedAlarms() {
+	at := s.clk.Now()
+	if s.opts.Traffic {
+		b := s.opts.Backfill
+		if b == 0 {
+			b = DefaultBackfill
+		}
+		if b > 0 {
+			at = at.Add(-b)
+		}
+	}
+	var healthy []string
+	for _, f := range s.world.Functions() {
+		if f.Hint == lambda.FleetHint && len(healthy) < 4 {
+			healthy = append(healthy, f.Name)
+		}
+	}
+	s.alarmsSt.Seed(at, healthy)
 }

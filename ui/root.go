@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/functions"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -70,7 +71,7 @@ type Model struct {
 	w, h       int
 	readOnly   bool
 	connecting bool
-	connGen    uint64
+	req        request.Tracker // kindConnect: a profile or region switch
 	nextID     int
 	quitting   bool
 	themeSet   bool // the config forces a theme
@@ -655,20 +656,24 @@ func (m *Model) switchTo(profile, region string) tea.Cmd {
 }
 
 func (m *Model) connect(profile, region string) tea.Cmd {
-	m.connGen++
+	parent, gen := m.req.Start(kindConnect)
 	m.connecting = true
-	conn, gen := m.deps.Connect, m.connGen
+	conn := m.deps.Connect
 	what := strings.TrimSpace(profile + " " + region)
 	return tea.Batch(m.setStatus("connecting to "+what+"…", false), func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		s, err := conn.Connect(ctx, profile, region)
 		return connectedMsg{gen: gen, session: s, err: err, what: what}
 	})
 }
 
+// kindConnect is the root's one request kind: a newer switch supersedes an
+// older one still connecting.
+const kindConnect request.Kind = "connect"
+
 func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
-	if msg.gen != m.connGen {
+	if !m.req.Done(kindConnect, msg.gen) {
 		return nil
 	}
 	m.connecting = false

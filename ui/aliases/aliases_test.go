@@ -306,7 +306,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	before := len(h.m.aliases)
 	f.aliases = nil
 	h.send(late)
-	h.send(tickMsg{epoch: 1})
+	h.send(tickMsg{})
 	if len(h.m.aliases) != before {
 		t.Fatal("result delivered after Close")
 	}
@@ -560,26 +560,6 @@ func TestGoldenPlanRunning(t *testing.T) {
 	}
 	h.m.SetSize(80, 24)
 	golden.RequireEqual(t, ascii(h.m.View()))
-}
-
-func TestSparkline(t *testing.T) {
-	for _, tc := range []struct {
-		in   []float64
-		w    int
-		want string
-	}{
-		{[]float64{0, 1, 2, 3, 4, 5, 6, 7}, 8, "▁▂▃▄▅▆▇█"},
-		{[]float64{0, 0, 0}, 3, "▁▁▁"},
-		{[]float64{5, 5}, 2, "██"},
-		{[]float64{1, 2, 3, 4}, 2, "▆█"},
-		{nil, 4, ""},
-		{[]float64{1}, 0, ""},
-		{[]float64{1000, 1}, 2, "█▂"},
-	} {
-		if got := Sparkline(tc.in, tc.w); got != tc.want {
-			t.Errorf("Sparkline(%v, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
-		}
-	}
 }
 
 // BenchmarkCockpitView measures one render of the cockpit at 160×45.

@@ -57,7 +57,7 @@ const (
 func (m *Model) planJobID(alias string) string { return "plan:" + m.fn.Name + ":" + alias }
 
 func (m *Model) promptPlan(a model.Alias) tea.Cmd {
-	epoch, name := m.epoch, a.Name
+	name := a.Name
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("Guarded plan for %s", a.Name),
 		Placeholder: m.opt.Plan.Spec(),
@@ -65,7 +65,7 @@ func (m *Model) promptPlan(a model.Alias) tea.Cmd {
 		Validate:    func(s string) error { _, err := model.ParsePlan(s); return err },
 		Submit: func(s string) tea.Cmd {
 			p, _ := model.ParsePlan(s)
-			return func() tea.Msg { return planTypedMsg{epoch: epoch, alias: name, plan: p} }
+			return func() tea.Msg { return planTypedMsg{alias: name, plan: p} }
 		},
 	}))
 }
@@ -102,7 +102,6 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 		return m.fail("pre-flight: " + probs[0].Message)
 	}
 	m.problems = nil
-	epoch := m.epoch
 	steps, abort, _ := strings.Cut(p.Describe(), "; ")
 	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting,\nclosing this view or the machine sleeping\nstops it (routing stays where it is).\nFor unattended rollouts use CodeDeploy.",
 		steps, abort, canary, primary, ChangeBody(first, 30))
@@ -112,7 +111,7 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 		Protected: m.protected(),
 		Name:      a.Name,
 		Yes: func() tea.Msg {
-			return planStartMsg{epoch: epoch, alias: alias, plan: p, primary: primary, canary: canary}
+			return planStartMsg{alias: alias, plan: p, primary: primary, canary: canary}
 		},
 	}))
 }
@@ -147,8 +146,8 @@ func (m *Model) startPlan(msg planStartMsg) tea.Cmd {
 func (m *Model) planTick() tea.Cmd {
 	p := m.plan
 	p.tickSeq++
-	epoch, run, seq := m.epoch, p.id, p.tickSeq
-	return m.after(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{epoch: epoch, run: run, seq: seq} })
+	run, seq := p.id, p.tickSeq
+	return m.after(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{run: run, seq: seq} })
 }
 
 // planHealth is the canary's health since the plan started.

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 const labelW = 13 // cockpit label column
@@ -235,7 +236,7 @@ func (m *Model) cockpitLines(w int) []string {
 			val, sp, worse := cell(i)
 			c := pad(val, valW)
 			if sp != nil && sparkW > 0 {
-				c += " " + Sparkline(sp, sparkW)
+				c += " " + format.Sparkline(sp, sparkW)
 			}
 			c = pad(c, colW)
 			if bad(i, worse) {
@@ -262,14 +263,14 @@ func (m *Model) cockpitLines(w int) []string {
 		return fmt.Sprintf("%.1f%%", 100*healths[i].Invocations/totalInv), nil, false
 	})
 	row("invocations", func(i int) (string, []float64, bool) {
-		return count(healths[i].Invocations), series[i].inv.Values, false
+		return format.Float(healths[i].Invocations), series[i].inv.Values, false
 	})
 	row("errors", func(i int) (string, []float64, bool) {
 		h := healths[i]
-		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), count(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
+		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), format.Float(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
 	row("throttles", func(i int) (string, []float64, bool) {
-		return count(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
+		return format.Float(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
 	})
 	row("p50", func(i int) (string, []float64, bool) {
 		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
@@ -290,25 +291,9 @@ func (m *Model) cockpitLines(w int) []string {
 	return out
 }
 
-func count(v float64) string {
-	n := int64(v + 0.5)
-	s := strconv.FormatInt(n, 10)
-	if n < 1000 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func ms(v float64) string {
 	if v <= 0 {
-		return "—"
+		return format.NoData
 	}
 	if v >= 10000 {
 		return fmt.Sprintf("%.1fs", v/1000)

@@ -49,7 +49,7 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
 	// the settle tick is a real timer in production: here it is held and delivered by hand
 	m.opt.After = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd {
-		gen := m.gen
+		gen := m.req.Gen(kindLoad)
 		return func() tea.Msg { return settleMsg{gen: gen} }
 	}
 	h.Run(m.Init())

@@ -105,7 +105,7 @@ func TestConfigShowsEverything(t *testing.T) {
 func TestStaleDetailDropped(t *testing.T) {
 	v, _ := newView(t, 100, 40)
 	c := v.tabs[0].(*configTab)
-	old := c.gen
+	old := c.req.Gen(kindDetail)
 	c.load() // a refresh supersedes
 	c.Update(detailMsg{gen: old, err: errString("stale")})
 	if c.err != nil {

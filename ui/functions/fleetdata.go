@@ -23,6 +23,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 )
 
 // colState is what the cells need to tell "still loading" ("…") from
@@ -88,7 +89,8 @@ func (m *Model) Preload(fns []model.Function, taken time.Time) {
 	if len(fns) == 0 {
 		return
 	}
-	m.applySnapshot(snapshotMsg{gen: m.gen, fns: fns, taken: taken, ok: true})
+	_, gen := m.req.Start(kindSnapshot)
+	m.applySnapshot(snapshotMsg{gen: gen, fns: fns, taken: taken, ok: true})
 }
 
 // ---- the warm start's STS check ----
@@ -106,21 +108,28 @@ func (m *Model) validate() tea.Cmd {
 		return nil
 	}
 	m.validating, m.connStart = true, m.deps.Time()
-	gen := m.vgen
+	ctx, gen := m.req.Start(kindValidate)
 	return tea.Batch(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		return validatedMsg{gen: gen, err: v.Validated(ctx)}
 	}, m.connectTick())
 }
 
+// The pane's request kinds beyond the listing.
+const (
+	kindValidate request.Kind = "validate" // the warm start's STS check
+	kindColumns  request.Kind = "columns"  // enrichment and the tags sweep
+	kindLookup   request.Kind = "lookup"   // a filtered name not listed yet
+)
+
 func (m *Model) connectTick() tea.Cmd {
-	gen := m.vgen
+	gen := m.req.Gen(kindValidate)
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return connectTickMsg{gen: gen} })
 }
 
 func (m *Model) applyValidated(msg validatedMsg) tea.Cmd {
-	if msg.gen != m.vgen {
+	if !m.req.Done(kindValidate, msg.gen) {
 		return nil
 	}
 	m.validating = false
@@ -195,16 +204,10 @@ func (m *Model) startColumns() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.ccancel != nil {
-		m.ccancel()
-	}
-	m.cgen++
-	ctx, cancel := context.WithCancel(context.Background())
-	m.ccancel = cancel
+	ctx, gen := m.req.Start(kindColumns)
 	m.enricher = cols.StartEnrichment(ctx, 4)
 	m.colst.rsvLoading, m.colst.tagsLoading = true, true
 	m.invalidateCells()
-	gen := m.cgen
 	ch := make(chan tagsEvent, 4)
 	go func() {
 		defer close(ch)
@@ -257,7 +260,7 @@ func waitTags(ch <-chan tagsEvent, gen uint64) tea.Cmd {
 }
 
 func (m *Model) applyEnriched(msg enrichMsg) tea.Cmd {
-	if msg.gen != m.cgen {
+	if !m.req.Current(kindColumns, msg.gen) {
 		return nil
 	}
 	changed := false
@@ -282,7 +285,7 @@ func (m *Model) applyEnriched(msg enrichMsg) tea.Cmd {
 }
 
 func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
-	if msg.gen != m.cgen {
+	if !m.req.Current(kindColumns, msg.gen) {
 		return nil
 	}
 	if msg.done {
@@ -379,6 +382,7 @@ type lookupTickMsg struct {
 }
 
 type lookupMsg struct {
+	gen uint64
 	q   string
 	fn  model.Function
 	err error
@@ -420,19 +424,20 @@ func (m *Model) handleLookupTick(msg lookupTickMsg) tea.Cmd {
 	}
 	m.looked[msg.q] = true
 	q := msg.q
+	ctx, gen := m.req.Start(kindLookup)
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
 		f, err := cols.LookupFunction(ctx, q)
-		return lookupMsg{q: q, fn: f, err: err}
+		return lookupMsg{gen: gen, q: q, fn: f, err: err}
 	}
 }
 
 func (m *Model) applyLookup(msg lookupMsg) tea.Cmd {
-	if msg.err != nil || msg.fn.Name == "" {
+	if !m.req.Done(kindLookup, msg.gen) || msg.err != nil || msg.fn.Name == "" {
 		return nil // not there (yet): the listing will tell
 	}
-	m.upsert(msg.fn, m.gen)
+	m.upsert(msg.fn, m.req.Gen(kindList))
 	m.rebuild()
 	return common.Status("found "+common.Clean(msg.fn.Name)+" ahead of the listing (enter opens it)", false)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -96,8 +97,7 @@ type Model struct {
 	qErr      error
 
 	// listing
-	gen       uint64
-	cancel    context.CancelFunc
+	req       request.Tracker // kinds: kindSnapshot, kindList, kindMetrics
 	listing   bool
 	loaded    int
 	pages     int
@@ -109,11 +109,9 @@ type Model struct {
 	// metrics
 	selStyle, selPre, selPost string
 
-	mcancel context.CancelFunc
-	mflight bool
-	mseq    uint64
-	mErr    error
-	mFails  int
+	mseq   uint64
+	mErr   error
+	mFails int
 
 	lastRebuild time.Time
 	lastList    time.Time
@@ -123,14 +121,11 @@ type Model struct {
 	preloaded  bool
 	validating bool
 	connStart  time.Time
-	vgen       uint64
 	verr       error // the STS check failed: the fleet shown is stale
 
 	// reserved concurrency and tags (fleetdata.go)
 	colst       colState
 	enricher    awsapi.Enrichment
-	ccancel     context.CancelFunc
-	cgen        uint64
 	sweptTags   map[string]map[string]string
 	tagsSwept   bool
 	lastVisible string
@@ -149,7 +144,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	in.SetVirtualCursor(true)
 	m := &Model{deps: deps, st: st, km: km, rows: map[string]*row{}, input: in,
 		colst: colState{},
-		opt: Options{MetricsEvery: time.Minute, MetricsDelay: 250 * time.Millisecond}}
+		opt:   Options{MetricsEvery: time.Minute, MetricsDelay: 250 * time.Millisecond}}
 	if m.deps.Now == nil {
 		m.deps.Now = time.Now
 	}
@@ -202,11 +197,21 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(snap, m.startList(), m.validate(), m.startColumns())
 }
 
+// The pane's request kinds: the cached snapshot read at start, the
+// listing (a stream of pages under one generation; the relist tick and the
+// metrics ticks carry its generation) and the metrics of the visible rows.
+const (
+	kindSnapshot request.Kind = "snapshot"
+	kindList     request.Kind = "list"
+	kindMetrics  request.Kind = "metrics"
+)
+
 func (m *Model) readSnapshot() tea.Cmd {
-	fleet, gen := m.deps.Fleet, m.gen
+	fleet := m.deps.Fleet
 	if fleet == nil {
 		return nil
 	}
+	_, gen := m.req.Start(kindSnapshot)
 	return func() tea.Msg {
 		fns, taken, ok := fleet.Snapshot()
 		return snapshotMsg{gen: gen, fns: fns, taken: taken, ok: ok}
@@ -218,15 +223,10 @@ func (m *Model) startList() tea.Cmd {
 	if m.deps.Fleet == nil {
 		return nil
 	}
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.gen++
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
+	ctx, gen := m.req.Start(kindList)
 	m.listing, m.loaded, m.pages, m.err = true, 0, 0, nil
 	m.listStart = m.deps.Time()
-	fleet, gen := m.deps.Fleet, m.gen
+	fleet := m.deps.Fleet
 	return func() tea.Msg {
 		ch := make(chan listEvent, 16)
 		go func() {
@@ -298,7 +298,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case listMsg:
 		return m.applyList(msg)
 	case relistTickMsg:
-		if msg.gen != m.gen || m.listing {
+		if !m.req.Current(kindList, msg.gen) || m.listing {
 			return nil
 		}
 		return m.refresh()
@@ -309,7 +309,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case validatedMsg:
 		return m.applyValidated(msg)
 	case connectTickMsg:
-		if msg.gen == m.vgen && (m.validating || m.listing && m.pages == 0) {
+		if m.req.Current(kindValidate, msg.gen) && (m.validating || m.listing && m.pages == 0) {
 			return m.connectTick()
 		}
 	case enrichMsg:
@@ -335,7 +335,6 @@ func (m *Model) refresh() tea.Cmd {
 		return common.Status("still listing functions…", false)
 	}
 	if m.verr != nil { // retry the STS check too
-		m.vgen++
 		return tea.Batch(m.startList(), m.validate())
 	}
 	return m.startList()
@@ -345,7 +344,7 @@ func (m *Model) refresh() tea.Cmd {
 // already arrived stay as they are, the rest of the cache fills in around
 // them (marked stale until a complete listing replaces it).
 func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
-	if msg.gen != m.gen-1 && msg.gen != m.gen || !msg.ok || len(msg.fns) == 0 {
+	if !m.req.Done(kindSnapshot, msg.gen) || !msg.ok || len(msg.fns) == 0 {
 		return nil
 	}
 	if !m.listing && m.pages > 0 && m.err == nil {
@@ -362,8 +361,8 @@ func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
 }
 
 func (m *Model) applyList(msg listMsg) tea.Cmd {
-	if msg.gen != m.gen {
-		return nil // a superseded listing: drop
+	if !m.req.Current(kindList, msg.gen) {
+		return nil // a superseded listing, or the pane closed: drop
 	}
 	for _, p := range msg.pages {
 		for _, f := range p.Functions {
@@ -383,7 +382,7 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 		return tea.Batch(waitList(msg.ch, msg.gen), m.maybeScheduleMetrics(len(msg.pages) > 0 && m.pages == len(msg.pages)))
 	}
 	m.listing = false
-	m.cancel = nil
+	m.req.Done(kindList, msg.gen)
 	if msg.err != nil {
 		m.err = msg.err
 		m.rebuild() // show what did arrive
@@ -400,7 +399,7 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 	m.rebuild()
 	cmds := []tea.Cmd{m.scheduleMetrics(), m.queueAllForEnrichment()}
 	if m.opt.ListEvery > 0 {
-		gen := m.gen
+		gen := msg.gen
 		cmds = append(cmds, tea.Tick(m.opt.ListEvery, func(time.Time) tea.Msg { return relistTickMsg{gen: gen} }))
 	}
 	return tea.Batch(cmds...)
@@ -443,7 +442,7 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 func (m *Model) SetFunctions(fns []model.Function) {
 	m.rows = make(map[string]*row, len(fns))
 	for _, f := range fns {
-		m.upsert(f, m.gen)
+		m.upsert(f, m.req.Gen(kindList))
 	}
 	m.rebuild()
 }
@@ -792,17 +791,7 @@ func (m *Model) Back() bool {
 func (m *Model) Title() string { return "functions" }
 
 // Close implements common.Closer.
-func (m *Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	if m.ccancel != nil {
-		m.ccancel()
-	}
-	if m.mcancel != nil {
-		m.mcancel()
-	}
-}
+func (m *Model) Close() { m.req.Close() }
 
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
@@ -844,12 +833,12 @@ func (m *Model) scheduleMetrics() tea.Cmd {
 		return enrich
 	}
 	m.mseq++
-	gen, seq := m.gen, m.mseq
+	gen, seq := m.req.Gen(kindList), m.mseq
 	return tea.Batch(enrich, tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} }))
 }
 
 func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
-	if msg.gen != m.gen || msg.seq != m.mseq || m.mflight {
+	if !m.req.Current(kindList, msg.gen) || msg.seq != m.mseq || m.req.InFlight(kindMetrics) {
 		return nil
 	}
 	now := m.deps.Now()
@@ -862,25 +851,20 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	}
 	// re-arm the periodic refresh
 	m.mseq++
-	gen, seq := m.gen, m.mseq
+	gen, seq := msg.gen, m.mseq
 	every := m.opt.MetricsEvery << min(m.mFails, 3) // back off on errors
 	next := tea.Tick(every, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
 	if len(names) == 0 {
 		return next
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	if m.mcancel != nil {
-		m.mcancel()
-	}
-	m.mcancel, m.mflight = cancel, true
-	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.gen), next)
+	ctx, mgen := m.req.Start(kindMetrics)
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, mgen), next)
 }
 
 func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
-	if msg.gen != m.gen {
+	if !m.req.Done(kindMetrics, msg.gen) {
 		return nil
 	}
-	m.mflight = false
 	if msg.err != nil {
 		m.mErr = msg.err
 		m.mFails++

@@ -112,9 +112,9 @@ func TestUpdateMakesNoAWSCalls(t *testing.T) {
 func TestStaleListingIsDropped(t *testing.T) {
 	m, s := newPane(t, 10)
 	drive(t, m, m.Init())
-	old := m.gen
+	old := m.req.Gen(kindList)
 	m.Update(common.RefreshMsg{}) // supersedes gen
-	if m.gen == old {
+	if m.req.Gen(kindList) == old {
 		t.Fatal("refresh did not bump the generation")
 	}
 	ghost := model.Function{Name: "ghost", ARN: "arn:ghost"}
@@ -272,7 +272,7 @@ func TestMetricsBatchedForVisibleRows(t *testing.T) {
 	}
 	drive(t, m, m.Init())
 	m.SetSize(120, 200) // 198 visible rows → 792 queries → 2 calls
-	cmd := m.Update(metricsTickMsg{gen: m.gen, seq: m.mseq})
+	cmd := m.Update(metricsTickMsg{gen: m.req.Gen(kindList), seq: m.mseq})
 	drive(t, m, cmd)
 	if got := s.Calls("GetMetrics"); got != 2 {
 		t.Fatalf("GetMetrics calls = %d, want 2 (batches of 500 queries)", got)
@@ -357,7 +357,7 @@ func TestSortByMetricColumn(t *testing.T) {
 	}
 	drive(t, m, m.Init())
 	m.SetSize(120, 40)
-	drive(t, m, m.Update(metricsTickMsg{gen: m.gen, seq: m.mseq}))
+	drive(t, m, m.Update(metricsTickMsg{gen: m.req.Gen(kindList), seq: m.mseq}))
 	for columns[m.sortCol].title != "ERR%" {
 		m.Update(kp("s"))
 	}

@@ -106,6 +106,8 @@ func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now tim
 		return nil
 	}
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		// twelve aligned 5-minute periods: the last hour
 		end := now.Truncate(5 * time.Minute).Add(5 * time.Minute)
 		start := end.Add(-time.Hour)
