@@ -13,6 +13,46 @@ import (
 	"github.com/lambdaops/lambdaops/ui/common"
 )
 
+// openShowingProgress opens the session; while it waits for the network
+// (nothing remembered for this profile and endpoint yet) it says so on
+// stderr every second: "connecting to … (n s)".
+func openShowingProgress(ctx context.Context, ac aws.Config, stderr io.Writer) (*aws.Client, error) {
+	type result struct {
+		c   *aws.Client
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := aws.Open(ctx, ac)
+		done <- result{c, err}
+	}()
+	what := ac.EndpointURL
+	if what == "" {
+		what = "AWS"
+		if ac.Profile != "" {
+			what += " (profile " + ac.Profile + ")"
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	start, shown := time.Now(), false
+	for {
+		select {
+		case r := <-done:
+			if shown {
+				fmt.Fprintln(stderr)
+			}
+			if r.err != nil {
+				return nil, fmt.Errorf("connect: %w", r.err)
+			}
+			return r.c, nil
+		case <-tick.C:
+			shown = true
+			fmt.Fprintf(stderr, "\rlambdaops: connecting to %s (%d s)…", what, int(time.Since(start).Seconds()))
+		}
+	}
+}
+
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return sandbox.Main(ctx, args, stdout, stderr)
 }
@@ -33,6 +73,11 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		EndpointURL: o.EndpointURL,
 		ReadOnly:    o.ReadOnly,
 		Protection:  cfg.ProtectionFor,
+		QuotaShare:  cfg.QuotaShare,
+		// Start from the account seen last time for this profile and
+		// endpoint: the cached fleet is drawn before any request returns,
+		// and STS checks in the background.
+		Warm: true,
 	}
 	if o.Sandbox {
 		srv, err := sandbox.Start(ctx, sandbox.Options{
@@ -62,9 +107,9 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	sess, err := aws.Open(openCtx, ac)
+	sess, err := openShowingProgress(openCtx, ac, stderr)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return err
 	}
 	defer sess.Close()
 	return ui.Run(ctx, ui.Options{

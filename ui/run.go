@@ -16,6 +16,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/functions"
 )
 
 // Run runs the program until the user quits or ctx ends. A panic anywhere
@@ -32,6 +33,7 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		opts.NoColor = true
 	}
 	g := NewGuarded(New(opts))
+	preloadSnapshot(g.m, opts)
 	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
 	if path := g.Report(); path != "" {
@@ -44,6 +46,24 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		return nil
 	}
 	return err
+}
+
+// preloadSnapshot reads the cached fleet before the program starts, so the
+// first frame already holds every cached row (the listing then streams
+// into it); reading it in a command raced the first network page.
+func preloadSnapshot(m *Model, opts Options) {
+	if opts.Deps.Fleet == nil || len(m.stack) == 0 {
+		return
+	}
+	f, ok := m.stack[0].pane.(*functions.Model)
+	if !ok {
+		return
+	}
+	fns, taken, ok := opts.Deps.Fleet.Snapshot()
+	if !ok {
+		fns = nil
+	}
+	f.Preload(fns, taken)
 }
 
 // Guarded wraps the root so that any panic writes a crash report before

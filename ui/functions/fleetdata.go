@@ -93,6 +93,23 @@ func (m *Model) Preload(fns []model.Function, taken time.Time) {
 	m.applySnapshot(snapshotMsg{gen: gen, fns: fns, taken: taken, ok: true})
 }
 
+// unwrapAs finds an optional read interface on the fleet or, through
+// Unwrap, on the session under a wrapper (read-only mode).
+func unwrapAs[T any](f awsapi.Fleet) (T, bool) {
+	for i := 0; i < 4 && f != nil; i++ {
+		if v, ok := f.(T); ok {
+			return v, true
+		}
+		u, ok := f.(interface{ Unwrap() awsapi.Fleet })
+		if !ok {
+			break
+		}
+		f = u.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
 // ---- the warm start's STS check ----
 
 type validatedMsg struct {
@@ -103,7 +120,7 @@ type validatedMsg struct {
 type connectTickMsg struct{ gen uint64 }
 
 func (m *Model) validate() tea.Cmd {
-	v, ok := m.deps.Fleet.(awsapi.Validator)
+	v, ok := unwrapAs[awsapi.Validator](m.deps.Fleet)
 	if !ok {
 		return nil
 	}
@@ -200,7 +217,7 @@ type tagsEvent struct {
 // startColumns starts the GetFunction enrichment (rows on screen first)
 // and the tags sweep, when the session offers them.
 func (m *Model) startColumns() tea.Cmd {
-	cols, ok := m.deps.Fleet.(awsapi.Columns)
+	cols, ok := unwrapAs[awsapi.Columns](m.deps.Fleet)
 	if !ok {
 		return nil
 	}
@@ -294,7 +311,8 @@ func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
 			// No Tagging API here (or no permission): GetFunction still
 			// brings the tags, row by row.
 			m.invalidateCells()
-			if !errors.Is(msg.err, awsapi.ErrUnsupported) && !errors.Is(msg.err, context.Canceled) {
+			var ne *awsapi.NetworkError
+			if !errors.Is(msg.err, awsapi.ErrUnsupported) && !errors.Is(msg.err, context.Canceled) && !errors.As(msg.err, &ne) && m.verr == nil {
 				return common.Status("tags: "+common.Clean(msg.err.Error()), true)
 			}
 			return nil
@@ -396,7 +414,7 @@ const lookupDelay = 150 * time.Millisecond
 // maybeLookup: when a plain name matches nothing and the listing is not
 // complete, ask GetFunction for exactly that name (one round trip).
 func (m *Model) maybeLookup() tea.Cmd {
-	if _, ok := m.deps.Fleet.(awsapi.Columns); !ok || m.q.kind != 'f' || m.q.invert || len(m.view) > 0 {
+	if _, ok := unwrapAs[awsapi.Columns](m.deps.Fleet); !ok || m.q.kind != 'f' || m.q.invert || len(m.view) > 0 {
 		return nil
 	}
 	if !m.listing && m.err == nil && m.verr == nil && !m.stale {
@@ -415,7 +433,7 @@ func (m *Model) handleLookupTick(msg lookupTickMsg) tea.Cmd {
 	if msg.seq != m.lseq || msg.q != m.q.raw || len(m.view) > 0 {
 		return nil
 	}
-	cols, ok := m.deps.Fleet.(awsapi.Columns)
+	cols, ok := unwrapAs[awsapi.Columns](m.deps.Fleet)
 	if !ok {
 		return nil
 	}

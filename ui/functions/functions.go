@@ -334,8 +334,8 @@ func (m *Model) refresh() tea.Cmd {
 	if m.listing {
 		return common.Status("still listing functions…", false)
 	}
-	if m.verr != nil { // retry the STS check too
-		return tea.Batch(m.startList(), m.validate())
+	if m.verr != nil || !m.colst.tagsLoading && !m.tagsSwept { // retry the STS check and the columns too
+		return tea.Batch(m.startList(), m.validate(), m.startColumns())
 	}
 	return m.startList()
 }
@@ -936,11 +936,14 @@ func (m *Model) titleLine() string {
 	if m.qErr != nil {
 		parts = append(parts, m.st.Error.Render(common.Clean(m.qErr.Error())))
 	}
-	arrow := "↑"
-	if m.sortDesc {
-		arrow = "↓"
+	// what went wrong and the stale marker come first: on a narrow screen
+	// the sort order is what falls off the end
+	switch {
+	case m.verr != nil && !m.validating:
+		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
+	case m.err != nil && !m.listing:
+		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
 	}
-	parts = append(parts, m.st.Muted.Render("sort "+strings.ToLower(columns[m.sortCol].title)+" "+arrow))
 	if m.stale {
 		age := ""
 		if !m.snapTaken.IsZero() {
@@ -948,17 +951,16 @@ func (m *Model) titleLine() string {
 		}
 		parts = append(parts, m.st.Warn.Render("STALE cached"+age))
 	}
-	if c := m.connecting(); c != "" {
+	if c := m.connecting(); c != "" && m.verr == nil {
 		parts = append(parts, m.st.Muted.Render(c))
-	} else if m.listing {
+	} else if m.listing && c == "" {
 		parts = append(parts, m.progress())
 	}
-	switch {
-	case m.verr != nil && !m.validating:
-		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
-	case m.err != nil && !m.listing:
-		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
+	arrow := "↑"
+	if m.sortDesc {
+		arrow = "↓"
 	}
+	parts = append(parts, m.st.Muted.Render("sort "+strings.ToLower(columns[m.sortCol].title)+" "+arrow))
 	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
 }
 
