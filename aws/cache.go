@@ -58,7 +58,10 @@ func (c *Client) saveSnapshot(fns []model.Function) error {
 	t := c.Target()
 	clean := make([]model.Function, len(fns))
 	for i, f := range fns {
-		f.Env = redactEnv(f.Env)
+		// Environment variables never reach the disk, not even their
+		// names: the listing does not show them and the function view
+		// reads them fresh (GetFunction).
+		f.Env = nil
 		clean[i] = c.known.merge(f)
 	}
 	return writeSnapshot(snapshotPath(c.cfg.CacheDir, t), snapshotFile{
@@ -135,6 +138,8 @@ func (c *Client) Snapshot() ([]model.Function, time.Time, bool) {
 	if err != nil || s.Account != t.Account || s.Region != t.Region {
 		return nil, time.Time{}, false
 	}
+	// What the snapshot knew (reserved concurrency, tags) seeds the store
+	// the next snapshot is written from, off the start-up path.
 	c.known.seed(s.Functions)
 	return s.Functions, s.Taken, true
 }

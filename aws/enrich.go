@@ -261,7 +261,10 @@ type knownStore struct {
 	mu    sync.Mutex
 	m     map[string]knownFn
 	dirty bool // learned something since the last snapshot write
-	swept bool // a tags sweep completed: a function in none of its pages has no tags
+	// pending is a snapshot's functions, folded in at first use (not on
+	// the start-up path, where it would compete with the first frame).
+	pending []model.Function
+	swept   bool // a tags sweep completed: a function in none of its pages has no tags
 }
 
 func (k *knownStore) takeDirty() bool {
@@ -283,24 +286,44 @@ func (k *knownStore) init() { k.m = map[string]knownFn{} }
 
 func (k *knownStore) reset() {
 	k.mu.Lock()
-	k.m, k.swept = map[string]knownFn{}, false
+	k.m, k.swept, k.pending = map[string]knownFn{}, false, nil
 	k.mu.Unlock()
 }
 
-// seed takes what a snapshot knew, without overwriting fresher facts.
+// seed takes what a snapshot knew, without overwriting fresher facts, the
+// first time the store is used.
 func (k *knownStore) seed(fns []model.Function) {
 	k.mu.Lock()
-	defer k.mu.Unlock()
+	k.pending = fns
+	k.mu.Unlock()
+}
+
+// fold applies a pending seed (caller holds mu).
+func (k *knownStore) fold() {
+	fns := k.pending
+	if fns == nil {
+		return
+	}
+	k.pending = nil
 	for _, f := range fns {
 		if _, ok := k.m[f.Name]; ok || !(f.Enriched || f.TagsKnown) {
 			continue
 		}
-		k.m[f.Name] = knownFn{enriched: f.Enriched, reserved: f.Reserved, tags: f.Tags, tagsKnown: f.TagsKnown || f.Enriched}
+		// copies, so the store does not pin the snapshot file's buffer
+		var tags map[string]string
+		if f.Tags != nil {
+			tags = make(map[string]string, len(f.Tags))
+			for k, v := range f.Tags {
+				tags[strings.Clone(k)] = strings.Clone(v)
+			}
+		}
+		k.m[strings.Clone(f.Name)] = knownFn{enriched: f.Enriched, reserved: f.Reserved, tags: tags, tagsKnown: f.TagsKnown || f.Enriched}
 	}
 }
 
 func (k *knownStore) enriched(f model.Function) {
 	k.mu.Lock()
+	k.fold()
 	k.m[f.Name] = knownFn{enriched: true, reserved: f.Reserved, tags: f.Tags, tagsKnown: true}
 	k.dirty = true
 	k.mu.Unlock()
@@ -309,6 +332,7 @@ func (k *knownStore) enriched(f model.Function) {
 func (k *knownStore) tags(p TagPage) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	k.fold()
 	for name, t := range p.Tags {
 		e := k.m[name]
 		e.tags, e.tagsKnown = t, true
@@ -323,6 +347,7 @@ func (k *knownStore) tags(p TagPage) {
 // merge fills a listed function's missing columns from what is known.
 func (k *knownStore) merge(f model.Function) model.Function {
 	k.mu.Lock()
+	k.fold()
 	e, ok := k.m[f.Name]
 	swept := k.swept
 	k.mu.Unlock()

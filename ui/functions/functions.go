@@ -39,6 +39,7 @@ type row struct {
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
 	cols    *colState
+	epoch   uint64 // rebuild pass that last placed it
 
 	cacheW   int
 	cacheV   uint32
@@ -83,6 +84,8 @@ type Model struct {
 	// backspacing to a query typed a moment ago costs nothing.
 	memo     map[string][]int32
 	memoKeys []string
+
+	epoch uint64 // rebuild passes
 
 	cursor, offset int
 	w, h           int
@@ -350,9 +353,13 @@ func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
 	if !m.listing && m.pages > 0 && m.err == nil {
 		return nil // a complete listing already replaced the cache
 	}
+	if len(m.rows) == 0 {
+		m.rows = make(map[string]*row, len(msg.fns))
+	}
 	for _, f := range msg.fns {
 		if _, ok := m.rows[f.Name]; !ok {
 			m.upsert(f, 0)
+			m.sorted = append(m.sorted, m.rows[f.Name]) // the file's order: by name
 		}
 	}
 	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
@@ -435,6 +442,7 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 		f.Tags, f.TagsKnown = r.fn.Tags, true
 	}
 	r.fn, r.seen = f, gen
+	r.lower = strings.ToLower(f.Name) // the new string: the cached one may pin the snapshot's buffer
 	r.ver++
 }
 
@@ -451,10 +459,23 @@ func (m *Model) SetFunctions(fns []model.Function) {
 // selected function selected.
 func (m *Model) rebuild() {
 	sel := m.selectedName()
-	m.sorted = m.sorted[:0]
-	for _, r := range m.rows {
-		m.sorted = append(m.sorted, r)
+	// Start from the last order (rows still there, then new ones): the
+	// sort then runs over nearly sorted input, close to linear time.
+	m.epoch++
+	next := make([]*row, 0, len(m.rows))
+	for _, r := range m.sorted {
+		if m.rows[r.fn.Name] == r && r.epoch != m.epoch {
+			r.epoch = m.epoch
+			next = append(next, r)
+		}
 	}
+	for _, r := range m.rows {
+		if r.epoch != m.epoch {
+			r.epoch = m.epoch
+			next = append(next, r)
+		}
+	}
+	m.sorted = next
 	m.sortRows()
 	m.arena, m.offs, m.masks = m.arena[:0], m.offs[:0], m.masks[:0]
 	for i, r := range m.sorted {
@@ -495,7 +516,7 @@ func (m *Model) remember(q string, rows []int32) {
 func (m *Model) sortRows() {
 	less := columns[m.sortCol].less
 	desc := m.sortDesc
-	sort.Slice(m.sorted, func(i, j int) bool {
+	cmp := func(i, j int) bool {
 		a, b := m.sorted[i], m.sorted[j]
 		if less(a, b) {
 			return !desc
@@ -504,7 +525,11 @@ func (m *Model) sortRows() {
 			return desc
 		}
 		return a.fn.Name < b.fn.Name
-	})
+	}
+	if sort.SliceIsSorted(m.sorted, cmp) {
+		return
+	}
+	sort.Slice(m.sorted, cmp)
 }
 
 // refilter applies m.q; incremental filters only the current view. The
