@@ -60,6 +60,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // runTUI loads the config, opens a session (starting the embedded sandbox
 // first with --sandbox) and runs the UI until the user quits.
 func runTUI(ctx context.Context, o options, stderr io.Writer) error {
+	tuneMemory(ctx)
 	cfg, err := config.Load(o.Config)
 	if err != nil {
 		return err

@@ -56,18 +56,18 @@ func (c *Client) saveSnapshot(fns []model.Function) error {
 		return nil
 	}
 	t := c.Target()
-	clean := make([]model.Function, len(fns))
-	for i, f := range fns {
-		// Environment variables never reach the disk, not even their
-		// names: the listing does not show them and the function view
-		// reads them fresh (GetFunction).
+	// Environment variables never reach the disk, not even their names:
+	// the listing does not show them and the function view reads them
+	// fresh (GetFunction). Functions are merged and encoded one at a time,
+	// with no second copy of the fleet.
+	s := snapshotFile{Version: snapshotVersion, Account: t.Account, Region: t.Region, Endpoint: t.Endpoint, Taken: c.cfg.Now().UTC()}
+	e := newSnapshotEncoder(s, len(fns))
+	for i := range fns {
+		f := c.known.merge(fns[i])
 		f.Env = nil
-		clean[i] = c.known.merge(f)
+		encodeFunction(e, &f)
 	}
-	return writeSnapshot(snapshotPath(c.cfg.CacheDir, t), snapshotFile{
-		Version: snapshotVersion, Account: t.Account, Region: t.Region,
-		Endpoint: t.Endpoint, Taken: c.cfg.Now().UTC(), Functions: clean,
-	})
+	return writeFileAtomic(snapshotPath(c.cfg.CacheDir, t), e.b)
 }
 
 // redactEnv keeps variable names but never writes their values to disk.
@@ -112,10 +112,6 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("replacing %s: %w", filepath.Base(path), err)
 	}
 	return nil
-}
-
-func writeSnapshot(path string, s snapshotFile) error {
-	return writeFileAtomic(path, encodeSnapshot(s))
 }
 
 func readSnapshot(path string) (snapshotFile, error) {
@@ -208,17 +204,23 @@ func (e *encoder) time(t time.Time) {
 }
 
 func encodeSnapshot(s snapshotFile) []byte {
-	e := &encoder{b: make([]byte, 0, 64+len(s.Functions)*400)}
+	e := newSnapshotEncoder(s, len(s.Functions))
+	for i := range s.Functions {
+		encodeFunction(e, &s.Functions[i])
+	}
+	return e.b
+}
+
+// newSnapshotEncoder writes the header of a snapshot of n functions.
+func newSnapshotEncoder(s snapshotFile, n int) *encoder {
+	e := &encoder{b: make([]byte, 0, 64+n*600)}
 	e.b = append(e.b, snapshotMagic...)
 	e.str(s.Account)
 	e.str(s.Region)
 	e.str(s.Endpoint)
 	e.time(s.Taken)
-	e.uint(uint64(len(s.Functions)))
-	for i := range s.Functions {
-		encodeFunction(e, &s.Functions[i])
-	}
-	return e.b
+	e.uint(uint64(n))
+	return e
 }
 
 func encodeFunction(e *encoder, f *model.Function) {

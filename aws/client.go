@@ -125,7 +125,8 @@ type Client struct {
 	budgets Budgets // cfg.Budgets with every other quota at cfg.QuotaShare
 
 	lmu         sync.Mutex
-	lastListing []model.Function // the last complete listing (for resave)
+	lastListing []model.Function // the last complete listing, until it is written
+	listedOnce  atomic.Bool      // a complete listing happened in this session
 	saveMu      sync.Mutex       // one snapshot write at a time
 	known       knownStore       // what GetFunction and the Tagging API taught, merged into snapshots
 

@@ -290,6 +290,13 @@ func (k *knownStore) reset() {
 	k.mu.Unlock()
 }
 
+// expected is a capacity hint for a listing: the cached fleet's size.
+func (k *knownStore) expected() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return max(len(k.pending), len(k.m))
+}
+
 // seed takes what a snapshot knew, without overwriting fresher facts, the
 // first time the store is used.
 func (k *knownStore) seed(fns []model.Function) {

@@ -22,7 +22,7 @@ const listPageSize = 50
 // completes, it is written to the disk cache (Snapshot).
 func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 	var marker *string
-	var all []model.Function
+	all := make([]model.Function, 0, c.known.expected())
 	seen := map[string]bool{}
 	for i := 0; ; i++ {
 		out, err := c.lambda.ListFunctions(ctx, &lambda.ListFunctionsInput{
@@ -69,24 +69,33 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 	c.lmu.Lock()
 	c.lastListing = all
 	c.lmu.Unlock()
+	c.listedOnce.Store(true)
 	c.resave()
 	return nil
 }
 
 // resave writes the last complete listing, with what is known beyond it,
 // to the cache in the background (the caller has every page already).
+// Once written, the listing is not kept in memory: a later resave (tags
+// swept, GetFunction answers at Close) reads it back from the cache.
 func (c *Client) resave() {
 	c.lmu.Lock()
 	all := c.lastListing
+	c.lastListing = nil
 	c.lmu.Unlock()
-	if all == nil {
-		return
-	}
 	c.snapWG.Add(1)
 	go func() {
 		defer c.snapWG.Done()
 		c.saveMu.Lock()
 		defer c.saveMu.Unlock()
+		if all == nil {
+			t := c.Target()
+			s, err := readSnapshot(snapshotPath(c.cfg.CacheDir, t))
+			if err != nil || s.Account != t.Account || s.Region != t.Region || !c.listedOnce.Load() {
+				return // nothing this session listed to rewrite
+			}
+			all = s.Functions
+		}
 		if err := c.saveSnapshot(all); err != nil {
 			c.logf("snapshot not saved: %v", err)
 		}

@@ -79,6 +79,18 @@ func tagsCell(r *row) string {
 	return b.String()
 }
 
+// cloneTags copies a tags map, strings included.
+func cloneTags(t map[string]string) map[string]string {
+	if t == nil {
+		return nil
+	}
+	out := make(map[string]string, len(t))
+	for k, v := range t {
+		out[strings.Clone(k)] = strings.Clone(v)
+	}
+	return out
+}
+
 func tagsLess(a, b *row) bool { return tagsCell(a) < tagsCell(b) }
 
 // Preload shows a snapshot read before the program started (ui.Run reads

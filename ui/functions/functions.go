@@ -435,11 +435,13 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 		m.rows[f.Name] = r
 		return
 	}
+	// (copies: a cached row's strings live in the snapshot file's buffer,
+	// which the live row must not keep alive)
 	if !f.Enriched && r.fn.Enriched {
-		f.Tags, f.Reserved, f.Enriched, f.TagsKnown = r.fn.Tags, r.fn.Reserved, true, true
+		f.Tags, f.Reserved, f.Enriched, f.TagsKnown = cloneTags(r.fn.Tags), r.fn.Reserved, true, true
 	}
 	if !f.TagsKnown && r.fn.TagsKnown {
-		f.Tags, f.TagsKnown = r.fn.Tags, true
+		f.Tags, f.TagsKnown = cloneTags(r.fn.Tags), true
 	}
 	r.fn, r.seen = f, gen
 	r.lower = strings.ToLower(f.Name) // the new string: the cached one may pin the snapshot's buffer
