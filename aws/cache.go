@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/lambdaops/lambdaops/model"
@@ -30,10 +31,14 @@ type snapshotFile struct {
 // snapshotVersion 2 is the compact binary encoding below (version 1 was
 // JSON: 10 MB and ~100 ms to decode at 10,000 functions, longer than the
 // first network page, so the cache lost the race it exists to win).
-const snapshotVersion = 2
+const snapshotVersion = 3
 
 // snapshotMagic opens every binary snapshot file.
-const snapshotMagic = "LOPSNAP\x02"
+const snapshotMagic = "LOPSNAP\x03"
+
+// snapshotChunk is how many functions one index entry covers: the chunks
+// decode in parallel.
+const snapshotChunk = 1024
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
 
@@ -65,9 +70,9 @@ func (c *Client) saveSnapshot(fns []model.Function) error {
 	for i := range fns {
 		f := c.known.merge(fns[i])
 		f.Env = nil
-		encodeFunction(e, &f)
+		e.function(&f)
 	}
-	return writeFileAtomic(snapshotPath(c.cfg.CacheDir, t), e.b)
+	return writeFileAtomic(snapshotPath(c.cfg.CacheDir, t), e.finish())
 }
 
 // redactEnv keeps variable names but never writes their values to disk.
@@ -148,7 +153,30 @@ func (c *Client) Snapshot() ([]model.Function, time.Time, bool) {
 // milliseconds. TestSnapshotCoversFunction fails when model.Function gains
 // a field this encoding does not know about.
 
-type encoder struct{ b []byte }
+type encoder struct {
+	b     []byte
+	n     int   // functions written
+	index []int // offset of every snapshotChunk-th function
+}
+
+// function writes one function, noting chunk starts for the index.
+func (e *encoder) function(f *model.Function) {
+	if e.n%snapshotChunk == 0 {
+		e.index = append(e.index, len(e.b))
+	}
+	e.n++
+	encodeFunction(e, f)
+}
+
+// finish appends the chunk index and the 8-byte offset of the index.
+func (e *encoder) finish() []byte {
+	at := len(e.b)
+	e.uint(uint64(len(e.index)))
+	for _, o := range e.index {
+		e.uint(uint64(o))
+	}
+	return binary.LittleEndian.AppendUint64(e.b, uint64(at))
+}
 
 func (e *encoder) str(s string) {
 	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
@@ -206,9 +234,9 @@ func (e *encoder) time(t time.Time) {
 func encodeSnapshot(s snapshotFile) []byte {
 	e := newSnapshotEncoder(s, len(s.Functions))
 	for i := range s.Functions {
-		encodeFunction(e, &s.Functions[i])
+		e.function(&s.Functions[i])
 	}
-	return e.b
+	return e.finish()
 }
 
 // newSnapshotEncoder writes the header of a snapshot of n functions.
@@ -373,10 +401,16 @@ func (d *decoder) small() int {
 
 func decodeSnapshot(b []byte) (snapshotFile, error) {
 	var s snapshotFile
-	if len(b) < len(snapshotMagic) || string(b[:len(snapshotMagic)]) != snapshotMagic {
+	if len(b) < len(snapshotMagic)+8 || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return s, fmt.Errorf("snapshot: not a version %d snapshot", snapshotVersion)
 	}
-	d := &decoder{s: string(b), off: len(snapshotMagic)}
+	all := string(b) // one copy; every string below is a slice of it
+	at := binary.LittleEndian.Uint64(b[len(b)-8:])
+	if at < uint64(len(snapshotMagic)) || at > uint64(len(b)-8) {
+		return s, errCorrupt
+	}
+	end := int(at)
+	d := &decoder{s: all[:end], off: len(snapshotMagic)}
 	s.Version = snapshotVersion
 	s.Account, s.Region, s.Endpoint = d.str(), d.str(), d.str()
 	s.Taken = d.time()
@@ -384,15 +418,50 @@ func decodeSnapshot(b []byte) (snapshotFile, error) {
 	if d.err != nil {
 		return s, d.err
 	}
-	s.Functions = make([]model.Function, n)
-	for i := range s.Functions {
-		decodeFunction(d, &s.Functions[i])
-		if d.err != nil {
-			return snapshotFile{}, d.err
-		}
-	}
-	if d.off != len(d.s) {
+	// the chunk index
+	ix := &decoder{s: all[:len(all)-8], off: end}
+	k := ix.count(1)
+	if ix.err != nil || k != (n+snapshotChunk-1)/snapshotChunk {
 		return snapshotFile{}, errCorrupt
+	}
+	offs := make([]int, k+1)
+	for i := 0; i < k; i++ {
+		o := ix.uint()
+		if ix.err != nil || o < uint64(d.off) || o > at || i > 0 && int(o) < offs[i-1] || i == 0 && int(o) != d.off {
+			return snapshotFile{}, errCorrupt
+		}
+		offs[i] = int(o)
+	}
+	offs[k] = end
+	if ix.off != len(ix.s) {
+		return snapshotFile{}, errCorrupt
+	}
+	s.Functions = make([]model.Function, n)
+	// Chunks decode in parallel: 10,000 functions in a few milliseconds.
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for c := 0; c < k; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			cd := &decoder{s: all[:offs[c+1]], off: offs[c]}
+			for i := c * snapshotChunk; i < min(n, (c+1)*snapshotChunk); i++ {
+				decodeFunction(cd, &s.Functions[i])
+				if cd.err != nil {
+					errs[c] = cd.err
+					return
+				}
+			}
+			if cd.off != len(cd.s) {
+				errs[c] = errCorrupt
+			}
+		}(c)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return snapshotFile{}, err
+		}
 	}
 	return s, nil
 }

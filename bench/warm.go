@@ -100,8 +100,8 @@ func benchWarm(e *env) ([]Row, error) {
 	}
 	answers := answered(s) - before
 	rows = append(rows, Row{Group: "warm", Name: "warm start with 600 ms on every request: answers before the cached fleet was on screen",
-		Figure: float64(answers), Baseline: lat.rows * 1000, Unit: "answers", Target: "= 0", Pass: answers == 0 && lat.rows < 0.6,
-		Note: fmt.Sprintf("the 10,000 cached rows were drawn %.0f ms after process start (baseline column, ms); the first answer can come at 600 ms", lat.rows*1000)})
+		Figure: float64(answers), Baseline: nan, Unit: "answers", Target: "= 0", Pass: answers == 0 && lat.rows < 0.6,
+		Note: fmt.Sprintf("the 10,000 cached rows were drawn %.0f ms after process start; the first answer can come at 600 ms", lat.rows*1000)})
 	s.SetFaults(sandbox.Faults{})
 
 	// Resident memory with the live listing merged into the cached view.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -34,6 +35,11 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	}
 	g := NewGuarded(New(opts))
 	preloadSnapshot(g.m, opts)
+	// Lay the screen out at the terminal's size now, so the first frame is
+	// drawn with the rows instead of waiting for the program's size message.
+	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil && w > 0 && h > 0 {
+		g.m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	}
 	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
 	if path := g.Report(); path != "" {
