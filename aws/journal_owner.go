@@ -47,20 +47,25 @@ func isOwnProcess(dir, owner string) bool {
 
 // claimDeadOwner locks a dead owner's file, so that only one reconciling
 // process handles its intents. ok is false while the owner lives or when
-// another process has claimed it; done releases and removes the file.
-// An owner whose file is gone was fully reconciled already... unless the
-// platform has no flock, where a missing file is what marks it dead.
-func claimDeadOwner(dir, owner string) (done func(), ok bool) {
+// another process has claimed it. done releases the claim; with remove it
+// also deletes the file (every intent of the owner is settled). A missing
+// file means the owner was settled before, or, without flock, is dead.
+func claimDeadOwner(dir, owner string) (done func(remove bool), ok bool) {
 	if owner == "" || isOwnProcess(dir, owner) {
 		return nil, false
 	}
 	p := filepath.Join(ownersDir(dir), owner+".lock")
 	if _, err := os.Stat(p); os.IsNotExist(err) {
-		return func() {}, true
+		return func(bool) {}, true
 	}
 	release, ok := tryLockFile(p)
 	if !ok {
 		return nil, false
 	}
-	return func() { _ = os.Remove(p); release() }, true
+	return func(remove bool) {
+		if remove {
+			_ = os.Remove(p)
+		}
+		release()
+	}, true
 }

@@ -63,7 +63,11 @@ func (c *Client) WaitUpdated(ctx context.Context, function string) (model.Functi
 		case f.LastUpdateStatus == string(ltypes.LastUpdateStatusFailed):
 			return f, fmt.Errorf("the last update of %s failed: %s", function, sdkaws.ToString(out.LastUpdateStatusReason))
 		case f.State == string(ltypes.StatePending) || f.LastUpdateStatus == string(ltypes.LastUpdateStatusInProgress):
-			if err := sleepCtx(ctx, delay); err != nil {
+			sleep := c.cfg.Sleep
+			if sleep == nil {
+				sleep = sleepCtx
+			}
+			if err := sleep(ctx, delay); err != nil {
 				return f, err
 			}
 			delay = min(delay*2, time.Second)
@@ -83,6 +87,7 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 	ctx, cancel := detach(ctx)
 	defer cancel()
 	e := model.JournalEntry{Action: "PublishVersion", Target: function}
+	e.Run = RunOf(ctx)
 	cur, err := c.WaitUpdated(ctx, function)
 	if err != nil {
 		c.record(e, err)
@@ -156,6 +161,7 @@ func (c *Client) CreateAlias(ctx context.Context, a model.Alias) (model.Alias, e
 	ctx, cancel := detach(ctx)
 	defer cancel()
 	e := model.JournalEntry{Action: "CreateAlias", Target: a.Function + ":" + a.Name}
+	e.Run = RunOf(ctx)
 	in := &lambda.CreateAliasInput{FunctionName: &a.Function, Name: &a.Name, FunctionVersion: &a.Version}
 	if a.Description != "" {
 		in.Description = &a.Description

@@ -387,3 +387,24 @@ func (r TuneRun) CSV() []byte {
 	w.Flush()
 	return []byte(b.String())
 }
+
+// TuneProgress is one step of a running tuning job.
+type TuneProgress struct {
+	Stage    string // configure | invoke | size done | cleanup
+	MemoryMB int
+	Done     int // invocations done
+	Total    int
+	Sample   *TuneSample
+	Result   *SizeResult // when a size is finished
+	Message  string
+}
+
+// InterruptedTune is a run a crashed lambdaops left behind: its changes
+// are undone at the next start once the user confirms.
+type InterruptedTune struct {
+	Run        string    `json:"run"`
+	Function   string    `json:"function"`
+	Started    time.Time `json:"started"`
+	BaseMemory int       `json:"baseMemory"`
+	Intent     JournalEntry
+}

@@ -228,6 +228,16 @@ type FunctionDetail struct {
 	Triggers     []Trigger
 	Mappings     []ESM
 	CodeLocation string
+	// URL is the function URL of the unqualified function (nil when none,
+	// or the endpoint does not answer GetFunctionUrlConfig).
+	URL *FunctionURL
+}
+
+// FunctionURL is a function URL's address and how callers authenticate.
+type FunctionURL struct {
+	URL        string
+	AuthType   string // NONE | AWS_IAM
+	InvokeMode string // BUFFERED | RESPONSE_STREAM
 }
 
 // InvocationType is how Invoke runs a function.

@@ -36,6 +36,8 @@ type Options struct {
 	Rate        float64     // traffic scale factor; 0 = 1
 	Quotas      string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
 	Faults      Faults
+	// Lenience relaxes AWS rules in the Lambda front-end (docs/sandbox-operations.md).
+	Lenience lambda.Lenience
 
 	// Backfill is the traffic history simulated when Traffic is on:
 	// 0 = DefaultBackfill, negative = none. On a manual clock it runs
@@ -173,6 +175,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
 
 	s.world = lambda.NewWorld(s.clk, o.Region, o.Account, o.Seed)
+	s.world.SetLenience(o.Lenience)
 	fleet := 0
 	if !o.Empty {
 		fleet = o.Functions

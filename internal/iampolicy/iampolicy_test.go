@@ -23,6 +23,8 @@ const (
 	fnRes  = "arn:aws:lambda:*:*:function:*"
 	esmRes = "arn:aws:lambda:*:*:event-source-mapping:*"
 	logRes = "arn:aws:logs:*:*:log-group:*"
+	// versionRes matches qualified function ARNs (versions) only.
+	versionRes = "arn:aws:lambda:*:*:function:*:*"
 )
 
 // known maps "<sdk package>.<Operation>" to its IAM action. A new call in
@@ -37,6 +39,7 @@ var known = map[string]op{
 	"lambda.GetFunction":                        {"lambda:GetFunction", fnRes, true},
 	"lambda.GetFunctionConfiguration":           {"lambda:GetFunctionConfiguration", fnRes, true},
 	"lambda.GetFunctionEventInvokeConfig":       {"lambda:GetFunctionEventInvokeConfig", fnRes, true},
+	"lambda.GetFunctionUrlConfig":               {"lambda:GetFunctionUrlConfig", fnRes, true},
 	"lambda.GetPolicy":                          {"lambda:GetPolicy", fnRes, true},
 	"lambda.GetAlias":                           {"lambda:GetAlias", fnRes, true},
 	"lambda.ListAliases":                        {"lambda:ListAliases", fnRes, true},
@@ -57,6 +60,12 @@ var known = map[string]op{
 	"lambda.PutProvisionedConcurrencyConfig":    {"lambda:PutProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.DeleteProvisionedConcurrencyConfig": {"lambda:DeleteProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.UpdateEventSourceMapping":           {"lambda:UpdateEventSourceMapping", esmRes, false},
+	// Power tuning: memory changes, its temporary aliases, and deleting the
+	// versions it published (granted on qualified ARNs only, so the policy
+	// cannot delete a function).
+	"lambda.UpdateFunctionConfiguration": {"lambda:UpdateFunctionConfiguration", fnRes, false},
+	"lambda.DeleteAlias":                 {"lambda:DeleteAlias", fnRes, false},
+	"lambda.DeleteFunction":              {"lambda:DeleteFunction", versionRes, false},
 }
 
 // permissionFree are operations AWS authorises without any IAM permission.

@@ -53,6 +53,10 @@ func (w *World) configOf(f *function, v *version, arn string, now time.Time) Fun
 	}
 	if c.PackageType == "Image" {
 		fc.Runtime, fc.Handler = "", ""
+		fc.ImageConfigResponse = &imageConfigResponseJSON{}
+		if im := c.Image; im != nil {
+			fc.ImageConfigResponse.ImageConfig = &imageConfigJSON{EntryPoint: im.EntryPoint, Command: im.Command, WorkingDirectory: im.WorkingDirectory}
+		}
 	}
 	if v.num == "$LATEST" {
 		if now.Before(f.pendingTil) {

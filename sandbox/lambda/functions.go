@@ -3,8 +3,10 @@ package lambda
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/lambdaops/lambdaops/model"
@@ -89,81 +91,130 @@ func (w *World) GetFunction(ref, qualifier string) ([]byte, *Error) {
 	return b, nil
 }
 
-// CreateFunction creates a function ($LATEST Pending for CreateDelay).
-func (w *World) CreateFunction(in *createFunctionIn) ([]byte, int, *Error) {
-	if in.FunctionName == nil || in.Role == nil {
-		return nil, 0, validation("1 validation error detected: FunctionName and Role are required")
+// codeFrom validates a Code structure for a package type and returns its
+// SHA-256, size and source.
+func (w *World) codeFrom(c *codeIn, pkg string) (sha string, size int64, src string, err *Error) {
+	if pkg == "Image" {
+		if c.ImageUri == "" {
+			return "", 0, "", invalidParam("Please provide ImageUri when PackageType is Image.")
+		}
+		if len(c.ZipFile) > 0 || c.S3Bucket != "" {
+			return "", 0, "", invalidParam("Please don't provide code as well as ImageUri.")
+		}
+		sum := sha256.Sum256([]byte(c.ImageUri))
+		return hex.EncodeToString(sum[:]), 0, "image", nil
 	}
-	name, q, err := ParseFunctionName(*in.FunctionName)
-	if err != nil {
+	if c.ImageUri != "" {
+		return "", 0, "", invalidParam("Please don't provide ImageUri when PackageType is Zip.")
+	}
+	code := c.ZipFile
+	src = "zip"
+	if len(code) == 0 {
+		if c.S3Bucket == "" || c.S3Key == "" {
+			return "", 0, "", invalidParam("Please provide a source for function code.")
+		}
+		// The sandbox has no S3: it records the location and hashes it.
+		src = "s3://" + c.S3Bucket + "/" + c.S3Key
+		if c.S3ObjectVersion != "" {
+			src += "?versionId=" + c.S3ObjectVersion
+		}
+		code = []byte(src)
+	} else if err := w.checkZip(code); err != nil {
+		return "", 0, "", err
+	}
+	sum := sha256.Sum256(code)
+	return base64.StdEncoding.EncodeToString(sum[:]), int64(len(code)), src, nil
+}
+
+// CreateFunction creates a function ($LATEST Pending for CreateDelay).
+// Validation follows AWS's order: every model constraint first (one
+// ValidationException listing them), then the semantic checks
+// (InvalidParameterValueException and friends), then the conflict.
+func (w *World) CreateFunction(in *createFunctionIn) ([]byte, int, *Error) {
+	var v verrs
+	if in.FunctionName == nil {
+		v.null("functionName")
+	} else if _, _, err := ParseFunctionName(*in.FunctionName); err != nil || len(*in.FunctionName) > 140 {
+		v.pattern("functionName", *in.FunctionName, functionNamePattern)
+	}
+	runtimeEnum(&v, in.Runtime)
+	if in.Role == nil {
+		v.null("role")
+	} else {
+		w.checkRole(&v, in.Role)
+	}
+	if len(in.Handler) > 128 {
+		v.length("handler", in.Handler, 0, 128)
+	} else if strings.ContainsAny(in.Handler, " \t\n\r") {
+		v.pattern("handler", in.Handler, `[^\s]+`)
+	}
+	if in.Code == nil {
+		v.null("code")
+	}
+	if len(in.Description) > 256 {
+		v.length("description", in.Description, 0, 256)
+	}
+	memTimeout(&v, in.MemorySize, in.Timeout)
+	if in.PackageType != "" && in.PackageType != "Zip" && in.PackageType != "Image" {
+		v.enum("packageType", in.PackageType, []string{"Zip", "Image"})
+	}
+	if in.TracingConfig != nil && in.TracingConfig.Mode != "" && in.TracingConfig.Mode != "Active" && in.TracingConfig.Mode != "PassThrough" {
+		v.enum("tracingConfig.mode", in.TracingConfig.Mode, []string{"Active", "PassThrough"})
+	}
+	layerARNs(&v, in.Layers)
+	architectures(&v, in.Architectures)
+	if in.EphemeralStorage != nil {
+		v.rangeInt("ephemeralStorage.size", in.EphemeralStorage.Size, 512, 10240)
+	}
+	if err := v.err(); err != nil {
 		return nil, 0, err
 	}
+
+	name, q, _ := ParseFunctionName(*in.FunctionName)
 	if q != "" {
 		return nil, 0, invalidParam("Unsupported function name: %s", clip(*in.FunctionName, 140))
 	}
-	if !validRole(*in.Role) {
-		return nil, 0, validation("1 validation error detected: Value '%s' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+", clip(*in.Role, 200))
-	}
-	if err := checkMemTimeout(in.MemorySize, in.Timeout); err != nil {
+	if err := semanticMemTimeout(in.MemorySize, in.Timeout); err != nil {
 		return nil, 0, err
 	}
 	pkg := orDefault(in.PackageType, "Zip")
-	if pkg != "Zip" && pkg != "Image" {
-		return nil, 0, validation("1 validation error detected: Value '%s' at 'packageType' failed to satisfy constraint: Member must satisfy enum value set: [Zip, Image]", clip(pkg, 50))
-	}
-	if in.Code == nil {
-		return nil, 0, validation("1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null")
-	}
 	cfg := Config{Role: *in.Role, Description: in.Description, PackageType: pkg, MemoryMB: 128, TimeoutSec: 3, EphemeralMB: 512, TracingMode: "PassThrough", KMSKeyARN: in.KMSKeyArn, SnapStart: "None"}
+	now := w.clk.Now()
 	if pkg == "Zip" {
-		if !runtimes[in.Runtime] {
-			return nil, 0, invalidParam("Value %s at 'runtime' failed to satisfy constraint: Member must satisfy enum value set", clip(in.Runtime, 50))
+		if in.Runtime == "" || in.Handler == "" {
+			return nil, 0, invalidParam("Runtime and Handler are mandatory parameters for functions created with deployment packages.")
 		}
-		if in.Handler == "" {
-			return nil, 0, invalidParam("Handler is required for functions with the Zip package type.")
+		if err := w.runtimeBlocked(in.Runtime, true, now); err != nil {
+			return nil, 0, err
 		}
 		cfg.Runtime, cfg.Handler = in.Runtime, in.Handler
-		code := in.Code.ZipFile
-		if len(code) == 0 {
-			if in.Code.S3Bucket == "" || in.Code.S3Key == "" {
-				return nil, 0, invalidParam("Please provide a source for function code.")
-			}
-			code = []byte(in.Code.S3Bucket + "/" + in.Code.S3Key + "@" + in.Code.S3ObjectVersion)
+		if in.ImageConfig != nil {
+			return nil, 0, invalidParam("ImageConfig is not supported for functions with the Zip package type.")
 		}
-		sum := sha256.Sum256(code)
-		cfg.CodeSHA256 = base64.StdEncoding.EncodeToString(sum[:])
-		cfg.CodeSize = int64(len(code))
 	} else {
-		if in.Code.ImageUri == "" {
-			return nil, 0, invalidParam("Please provide ImageUri when PackageType is Image.")
+		if in.Runtime != "" || in.Handler != "" || len(in.Layers) > 0 {
+			return nil, 0, invalidParam("Runtime, Handler and Layers are not supported for functions with the Image package type.")
 		}
 		cfg.ImageURI = in.Code.ImageUri
-		sum := sha256.Sum256([]byte(in.Code.ImageUri))
-		cfg.CodeSHA256 = base64.StdEncoding.EncodeToString(sum[:])
-		cfg.CodeSize = 0
+		if ic := in.ImageConfig; ic != nil {
+			cfg.Image = &ImageConfig{EntryPoint: ic.EntryPoint, Command: ic.Command, WorkingDirectory: ic.WorkingDirectory}
+		}
 	}
+	sha, size, src, err := w.codeFrom(in.Code, pkg)
+	if err != nil {
+		return nil, 0, err
+	}
+	cfg.CodeSHA256, cfg.CodeSize, cfg.CodeSource = sha, size, src
 	if in.MemorySize != nil {
 		cfg.MemoryMB = *in.MemorySize
 	}
 	if in.Timeout != nil {
 		cfg.TimeoutSec = *in.Timeout
 	}
-	switch len(in.Architectures) {
-	case 0:
-		cfg.Architecture = "x86_64"
-	case 1:
-		if in.Architectures[0] != "x86_64" && in.Architectures[0] != "arm64" {
-			return nil, 0, validation("1 validation error detected: Value '[%s]' at 'architectures' failed to satisfy constraint: Member must satisfy enum value set: [x86_64, arm64]", clip(in.Architectures[0], 50))
-		}
+	cfg.Architecture = "x86_64"
+	if len(in.Architectures) == 1 {
 		cfg.Architecture = in.Architectures[0]
-	default:
-		return nil, 0, validation("1 validation error detected: Value at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1")
 	}
-	layers, err := layersFrom(in.Layers)
-	if err != nil {
-		return nil, 0, err
-	}
-	cfg.Layers = layers
 	if in.Environment != nil && len(in.Environment.Variables) > 0 {
 		cfg.Env = in.Environment.Variables
 	}
@@ -174,15 +225,9 @@ func (w *World) CreateFunction(in *createFunctionIn) ([]byte, int, *Error) {
 		cfg.DLQTarget = in.DeadLetterConfig.TargetArn
 	}
 	if in.TracingConfig != nil && in.TracingConfig.Mode != "" {
-		if in.TracingConfig.Mode != "Active" && in.TracingConfig.Mode != "PassThrough" {
-			return nil, 0, validation("1 validation error detected: Value '%s' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]", clip(in.TracingConfig.Mode, 50))
-		}
 		cfg.TracingMode = in.TracingConfig.Mode
 	}
 	if in.EphemeralStorage != nil {
-		if in.EphemeralStorage.Size < 512 || in.EphemeralStorage.Size > 10240 {
-			return nil, 0, validation("1 validation error detected: Value '%d' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value between 512 and 10240", in.EphemeralStorage.Size)
-		}
 		cfg.EphemeralMB = in.EphemeralStorage.Size
 	}
 	if in.LoggingConfig != nil {
@@ -191,24 +236,31 @@ func (w *World) CreateFunction(in *createFunctionIn) ([]byte, int, *Error) {
 	if in.SnapStart != nil && in.SnapStart.ApplyOn != "" {
 		cfg.SnapStart = in.SnapStart.ApplyOn
 	}
-	now := w.clk.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if err := w.crossAccountRole(cfg.Role); err != nil {
+		return nil, 0, err
+	}
+	layers, err := w.layersFrom(in.Layers)
+	if err != nil {
+		return nil, 0, err
+	}
+	cfg.Layers = layers
 	if w.fns[name] != nil {
 		return nil, 0, conflict("Function already exist: %s", name)
 	}
 	f := w.addFunction(name, cfg, now)
 	f.pendingTil = now.Add(CreateDelay)
-	if len(in.Tags) > 0 {
-		for k, v := range in.Tags {
-			f.tags[k] = v
-		}
+	for k, v := range in.Tags {
+		f.tags[k] = v
 	}
-	v := f.latest
+	fc := w.configOf(f, f.latest, f.arn, now)
 	if in.Publish {
-		v = w.publish(f, "", now)
+		// AWS answers with the unqualified ARN and Version "1".
+		v := w.publish(f, "", now)
+		fc.Version = v.num
 	}
-	b, _ := json.Marshal(w.configOf(f, v, f.arn+map[bool]string{true: ":" + v.num, false: ""}[in.Publish], now))
+	b, _ := json.Marshal(fc)
 	return b, 201, nil
 }
 

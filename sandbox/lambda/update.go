@@ -7,6 +7,22 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 )
 
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// updateBlocked refuses updates of a function whose runtime is past its
+// update-block date, when StrictRuntimeUpdates asks for AWS's rule.
+func (w *World) updateBlocked(f *function, now time.Time) *Error {
+	if !w.lenience.StrictRuntimeUpdates || f.latest.cfg.Runtime == "" {
+		return nil
+	}
+	return w.runtimeBlocked(f.latest.cfg.Runtime, false, now)
+}
+
 func (w *World) busy(f *function, now time.Time) *Error {
 	if now.Before(f.pendingTil) {
 		return conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
@@ -20,27 +36,24 @@ func (w *World) busy(f *function, now time.Time) *Error {
 // UpdateFunctionConfiguration changes $LATEST; LastUpdateStatus is
 // InProgress for UpdateDelay and further changes meanwhile get 409.
 func (w *World) UpdateFunctionConfiguration(ref string, in *updateConfigIn) ([]byte, *Error) {
-	if err := checkMemTimeout(in.MemorySize, in.Timeout); err != nil {
+	var v verrs
+	runtimeEnum(&v, deref(in.Runtime))
+	w.checkRole(&v, in.Role)
+	memTimeout(&v, in.MemorySize, in.Timeout)
+	if in.TracingConfig != nil && in.TracingConfig.Mode != "Active" && in.TracingConfig.Mode != "PassThrough" {
+		v.enum("tracingConfig.mode", in.TracingConfig.Mode, []string{"Active", "PassThrough"})
+	}
+	if in.Layers != nil {
+		layerARNs(&v, *in.Layers)
+	}
+	if in.EphemeralStorage != nil {
+		v.rangeInt("ephemeralStorage.size", in.EphemeralStorage.Size, 512, 10240)
+	}
+	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if in.Role != nil && !validRole(*in.Role) {
-		return nil, validation("1 validation error detected: Value '%s' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+", clip(*in.Role, 200))
-	}
-	if in.Runtime != nil && !runtimes[*in.Runtime] {
-		return nil, invalidParam("Value %s at 'runtime' failed to satisfy constraint: Member must satisfy enum value set", clip(*in.Runtime, 50))
-	}
-	var layers []model.Layer
-	if in.Layers != nil {
-		var err *Error
-		if layers, err = layersFrom(*in.Layers); err != nil {
-			return nil, err
-		}
-	}
-	if in.EphemeralStorage != nil && (in.EphemeralStorage.Size < 512 || in.EphemeralStorage.Size > 10240) {
-		return nil, validation("1 validation error detected: Value '%d' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value between 512 and 10240", in.EphemeralStorage.Size)
-	}
-	if in.TracingConfig != nil && in.TracingConfig.Mode != "Active" && in.TracingConfig.Mode != "PassThrough" {
-		return nil, validation("1 validation error detected: Value '%s' at 'tracingConfig.mode' failed to satisfy constraint: Member must satisfy enum value set: [Active, PassThrough]", clip(in.TracingConfig.Mode, 50))
+	if err := semanticMemTimeout(in.MemorySize, in.Timeout); err != nil {
+		return nil, err
 	}
 	now := w.clk.Now()
 	w.mu.Lock()
@@ -51,6 +64,31 @@ func (w *World) UpdateFunctionConfiguration(ref string, in *updateConfigIn) ([]b
 	}
 	if q != "" && q != "$LATEST" {
 		return nil, invalidParam("Unsupported function name: %s. Only $LATEST can be updated.", clip(ref, 140))
+	}
+	if in.Runtime != nil {
+		if err := w.runtimeBlocked(*in.Runtime, false, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.updateBlocked(f, now); err != nil {
+		return nil, err
+	}
+	if in.Role != nil {
+		if err := w.crossAccountRole(*in.Role); err != nil {
+			return nil, err
+		}
+	}
+	var layers []model.Layer
+	if in.Layers != nil {
+		if f.latest.cfg.PackageType == "Image" && len(*in.Layers) > 0 {
+			return nil, invalidParam("Layers are not supported for functions with the Image package type.")
+		}
+		if layers, err = w.layersFrom(*in.Layers); err != nil {
+			return nil, err
+		}
+	}
+	if in.ImageConfig != nil && f.latest.cfg.PackageType != "Image" {
+		return nil, invalidParam("ImageConfig is not supported for functions with the Zip package type.")
 	}
 	if err := w.busy(f, now); err != nil {
 		return nil, err
@@ -104,6 +142,9 @@ func (w *World) UpdateFunctionConfiguration(ref string, in *updateConfigIn) ([]b
 	}
 	if in.EphemeralStorage != nil {
 		c.EphemeralMB = in.EphemeralStorage.Size
+	}
+	if ic := in.ImageConfig; ic != nil {
+		c.Image = &ImageConfig{EntryPoint: ic.EntryPoint, Command: ic.Command, WorkingDirectory: ic.WorkingDirectory}
 	}
 	if in.LoggingConfig != nil {
 		l := in.LoggingConfig

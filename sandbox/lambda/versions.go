@@ -19,6 +19,20 @@ func (w *World) publish(f *function, description string, now time.Time) *version
 	return v
 }
 
+// publishOrReuse publishes $LATEST, or returns the newest version when
+// neither code nor configuration changed since (caller holds mu).
+func (w *World) publishOrReuse(f *function, description string, now time.Time) *version {
+	if n := len(f.versions); n > 0 {
+		last := f.versions[n-1]
+		lc := last.cfg
+		lc.Description = f.latest.cfg.Description
+		if sameConfig(&lc, &f.latest.cfg) {
+			return last
+		}
+	}
+	return w.publish(f, description, now)
+}
+
 // PublishVersion publishes $LATEST, or returns the newest version when
 // neither code nor configuration changed since.
 func (w *World) PublishVersion(ref string, in *publishIn) ([]byte, *Error) {
@@ -41,17 +55,7 @@ func (w *World) PublishVersion(ref string, in *publishIn) ([]byte, *Error) {
 	if in.CodeSha256 != "" && in.CodeSha256 != f.latest.cfg.CodeSHA256 {
 		return nil, invalidParam("CodeSHA256 (%s) is different from current CodeSHA256 in $LATEST (%s). Please try again.", clip(in.CodeSha256, 100), f.latest.cfg.CodeSHA256)
 	}
-	if n := len(f.versions); n > 0 {
-		// Unchanged code and configuration: AWS returns the newest version.
-		last := f.versions[n-1]
-		lc := last.cfg
-		lc.Description = f.latest.cfg.Description
-		if sameConfig(&lc, &f.latest.cfg) {
-			b, _ := json.Marshal(w.configOf(f, last, f.arn+":"+last.num, now))
-			return b, nil
-		}
-	}
-	v := w.publish(f, in.Description, now)
+	v := w.publishOrReuse(f, in.Description, now)
 	b, _ := json.Marshal(w.configOf(f, v, f.arn+":"+v.num, now))
 	return b, nil
 }

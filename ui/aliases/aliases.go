@@ -29,6 +29,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -90,6 +91,7 @@ type Model struct {
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
 	cursor   int
+	scroll   scroll.View // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
@@ -246,19 +248,11 @@ type createdMsg struct {
 }
 
 // Prompt results: the dialogs return these (pure messages, no AWS).
-type weightTypedMsg struct {
-	alias string
-	w     float64
-}
 type aliasNamedMsg struct {
 	name string
 }
 type aliasVersionMsg struct {
 	name, version string
-}
-type planTypedMsg struct {
-	alias string
-	plan  model.Plan
 }
 type planStartMsg struct {
 	alias   string
@@ -292,10 +286,8 @@ func (appliedMsg) own()      {}
 func (journalMsg) own()      {}
 func (publishedMsg) own()    {}
 func (createdMsg) own()      {}
-func (weightTypedMsg) own()  {}
 func (aliasNamedMsg) own()   {}
 func (aliasVersionMsg) own() {}
-func (planTypedMsg) own()    {}
 func (planStartMsg) own()    {}
 func (planTickMsg) own()     {}
 func (confirmedMsg) own()    {}
@@ -315,6 +307,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		if msg.Button == tea.MouseWheelUp {
+			m.scroll.By(-3)
+		} else if msg.Button == tea.MouseWheelDown {
+			m.scroll.By(3)
+		}
+		return nil
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics())
 	case tickMsg:
@@ -362,22 +361,10 @@ func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
 // handleAccepted takes what a prompt or confirmation sent back.
 func (m *Model) handleAccepted(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case weightTypedMsg:
-		a, ok := m.aliasNamed(msg.alias)
-		if !ok {
-			return m.fail("alias " + msg.alias + " is gone: press r")
-		}
-		c, err := model.SetCanaryWeight(a, m.versions, msg.w)
-		if err != nil {
-			return m.fail(err.Error())
-		}
-		return m.propose(c, "Set canary weight")
 	case aliasNamedMsg:
 		return m.promptAliasVersion(msg.name)
 	case aliasVersionMsg:
 		return m.proposeCreate(msg.name, msg.version)
-	case planTypedMsg:
-		return m.proposePlan(msg.alias, msg.plan)
 	case planStartMsg:
 		return m.startPlan(msg)
 	case confirmedMsg, publishMsg, createMsg:
@@ -413,6 +400,12 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(-len(m.aliases))
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
+	case key.Matches(k, m.km.List.PageDown):
+		m.scroll.By(max(1, m.h/2))
+		return nil
+	case key.Matches(k, m.km.List.PageUp):
+		m.scroll.By(-max(1, m.h/2))
+		return nil
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
 	}
@@ -763,13 +756,36 @@ func (m *Model) protected() bool {
 // propose runs the pre-flight checks on c and, when they pass, opens the
 // confirmation showing the routing before and after.
 func (m *Model) propose(c model.AliasChange, title string) tea.Cmd {
+	cmd, err := m.proposal(c, title)
+	if err != nil {
+		return m.fail(err.Error())
+	}
+	return cmd
+}
+
+// weightChange is the confirmation of a typed canary weight, or why there
+// is none (the weight prompt shows that error and stays open).
+func (m *Model) weightChange(alias string, w float64) (tea.Cmd, error) {
+	a, ok := m.aliasNamed(alias)
+	if !ok {
+		return nil, fmt.Errorf("alias %s is gone: press r", alias)
+	}
+	c, err := model.SetCanaryWeight(a, m.versions, w)
+	if err != nil {
+		return nil, err
+	}
+	return m.proposal(c, "Set canary weight")
+}
+
+// proposal opens the confirmation of c, or says why c cannot be proposed.
+func (m *Model) proposal(c model.AliasChange, title string) (tea.Cmd, error) {
 	m.conflict = nil
 	if c.Noop() {
-		return m.fail(fmt.Sprintf("alias %s already is %s: nothing to change", c.Before.Name, model.DescribeRouting(c.Version, c.Routing)))
+		return nil, fmt.Errorf("alias %s already is %s: nothing to change", c.Before.Name, model.DescribeRouting(c.Version, c.Routing))
 	}
 	if probs := model.Preflight(m.fn, m.versions, c); len(probs) > 0 {
 		m.problems = probs
-		return m.fail("pre-flight: " + probs[0].Message)
+		return nil, errors.New("pre-flight: " + probs[0].Message)
 	}
 	m.problems = nil
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
@@ -777,8 +793,13 @@ func (m *Model) propose(c model.AliasChange, title string) tea.Cmd {
 		Body:      ChangeBody(c, 30),
 		Protected: m.protected(),
 		Name:      c.Before.Name,
-		Yes:       m.confirmed(c),
-	}))
+		Accept: func() (tea.Cmd, error) {
+			if m.busy {
+				return nil, errors.New("a change is still being applied; nothing was sent")
+			}
+			return m.confirmed(c), nil
+		},
+	})), nil
 }
 
 func (m *Model) confirmed(c model.AliasChange) tea.Cmd {
@@ -934,10 +955,12 @@ func (m *Model) promptWeight(a model.Alias) tea.Cmd {
 		Title:       fmt.Sprintf("Canary weight for %s (percent; 0 aborts, 100 promotes)", a.Name),
 		Placeholder: "e.g. 25",
 		Value:       cur,
-		Validate:    func(s string) error { _, err := model.ParseWeight(s); return err },
-		Submit: func(s string) tea.Cmd {
-			w, _ := model.ParseWeight(s)
-			return func() tea.Msg { return weightTypedMsg{alias: name, w: w} }
+		Accept: func(s string) (tea.Cmd, error) {
+			w, err := model.ParseWeight(s)
+			if err != nil {
+				return nil, err
+			}
+			return m.weightChange(name, w)
 		},
 	}))
 }

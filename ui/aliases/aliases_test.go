@@ -594,3 +594,53 @@ func TestWidthMatchesAnsi(t *testing.T) {
 		}
 	}
 }
+
+// Every line of the cockpit is reachable at 60x15: it scrolls with ctrl+d
+// and ctrl+u, and the selected alias stays visible.
+func TestCockpitScrollsWhenSmall(t *testing.T) {
+	h := newHarness(t, newCanaryFake(), model.Writable)
+	h.m.SetSize(200, 200)
+	var want []string
+	for _, l := range strings.Split(h.view(), "\n") {
+		if s := strings.TrimSpace(l); s != "" {
+			want = append(want, s)
+		}
+	}
+	h.m.SetSize(60, 15)
+	seen := map[string]bool{}
+	for range 30 {
+		v := h.view()
+		if n := len(strings.Split(v, "\n")); n > 15 {
+			t.Fatalf("view is %d lines tall at 60x15", n)
+		}
+		for _, l := range strings.Split(v, "\n") {
+			seen[strings.TrimSpace(l)] = true
+		}
+		h.press("ctrl+d")
+	}
+	missing := 0
+	for _, l := range want {
+		// columns are narrower at 60: match a line by its first cell
+		head := strings.Fields(l)[0]
+		found := false
+		for s := range seen {
+			if g := strings.Fields(s); len(g) > 0 && g[0] == head {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing++
+			t.Logf("never shown at 60x15: %q", l)
+		}
+	}
+	if missing > 0 {
+		t.Fatalf("%d of %d lines unreachable at 60x15", missing, len(want))
+	}
+	for range 30 {
+		h.press("ctrl+u")
+	}
+	if !strings.Contains(h.view(), "Aliases (") {
+		t.Fatalf("ctrl+u did not scroll back to the top:\n%s", h.view())
+	}
+}

@@ -62,10 +62,12 @@ func (m *Model) promptPlan(a model.Alias) tea.Cmd {
 		Title:       fmt.Sprintf("Guarded plan for %s", a.Name),
 		Placeholder: m.opt.Plan.Spec(),
 		Value:       m.opt.Plan.Spec(),
-		Validate:    func(s string) error { _, err := model.ParsePlan(s); return err },
-		Submit: func(s string) tea.Cmd {
-			p, _ := model.ParsePlan(s)
-			return func() tea.Msg { return planTypedMsg{alias: name, plan: p} }
+		Accept: func(s string) (tea.Cmd, error) {
+			p, err := model.ParsePlan(s)
+			if err != nil {
+				return nil, err
+			}
+			return m.planProposal(name, p)
 		},
 	}))
 }
@@ -84,22 +86,24 @@ func planTarget(a model.Alias, versions []model.Version) (primary, canary string
 	return a.Version, nv, nil
 }
 
-func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
+// planProposal opens the plan's confirmation, or says why it cannot run
+// (the plan prompt shows that error and stays open).
+func (m *Model) planProposal(alias string, p model.Plan) (tea.Cmd, error) {
 	a, ok := m.aliasNamed(alias)
 	if !ok {
-		return m.fail("alias " + alias + " is gone: press r")
+		return nil, fmt.Errorf("alias %s is gone: press r", alias)
 	}
 	if m.plan != nil {
-		return m.fail("a plan is already running on " + m.plan.alias)
+		return nil, fmt.Errorf("a plan is already running on %s", m.plan.alias)
 	}
 	primary, canary, err := planTarget(a, m.versions)
 	if err != nil {
-		return m.fail(err.Error())
+		return nil, err
 	}
 	first := planChange(a, primary, canary, p.Decide(model.NewPlanState(), m.deps.Now(), model.VersionHealth{}))
 	if probs := model.Preflight(m.fn, m.versions, first); len(probs) > 0 {
 		m.problems = probs
-		return m.fail("pre-flight: " + probs[0].Message)
+		return nil, errors.New("pre-flight: " + probs[0].Message)
 	}
 	m.problems = nil
 	steps, abort, _ := strings.Cut(p.Describe(), "; ")
@@ -113,7 +117,7 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 		Yes: func() tea.Msg {
 			return planStartMsg{alias: alias, plan: p, primary: primary, canary: canary}
 		},
-	}))
+	})), nil
 }
 
 // planChange is the UpdateAlias a plan decision needs.

@@ -35,11 +35,22 @@ func (m *Model) View() string {
 	top = append(top, m.cockpitLines(w)...)
 	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
-	if rest >= 2 {
+	if rest >= 2+min(3, len(m.versions)) {
+		// it fits: the versions list takes the rows that are left
 		top = append(top, "")
 		top = append(top, m.versionLines(w, rest)...)
+		m.scroll.Off = 0
+		return m.fit(top, w, h)
 	}
-	return m.fit(top, w, h)
+	// taller than the pane: everything, in a window that keeps the
+	// selected alias visible (ctrl+d/ctrl+u and the wheel scroll)
+	top = append(top, "")
+	top = append(top, m.versionLines(w, len(m.versions)+2)...)
+	focus := -1
+	if len(m.aliases) > 0 {
+		focus = 2 + m.cursor // the title and the column header come first
+	}
+	return m.fit(m.scroll.Window(top, h, focus, func(s string) string { return m.st.Muted.Render(s) }), w, h)
 }
 
 func (m *Model) fit(lines []string, w, h int) string {

@@ -498,6 +498,11 @@ func (m *Model) askReserved() tea.Cmd {
 			if err != nil || n < 0 {
 				return errors.New("a whole number ≥ 0, or empty to remove")
 			}
+			if m.loaded { // the unreserved floor, inline, before the prompt closes
+				if why := m.led.FloorCheck(n); why != "" {
+					return errors.New(why)
+				}
+			}
 			return nil
 		},
 		Submit: func(s string) tea.Cmd {

@@ -68,7 +68,7 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 	if got := m.Items()[0].State; got != "Disabling" {
 		t.Fatalf("state after e: %s (%s)", got, m.Notice())
 	}
-	if e, ok := c.Last(uuid); !ok || e.Reason != "poison records, INC-99" || e.Result != "ok" {
+	if e, ok := c.Last(m.Items()[0].Function + "/esm/" + uuid); !ok || e.Reason != "poison records, INC-99" || e.Result != "ok" {
 		t.Fatalf("journal %+v %v", e, ok)
 	}
 	srv.Advance(6 * time.Second)

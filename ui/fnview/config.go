@@ -178,6 +178,10 @@ func (c *configTab) render() []string {
 	b.kv("Last update", f.LastUpdateStatus)
 	b.kv("Last modified", fmtTime(f.LastModified))
 	b.kv("Version", f.Version)
+	if c.detail != nil && c.detail.URL != nil {
+		b.kv("Function URL", c.detail.URL.URL)
+		b.kv("URL auth", joinNonEmpty(" · ", c.detail.URL.AuthType, c.detail.URL.InvokeMode))
+	}
 
 	b.section("Runtime")
 	rt := f.Runtime
@@ -185,6 +189,9 @@ func (c *configTab) render() []string {
 		rt = "(container image)"
 	}
 	b.kv("Runtime", rt)
+	if note := model.RuntimeNote(f.Runtime, c.deps.Time()); note != "" {
+		b.kv("Deprecation", c.st.Warn.Render(note))
+	}
 	b.kv("Handler", orDash(f.Handler))
 	b.kv("Architecture", orDash(f.Architecture))
 	b.kv("Package type", orDash(f.PackageType))

@@ -26,9 +26,9 @@ import (
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 )
 
-// colState is what the cells need to tell "still loading" ("…") from
+// cellState is what the cells need to tell "still loading" ("…") from
 // "none" ("-") and "unknown" ("?"); every row points at its pane's.
-type colState struct {
+type cellState struct {
 	rsvLoading  bool // an enrichment is running: rows without GetFunction yet will get it
 	tagsLoading bool // the tags sweep (or enrichment) will tell
 }
@@ -206,6 +206,11 @@ func (m *Model) connecting() string {
 
 // ---- reserved concurrency and tags ----
 
+// tagFiltered reports a tag: filter (results depend on the tags).
+func (m *Model) tagFiltered() bool {
+	return strings.HasPrefix(strings.TrimPrefix(m.t.Filter(), "!"), "tag:")
+}
+
 type enrichMsg struct {
 	gen uint64
 	res []awsapi.Enriched
@@ -307,7 +312,7 @@ func (m *Model) applyEnriched(msg enrichMsg) tea.Cmd {
 		r.ver++
 		changed = true
 	}
-	if changed && (m.q.kind == 't' || columns[m.sortCol].title == "RSV" || columns[m.sortCol].title == "TAGS") {
+	if changed && (m.tagFiltered() || m.t.SortColumn() == colRsv || m.t.SortColumn() == colTags) {
 		m.rebuild()
 	}
 	return waitEnriched(msg.ch, msg.gen)
@@ -337,7 +342,7 @@ func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
 			}
 		}
 		m.invalidateCells()
-		if m.q.kind == 't' {
+		if m.tagFiltered() {
 			m.rebuild()
 		}
 		return nil
@@ -352,7 +357,7 @@ func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
 			r.ver++
 		}
 	}
-	if m.q.kind == 't' || columns[m.sortCol].title == "TAGS" {
+	if m.tagFiltered() || m.t.SortColumn() == colTags {
 		m.rebuild()
 	}
 	return waitTags(msg.ch, msg.gen)
@@ -361,12 +366,13 @@ func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
 // visibleToEnricher hands the enricher the rows on screen that have no
 // reserved concurrency yet (they go first) in a command, off Update.
 func (m *Model) visibleToEnricher() tea.Cmd {
-	if m.enricher == nil || len(m.view) == 0 {
+	if m.enricher == nil || m.t.Len() == 0 {
 		return nil
 	}
 	var names []string
-	for i := m.offset; i < min(len(m.view), m.offset+m.bodyHeight()); i++ {
-		if r := m.at(i); !r.fn.Enriched {
+	lo, hi := m.t.VisibleRange()
+	for i := lo; i < hi; i++ {
+		if r := m.t.At(i); !r.fn.Enriched {
 			names = append(names, r.fn.Name)
 		}
 	}
@@ -386,7 +392,7 @@ func (m *Model) queueAllForEnrichment() tea.Cmd {
 		return nil
 	}
 	var names []string
-	for _, r := range m.sorted {
+	for _, r := range m.t.Items() {
 		if !r.fn.Enriched {
 			names = append(names, r.fn.Name)
 		}
@@ -426,13 +432,13 @@ const lookupDelay = 150 * time.Millisecond
 // maybeLookup: when a plain name matches nothing and the listing is not
 // complete, ask GetFunction for exactly that name (one round trip).
 func (m *Model) maybeLookup() tea.Cmd {
-	if _, ok := unwrapAs[awsapi.Columns](m.deps.Fleet); !ok || m.q.kind != 'f' || m.q.invert || len(m.view) > 0 {
+	if _, ok := unwrapAs[awsapi.Columns](m.deps.Fleet); !ok || m.t.Len() > 0 {
 		return nil
 	}
 	if !m.listing && m.err == nil && m.verr == nil && !m.stale {
 		return nil // a complete listing: it does not exist
 	}
-	q := m.q.raw
+	q := m.t.Filter() // a plain name: not re:, tag: or !
 	if !plainName.MatchString(q) || m.looked[q] {
 		return nil
 	}
@@ -442,7 +448,7 @@ func (m *Model) maybeLookup() tea.Cmd {
 }
 
 func (m *Model) handleLookupTick(msg lookupTickMsg) tea.Cmd {
-	if msg.seq != m.lseq || msg.q != m.q.raw || len(m.view) > 0 {
+	if msg.seq != m.lseq || msg.q != m.t.Filter() || m.t.Len() > 0 {
 		return nil
 	}
 	cols, ok := unwrapAs[awsapi.Columns](m.deps.Fleet)

@@ -98,7 +98,7 @@ func TestPreloadIsInTheFirstFrame(t *testing.T) {
 	snap := fake.Functions(300, "us-east-1")
 	m.Preload(snap, now.Add(-time.Hour))
 	v := ansi.Strip(m.View()) // before Init: nothing asked yet
-	if !strings.Contains(v, "functions 300/300") || !strings.Contains(v, "STALE cached 1h old") || !strings.Contains(v, m.at(0).fn.Name) {
+	if !strings.Contains(v, "functions 300/300") || !strings.Contains(v, "STALE cached 1h old") || !strings.Contains(v, m.t.At(0).fn.Name) {
 		t.Fatalf("first frame:\n%s", v)
 	}
 	if w.Calls("") != 0 {
@@ -217,7 +217,7 @@ func TestReservedAndTagsFillIn(t *testing.T) {
 	w.mu.Lock()
 	vis := append([]string(nil), w.visible...)
 	w.mu.Unlock()
-	if len(vis) == 0 || vis[0] != m.at(0).fn.Name {
+	if len(vis) == 0 || vis[0] != m.t.At(0).fn.Name {
 		t.Fatalf("visible rows not enriched first: %v", vis)
 	}
 	if c := rsvCell(m.rows[vis[0]]); c != "7" {
@@ -259,7 +259,7 @@ func TestFilterLooksUpAnUnlistedName(t *testing.T) {
 		t.Fatal("no lookup")
 	}
 	m.Update(look())
-	if sh, _ := m.Count(); sh != 1 || m.at(0).fn.Name != target {
+	if sh, _ := m.Count(); sh != 1 || m.t.At(0).fn.Name != target {
 		t.Fatalf("the typed name was not found ahead of the listing: %d shown", sh)
 	}
 	w.mu.Lock()

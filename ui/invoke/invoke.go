@@ -359,13 +359,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		if msg.err != nil {
-			return m.say("saving the event: "+msg.err.Error(), true)
+			return tea.Batch(common.Resolve(msg.err), m.say("saving the event: "+msg.err.Error(), true))
 		}
 		if !contains(m.saved, msg.name) {
 			m.saved = append(m.saved, msg.name)
 			sort.Strings(m.saved)
 		}
-		return m.say("saved test event "+msg.name, false)
+		return tea.Batch(common.Resolve(nil), m.say("saved test event "+msg.name, false))
 	case loadMsg:
 		return m.load(msg.path)
 	case loadedMsg:
@@ -373,11 +373,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil // superseded by an edit or a newer load, or the pane closed
 		}
 		if msg.err != nil {
-			return m.say("loading "+msg.name+": "+msg.err.Error(), true)
+			return tea.Batch(common.Resolve(msg.err), m.say("loading "+msg.name+": "+msg.err.Error(), true))
 		}
 		m.SetPayload(msg.name, msg.data)
 		m.tmpl = -1
-		return m.say(fmt.Sprintf("loaded %s (%s)", msg.name, size(len(msg.data))), false)
+		return tea.Batch(common.Resolve(nil), m.say(fmt.Sprintf("loaded %s (%s)", msg.name, size(len(msg.data))), false))
 	case confirmedMsg:
 		return m.send(msg.req)
 	case qualMsg:
@@ -643,6 +643,7 @@ func (m *Model) promptSave() tea.Cmd {
 		Title:       "Save test event for " + fn,
 		Placeholder: "event name",
 		Validate:    ValidName,
+		Await:       true, // writing the file may fail: the prompt shows why
 		Submit: func(name string) tea.Cmd {
 			return func() tea.Msg { return savedMsg{name: name, err: ev.Save(fn, name, payload)} }
 		},
@@ -664,6 +665,7 @@ func (m *Model) promptLoad() tea.Cmd {
 			}
 			return nil
 		},
+		Await: true, // reading the file may fail: the prompt shows why and stays
 		Submit: func(s string) tea.Cmd {
 			path := strings.TrimSpace(s)
 			return func() tea.Msg { return loadMsg{path: path} }

@@ -307,6 +307,7 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 		r := &row{fn: f, h: model.Health{Function: f.Name}}
 		r.hc.AccountLimit = msg.acct.ConcurrentExecutions
 		r.hc.Unreserved = msg.acct.UnreservedConcurrentExecutions
+		r.hc.Now = m.deps.Now()
 		if f.Reserved != nil {
 			r.hc.Reserved = f.Reserved
 		}

@@ -398,7 +398,7 @@ func (t *Model[V]) setQuery(s string) {
 		selPos = t.view[t.cursor]
 	}
 	inc := q.narrows(t.q) && !t.q.empty()
-	fieldsChanged := strings.Join(q.fields(), ",") != strings.Join(t.q.fields(), ",")
+	fieldsChanged := !sameFields(q, t.q)
 	t.q = q
 	t.refilter(inc)
 	t.cursor, t.offset = 0, 0
@@ -408,6 +408,27 @@ func (t *Model[V]) setQuery(s string) {
 	t.clamp()
 	if fieldsChanged {
 		t.layDirty = true
+	}
+}
+
+// sameFields reports whether a and b filter on the same fields (so the
+// columns they keep on screen are the same).
+func sameFields(a, b query) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a.terms) && a.terms[i].kind != 'd' {
+			i++
+		}
+		for j < len(b.terms) && b.terms[j].kind != 'd' {
+			j++
+		}
+		if i == len(a.terms) || j == len(b.terms) {
+			return i == len(a.terms) && j == len(b.terms)
+		}
+		if a.terms[i].field != b.terms[j].field {
+			return false
+		}
+		i, j = i+1, j+1
 	}
 }
 
@@ -660,7 +681,7 @@ func (t *Model[V]) layout() layout {
 	if t.lay.hint != "" {
 		h = padRight(h, t.w-ansi.StringWidth(t.lay.hint)) + t.lay.hint
 	}
-	t.header = h
+	t.header = t.st.TableHeader.Render(ansi.Truncate(h, t.w, "")) // styled once per layout
 	return t.lay
 }
 
@@ -689,6 +710,7 @@ func (t *Model[V]) scroll(d int) tea.Cmd {
 // InvalidateCache drops every rendered row (the theme changed).
 func (t *Model[V]) InvalidateCache() {
 	t.gen++
+	t.layDirty = true
 	t.selPre, t.selPost = "", ""
 }
 
@@ -787,10 +809,19 @@ func (t *Model[V]) View() string {
 	if t.w <= 0 || t.h <= 0 {
 		return ""
 	}
-	t.layout()
 	var b strings.Builder
 	b.Grow((t.w + 8) * t.h)
-	b.WriteString(t.st.TableHeader.Render(ansi.Truncate(t.header, t.w, "")))
+	t.WriteView(&b)
+	return b.String()
+}
+
+// WriteView writes View to b (a pane composing a screen saves a copy).
+func (t *Model[V]) WriteView(b *strings.Builder) {
+	if t.w <= 0 || t.h <= 0 {
+		return
+	}
+	t.layout()
+	b.WriteString(t.header)
 	bh := t.h - 1
 	lines := 0
 	if t.choosing {
@@ -819,7 +850,6 @@ func (t *Model[V]) View() string {
 	for ; lines < bh; lines++ {
 		b.WriteByte('\n')
 	}
-	return b.String()
 }
 
 // ---- keys ----
@@ -977,4 +1007,14 @@ func (t *Model[V]) Click(x, y int) {
 
 func statusf(format string, args ...any) tea.Cmd {
 	return common.Status(fmt.Sprintf(format, args...), false)
+}
+
+// NoAction is the footer's answer to a key that does nothing where it was
+// pressed: it says so, rather than doing nothing silently.
+func NoAction(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	if k == "" || msg.Text == "" && len([]rune(k)) == 1 {
+		return nil
+	}
+	return common.Status(k+" does nothing here (? lists the keys)", false)
 }

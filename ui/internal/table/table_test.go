@@ -83,7 +83,7 @@ func TestFilterSyntax(t *testing.T) {
 	}{
 		{"", "image-resizer orders-api payments-api report-generator"},
 		{"api", "orders-api payments-api"},
-		{"pyap", "payments-api"},              // fuzzy: letters in order
+		{"pyap", "payments-api"},                   // fuzzy: letters in order
 		{"!api", "image-resizer report-generator"}, // inverted
 		{"re:^(orders|image)", "image-resizer orders-api"},
 		{"re:API$", "orders-api payments-api"}, // case-insensitive
@@ -92,7 +92,7 @@ func TestFilterSyntax(t *testing.T) {
 		{"!tag:team", "image-resizer report-generator"},
 		{"runtime:python", "payments-api report-generator"},
 		{"runtime:python rep", "report-generator"}, // terms AND
-		{"nosuch:x", ""},                           // not a field: fuzzy text "nosuch:x"
+		{"nosuch:x", ""}, // not a field: fuzzy text "nosuch:x"
 	} {
 		tb := newTable(sample())
 		tb.SetFilter(c.q)
@@ -181,7 +181,7 @@ func TestPriorities(t *testing.T) {
 	}{
 		{43, []int{0, 1, 2, 3}},
 		{42, []int{0, 1, 3}}, // prio 3 goes first
-		{27, []int{0, 1}}, // with room for the "+2›" hint
+		{27, []int{0, 1}},    // with room for the "+2›" hint
 		{5, []int{0}},
 	} {
 		l := fit(specs, c.w, 0, none)
@@ -443,4 +443,41 @@ func press(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl}
 	}
 	return tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+}
+
+// isSubseq is the test's own oracle for a fuzzy match.
+func isSubseq(h, n string) bool {
+	for _, c := range n {
+		i := strings.IndexRune(h, c)
+		if i < 0 {
+			return false
+		}
+		h = h[i+1:]
+	}
+	return true
+}
+
+func TestSubsequenceAndMask(t *testing.T) {
+	names := []string{"", "a", "payments-api-0001", "growth_cron.v2", "ÄPFEL-ß", "x\x1b[31m"}
+	needles := []string{"", "p", "pa", "pay", "pmt", "api1", "0001", "_c.", "zz", "ß", "äpf", "\x1b[", "apa"}
+	for _, h := range names {
+		h = strings.ToLower(h)
+		for _, n := range needles {
+			want := isSubseq(h, n)
+			if got := subsequence([]byte(h), []byte(n)); got != want {
+				t.Errorf("subsequence(%q, %q) = %v", h, n, got)
+			}
+			// the mask never rejects a match
+			if want && charMask(h)&charMaskB([]byte(n)) != charMaskB([]byte(n)) {
+				t.Errorf("mask of %q rejects %q", h, n)
+			}
+		}
+	}
+}
+
+func TestNoActionSaysSo(t *testing.T) {
+	msg := NoAction(press("e"))()
+	if s := fmt.Sprint(msg); !strings.Contains(s, "e does nothing here") {
+		t.Fatalf("got %v", msg)
+	}
 }
