@@ -462,6 +462,14 @@ func (c *Client) startError(err error) error {
 	if errors.As(err, &ne) {
 		return err
 	}
+	// The credential chain ran dry (its last link is the instance
+	// metadata service, which answers nothing off EC2): no credentials,
+	// whatever network error the metadata call ended with.
+	msg := err.Error()
+	if !isSSOExpired(err) && (strings.Contains(msg, "ec2imds") || strings.Contains(msg, "EC2 IMDS") ||
+		strings.Contains(msg, "static credentials are empty") || strings.Contains(msg, "failed to retrieve credentials")) {
+		return &NoCredentialsError{Profile: c.cfg.Profile, Err: err}
+	}
 	endpoint := c.cfg.EndpointURL
 	if endpoint == "" {
 		endpoint = "AWS (" + c.cfg.Region + ")"
@@ -477,12 +485,6 @@ func (c *Client) startError(err error) error {
 		return &NetworkError{Endpoint: endpoint, Reason: "unreachable", Err: err}
 	case errors.As(err, &op) && op.Timeout():
 		return &NetworkError{Endpoint: endpoint, Reason: "timed out", Err: err}
-	}
-	msg := err.Error()
-	for _, s := range []string{"failed to retrieve credentials", "no EC2 IMDS role found", "failed to refresh cached credentials", "static credentials are empty", "AnonymousCredentials"} {
-		if strings.Contains(msg, s) && !isSSOExpired(err) {
-			return &NoCredentialsError{Profile: c.cfg.Profile, Err: err}
-		}
 	}
 	return err
 }

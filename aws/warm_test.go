@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -291,3 +292,27 @@ func TestBackgroundYieldsToForeground(t *testing.T) {
 		t.Fatalf("foreground waits %v behind background work", d)
 	}
 }
+
+func TestStartErrors(t *testing.T) {
+	c := &Client{cfg: Config{Profile: "dev", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9"}}
+	var nc *NoCredentialsError
+	imds := errors.New("get identity: get credentials: failed to refresh cached credentials, no EC2 IMDS role found, operation error ec2imds: GetMetadata, request canceled, context deadline exceeded")
+	if err := c.startError(imds); !errors.As(err, &nc) || nc.Profile != "dev" {
+		t.Fatalf("no credentials: %v", err)
+	}
+	for _, want := range []string{"aws configure", "aws sso login", "--profile", "--sandbox"} {
+		if !strings.Contains(nc.Error(), want) {
+			t.Fatalf("%q lacks %q", nc.Error(), want)
+		}
+	}
+	var ne *NetworkError
+	dns := fmt.Errorf("send request: %w", &net.DNSError{Name: "lambda.example", Err: "no such host"})
+	if err := c.startError(dns); !errors.As(err, &ne) || ne.Reason != "no such host lambda.example" {
+		t.Fatalf("dns: %v", err)
+	}
+	other := errors.New("AccessDenied: not authorized")
+	if err := c.startError(other); err != other {
+		t.Fatalf("an API error was reclassified: %v", err)
+	}
+}
+
