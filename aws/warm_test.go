@@ -315,4 +315,3 @@ func TestStartErrors(t *testing.T) {
 		t.Fatalf("an API error was reclassified: %v", err)
 	}
 }
-
