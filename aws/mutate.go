@@ -37,7 +37,7 @@ func reqID(md middleware.Metadata) string {
 
 // guard refuses a mutation in read-only mode, before any network call.
 func (c *Client) guard() error {
-	if c.cfg.ReadOnly {
+	if c.cfg.ReadOnly || c.ro.Load() {
 		return ErrReadOnly
 	}
 	if c.unconfirmed() {
