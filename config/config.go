@@ -58,6 +58,9 @@ type Config struct {
 	// the console and colleagues).
 	QuotaShare float64
 
+	// Views are named sets of profiles and regions (--view, :view).
+	Views map[string]View
+
 	keyLines map[string]int
 }
 
@@ -162,8 +165,10 @@ func Parse(name string, data []byte) (Config, error) {
 			err = c.parseCanary(v)
 		case "quota_share":
 			err = c.parseQuotaShare(v)
+		case "views":
+			err = c.parseViews(v)
 		default:
-			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, quota_share)", k.Value)
+			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, quota_share, views)", k.Value)
 		}
 		if err != nil {
 			errs = append(errs, err)
