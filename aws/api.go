@@ -21,6 +21,7 @@ type (
 	TailBatch            = awsapi.TailBatch
 	Logs                 = awsapi.Logs
 	Journal              = awsapi.Journal
+	Alarms               = awsapi.Alarms
 	Session              = awsapi.Session
 	Connector            = awsapi.Connector
 	ErrSSOExpired        = awsapi.ErrSSOExpired

@@ -148,6 +148,8 @@ type Client struct {
 
 	costMu      sync.Mutex
 	metricsUsed int64 // metrics requested via GetMetricData
+
+	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
 }
 
 var (

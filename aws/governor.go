@@ -28,6 +28,11 @@ const (
 	// publishes no figure for it; 5 req/s is what the sandbox enforces
 	// under --quotas aws (one page holds the tags of 100 functions).
 	QuotaTagging Quota = "GetResources"
+	// CloudWatch alarms.
+	QuotaDescribeAlarms Quota = "DescribeAlarms"       // 9 TPS
+	QuotaAlarmHistory   Quota = "DescribeAlarmHistory" // 3 TPS
+	QuotaSetAlarmState  Quota = "SetAlarmState"        // 3 TPS
+	QuotaAlarmActions   Quota = "AlarmActions"         // Enable/DisableAlarmActions, 3 TPS
 )
 
 // Priority says who is waiting for a request: the user (the listing, an
@@ -85,6 +90,10 @@ func QuotaLimit(q Quota, region string) float64 {
 		return 25
 	case QuotaStartLiveTail, QuotaTagging:
 		return 5
+	case QuotaDescribeAlarms:
+		return 9
+	case QuotaAlarmHistory, QuotaSetAlarmState, QuotaAlarmActions:
+		return 3
 	case QuotaFilterLogs:
 		switch region {
 		case "us-east-1":
@@ -147,6 +156,14 @@ func quotaFor(service, op string) (Quota, bool) {
 			return QuotaGetMetricData, true
 		case "ListMetrics":
 			return QuotaListMetrics, true
+		case "DescribeAlarms":
+			return QuotaDescribeAlarms, true
+		case "DescribeAlarmHistory":
+			return QuotaAlarmHistory, true
+		case "SetAlarmState":
+			return QuotaSetAlarmState, true
+		case "EnableAlarmActions", "DisableAlarmActions":
+			return QuotaAlarmActions, true
 		}
 	case "Resource Groups Tagging API":
 		return QuotaTagging, true

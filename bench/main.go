@@ -157,10 +157,11 @@ var benches = []bench{
 	{"logs", benchLogs},
 	{"sandbox", benchSandbox},
 	{"memory", benchMemory},
+	{"alarms", benchAlarms},
 }
 
 func main() {
-	only := flag.String("only", "", "comma-separated subset: first,warm,lookup,listing,refresh,metrics,tail,render,logs,sandbox,memory")
+	only := flag.String("only", "", "comma-separated subset: first,warm,lookup,listing,refresh,metrics,tail,render,logs,sandbox,memory,alarms")
 	cli := flag.String("cli", "/usr/bin/aws", "AWS CLI v2 for the listing and tail baselines (\"\" to skip)")
 	out := flag.String("out", "bench/results", "directory for latest.json and latest.md (\"\" to write nothing)")
 	quick := flag.Bool("quick", false, "shorter measurements (noisier)")

@@ -6,6 +6,7 @@ import (
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/alarms"
 	"github.com/lambdaops/lambdaops/ui/aliases"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/concurrency"
@@ -32,12 +33,13 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
+		"alarms":      alarms.Screen,
 		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents(), History: hist}),
 	}
 }
 
 // DefaultTabs are the function view's tab makers this build knows
-// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics), tuned by cfg.
+// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics, 5 Alarms), tuned by cfg.
 func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	var t [fnview.NumTabs]common.TabMaker
 	t[1] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
@@ -50,6 +52,7 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	t[4] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
 		return metrics.New(deps, st, km, fn)
 	}
+	t[alarms.Tab] = alarms.NewTab
 	return t
 }
 

@@ -19,10 +19,11 @@ type op struct {
 }
 
 const (
-	anyRes = "*"
-	fnRes  = "arn:aws:lambda:*:*:function:*"
-	esmRes = "arn:aws:lambda:*:*:event-source-mapping:*"
-	logRes = "arn:aws:logs:*:*:log-group:*"
+	anyRes   = "*"
+	fnRes    = "arn:aws:lambda:*:*:function:*"
+	esmRes   = "arn:aws:lambda:*:*:event-source-mapping:*"
+	logRes   = "arn:aws:logs:*:*:log-group:*"
+	alarmRes = "arn:aws:cloudwatch:*:*:alarm:*"
 	// versionRes matches qualified function ARNs (versions) only.
 	versionRes = "arn:aws:lambda:*:*:function:*:*"
 )
@@ -60,6 +61,11 @@ var known = map[string]op{
 	"lambda.PutProvisionedConcurrencyConfig":    {"lambda:PutProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.DeleteProvisionedConcurrencyConfig": {"lambda:DeleteProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.UpdateEventSourceMapping":           {"lambda:UpdateEventSourceMapping", esmRes, false},
+	"cloudwatch.DescribeAlarms":                 {"cloudwatch:DescribeAlarms", anyRes, true},
+	"cloudwatch.DescribeAlarmHistory":           {"cloudwatch:DescribeAlarmHistory", alarmRes, true},
+	"cloudwatch.SetAlarmState":                  {"cloudwatch:SetAlarmState", alarmRes, false},
+	"cloudwatch.EnableAlarmActions":             {"cloudwatch:EnableAlarmActions", alarmRes, false},
+	"cloudwatch.DisableAlarmActions":            {"cloudwatch:DisableAlarmActions", alarmRes, false},
 	// Power tuning: memory changes, its temporary aliases, and deleting the
 	// versions it published (granted on qualified ARNs only, so the policy
 	// cannot delete a function).

@@ -29,12 +29,13 @@ const (
 	colPkg
 	colModified
 	colTags
+	colAlarm
 )
 
 // columns are the functions table's columns. Priorities put what an
 // operator looks at first (the metrics, then the runtime) last to go when
 // the pane narrows; the name takes spare width up to Lambda's 64.
-func columns() []table.Column[*row] {
+func (m *Model) columns() []table.Column[*row] {
 	return []table.Column[*row]{
 		colName: {Title: "NAME", Width: 24, Max: 64, Priority: 0, Cell: func(r *row) string { return r.fn.Name },
 			Less: func(a, b *row) bool { return a.fn.Name < b.fn.Name }},
@@ -65,6 +66,8 @@ func columns() []table.Column[*row] {
 		colModified: {Title: "MODIFIED", Width: 16, Priority: 13, Cell: func(r *row) string { return modified(r.fn.LastModified) },
 			Less: func(a, b *row) bool { return a.fn.LastModified.Before(b.fn.LastModified) }},
 		colTags: {Title: "TAGS", Width: 24, Priority: 14, Cell: tagsCell, Less: tagsLess},
+		colAlarm: {Title: "ALARM", Width: 5, Priority: 5, Right: true, Cell: m.alarmCell,
+			Less: func(a, b *row) bool { return a.inAlarm < b.inAlarm }, SortName: "alarms in ALARM"},
 	}
 }
 
@@ -76,7 +79,7 @@ func metricColumn(c int) bool { return c == colInvoc || c == colErr || c == colP
 // by health, with the tag: field.
 func (m *Model) tableConfig() table.Config[*row] {
 	return table.Config[*row]{
-		Columns: columns(),
+		Columns: m.columns(),
 		Key:     func(r *row) string { return r.fn.Name },
 		Text:    func(r *row) string { return r.lower },
 		Version: func(r *row) uint64 { return uint64(r.ver) },
@@ -85,7 +88,7 @@ func (m *Model) tableConfig() table.Config[*row] {
 			k, v, hasV := table.KV(arg)
 			got, has := r.fn.Tags[k]
 			return has && (!hasV || strings.EqualFold(got, v))
-		}}},
+		}}, m.alarmField()},
 		Empty: "no functions in this region",
 	}
 }
@@ -94,6 +97,8 @@ func (m *Model) tableConfig() table.Config[*row] {
 // degraded ones as warnings.
 func (m *Model) rowStyle(r *row) *lipgloss.Style {
 	switch {
+	case r.inAlarm > 0:
+		return &m.st.Alarm
 	case r.fn.State == "Failed" || r.fn.LastUpdateStatus == "Failed":
 		return &m.st.Error
 	case r.errPct() >= 5 || r.p99Ratio() >= 0.9:

@@ -34,6 +34,7 @@ type row struct {
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
 	cols    *cellState
+	inAlarm int // CloudWatch alarms in ALARM (alarms.go)
 }
 
 // rebuildEvery bounds how often a large fleet is re-sorted while pages arrive.
@@ -93,6 +94,8 @@ type Model struct {
 	// a filtered name not listed yet
 	lseq   uint64
 	looked map[string]bool
+
+	alarms *model.AlarmIndex // nil until read (alarms.go)
 }
 
 // New builds the functions pane. Its Init starts the snapshot read and
@@ -150,7 +153,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.preloaded {
 		snap = nil
 	}
-	return tea.Batch(snap, m.startList(), m.validate(), m.startColumns())
+	return tea.Batch(snap, m.startList(), m.validate(), m.startColumns(), m.loadAlarms(false))
 }
 
 // The pane's request kinds: the cached snapshot read at start, the
@@ -248,7 +251,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.t.Update(msg)
 		return m.scrolled(off, n)
 	case common.RefreshMsg:
-		return m.refresh()
+		return tea.Batch(m.refresh(), m.loadAlarms(true))
+	case alarmsMsg:
+		return m.applyAlarms(msg)
 	case snapshotMsg:
 		return m.applySnapshot(msg)
 	case listMsg:
@@ -381,6 +386,8 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 	r, ok := m.rows[f.Name]
 	if !ok {
 		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
+		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
+		m.setAlarmCount(r)
 		m.rows[f.Name] = r
 		return
 	}
