@@ -61,3 +61,11 @@ type Extras interface {
 	WaitUpdated(ctx context.Context, function string) (model.Function, error)
 	ListAllVersions(ctx context.Context, fn func(Page) error) error
 }
+
+// Warm-start contract (awsapi/warm.go).
+type (
+	Validator           = awsapi.Validator
+	AccountChangedError = awsapi.AccountChangedError
+	NetworkError        = awsapi.NetworkError
+	NoCredentialsError  = awsapi.NoCredentialsError
+)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 type service int
@@ -23,6 +24,7 @@ const (
 	svcMetricsQuery
 	svcSTS
 	svcUnknownQuery
+	svcTagging
 )
 
 const (
@@ -49,6 +51,8 @@ func classify(r *http.Request) (classified, error) {
 			return classified{svc: svcLogs, op: t[len(logsPrefix):]}, nil
 		case strings.HasPrefix(t, metricsPrefix):
 			return classified{svc: svcMetricsJSON, op: t[len(metricsPrefix):]}, nil
+		case strings.HasPrefix(t, tagging.TargetPrefix):
+			return classified{svc: svcTagging, op: t[len(tagging.TargetPrefix):]}, nil
 		}
 	}
 	if strings.HasPrefix(r.URL.Path, metricsPath) {
@@ -250,6 +254,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metricsH.ServeHTTP(sw, r)
 	case svcSTS:
 		s.serveSTS(sw, c)
+	case svcTagging:
+		s.taggingH.ServeHTTP(sw, r)
 	default:
 		writeQueryError(sw, http.StatusBadRequest, "InvalidAction", "The action "+clip(c.op, 100)+" is not valid for this web service.", "https://sts.amazonaws.com/doc/2011-06-15/")
 	}
@@ -280,6 +286,8 @@ func writeThrottle(w http.ResponseWriter, c classified, wait time.Duration) {
 		lambda.WriteError(w, e)
 	case svcLogs:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.1", "")
+	case svcTagging:
+		tagging.WriteThrottle(w)
 	case svcMetricsJSON:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.0", "Throttling;Sender")
 	case svcMetricsCBOR:

@@ -19,6 +19,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
 	"github.com/lambdaops/lambdaops/sandbox/record"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 // Options configure Start.
@@ -81,6 +82,7 @@ type Server struct {
 	faultsPtr atomic.Pointer[Faults] // nil when no fault is set
 	faultRng  *rand.Rand
 	quotas    *quotas
+	taggingH  http.Handler
 
 	ln     net.Listener
 	srv    *http.Server
@@ -218,6 +220,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.seedAlarms()
 	}
 	s.lambdaAPI = lambda.NewAPI(s.world)
+	s.taggingH = tagging.NewHandler(func(after string, fn func(tagging.Resource) bool) {
+		s.world.EachTagged(after, func(arn string, tags map[string]string) bool {
+			return fn(tagging.Resource{ARN: arn, Type: "lambda:function", Tags: tags})
+		})
+	})
 
 	if !o.internal {
 		ln, err := net.Listen("tcp", o.Addr)

@@ -36,6 +36,7 @@ var known = map[string]op{
 	"lambda.GetAccountSettings":                 {"lambda:GetAccountSettings", anyRes, true},
 	"lambda.ListEventSourceMappings":            {"lambda:ListEventSourceMappings", anyRes, true},
 	"cloudwatch.GetMetricData":                  {"cloudwatch:GetMetricData", anyRes, true},
+	"tagging.GetResources":                      {"tag:GetResources", anyRes, true},
 	"lambda.GetFunction":                        {"lambda:GetFunction", fnRes, true},
 	"lambda.GetFunctionConfiguration":           {"lambda:GetFunctionConfiguration", fnRes, true},
 	"lambda.GetFunctionEventInvokeConfig":       {"lambda:GetFunctionEventInvokeConfig", fnRes, true},

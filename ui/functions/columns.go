@@ -28,6 +28,7 @@ const (
 	colUpdate
 	colPkg
 	colModified
+	colTags
 	colAlarm
 )
 
@@ -54,8 +55,8 @@ func (m *Model) columns() []table.Column[*row] {
 			Less: func(a, b *row) bool { return a.p99Ratio() < b.p99Ratio() }, SortName: "p99/to"},
 		colThr: {Title: "THR", Width: 5, Priority: 4, Right: true, Cell: func(r *row) string { return r.metricCell(mThrottles) },
 			Less: func(a, b *row) bool { return a.metric(mThrottles) < b.metric(mThrottles) }},
-		colRsv: {Title: "RSV", Width: 4, Priority: 5, Right: true, Cell: func(r *row) string { return reserved(r.fn) },
-			Less: func(a, b *row) bool { return reservedN(a.fn) < reservedN(b.fn) }},
+		colRsv: {Title: "RSV", Width: 4, Priority: 5, Right: true, Cell: rsvCell,
+			Less: func(a, b *row) bool { return reservedSort(a.fn) < reservedSort(b.fn) }},
 		colArch: {Title: "ARCH", Width: 6, Priority: 10, Field: "arch", Cell: func(r *row) string { return orDash(r.fn.Architecture) },
 			Less: func(a, b *row) bool { return a.fn.Architecture < b.fn.Architecture }},
 		colUpdate: {Title: "UPDATE", Width: 10, Priority: 11, Cell: func(r *row) string { return orDash(r.fn.LastUpdateStatus) },
@@ -64,6 +65,7 @@ func (m *Model) columns() []table.Column[*row] {
 			Less: func(a, b *row) bool { return a.fn.PackageType < b.fn.PackageType }},
 		colModified: {Title: "MODIFIED", Width: 16, Priority: 13, Cell: func(r *row) string { return modified(r.fn.LastModified) },
 			Less: func(a, b *row) bool { return a.fn.LastModified.Before(b.fn.LastModified) }},
+		colTags: {Title: "TAGS", Width: 24, Priority: 14, Cell: tagsCell, Less: tagsLess},
 		colAlarm: {Title: "ALARM", Width: 5, Priority: 5, Right: true, Cell: m.alarmCell,
 			Less: func(a, b *row) bool { return a.inAlarm < b.inAlarm }, SortName: "alarms in ALARM"},
 	}
