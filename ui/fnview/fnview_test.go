@@ -201,3 +201,22 @@ func TestCockpitSlashNeverOpensInvoke(t *testing.T) {
 		t.Fatal("the cockpit's filter does not hold the keys")
 	}
 }
+
+// TestConfigDeprecationStyledNotEscaped: the styled deprecation line is
+// drawn in colour, not as visible escape sequences.
+func TestConfigDeprecationStyledNotEscaped(t *testing.T) {
+	s, f := detailed()
+	f.Runtime = "nodejs16.x"
+	d := s.Details[f.Name]
+	d.Function = f
+	s.Details[f.Name] = d
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
+	v := New(deps, styles.New(true), keymap.Default(), f, [NumTabs]common.TabMaker{})
+	v.SetSize(160, 200)
+	run(t, v, v.Init())
+	out := ansi.Strip(v.View())
+	if !strings.Contains(out, "deprecated since") || strings.Contains(out, "␛") {
+		t.Errorf("deprecation line: %q", out)
+	}
+}
