@@ -19,6 +19,7 @@ type (
 	Logs                 = awsapi.Logs
 	Journal              = awsapi.Journal
 	Session              = awsapi.Session
+	Deployments          = awsapi.Deployments
 	Connector            = awsapi.Connector
 	ErrSSOExpired        = awsapi.ErrSSOExpired
 	ConflictError        = awsapi.ConflictError

@@ -24,6 +24,9 @@ const (
 	QuotaListMetrics   Quota = "ListMetrics"     // 25 TPS
 	QuotaFilterLogs    Quota = "FilterLogEvents" // 5, 10 or 25 TPS by region
 	QuotaStartLiveTail Quota = "StartLiveTail"   // 5 TPS
+	// QuotaCodeDeploy is every CodeDeploy call. AWS publishes no per-API
+	// rate for CodeDeploy; 10 req/s is an assumed, conservative figure.
+	QuotaCodeDeploy Quota = "codedeploy"
 )
 
 // DefaultLiveTailSessions is how many Live Tail sessions one account and
@@ -52,6 +55,8 @@ func QuotaLimit(q Quota, region string) float64 {
 		return 25
 	case QuotaStartLiveTail:
 		return 5
+	case QuotaCodeDeploy:
+		return 10
 	case QuotaFilterLogs:
 		switch region {
 		case "us-east-1":
@@ -95,6 +100,8 @@ func quotaFor(service, op string) (Quota, bool) {
 		case "ListMetrics":
 			return QuotaListMetrics, true
 		}
+	case "CodeDeploy":
+		return QuotaCodeDeploy, true
 	case "CloudWatch Logs":
 		switch op {
 		case "FilterLogEvents":

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/codedeploy"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
 	"github.com/lambdaops/lambdaops/sandbox/logs"
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
@@ -62,6 +63,9 @@ type Server struct {
 	engine    *sim.Engine
 	traffic   *sim.Traffic
 	wire      *simWire
+
+	codedeploy  *codedeploy.Store
+	codedeployH http.Handler
 
 	stats     *statsTable
 	faultMu   sync.Mutex             // guards faultRng
@@ -181,6 +185,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.engine.SetReservedTotal(s.world.ReservedTotal())
 	s.lambdaAPI = lambda.NewAPI(s.world)
+	s.codedeploy = codedeploy.New(s.clk, o.Region, o.Account, s.world, o.Seed)
+	s.codedeployH = codedeploy.NewHandler(s.codedeploy)
+	if !o.Empty && o.Functions >= 8 {
+		if err := s.codedeploy.SeedDemo(s.world); err != nil {
+			return nil, fmt.Errorf("sandbox: seeding CodeDeploy: %w", err)
+		}
+	}
 
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
@@ -228,6 +239,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		case <-s.done:
 		}
 	}()
+	if _, manual := s.clk.(*clock.Manual); !manual {
+		go s.runDeployments(ctx)
+	}
 	return s, nil
 }
 
@@ -303,8 +317,28 @@ func (s *Server) Advance(d time.Duration) {
 		if s.traffic != nil {
 			s.traffic.Step(m.Now())
 		}
+		s.codedeploy.Tick()
 	}
 }
+
+// runDeployments moves CodeDeploy deployments along with the real clock
+// (a manual clock moves them in Advance).
+func (s *Server) runDeployments(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.codedeploy.Tick()
+		}
+	}
+}
+
+// CodeDeploy is the sandbox's CodeDeploy store (tests install alarm states
+// with SetAlarmStates until the alarms are wired).
+func (s *Server) CodeDeploy() *codedeploy.Store { return s.codedeploy }
 
 // Stats returns per-operation request counts and status codes.
 func (s *Server) Stats() Stats { return s.stats.snapshot() }

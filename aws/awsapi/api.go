@@ -113,6 +113,7 @@ type Session interface {
 	Metrics
 	Logs
 	Journal
+	Deployments
 }
 
 // Connector opens a session for another profile or region. It validates the

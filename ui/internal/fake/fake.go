@@ -38,6 +38,11 @@ type Session struct {
 
 	calls   map[string]int
 	Journal []model.JournalEntry
+
+	// Deploys are the CodeDeploy deployments (deployments.go); DeployErr,
+	// when set, is returned by every CodeDeploy read (e.g. ErrUnsupported).
+	Deploys   []model.Deployment
+	DeployErr error
 }
 
 // New returns a fake session with n generated functions in region.
