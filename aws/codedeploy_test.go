@@ -21,9 +21,9 @@ func TestDeploymentsAgainstSandbox(t *testing.T) {
 	c := openSandbox(t, s, Config{})
 	ctx := context.Background()
 
-	d, ok, err := c.DeploymentFor(ctx, "checkout-api", "demo")
+	d, ok, err := c.DeploymentFor(ctx, "checkout-api", "preview")
 	if err != nil || !ok {
-		t.Fatalf("owner of checkout-api:demo: %v %v", ok, err)
+		t.Fatalf("owner of checkout-api:preview: %v %v", ok, err)
 	}
 	if d.Status != "InProgress" || d.CurrentVersion != "7" || d.TargetVersion != "8" || d.TargetWeight != 10 ||
 		d.Routing.Type != "TimeBasedLinear" || d.Routing.Interval != 10 || len(d.Alarms) != 1 || !d.AlarmsEnabled {
@@ -38,7 +38,7 @@ func TestDeploymentsAgainstSandbox(t *testing.T) {
 	}
 	// Cached: a second look within the TTL sends nothing.
 	before := s.Stats().Count("ListDeployments")
-	if _, _, err := c.DeploymentFor(ctx, "checkout-api", "demo"); err != nil || s.Stats().Count("ListDeployments") != before {
+	if _, _, err := c.DeploymentFor(ctx, "checkout-api", "preview"); err != nil || s.Stats().Count("ListDeployments") != before {
 		t.Fatalf("not cached: %v", err)
 	}
 
@@ -71,10 +71,10 @@ func TestDeploymentsAgainstSandbox(t *testing.T) {
 	if err := c.StopDeployment(ctx, d, true); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.World().AliasState("checkout-api", "demo"); st.Version != "7" || st.RouteVersion != "" {
+	if st, _ := s.World().AliasState("checkout-api", "preview"); st.Version != "7" || st.RouteVersion != "" {
 		t.Fatalf("alias after rollback %+v", st)
 	}
-	if _, ok, _ := c.DeploymentFor(ctx, "checkout-api", "demo"); ok {
+	if _, ok, _ := c.DeploymentFor(ctx, "checkout-api", "preview"); ok {
 		t.Fatal("still owned after the stop")
 	}
 	j, err := os.ReadFile(filepath.Join(c.cfg.StateDir, "journal.jsonl"))

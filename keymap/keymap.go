@@ -144,6 +144,9 @@ var exemptions = map[[2]string]bool{
 	{"list.open", "triage.open"}:           true,
 	{"list.sortnext", "triage.sort"}:       true,
 	{"list.sortreverse", "triage.reverse"}: true,
+	// The cockpit sorts nothing: S there stops the CodeDeploy deployment
+	// that owns the selected alias (typed confirmation).
+	{"aliases.stopdeployment", "list.sortreverse"}: true,
 }
 
 // Conflicts reports keys bound twice among bindings that are active together.

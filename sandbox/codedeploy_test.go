@@ -374,7 +374,7 @@ func TestCodeDeploySeeded(t *testing.T) {
 	if rollbacks != 1 {
 		t.Fatalf("%d rollbacks in the history", rollbacks)
 	}
-	al, err := lambdaClient(s.URL()).GetAlias(ctx, &awslambda.GetAliasInput{FunctionName: aws.String("checkout-api"), Name: aws.String("demo")})
+	al, err := lambdaClient(s.URL()).GetAlias(ctx, &awslambda.GetAliasInput{FunctionName: aws.String("checkout-api"), Name: aws.String("preview")})
 	if err != nil || aws.ToString(al.FunctionVersion) != "7" || al.RoutingConfig.AdditionalVersionWeights["8"] != 0.1 {
 		t.Fatalf("demo alias %+v %v", al, err)
 	}
@@ -406,7 +406,7 @@ func TestPeerAWSCLIv2CodeDeploy(t *testing.T) {
 		return v
 	}
 	// The seeded deployment is visible and running.
-	l := must("deploy", "list-deployments", "--application-name", sbcd.DemoApplication, "--deployment-group-name", sbcd.DemoGroupDemo, "--include-only-statuses", "InProgress")
+	l := must("deploy", "list-deployments", "--application-name", sbcd.DemoApplication, "--deployment-group-name", sbcd.DemoGroupPreview, "--include-only-statuses", "InProgress")
 	ids := l["deployments"].([]any)
 	if len(ids) != 1 {
 		t.Fatalf("in progress: %v", ids)

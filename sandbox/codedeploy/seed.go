@@ -6,13 +6,13 @@ import (
 
 // Demo names (the seeded CodeDeploy state of the demo fleet).
 const (
-	DemoApplication = "checkout-service"
-	DemoGroupLive   = "checkout-api-live"
-	DemoGroupDemo   = "checkout-api-demo"
-	DemoFunction    = "checkout-api"
-	DemoAlias       = "demo"
-	DemoAlarm       = "checkout-api-errors"
-	DemoConfig      = "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes"
+	DemoApplication  = "checkout-service"
+	DemoGroupLive    = "checkout-api-live"
+	DemoGroupPreview = "checkout-api-preview"
+	DemoFunction     = "checkout-api"
+	DemoAlias        = "preview"
+	DemoAlarm        = "checkout-api-errors"
+	DemoConfig       = "CodeDeployDefault.LambdaLinear10PercentEvery10Minutes"
 )
 
 // EnsureAlias is what seeding needs beyond World: creating the demo alias.
@@ -22,7 +22,7 @@ type EnsureAlias interface {
 
 // SeedDemo creates the demo state: application checkout-service with a
 // deployment group for checkout-api:live (a history of past deployments,
-// one of them rolled back by an alarm) and one for checkout-api:demo, with
+// one of them rolled back by an alarm) and one for checkout-api:preview, with
 // a deployment in progress (7 → 8 by LambdaLinear10PercentEvery10Minutes,
 // started two minutes ago: 100 minutes in all, so it is seen running).
 func (s *Store) SeedDemo(ea EnsureAlias) error {
@@ -39,8 +39,8 @@ func (s *Store) SeedDemo(ea EnsureAlias) error {
 	live := &group{id: s.uuid(), name: DemoGroupLive, app: app.name, config: "CodeDeployDefault.LambdaCanary10Percent5Minutes", role: role,
 		alarms: []string{DemoAlarm, "checkout-api-p99"}, alarmsEnabled: true,
 		rollbackEnabled: true, rollbackEvents: []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"}}
-	demo := &group{id: s.uuid(), name: DemoGroupDemo, app: app.name, config: DemoConfig, role: role,
-		alarms: []string{"checkout-api-demo-errors"}, alarmsEnabled: true,
+	demo := &group{id: s.uuid(), name: DemoGroupPreview, app: app.name, config: DemoConfig, role: role,
+		alarms: []string{"checkout-api-preview-errors"}, alarmsEnabled: true,
 		rollbackEnabled: true, rollbackEvents: []string{"DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"}}
 	for _, g := range []*group{live, demo} {
 		app.groups[g.name] = g
@@ -92,9 +92,9 @@ func (s *Store) SeedDemo(ea EnsureAlias) error {
 	rb.rollbackMsg = bad.rollbackMsg
 	past(live, canary, "6", "7", now.Add(-8*day), 5*time.Minute+31*time.Second, StatusSucceeded).description = "v7 again, with the timeout fix"
 
-	// The deployment in progress on checkout-api:demo.
+	// The deployment in progress on checkout-api:preview.
 	d := &deployment{id: s.newDeploymentID(), app: app.name, group: demo.name, config: DemoConfig, creator: "user",
-		description: "checkout-api v8 to the demo alias", status: StatusCreated, fn: DemoFunction, alias: DemoAlias, cur: "7", target: "8",
+		description: "checkout-api v8 to the preview alias", status: StatusCreated, fn: DemoFunction, alias: DemoAlias, cur: "7", target: "8",
 		revType: "AppSpecContent", created: now.Add(-2 * time.Minute), steps: s.configs[DemoConfig].routing.steps(),
 		targetStatus: "Pending", events: newEvents(), rollbackEnabled: demo.rollbackEnabled, rollbackEvents: demo.rollbackEvents,
 		alarms: demo.alarms, alarmsEnabled: demo.alarmsEnabled}

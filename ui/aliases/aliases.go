@@ -110,6 +110,8 @@ type Model struct {
 	lastPlan string // how the last plan ended
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
+
+	cd cdState // CodeDeploy: who owns which alias (codedeploy.go)
 }
 
 // aliasMetrics is one alias's per-version health.
@@ -192,6 +194,9 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
 	a := m.km.Aliases
+	if _, owned := m.Owner(); owned {
+		return []key.Binding{a.StopDeployment, a.StopRollback, a.Publish, a.Create, m.km.List.Up, m.km.List.Down}
+	}
 	return []key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
 		a.Undo, a.Publish, a.Create, m.km.List.Up, m.km.List.Down}
 }
@@ -201,7 +206,7 @@ func (m *Model) PlanRunning() bool { return m.plan != nil }
 
 // Init loads versions, aliases and provisioned concurrency and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.tick())
+	return tea.Batch(m.load(), m.tick(), m.loadDeploys())
 }
 
 // ---- messages -------------------------------------------------------------
@@ -334,9 +339,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case common.RefreshMsg:
-		return tea.Batch(m.load(), m.refreshMetrics())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.loadDeploys())
 	case tickMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadDeploys())
+	case deploysMsg, deployTickMsg, stopConfirmedMsg, stoppedMsg:
+		return m.handleDeployMsg(msg)
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
@@ -433,6 +440,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(len(m.aliases))
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
+	}
+	if cmd, done := m.deployKey(k); done { // CodeDeploy owns the alias: S, R, and the weight keys refused
+		return cmd
 	}
 	if m.mutatingKey(k) && m.deps.Fleet != nil && m.deps.Fleet.Target().Protection == model.ReadOnly {
 		return m.fail("read-only mode: changes are refused (nothing was sent)")

@@ -31,6 +31,7 @@ func (m *Model) View() string {
 	}
 	top = append(top, m.aliasLines(w)...)
 	top = append(top, "")
+	top = append(top, m.deployBannerLines(w)...)
 	top = append(top, m.cockpitLines(w)...)
 	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
@@ -138,6 +139,7 @@ func (m *Model) aliasLines(w int) []string {
 		if m.plan != nil && m.plan.alias == a.Name {
 			line += m.st.Accent.Render("  plan")
 		}
+		line += m.deployMark(a.Name)
 		if i == m.cursor {
 			line = m.st.Bold.Render(mark) + line[len(mark):]
 		}

@@ -98,6 +98,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if ic, ok := m.tabs[m.active].(common.InputCapturer); ok && ic.CapturesInput() {
 			return m.forward(msg)
 		}
+		if kc, ok := m.tabs[m.active].(common.KeyClaimer); ok && kc.ClaimsKey(msg) {
+			return m.forward(msg) // e.g. R stops a CodeDeploy deployment in the cockpit
+		}
 		f := m.km.FnView
 		switch {
 		case key.Matches(msg, f.NextTab):
