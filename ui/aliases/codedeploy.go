@@ -265,20 +265,22 @@ func (m *Model) deployBannerLines(w int) []string {
 		return out
 	}
 	now := m.deps.Now()
-	head := m.st.Warn.Render("CodeDeploy · "+d.ID) + "  " + m.st.Bold.Render(d.Status) + "  " + shortConfig(d.Config) +
-		m.st.Muted.Render(" ("+d.Routing.String()+")")
-	out = append(out, head)
-	barW := max(10, min(30, w-50))
+	out = append(out, m.st.Warn.Render("CodeDeploy · "+d.ID)+"  "+m.st.Bold.Render(d.Status)+"  "+shortConfig(d.Config))
+	barW := max(10, min(30, w-46))
 	n := canaryCells(d.TargetWeight/100, barW)
 	bar := m.st.Muted.Render(strings.Repeat("█", barW-n)) + m.st.Accent.Render(strings.Repeat("░", n))
-	prog := fmt.Sprintf("  %s → %s  %s %s on %s (target)", d.CurrentVersion, d.TargetVersion, bar, model.FormatWeight(d.TargetWeight/100), d.TargetVersion)
+	out = append(out, fmt.Sprintf("  %s → %s  %s %s on %s (target)", d.CurrentVersion, d.TargetVersion, bar,
+		model.FormatWeight(d.TargetWeight/100), d.TargetVersion)+m.st.Muted.Render(" · "+d.Routing.String()))
+	var when []string
 	if at, wt, ok := d.NextStep(now); ok {
-		prog += fmt.Sprintf(" · next %g%% at %s (in %s)", wt, at.Format("15:04:05"), roundDur(at.Sub(now)))
+		when = append(when, fmt.Sprintf("next %g%% at %s (in %s)", wt, at.Format("15:04:05"), roundDur(at.Sub(now))))
 	}
 	if end, ok := d.End(); ok && end.After(now) {
-		prog += " · all by " + end.Format("15:04")
+		when = append(when, "all on "+d.TargetVersion+" by "+end.Format("15:04"))
 	}
-	out = append(out, prog)
+	if len(when) > 0 {
+		out = append(out, "  "+strings.Join(when, " · "))
+	}
 	alarms := "  alarms: none"
 	if len(d.Alarms) > 0 {
 		alarms = "  alarms: " + strings.Join(d.Alarms, ", ")
@@ -287,18 +289,40 @@ func (m *Model) deployBannerLines(w int) []string {
 		}
 	}
 	if d.AutoRollback {
-		alarms += " · auto rollback on " + strings.ToLower(strings.ReplaceAll(strings.Join(d.RollbackEvents, ", "), "DEPLOYMENT_", ""))
+		alarms += " · rolls back on " + rollbackWords(d.RollbackEvents)
 	}
-	alarms += m.st.Muted.Render(" · " + d.Application + "/" + d.Group + " by " + creatorWord(d.Creator))
+	if w >= 120 {
+		alarms += m.st.Muted.Render(" · " + d.Application + "/" + d.Group + " by " + creatorWord(d.Creator))
+	}
 	out = append(out, alarms)
 	k := m.km.Aliases
-	out = append(out, m.st.Warn.Render(fmt.Sprintf("  ⚠ CodeDeploy owns this alias: weight keys are refused (a change by hand fails the deployment); %s stops it, %s stops and rolls back",
+	out = append(out, m.st.Warn.Render(fmt.Sprintf("  ⚠ CodeDeploy owns it: weight keys refused · %s stop · %s stop and roll back",
 		k.StopDeployment.Help().Key, k.StopRollback.Help().Key)))
 	var wrapped []string
 	for _, l := range out {
 		wrapped = append(wrapped, strings.Split(ansi.Wrap(l, w, " "), "\n")...)
 	}
 	return wrapped
+}
+
+func rollbackWords(evs []string) string {
+	var out []string
+	for _, e := range evs {
+		switch e {
+		case "DEPLOYMENT_FAILURE":
+			out = append(out, "failure")
+		case "DEPLOYMENT_STOP_ON_ALARM":
+			out = append(out, "alarm")
+		case "DEPLOYMENT_STOP_ON_REQUEST":
+			out = append(out, "stop")
+		default:
+			out = append(out, strings.ToLower(e))
+		}
+	}
+	if len(out) == 0 {
+		return "nothing"
+	}
+	return strings.Join(out, ", ")
 }
 
 func roundDur(d time.Duration) string {
