@@ -163,19 +163,19 @@ func (d Deployment) CausingAlarms() []string {
 }
 
 // Outcome is a short word for the history: "succeeded", "failed (alarm x)",
-// "stopped", "rolled back by d-…", "running 30%".
+// "stopped", "alarm x, rolled back", "running 30%".
 func (d Deployment) Outcome() string {
 	switch {
 	case d.Active():
 		return fmt.Sprintf("running %g%%", d.TargetWeight)
-	case d.RolledBack():
+	case d.RolledBack(): // the cause first: a narrow column keeps it
 		why := strings.ToLower(d.Status)
 		if a := d.CausingAlarms(); len(a) > 0 {
 			why = "alarm " + strings.Join(a, ", ")
 		} else if d.ErrorCode == "MANUAL_STOP" {
 			why = "stopped"
 		}
-		return "rolled back (" + why + ")"
+		return why + ", rolled back"
 	case d.Status == "Failed" && len(d.CausingAlarms()) > 0:
 		return "failed (alarm " + strings.Join(d.CausingAlarms(), ", ") + ")"
 	}

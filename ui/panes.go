@@ -7,6 +7,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/aliases"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/concurrency"
+	"github.com/lambdaops/lambdaops/ui/deployments"
 	"github.com/lambdaops/lambdaops/ui/esm"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/invoke"
@@ -32,7 +33,7 @@ func DefaultScreens() map[string]common.ScreenMaker {
 }
 
 // DefaultTabs are the function view's tab makers this build knows
-// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics), tuned by cfg.
+// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics, 5 Deployments), tuned by cfg.
 func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	var t [fnview.NumTabs]common.TabMaker
 	t[1] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
@@ -45,5 +46,6 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	t[4] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
 		return metrics.New(deps, st, km, fn)
 	}
+	t[5] = deployments.Tab
 	return t
 }
