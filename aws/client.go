@@ -86,6 +86,10 @@ type Config struct {
 	HTTPClient *http.Client         // optional (tests)
 	Now        func() time.Time     // optional clock (tests)
 	Logf       func(string, ...any) // optional debug log; never given credentials
+
+	// Sleep waits between polls of LastUpdateStatus (tests on a manual
+	// clock advance it here); nil = a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Client is one validated session: an account, a region, an endpoint. It

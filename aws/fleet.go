@@ -113,6 +113,11 @@ func (c *Client) GetFunction(ctx context.Context, name string) (model.FunctionDe
 	} else if !isNotFound(err) && !isUnsupported(err) {
 		return d, c.classify(fmt.Errorf("resource policy of %s: %w", name, err))
 	}
+	// The URL is a nicety: any failure (none, not supported, not allowed)
+	// leaves it out quietly.
+	if u, err := c.lambda.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: &name}); err == nil {
+		d.URL = &model.FunctionURL{URL: sdkaws.ToString(u.FunctionUrl), AuthType: string(u.AuthType), InvokeMode: string(u.InvokeMode)}
+	}
 	if ms, err := c.ListMappings(ctx, name); err == nil {
 		d.Mappings = ms
 	} else if !errors.Is(err, ErrUnsupported) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -62,7 +63,11 @@ func (c *Client) WaitUpdated(ctx context.Context, function string) (model.Functi
 		case f.LastUpdateStatus == string(ltypes.LastUpdateStatusFailed):
 			return f, fmt.Errorf("the last update of %s failed: %s", function, sdkaws.ToString(out.LastUpdateStatusReason))
 		case f.State == string(ltypes.StatePending) || f.LastUpdateStatus == string(ltypes.LastUpdateStatusInProgress):
-			if err := sleepCtx(ctx, delay); err != nil {
+			sleep := c.cfg.Sleep
+			if sleep == nil {
+				sleep = sleepCtx
+			}
+			if err := sleep(ctx, delay); err != nil {
 				return f, err
 			}
 			delay = min(delay*2, time.Second)
@@ -82,6 +87,7 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 	ctx, cancel := detach(ctx)
 	defer cancel()
 	e := model.JournalEntry{Action: "PublishVersion", Target: function}
+	e.Run = RunOf(ctx)
 	cur, err := c.WaitUpdated(ctx, function)
 	if err != nil {
 		c.record(e, err)
@@ -94,6 +100,12 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 	}
 	if cur.CodeSHA256 != "" {
 		in.CodeSha256 = sdkaws.String(cur.CodeSHA256)
+	}
+	e.Function = function
+	e.Before = map[string]any{"latestVersion": c.newestVersion(ctx, function)}
+	e.Request = map[string]any{"function": function, "description": description, "revisionId": cur.RevisionID}
+	if e, err = c.intent(e); err != nil {
+		return model.Version{}, err
 	}
 	out, err := c.lambda.PublishVersion(ctx, in)
 	if err != nil && errCode(err) == "ResourceConflictException" {
@@ -149,12 +161,20 @@ func (c *Client) CreateAlias(ctx context.Context, a model.Alias) (model.Alias, e
 	ctx, cancel := detach(ctx)
 	defer cancel()
 	e := model.JournalEntry{Action: "CreateAlias", Target: a.Function + ":" + a.Name}
+	e.Run = RunOf(ctx)
 	in := &lambda.CreateAliasInput{FunctionName: &a.Function, Name: &a.Name, FunctionVersion: &a.Version}
 	if a.Description != "" {
 		in.Description = &a.Description
 	}
 	if a.Routing.Active() {
 		in.RoutingConfig = routingConfig(a.Routing)
+	}
+	e.Function = a.Function
+	e.Before = map[string]any{"exists": false}
+	e.Request = aliasState(a)
+	var jerr error
+	if e, jerr = c.intent(e); jerr != nil {
+		return model.Alias{}, jerr
 	}
 	out, err := c.lambda.CreateAlias(ctx, in)
 	if err != nil {
@@ -203,6 +223,11 @@ func (c *Client) UpdateAlias(ctx context.Context, current model.Alias, version s
 		cerr := &ConflictError{Current: now}
 		c.record(e, cerr)
 		return model.Alias{}, cerr
+	}
+	e.Function = current.Function
+	e.Request = aliasState(model.Alias{Version: version, Routing: routing})
+	if e, err = c.intent(e); err != nil {
+		return model.Alias{}, err
 	}
 	out, err := c.lambda.UpdateAlias(ctx, &lambda.UpdateAliasInput{
 		FunctionName:    &current.Function,
@@ -274,6 +299,11 @@ func (c *Client) PutReserved(ctx context.Context, function string, n int) error 
 	default:
 		return err
 	}
+	e.Function = function
+	e.Request = map[string]any{"reserved": n}
+	if e, err = c.intent(e); err != nil {
+		return err
+	}
 	out, err := c.lambda.PutFunctionConcurrency(ctx, &lambda.PutFunctionConcurrencyInput{
 		FunctionName: &function, ReservedConcurrentExecutions: sdkaws.Int32(int32(n)),
 	})
@@ -283,6 +313,9 @@ func (c *Client) PutReserved(ctx context.Context, function string, n int) error 
 		return err
 	}
 	e.After = map[string]any{"reserved": n}
+	if now, rerr := c.GetReserved(ctx, function); rerr == nil {
+		e.After = reservedState(now) // what happened, read back
+	}
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
 	return nil
@@ -308,6 +341,11 @@ func (c *Client) DeleteReserved(ctx context.Context, function string) error {
 		return err
 	}
 	e.Before = reservedState(cur)
+	e.Function = function
+	e.Request = reservedState(nil)
+	if e, err = c.intent(e); err != nil {
+		return err
+	}
 	out, err := c.lambda.DeleteFunctionConcurrency(ctx, &lambda.DeleteFunctionConcurrencyInput{FunctionName: &function})
 	if err != nil {
 		err = c.classify(fmt.Errorf("removing reserved concurrency of %s: %w", function, err))
@@ -356,6 +394,11 @@ func (c *Client) PutProvisioned(ctx context.Context, function, qualifier string,
 		return model.ProvisionedConfig{}, err
 	}
 	e.Before = provisionedState(before)
+	e.Function = function
+	e.Request = map[string]any{"provisioned": n}
+	if e, err = c.intent(e); err != nil {
+		return model.ProvisionedConfig{}, err
+	}
 	out, err := c.lambda.PutProvisionedConcurrencyConfig(ctx, &lambda.PutProvisionedConcurrencyConfigInput{
 		FunctionName: &function, Qualifier: &qualifier, ProvisionedConcurrentExecutions: sdkaws.Int32(int32(n)),
 	})
@@ -386,6 +429,11 @@ func (c *Client) DeleteProvisioned(ctx context.Context, function, qualifier stri
 		return err
 	}
 	e.Before = provisionedState(before)
+	e.Function = function
+	e.Request = provisionedState(nil)
+	if e, err = c.intent(e); err != nil {
+		return err
+	}
 	out, err := c.lambda.DeleteProvisionedConcurrencyConfig(ctx, &lambda.DeleteProvisionedConcurrencyConfigInput{
 		FunctionName: &function, Qualifier: &qualifier,
 	})
@@ -430,9 +478,21 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 	before := esmOut(cur.UUID, cur.FunctionArn, cur.EventSourceArn, cur.State, cur.StateTransitionReason,
 		cur.LastProcessingResult, cur.BatchSize, cur.MaximumBatchingWindowInSeconds, cur.StartingPosition, cur.LastModified)
 	e.Before = mappingState(before)
+	e.Function = functionNameOf(before.FunctionARN)
+	e.Target = mappingTarget(e.Function, uuid)
+	e.Request = map[string]any{"uuid": uuid}
+	if enabled != nil {
+		e.Request["enabled"] = *enabled
+	}
+	if batchSize != nil {
+		e.Request["batchSize"] = *batchSize
+	}
 	in := &lambda.UpdateEventSourceMappingInput{UUID: &uuid, Enabled: enabled}
 	if batchSize != nil {
 		in.BatchSize = sdkaws.Int32(int32(*batchSize))
+	}
+	if e, err = c.intent(e); err != nil {
+		return model.ESM{}, err
 	}
 	out, err := c.lambda.UpdateEventSourceMapping(ctx, in)
 	if err != nil {
@@ -442,11 +502,13 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 	}
 	m := esmOut(out.UUID, out.FunctionArn, out.EventSourceArn, out.State, out.StateTransitionReason,
 		out.LastProcessingResult, out.BatchSize, out.MaximumBatchingWindowInSeconds, out.StartingPosition, out.LastModified)
-	after := mappingState(m)
-	if enabled != nil {
-		after["enabled"] = *enabled
+	// Record what happened, not what was asked: read the mapping back (a
+	// batch-size change after a cancelled disable leaves it Enabled).
+	if back, rerr := c.lambda.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: &uuid}); rerr == nil {
+		m = esmOut(back.UUID, back.FunctionArn, back.EventSourceArn, back.State, back.StateTransitionReason,
+			back.LastProcessingResult, back.BatchSize, back.MaximumBatchingWindowInSeconds, back.StartingPosition, back.LastModified)
 	}
-	e.After = after
+	e.After = mappingState(m)
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
 	return m, nil
@@ -521,4 +583,41 @@ func (c *Client) Invoke(ctx context.Context, req model.InvokeRequest) (model.Inv
 	e.After["responseSize"] = strconv.Itoa(len(res.Payload))
 	c.record(e, nil)
 	return res, nil
+}
+
+// functionNameOf is the function name in a function ARN (or the name itself).
+func functionNameOf(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) >= 7 && parts[5] == "function" {
+		return parts[6]
+	}
+	return arn
+}
+
+// mappingTarget names a mapping in the journal by its function and UUID.
+func mappingTarget(function, uuid string) string {
+	if function == "" {
+		return "esm/" + uuid
+	}
+	return function + "/esm/" + uuid
+}
+
+// newestVersion is the highest published version number ("" when none or
+// unreadable), recorded before PublishVersion so that a crash in the middle
+// can be told apart: a newer version means it was applied.
+func (c *Client) newestVersion(ctx context.Context, function string) string {
+	vs, err := c.ListVersions(ctx, function)
+	if err != nil {
+		return ""
+	}
+	best := 0
+	for _, v := range vs {
+		if n, err := strconv.Atoi(v.Version); err == nil && n > best {
+			best = n
+		}
+	}
+	if best == 0 {
+		return ""
+	}
+	return strconv.Itoa(best)
 }

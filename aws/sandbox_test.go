@@ -362,8 +362,8 @@ func TestDemoFleetOperations(t *testing.T) {
 		if _, err := c.UpdateMapping(ctx, m.UUID, &off, nil, "incident 42"); err != nil {
 			t.Fatal(err)
 		}
-		e, ok := c.Last(m.UUID)
-		if !ok || e.Reason != "incident 42" || e.Before["enabled"] != true || e.After["enabled"] != false {
+		e, ok := c.Last("clickstream-processor/esm/" + m.UUID)
+		if !ok || e.Reason != "incident 42" || e.Before["enabled"] != true || e.After["enabled"] != false || e.Function != "clickstream-processor" {
 			t.Fatalf("journal %+v", e)
 		}
 	})

@@ -23,10 +23,14 @@ import (
 )
 
 // benchSandbox: the sandbox must never be the bottleneck: ListFunctions
-// pages/s over a 10,000-function fleet and invokes/s (in-process server,
-// raw keep-alive HTTP clients, 4 goroutines, wall clock on this shared
-// machine), and the resident memory of a real `lambdaops sandbox` process
-// with 10,000 functions after every page has been listed once.
+// pages/s over a 10,000-function fleet and invokes/s, both by wall clock
+// (in-process server, 4 keep-alive connections driven by a lean raw HTTP
+// client in the same process, on this shared machine), and the resident
+// memory of a real `lambdaops sandbox` process with 10,000 functions after
+// every page has been listed once. The baseline, measured in the same run
+// with the same client, is a bare net/http server answering a fixed body of
+// the same size: the ceiling of one HTTP round trip here, so the ratio is
+// the share of it the sandbox keeps.
 func benchSandbox(e *env) ([]Row, error) {
 	d := 3 * time.Second
 	if e.quick {
@@ -45,8 +49,10 @@ func benchSandbox(e *env) ([]Row, error) {
 	for i, m := range ms {
 		reqs[i] = []byte("GET /2015-03-31/functions?Marker=" + url.QueryEscape(m) + " HTTP/1.1\r\nHost: " + s.Addr() + "\r\n\r\n")
 	}
-	pages, pagesWall, perr := hammer(s.Addr(), reqs, d)
+	pageBytes := responseSize(s.URL() + "/2015-03-31/functions")
+	pages, pagesCPU, perr := hammer(s.Addr(), reqs, d)
 	s.Close()
+	pagesBase, _, pberr := bareBaseline(pageBytes, d)
 
 	s, err = sandbox.Start(e.ctx, sandbox.Options{Functions: 150, Seed: 1})
 	if err != nil {
@@ -57,23 +63,59 @@ func benchSandbox(e *env) ([]Row, error) {
 	inv := []byte("POST /2015-03-31/functions/image-resizer/invocations HTTP/1.1\r\nHost: " + s.Addr() +
 		"\r\nContent-Type: application/json\r\nX-Amz-Invocation-Type: RequestResponse\r\nContent-Length: " +
 		strconv.Itoa(len(payload)) + "\r\n\r\n" + payload)
-	invokes, invokesWall, ierr := hammer(s.Addr(), [][]byte{inv}, d)
+	invokes, invokesCPU, ierr := hammer(s.Addr(), [][]byte{inv}, d)
 	s.Close()
+	invokesBase, _, iberr := bareBaseline(len(payload), d)
 
 	rows := []Row{
-		atLeast("sandbox", "ListFunctions pages/s @2 cores (10,000 functions)", pages, nan, 5000, "pages/s",
-			fmt.Sprintf("from CPU time per page, 4 clients in the same process counted too; wall clock here %.0f/s", pagesWall)),
-		atLeast("sandbox", "invokes/s @2 cores", invokes, nan, 20000, "invokes/s",
-			fmt.Sprintf("from CPU time per invoke, 4 clients in the same process counted too; wall clock here %.0f/s; 429s count as answered", invokesWall)),
+		atLeast("sandbox", "ListFunctions pages/s, wall clock (10,000 functions)", pages, pagesBase, 5000, "pages/s",
+			fmt.Sprintf("4 keep-alive clients in the same process; baseline: bare net/http answering %d bytes; CPU-time estimate for 2 dedicated cores %.0f/s", pageBytes, pagesCPU)),
+		atLeast("sandbox", "invokes/s, wall clock", invokes, invokesBase, 20000, "invokes/s",
+			fmt.Sprintf("4 keep-alive clients in the same process; baseline: bare net/http echoing the payload; CPU-time estimate for 2 dedicated cores %.0f/s; 429s count as answered", invokesCPU)),
 	}
-	if perr != nil || ierr != nil {
-		rows[0].Note += fmt.Sprintf("; errors: %v %v", perr, ierr)
+	for _, e := range []error{perr, pberr, ierr, iberr} {
+		if e != nil {
+			rows[0].Note += fmt.Sprintf("; error: %v", e)
+		}
 	}
 	rss, err := sandboxRSS(e)
 	if err != nil {
 		return rows, err
 	}
 	return append(rows, atMost("sandbox", "RSS of `lambdaops sandbox` with 10,000 functions", rss, nan, 200, "MB", "VmRSS after listing every page")), nil
+}
+
+// responseSize is the body size of one GET.
+func responseSize(u string) int {
+	resp, err := http.Get(u)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	n, _ := io.Copy(io.Discard, resp.Body)
+	return int(n)
+}
+
+// bareBaseline serves a fixed JSON body of n bytes from a bare net/http
+// server on loopback and hammers it like the sandbox.
+func bareBaseline(n int, d time.Duration) (float64, float64, error) {
+	body := []byte(`"` + strings.Repeat("x", max(n-2, 0)) + `"`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nan, nan, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	addr := ln.Addr().String()
+	req := []byte("POST /x HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+	return hammer(addr, [][]byte{req}, d)
 }
 
 func markers(base string) ([]string, error) {
@@ -97,10 +139,11 @@ func markers(base string) ([]string, error) {
 }
 
 // hammer sends reqs round-robin over 4 keep-alive connections for d and
-// returns the responses per second two dedicated cores would reach at the
-// measured CPU time per response (getrusage; it counts this process's own
-// HTTP clients too, so it is conservative for the server), and the wall
-// clock rate on this (shared) machine.
+// returns the wall-clock rate of answered requests on this (shared)
+// machine, and, for reference, the rate two dedicated cores would reach at
+// the measured CPU time per response (getrusage; it counts this process's
+// own clients too). The client reads only the status line, the headers'
+// Content-Length and the body, so that the figure is the server's.
 func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, error) {
 	cpu0 := processCPU()
 	var n atomic.Int64
@@ -124,15 +167,13 @@ func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, erro
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				resp, err := http.ReadResponse(br, nil)
+				code, err := readRaw(br)
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 && resp.StatusCode != 429 {
-					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d", resp.StatusCode))
+				if code != 200 && code != 429 {
+					firstErr.CompareAndSwap(nil, fmt.Errorf("status %d", code))
 				}
 				n.Add(1)
 			}
@@ -146,9 +187,37 @@ func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, erro
 	wall := float64(n.Load()) / time.Since(begin).Seconds()
 	cpu := processCPU() - cpu0
 	if cpu <= 0 || n.Load() == 0 {
-		return wall, wall, err
+		return wall, nan, err
 	}
-	return 2 / (cpu.Seconds() / float64(n.Load())), wall, err
+	return wall, 2 / (cpu.Seconds() / float64(n.Load())), err
+}
+
+// readRaw reads one HTTP/1.1 response with a Content-Length and returns
+// its status code.
+func readRaw(br *bufio.Reader) (int, error) {
+	line, err := br.ReadSlice('\n')
+	if err != nil || len(line) < 12 {
+		return 0, fmt.Errorf("bad status line %q: %v", line, err)
+	}
+	code, _ := strconv.Atoi(string(line[9:12]))
+	clen := -1
+	for {
+		h, err := br.ReadSlice('\n')
+		if err != nil {
+			return 0, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		if len(h) > 15 && strings.EqualFold(string(h[:15]), "content-length:") {
+			clen, _ = strconv.Atoi(strings.TrimSpace(string(h[15:])))
+		}
+	}
+	if clen < 0 {
+		return 0, fmt.Errorf("response without Content-Length")
+	}
+	_, err = br.Discard(clen)
+	return code, err
 }
 
 // binary builds the lambdaops binary once into the scratch dir.

@@ -30,6 +30,7 @@ type KeyMap struct {
 	Triage      Triage
 	Confirm     Confirm
 	Metrics     Metrics
+	Tune        Tune
 }
 
 // Default returns the default key map. Tests rely on these defaults.
@@ -46,6 +47,7 @@ func Default() KeyMap {
 		Triage:      defaultTriage(),
 		Confirm:     defaultConfirm(),
 		Metrics:     defaultMetrics(),
+		Tune:        defaultTune(),
 	}
 }
 
@@ -147,6 +149,7 @@ var exemptions = map[[2]string]bool{
 	// The cockpit sorts nothing: S there stops the CodeDeploy deployment
 	// that owns the selected alias (typed confirmation).
 	{"aliases.stopdeployment", "list.sortreverse"}: true,
+	{"list.sortnext", "tune.save"}:                 true, // the tuning result is not a sortable list
 }
 
 // Conflicts reports keys bound twice among bindings that are active together.

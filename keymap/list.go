@@ -15,6 +15,11 @@ type List struct {
 	SortNext    key.Binding
 	SortReverse key.Binding
 	Copy        key.Binding
+	// ScrollLeft and ScrollRight scroll the columns that do not fit;
+	// Columns opens the column chooser.
+	ScrollLeft  key.Binding
+	ScrollRight key.Binding
+	Columns     key.Binding
 }
 
 func defaultList() List {
@@ -30,6 +35,9 @@ func defaultList() List {
 		SortNext:    key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
 		SortReverse: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
 		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ARN")),
+		ScrollLeft:  key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "columns left")),
+		ScrollRight: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "more columns")),
+		Columns:     key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "choose columns")),
 	}
 }
 
@@ -43,5 +51,6 @@ func (l List) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{l.Up, l.Down, l.Top, l.Bottom, l.PageDown, l.PageUp},
 		{l.Filter, l.Open, l.SortNext, l.SortReverse, l.Copy},
+		{l.ScrollLeft, l.ScrollRight, l.Columns},
 	}
 }

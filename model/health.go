@@ -92,6 +92,8 @@ type HealthContext struct {
 	ReportRate        float64
 	ReportAvgBilledMs float64
 	Canary            *CanaryStats
+	// Now, when set, enables the runtime-deprecation rule (RuntimeNote).
+	Now time.Time
 }
 
 // CanaryStats are a weighted alias's invocations and errors per executed
@@ -342,6 +344,9 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("uses %d%% of its %d MB (~%s/month to save)", int(math.Round(use*100)), fn.MemoryMB, FormatDollars(waste))})
 		}
 	}
+	if f, ok := runtimeFinding(fn, hc.Now); ok {
+		h.Findings = append(h.Findings, f)
+	}
 	sort.SliceStable(h.Findings, func(i, j int) bool {
 		a, b := h.Findings[i], h.Findings[j]
 		if a.Tier != b.Tier {
@@ -465,3 +470,17 @@ func compactDuration(d time.Duration) string {
 
 // ShortDuration renders d compactly (850ms, 27.1s, 14.5m, 2h).
 func ShortDuration(d time.Duration) string { return compactDuration(d) }
+
+// runtimeFinding flags a function whose runtime is deprecated or will be
+// within RuntimeSoon. It is a hint: the function still runs, and the
+// board ranks what is failing now above what must be migrated.
+func runtimeFinding(fn Function, now time.Time) (Finding, bool) {
+	if now.IsZero() || fn.Runtime == "" {
+		return Finding{}, false
+	}
+	ph := RuntimePhaseOf(fn.Runtime, now)
+	if ph < RuntimeDeprecating {
+		return Finding{}, false
+	}
+	return Finding{Rule: "runtime", Tier: TierHint, Score: 1 + float64(ph)/10, Reason: "runtime " + fn.Runtime + " " + RuntimeNote(fn.Runtime, now)}, true
+}

@@ -225,6 +225,16 @@ type FunctionDetail struct {
 	Triggers     []Trigger
 	Mappings     []ESM
 	CodeLocation string
+	// URL is the function URL of the unqualified function (nil when none,
+	// or the endpoint does not answer GetFunctionUrlConfig).
+	URL *FunctionURL
+}
+
+// FunctionURL is a function URL's address and how callers authenticate.
+type FunctionURL struct {
+	URL        string
+	AuthType   string // NONE | AWS_IAM
+	InvokeMode string // BUFFERED | RESPONSE_STREAM
 }
 
 // InvocationType is how Invoke runs a function.
@@ -340,4 +350,22 @@ type JournalEntry struct {
 	Reason         string         `json:"reason,omitempty"`
 	PayloadSize    int            `json:"payloadSize,omitempty"`
 	PayloadSHA256  string         `json:"payloadSha256,omitempty"`
+
+	// Write-ahead fields. An intent (Phase "intent") is written and synced
+	// before a change is sent; its outcome (Phase "outcome", same ID) after.
+	// Entries without a Phase are complete single-line records.
+	ID          string         `json:"id,omitempty"`
+	Phase       string         `json:"phase,omitempty"`
+	Owner       string         `json:"owner,omitempty"` // the process that wrote the intent
+	Function    string         `json:"function,omitempty"`
+	Request     map[string]any `json:"request,omitempty"`
+	ClientToken string         `json:"clientToken,omitempty"`
+	Run         string         `json:"run,omitempty"`        // the power-tuning run the change belongs to
+	Reconciled  bool           `json:"reconciled,omitempty"` // outcome read from live state at a later start
 }
+
+// Journal phases.
+const (
+	PhaseIntent  = "intent"
+	PhaseOutcome = "outcome"
+)

@@ -121,14 +121,14 @@ func orUnknown(s string) string {
 type statusWriter struct {
 	http.ResponseWriter
 	code int
-	rec  func(int)
+	ctr  *opCounter // counts the status (a method value would allocate per request)
 }
 
 func (s *statusWriter) decide(code int) {
 	if s.code == 0 {
 		s.code = code
-		if s.rec != nil {
-			s.rec(code)
+		if s.ctr != nil {
+			s.ctr.status(code)
 		}
 	}
 }
@@ -136,8 +136,8 @@ func (s *statusWriter) decide(code int) {
 // finish records a request that wrote nothing (a dropped connection records
 // nothing at all, as before).
 func (s *statusWriter) finish() {
-	if s.code == 0 && s.rec != nil {
-		s.rec(0)
+	if s.code == 0 && s.ctr != nil {
+		s.ctr.status(0)
 	}
 }
 
@@ -176,7 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c, err := classify(r)
 	ctr := s.stats.op(c.op)
 	ctr.requests.Add(1)
-	sw := &statusWriter{ResponseWriter: w, rec: ctr.status}
+	sw := &statusWriter{ResponseWriter: w, ctr: ctr}
 	defer sw.finish()
 	if err != nil {
 		status := http.StatusBadRequest

@@ -113,6 +113,9 @@ func newQuotas(clk clock.Clock) *quotas {
 		"FilterLogEvents": 25, "GetLogEvents": 25, "DescribeLogStreams": 25, "DescribeLogGroups": 10, "StartLiveTail": 5,
 		"GetMetricData": 50, "ListMetrics": 25, "GetMetricStatistics": 400, "PutMetricData": 500,
 		"GetCallerIdentity": 600,
+		// CloudWatch alarms.
+		"DescribeAlarms": 9, "DescribeAlarmsForMetric": 3, "DescribeAlarmHistory": 3, "SetAlarmState": 3,
+		"DeleteAlarms": 3, "EnableAlarmActions": 3, "DisableAlarmActions": 3, "PutMetricAlarm": 3, "PutCompositeAlarm": 3,
 	} {
 		q.byOp[op] = newBucket(rate, now)
 	}

@@ -118,7 +118,7 @@ func createFn(t testing.TB, c *awslambda.Client, m *clock.Manual, name string, m
 		Role:         aws.String(testRole),
 		Runtime:      ltypes.RuntimePython312,
 		Handler:      aws.String("app.handler"),
-		Code:         &ltypes.FunctionCode{ZipFile: []byte("zip:" + name)},
+		Code:         &ltypes.FunctionCode{ZipFile: fakeZip("zip:" + name)},
 		MemorySize:   aws.Int32(256),
 		Timeout:      aws.Int32(10),
 	}

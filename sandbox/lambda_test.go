@@ -138,8 +138,8 @@ func TestCreateUpdateDelete(t *testing.T) {
 	s, m := start(t, Options{Empty: true})
 	c := lambdaClient(s.URL())
 	out, err := c.CreateFunction(ctx, &awslambda.CreateFunctionInput{
-		FunctionName: aws.String("fn-a"), Role: aws.String(testRole), Runtime: ltypes.RuntimeNodejs20x,
-		Handler: aws.String("index.handler"), Code: &ltypes.FunctionCode{ZipFile: []byte("code")},
+		FunctionName: aws.String("fn-a"), Role: aws.String(testRole), Runtime: ltypes.RuntimeNodejs24x,
+		Handler: aws.String("index.handler"), Code: &ltypes.FunctionCode{ZipFile: fakeZip("code")},
 		Environment:   &ltypes.Environment{Variables: map[string]string{"K": "V"}},
 		Tags:          map[string]string{"team": "t1"},
 		Architectures: []ltypes.Architecture{ltypes.ArchitectureArm64},
@@ -154,9 +154,9 @@ func TestCreateUpdateDelete(t *testing.T) {
 	_, err = c.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("fn-a"), MemorySize: aws.Int32(512)})
 	wantErr(t, err, "ResourceConflictException", 409)
 	m.Advance(2 * time.Second)
-	_, err = c.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String("fn-a"), Role: aws.String(testRole), Runtime: ltypes.RuntimeNodejs20x, Handler: aws.String("i.h"), Code: &ltypes.FunctionCode{ZipFile: []byte("x")}})
+	_, err = c.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String("fn-a"), Role: aws.String(testRole), Runtime: ltypes.RuntimeNodejs24x, Handler: aws.String("i.h"), Code: &ltypes.FunctionCode{ZipFile: fakeZip("x")}})
 	wantErr(t, err, "ResourceConflictException", 409)
-	_, err = c.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String("fn-b"), Role: aws.String("not-a-role"), Runtime: ltypes.RuntimeNodejs20x, Handler: aws.String("i.h"), Code: &ltypes.FunctionCode{ZipFile: []byte("x")}})
+	_, err = c.CreateFunction(ctx, &awslambda.CreateFunctionInput{FunctionName: aws.String("fn-b"), Role: aws.String("not-a-role"), Runtime: ltypes.RuntimeNodejs24x, Handler: aws.String("i.h"), Code: &ltypes.FunctionCode{ZipFile: fakeZip("x")}})
 	wantErr(t, err, "ValidationException", 400)
 
 	cfg, _ := c.GetFunctionConfiguration(ctx, &awslambda.GetFunctionConfigurationInput{FunctionName: aws.String("fn-a")})

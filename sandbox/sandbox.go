@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdaops/lambdaops/sandbox/alarms"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/codedeploy"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
@@ -35,6 +36,8 @@ type Options struct {
 	Rate        float64     // traffic scale factor; 0 = 1
 	Quotas      string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
 	Faults      Faults
+	// Lenience relaxes AWS rules in the Lambda front-end (docs/sandbox-operations.md).
+	Lenience lambda.Lenience
 
 	// Backfill is the traffic history simulated when Traffic is on:
 	// 0 = DefaultBackfill, negative = none. On a manual clock it runs
@@ -60,6 +63,7 @@ type Server struct {
 	logsH     http.Handler
 	metStore  *metrics.Store
 	metricsH  http.Handler
+	alarmsSt  *alarms.Store
 	engine    *sim.Engine
 	traffic   *sim.Traffic
 	wire      *simWire
@@ -162,11 +166,18 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account})
 	s.logsH = logs.NewHandler(s.logsStore, s.clk)
 	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
-	s.metricsH = metrics.NewHandler(s.metStore)
+	alarmDelay := 15 * time.Second
+	if _, manual := s.clk.(*clock.Manual); manual {
+		alarmDelay = 0
+	}
+	s.alarmsSt = alarms.NewStore(s.clk, s.metStore, alarms.Options{Region: o.Region, Account: o.Account, Delay: alarmDelay})
+	s.alarmsSt.SetReady(s.ready)
+	s.metricsH = metrics.NewHandlerWith(s.metStore, s.alarmsSt.Ops())
 	sink := record.Multi{s.logsStore, s.metStore}
 	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
 
 	s.world = lambda.NewWorld(s.clk, o.Region, o.Account, o.Seed)
+	s.world.SetLenience(o.Lenience)
 	fleet := 0
 	if !o.Empty {
 		fleet = o.Functions
@@ -184,6 +195,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.world.SeedFleet(o.Functions, o.Seed)
 	}
 	s.engine.SetReservedTotal(s.world.ReservedTotal())
+	if !o.Empty {
+		s.seedAlarms()
+	}
 	s.lambdaAPI = lambda.NewAPI(s.world)
 	s.codedeploy = codedeploy.New(s.clk, o.Region, o.Account, s.world, o.Seed)
 	s.codedeployH = codedeploy.NewHandler(s.codedeploy)
@@ -360,4 +374,32 @@ func (s *Server) SetBehaviour(function string, b sim.Behaviour) {
 	s.wire.behav[function] = &b
 	s.wire.cached = nil
 	s.wire.mu.Unlock()
+}
+
+// Alarms is the CloudWatch alarms store: State(account, region, name) and
+// Subscribe give in-process code (CodeDeploy's alarm-based rollback) the
+// alarms' states as the sandbox evaluates them.
+func (s *Server) Alarms() *alarms.Store { return s.alarmsSt }
+
+// seedAlarms gives the demo fleet its team's alarms, configured at the
+// start of the simulated history so they walk through their past
+// transitions when first read.
+func (s *Server) seedAlarms() {
+	at := s.clk.Now()
+	if s.opts.Traffic {
+		b := s.opts.Backfill
+		if b == 0 {
+			b = DefaultBackfill
+		}
+		if b > 0 {
+			at = at.Add(-b)
+		}
+	}
+	var healthy []string
+	for _, f := range s.world.Functions() {
+		if f.Hint == lambda.FleetHint && len(healthy) < 4 {
+			healthy = append(healthy, f.Name)
+		}
+	}
+	s.alarmsSt.Seed(at, healthy)
 }

@@ -98,23 +98,32 @@ type statsTable struct {
 	total atomic.Int64
 	mu    sync.RWMutex
 	ops   map[string]*opCounter
+	fast  atomic.Pointer[map[string]*opCounter] // read-only copy of ops
 }
 
 func newStatsTable() *statsTable { return &statsTable{ops: map[string]*opCounter{}} }
 
 func (t *statsTable) op(name string) *opCounter {
-	t.mu.RLock()
-	c := t.ops[name]
-	t.mu.RUnlock()
-	if c != nil {
-		return c
+	// Lock-free on the hot path: a read-only copy of the map, replaced
+	// (under mu) when an operation is seen for the first time. An RWMutex
+	// here made every request of both cores write the same cache line.
+	if m := t.fast.Load(); m != nil {
+		if c := (*m)[name]; c != nil {
+			return c
+		}
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if c = t.ops[name]; c == nil {
+	c := t.ops[name]
+	if c == nil {
 		c = &opCounter{}
 		t.ops[name] = c
 	}
+	cp := make(map[string]*opCounter, len(t.ops))
+	for k, v := range t.ops {
+		cp[k] = v
+	}
+	t.fast.Store(&cp)
 	return c
 }
 

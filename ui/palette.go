@@ -30,6 +30,7 @@ var commands = []command{
 	{"profile", "<profile>", "switch profile"},
 	{"invoke", "", "invoke the selected function"},
 	{"concurrency", "", "account and function concurrency"},
+	{"tune", "[function]", "power-tune memory (sizes, cost, chart)"},
 	{"readonly", "", "refuse every change for the rest of the session"},
 	{"q", "", "quit"},
 }
@@ -216,8 +217,14 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	case "fn", "functions":
 		return m.guardClose(1, "Back to the functions list anyway?", func() tea.Cmd {
 			cmd := m.popTo(1)
-			if f, ok := m.stack[0].pane.(*functions.Model); ok {
-				f.SetFilter(strings.Join(args, " "))
+			f, ok := m.stack[0].pane.(*functions.Model)
+			if !ok {
+				return cmd
+			}
+			q := strings.Join(args, " ")
+			f.SetFilter(q)
+			if fn, ok := f.Lookup(q); ok && len(args) == 1 {
+				return tea.Batch(cmd, m.openFunction(fn, 0)) // an exact name opens it
 			}
 			return cmd
 		})
@@ -233,6 +240,11 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		if len(args) != 1 {
 			return m.setStatus("usage: :profile <profile>", true)
 		}
+		if m.target.Sandbox {
+			// the sandbox takes any credentials: a profile would change
+			// nothing, so say so instead of claiming a switch
+			return m.setStatus(fmt.Sprintf("not switched: the sandbox has no AWS profiles (still on %s); :region works", orDash(m.target.Endpoint)), true)
+		}
 		return m.switchTo(args[0], "")
 	case "readonly", "read-only":
 		return m.setReadOnly()
@@ -240,5 +252,5 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	if name == "alias" {
 		name = "aliases"
 	}
-	return m.openScreen(name, args)
+	return m.openScreen(name, args, true)
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
@@ -15,6 +17,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/metrics"
 	"github.com/lambdaops/lambdaops/ui/styles"
 	"github.com/lambdaops/lambdaops/ui/triage"
+	"github.com/lambdaops/lambdaops/ui/tune"
 )
 
 // DefaultScreens are the full-screen panes this build knows, by palette
@@ -29,6 +32,7 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
+		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents()}),
 	}
 }
 
@@ -48,4 +52,11 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	}
 	t[5] = deployments.Tab
 	return t
+}
+
+// startupCmds run once when the root starts: the journal settles what a
+// crashed lambdaops left half done, and offers to clean up an interrupted
+// power-tuning run.
+func startupCmds(deps common.Deps, st *styles.Styles, km keymap.KeyMap, target model.Target) []tea.Cmd {
+	return []tea.Cmd{tune.Recover(deps, st, km, target)}
 }

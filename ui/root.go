@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/functions"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -31,8 +32,9 @@ type screen struct {
 
 // openDialog is a dialog with the address of the pane that opened it.
 type openDialog struct {
-	d    common.Dialog
-	path []common.PaneID
+	d        common.Dialog
+	path     []common.PaneID
+	awaiting bool // it returned ActionAwait: its opener's Resolve decides
 }
 
 // job is a background job shown in the footer. owner is the stack
@@ -61,6 +63,7 @@ type Model struct {
 	pal      *palette
 	help     help.Model
 	showHelp bool
+	helpOff  int // first line of the help shown (it scrolls)
 
 	status    string
 	statusErr bool
@@ -70,7 +73,7 @@ type Model struct {
 	w, h       int
 	readOnly   bool
 	connecting bool
-	connGen    uint64
+	req        request.Tracker // kindConnect: a profile or region switch
 	nextID     int
 	quitting   bool
 	themeSet   bool // the config forces a theme
@@ -165,6 +168,7 @@ func (m *Model) Init() tea.Cmd {
 	if !m.themeSet {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
+	cmds = append(cmds, startupCmds(m.deps, m.st, m.km, m.target)...)
 	return tea.Batch(cmds...)
 }
 
@@ -228,6 +232,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.handleRootMsg(nil, msg); ok {
 		return m, cmd
 	}
+	if _, ok := msg.(tea.PasteMsg); ok && m.tooSmall() {
+		return m, nil // input, like a key: nothing acts behind the size message
+	}
 	// anything else unaddressed (cursor blinks, ...): the input in front
 	switch {
 	case len(m.dialogs) > 0:
@@ -277,11 +284,61 @@ func (m *Model) updateDialog(msg tea.Msg) tea.Cmd {
 	case common.ActionRun:
 		m.dialogs = m.dialogs[:len(m.dialogs)-1]
 		return tea.Batch(cmd, common.WrapPath(top.path, a.Cmd))
+	case common.ActionAwait:
+		m.dialogs[len(m.dialogs)-1].awaiting = true
+		return tea.Batch(cmd, common.WrapPath(top.path, a.Cmd))
 	}
 	return cmd
 }
 
+// resolveDialog applies a pane's answer to the awaiting dialog it opened:
+// nil closes it, an error stays inline in it. An answer for a dialog the user
+// already closed is dropped (the pane reports errors in the footer too).
+func (m *Model) resolveDialog(path []common.PaneID, err error) {
+	for i := len(m.dialogs) - 1; i >= 0; i-- {
+		d := m.dialogs[i]
+		if !d.awaiting || !samePath(d.path, path) {
+			continue
+		}
+		if err == nil {
+			m.dialogs = append(m.dialogs[:i], m.dialogs[i+1:]...)
+			return
+		}
+		m.dialogs[i].awaiting = false
+		if es, ok := d.d.(common.ErrorShower); ok {
+			es.ShowError(err)
+		}
+		return
+	}
+}
+
+func samePath(a, b []common.PaneID) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// tooSmall reports whether the window is below the minimum size: the UI is
+// hidden behind a message, so no key but quit may act (a key acting on a
+// screen nobody can see could shift live traffic unseen).
+func (m *Model) tooSmall() bool { return m.w < common.MinWidth || m.h < common.MinHeight }
+
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.tooSmall() {
+		switch {
+		case key.Matches(msg, m.km.Global.ForceQuit):
+			return m.quit(true)
+		case key.Matches(msg, m.km.Global.Quit) && len(m.dialogs) == 0 && m.pal == nil:
+			return m.quit(false)
+		}
+		return nil
+	}
 	if len(m.dialogs) > 0 {
 		return m.updateDialog(msg)
 	}
@@ -289,11 +346,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.pal.update(msg)
 	}
 	if m.showHelp {
-		if key.Matches(msg, m.km.Global.ForceQuit) {
-			return m.quit(true)
-		}
-		m.showHelp = false
-		return nil
+		return m.helpKey(msg)
 	}
 	if ic, ok := m.Focused().(common.InputCapturer); ok && ic.CapturesInput() {
 		if key.Matches(msg, m.km.Global.ForceQuit) {
@@ -308,7 +361,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Quit):
 		return m.quit(false)
 	case key.Matches(msg, g.Help):
-		m.showHelp = true
+		m.showHelp, m.helpOff = true, 0
 		return nil
 	case key.Matches(msg, g.Palette):
 		m.pal = newPalette(m)
@@ -483,7 +536,13 @@ func (m *Model) quitNow() tea.Cmd {
 }
 
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
-	if len(m.dialogs) > 0 || m.pal != nil || m.showHelp {
+	if m.showHelp && !m.tooSmall() {
+		if w, ok := msg.(tea.MouseWheelMsg); ok {
+			m.scrollHelp(map[bool]int{true: -3, false: 3}[w.Button == tea.MouseWheelUp])
+		}
+		return nil
+	}
+	if len(m.dialogs) > 0 || m.pal != nil || m.showHelp || m.tooSmall() {
 		return nil
 	}
 	mouse := msg.Mouse()
@@ -536,10 +595,13 @@ func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool)
 			m.dialogs = append(m.dialogs, openDialog{d: msg.Dialog, path: path})
 		}
 		return nil, true
+	case common.DialogResultMsg:
+		m.resolveDialog(path, msg.Err)
+		return nil, true
 	case common.OpenFunctionMsg:
 		return m.openFunction(msg.Function, msg.Tab), true
 	case common.OpenScreenMsg:
-		return m.openScreen(msg.Name, msg.Args), true
+		return m.openScreen(msg.Name, msg.Args, false), true
 	case common.BackMsg:
 		if len(path) > 0 && path[0] == m.stack[len(m.stack)-1].id {
 			return m.pop(), true
@@ -616,7 +678,11 @@ func (m *Model) contextFunction() (model.Function, bool) {
 
 var screenTabs = map[string]int{"config": 0, "alias": 1, "aliases": 1, "esm": 2, "logs": 3, "metrics": 4}
 
-func (m *Model) openScreen(name string, args []string) tea.Cmd {
+// openScreen opens a registered screen, or the function view's tab of that
+// name. From the palette (replace) it replaces the top-level view, as in
+// k9s; from a pane's key (i, R, C in the function view) it stacks on it, so
+// esc returns to where the key was pressed.
+func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 	sc := common.ScreenContext{Args: args, Target: m.target}
 	fn, hasFn := m.contextFunction()
 	if hasFn {
@@ -627,15 +693,35 @@ func (m *Model) openScreen(name string, args []string) tea.Cmd {
 		if err != nil {
 			return m.setStatus(":"+name+": "+err.Error(), true)
 		}
-		return m.push(m.newID(name), p)
+		if !replace {
+			return m.push(m.newID(name), p)
+		}
+		// as in k9s, a : command replaces the top-level view instead of
+		// stacking on it: esc from it goes home, to the functions list
+		return m.guardClose(1, "Open :"+name+" anyway?", func() tea.Cmd {
+			return tea.Batch(m.popTo(1), m.push(m.newID(name), p))
+		})
 	}
 	if tab, ok := screenTabs[name]; ok {
 		if !hasFn {
 			return m.setStatus(":"+name+": select a function first", true)
 		}
-		return m.openFunction(fn, tab)
+		if !replace {
+			return m.openFunction(fn, tab)
+		}
+		for i := 1; i < len(m.stack); i++ {
+			if v, ok := m.stack[i].pane.(*fnview.Model); ok && v.Function().Name == fn.Name {
+				return m.openFunction(fn, tab) // that function's view is open: go back to it
+			}
+		}
+		return m.guardClose(1, "Open :"+name+" anyway?", func() tea.Cmd {
+			return tea.Batch(m.popTo(1), m.openFunction(fn, tab))
+		})
 	}
-	return m.setStatus(":"+name+" is not available in this build", true)
+	if known(name) {
+		return m.setStatus(":"+name+" is not available in this build", true)
+	}
+	return m.setStatus(fmt.Sprintf(":%s is not a command (: then tab lists them)", name), true)
 }
 
 // switchTo connects to another profile and/or region in a command; the
@@ -655,20 +741,24 @@ func (m *Model) switchTo(profile, region string) tea.Cmd {
 }
 
 func (m *Model) connect(profile, region string) tea.Cmd {
-	m.connGen++
+	parent, gen := m.req.Start(kindConnect)
 	m.connecting = true
-	conn, gen := m.deps.Connect, m.connGen
+	conn := m.deps.Connect
 	what := strings.TrimSpace(profile + " " + region)
 	return tea.Batch(m.setStatus("connecting to "+what+"…", false), func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		s, err := conn.Connect(ctx, profile, region)
 		return connectedMsg{gen: gen, session: s, err: err, what: what}
 	})
 }
 
+// kindConnect is the root's one request kind: a newer switch supersedes an
+// older one still connecting.
+const kindConnect request.Kind = "connect"
+
 func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
-	if msg.gen != m.connGen {
+	if !m.req.Done(kindConnect, msg.gen) {
 		return nil
 	}
 	m.connecting = false
@@ -838,36 +928,91 @@ func (m *Model) cachedFooter() string {
 	return m.footerStr
 }
 
+// headerView is the badge, the target and the breadcrumb. When it does not
+// fit, what matters least goes first: the endpoint is shortened, then
+// dropped, then the account and the profile label, then the middle of the
+// breadcrumb; the last crumb (the function name) is kept.
 func (m *Model) headerView() string {
 	t := m.target
-	var parts []string
-	if b := m.badge(); b != "" {
-		parts = append(parts, b)
-	}
-	parts = append(parts, m.st.Title.Render("λ"))
-	if t.Account != "" {
-		parts = append(parts, t.Account)
-	}
-	if t.Profile != "" {
-		parts = append(parts, m.st.Muted.Render("profile ")+t.Profile)
-	}
-	parts = append(parts, m.st.Accent.Render(orDash(t.Region)))
-	if t.Endpoint != "" {
-		parts = append(parts, m.st.Warn.Render(t.Endpoint))
-	}
 	var crumbs []string
 	for _, s := range m.stack {
 		if tt, ok := s.pane.(common.Titled); ok {
 			crumbs = append(crumbs, common.Clean(tt.Title()))
 		}
 	}
-	if len(crumbs) > 1 {
-		parts = append(parts, m.st.Muted.Render("› ")+strings.Join(crumbs[1:], m.st.Muted.Render(" › ")))
+	if len(crumbs) > 0 {
+		crumbs = crumbs[1:] // the functions list is home
 	}
-	if m.connecting {
-		parts = append(parts, m.st.Muted.Render("connecting…"))
+	endpoint := t.Endpoint
+	account, profileLabel := t.Account, true
+	build := func(crumbs []string) string {
+		var parts []string
+		if b := m.badge(); b != "" {
+			parts = append(parts, b)
+		}
+		parts = append(parts, m.st.Title.Render("λ"))
+		if account != "" {
+			parts = append(parts, account)
+		}
+		if t.Profile != "" {
+			if profileLabel {
+				parts = append(parts, m.st.Muted.Render("profile ")+t.Profile)
+			} else {
+				parts = append(parts, t.Profile)
+			}
+		}
+		parts = append(parts, m.st.Accent.Render(orDash(t.Region)))
+		if endpoint != "" {
+			parts = append(parts, m.st.Warn.Render(endpoint))
+		}
+		if len(crumbs) > 0 {
+			parts = append(parts, m.st.Muted.Render("› ")+strings.Join(crumbs, m.st.Muted.Render(" › ")))
+		}
+		if m.connecting {
+			parts = append(parts, m.st.Muted.Render("connecting…"))
+		}
+		return strings.Join(parts, " ")
 	}
-	return ansi.Truncate(strings.Join(parts, " "), m.w, "…")
+	fits := func(s string) bool { return ansi.StringWidth(s) <= m.w }
+	steps := []func(){
+		func() { endpoint = strings.TrimPrefix(strings.TrimPrefix(endpoint, "http://"), "https://") },
+		func() {
+			if endpoint != "" {
+				endpoint = "…"
+			}
+		},
+		func() { endpoint = "" },
+		func() { account = "" },
+		func() { profileLabel = false },
+	}
+	h := build(crumbs)
+	for _, step := range steps {
+		if fits(h) {
+			return h
+		}
+		step()
+		h = build(crumbs)
+	}
+	// the middle of the breadcrumb, oldest first
+	for i := 0; i < len(crumbs)-1 && !fits(h); i++ {
+		crumbs = append(append([]string(nil), crumbs[:i]...), crumbs[i:]...)
+		crumbs[i] = "…"
+		h = build(crumbs)
+	}
+	if fits(h) || len(crumbs) == 0 {
+		return ansi.Truncate(h, m.w, "…")
+	}
+	// still too wide: the last crumb keeps its end (a function name's
+	// distinguishing suffix) and loses its start
+	last := crumbs[len(crumbs)-1]
+	crumbs[len(crumbs)-1] = ""
+	room := m.w - ansi.StringWidth(build(crumbs)) - 1
+	if room >= 8 {
+		crumbs[len(crumbs)-1] = "…" + ansi.TruncateLeft(last, ansi.StringWidth(last)-room+1, "")
+		return ansi.Truncate(build(crumbs), m.w, "…")
+	}
+	crumbs[len(crumbs)-1] = last
+	return ansi.Truncate(build(crumbs), m.w, "…")
 }
 
 func (m *Model) helpKeys() []key.Binding {
@@ -925,84 +1070,6 @@ func (m *Model) jobsView() string {
 	}
 	out := strings.Join(parts, "  ")
 	return ansi.Truncate(out, m.w/2, "…")
-}
-
-func (m *Model) helpView(h int) string {
-	var keys []key.Binding
-	if d := m.Dialog(); d != nil {
-		keys = d.HelpKeys()
-	} else {
-		keys = m.Focused().HelpKeys()
-	}
-	if fh, ok := m.Focused().(common.FullHelper); ok && m.Dialog() == nil {
-		keys = fh.FullHelpKeys()
-	}
-	// a key the pane lists (r refresh) is not listed again as global
-	seen := map[string]bool{}
-	for _, k := range keys {
-		seen[k.Help().Key] = true
-	}
-	var groups [][]key.Binding
-	for i := 0; i < len(keys); i += 6 {
-		groups = append(groups, keys[i:min(i+6, len(keys))])
-	}
-	for _, g := range m.km.Global.FullHelp() {
-		var left []key.Binding
-		for _, k := range g {
-			if !seen[k.Help().Key] {
-				left = append(left, k)
-			}
-		}
-		if len(left) > 0 {
-			groups = append(groups, left)
-		}
-	}
-	m.help.SetWidth(m.w)
-	title := m.st.Title.Render("Keys") + m.st.Muted.Render("  (any key closes)")
-	var names []string
-	for _, c := range commands {
-		if m.scrns[c.name] != nil || !screenOnly[c.name] {
-			names = append(names, strings.TrimSpace(":"+c.name+" "+c.args))
-		}
-	}
-	cmds := m.st.Muted.Render("Commands: " + strings.Join(names, "  "))
-	return fitLines(title+"\n\n"+m.help.FullHelpView(groups)+"\n\n"+ansi.Wordwrap(cmds, m.w, " "), m.w, h)
-}
-
-func helpStyles(st *styles.Styles) help.Styles {
-	return help.Styles{
-		Ellipsis: st.Muted, ShortKey: st.HelpKey, ShortDesc: st.HelpDesc, ShortSeparator: st.Muted,
-		FullKey: st.HelpKey, FullDesc: st.HelpDesc, FullSeparator: st.Muted,
-	}
-}
-
-// shortHelp renders "key desc • key desc …" within width, skipping
-// disabled bindings and repeated keys.
-func (m *Model) shortHelp(keys []key.Binding, width int) string {
-	var b strings.Builder
-	used := 0
-	seen := map[string]bool{}
-	for _, k := range keys {
-		h := k.Help()
-		if !k.Enabled() || h.Key == "" || seen[h.Key] {
-			continue
-		}
-		seen[h.Key] = true
-		sep := ""
-		if used > 0 {
-			sep = " • "
-		}
-		w := ansi.StringWidth(sep + h.Key + " " + h.Desc)
-		if used+w > width {
-			if used+2 <= width {
-				b.WriteString(m.st.Muted.Render(" …"))
-			}
-			break
-		}
-		b.WriteString(m.st.Muted.Render(sep) + m.st.HelpKey.Render(h.Key) + " " + m.st.HelpDesc.Render(h.Desc))
-		used += w
-	}
-	return b.String()
 }
 
 func orDash(s string) string {

@@ -238,8 +238,8 @@ func TestFailedSwitchKeepsSession(t *testing.T) {
 		t.Fatalf("target %+v status %q", m.Target(), m.Status())
 	}
 	// a late result of a superseded connect is dropped
-	m.connGen++
-	m.Update(connectedMsg{gen: m.connGen - 1, err: errors.New("old")})
+	m.req.Start(kindConnect)
+	m.Update(connectedMsg{gen: m.req.Gen(kindConnect) - 1, err: errors.New("old")})
 	if strings.Contains(m.Status(), "old") {
 		t.Fatal("stale connect result applied")
 	}

@@ -25,6 +25,8 @@ const (
 	logRes = "arn:aws:logs:*:*:log-group:*"
 	cdgRes = "arn:aws:codedeploy:*:*:deploymentgroup:*"
 	cdcRes = "arn:aws:codedeploy:*:*:deploymentconfig:*"
+	// versionRes matches qualified function ARNs (versions) only.
+	versionRes = "arn:aws:lambda:*:*:function:*:*"
 )
 
 // known maps "<sdk package>.<Operation>" to its IAM action. A new call in
@@ -38,6 +40,7 @@ var known = map[string]op{
 	"lambda.GetFunction":                        {"lambda:GetFunction", fnRes, true},
 	"lambda.GetFunctionConfiguration":           {"lambda:GetFunctionConfiguration", fnRes, true},
 	"lambda.GetFunctionEventInvokeConfig":       {"lambda:GetFunctionEventInvokeConfig", fnRes, true},
+	"lambda.GetFunctionUrlConfig":               {"lambda:GetFunctionUrlConfig", fnRes, true},
 	"lambda.GetPolicy":                          {"lambda:GetPolicy", fnRes, true},
 	"lambda.GetAlias":                           {"lambda:GetAlias", fnRes, true},
 	"lambda.ListAliases":                        {"lambda:ListAliases", fnRes, true},
@@ -65,6 +68,12 @@ var known = map[string]op{
 	"codedeploy.BatchGetDeploymentGroups":       {"codedeploy:BatchGetDeploymentGroups", cdgRes, true},
 	"codedeploy.GetDeploymentConfig":            {"codedeploy:GetDeploymentConfig", cdcRes, true},
 	"codedeploy.StopDeployment":                 {"codedeploy:StopDeployment", cdgRes, false},
+	// Power tuning: memory changes, its temporary aliases, and deleting the
+	// versions it published (granted on qualified ARNs only, so the policy
+	// cannot delete a function).
+	"lambda.UpdateFunctionConfiguration": {"lambda:UpdateFunctionConfiguration", fnRes, false},
+	"lambda.DeleteAlias":                 {"lambda:DeleteAlias", fnRes, false},
+	"lambda.DeleteFunction":              {"lambda:DeleteFunction", versionRes, false},
 }
 
 // permissionFree are operations AWS authorises without any IAM permission.

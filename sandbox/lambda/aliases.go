@@ -110,7 +110,7 @@ func (w *World) GetAlias(ref, name string) ([]byte, *Error) {
 	}
 	a := f.aliases[name]
 	if a == nil {
-		return nil, notFound("Alias not found: %s:%s", f.arn, clip(name, 140))
+		return nil, aliasNotFound(f.arn + ":" + clip(name, 140))
 	}
 	b, _ := json.Marshal(w.aliasOut(f, a))
 	return b, nil
@@ -126,7 +126,7 @@ func (w *World) UpdateAlias(ref, name string, in *aliasIn) ([]byte, *Error) {
 	}
 	a := f.aliases[name]
 	if a == nil {
-		return nil, notFound("Alias not found: %s:%s", f.arn, clip(name, 140))
+		return nil, aliasNotFound(f.arn + ":" + clip(name, 140))
 	}
 	if in.RevisionId != "" && in.RevisionId != a.revision {
 		return nil, precondition("The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id")
@@ -162,7 +162,7 @@ func (w *World) DeleteAlias(ref, name string) *Error {
 		return err
 	}
 	if f.aliases[name] == nil {
-		return notFound("Alias not found: %s:%s", f.arn, clip(name, 140))
+		return aliasNotFound(f.arn + ":" + clip(name, 140))
 	}
 	delete(f.aliases, name)
 	w.gen.Add(1)

@@ -16,6 +16,9 @@ type Error struct {
 	RetryAfter int
 	// RetryAfterMs, when set, is sent as X-Amz-Retry-After (else RetryAfter×1000).
 	RetryAfterMs int
+	// RequestID, when set, is the response's X-Amzn-RequestId (a message
+	// that quotes the request id).
+	RequestID string
 }
 
 func (e *Error) Error() string { return e.Type + ": " + e.Message }
@@ -53,4 +56,14 @@ func provNotFound() *Error {
 // ErrThrottled builds a 429 TooManyRequestsException with a Reason.
 func ErrThrottled(reason, msg string, retryAfter int) *Error {
 	return &Error{Status: http.StatusTooManyRequests, Type: "TooManyRequestsException", Message: msg, Reason: reason, RetryAfter: retryAfter}
+}
+
+func aliasNotFound(aliasARN string) *Error { return notFound("Cannot find alias arn: %s", aliasARN) }
+
+// resourceNotFoundWithID is AWS's generic 404 that quotes the request id.
+func resourceNotFoundWithID() *Error {
+	id := newRequestID()
+	e := notFound("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: %s)", id)
+	e.RequestID = id
+	return e
 }

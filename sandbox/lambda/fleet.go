@@ -74,7 +74,7 @@ func (w *World) SeedFleet(n int, seed int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.bulk = true
-	defer func() { w.bulk = false; w.sortFns() }()
+	defer func() { w.bulk = false; w.sortFns(); w.seedFleetLayers() }()
 
 	role := func(team string) string { return "arn:aws:iam::" + w.account + ":role/" + team + "-lambda-exec" }
 	sqs := func(q string) string { return "arn:aws:sqs:" + w.region + ":" + w.account + ":" + q }
@@ -131,6 +131,9 @@ func (w *World) SeedFleet(n int, seed int64) {
 		es.versions = 1
 		es.hint = EmailSender
 		specs = append(specs, pw, oa, rg, cp, ca, sa, ir, es)
+	}
+	if n >= 20 {
+		specs = append(specs, tuningFleet(mk)...)
 	}
 	used := map[string]bool{}
 	for _, s := range specs {
@@ -335,7 +338,7 @@ func (w *World) seedTriggers(f *function, s fleetFn, r *rand.Rand, now time.Time
 			SourceARN: "arn:aws:execute-api:" + w.region + ":" + acct + ":" + api + "/*/*/" + s.team})
 	case hasSuffix(s.name, "ingest") || hasSuffix(s.name, "import") || f.name == ImageResizer:
 		f.policy = append(f.policy, Statement{Sid: "s3-invoke-" + s.team, Principal: "s3.amazonaws.com", Action: "lambda:InvokeFunction",
-			SourceARN: "arn:aws:s3:::acme-" + s.team + "-" + s.stage + "-uploads"})
+			SourceARN: "arn:aws:s3:::acme-" + s.team + "-" + s.stage + "-uploads", SourceAccount: acct})
 	case hasSuffix(s.name, "cron") || hasSuffix(s.name, "scheduler") || hasSuffix(s.name, "backfill") || f.name == ReportGenerator:
 		f.policy = append(f.policy, Statement{Sid: "events-" + s.name, Principal: "events.amazonaws.com", Action: "lambda:InvokeFunction",
 			SourceARN: "arn:aws:events:" + w.region + ":" + acct + ":rule/" + s.name + "-schedule"})
@@ -421,4 +424,30 @@ func (w *World) ReservedTotal() int {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	return w.reservedSum
+}
+
+// seedFleetLayers makes every layer the fleet references a real layer
+// version (caller holds mu), so GetLayerVersion, ListLayers and the layer
+// check of CreateFunction/UpdateFunctionConfiguration see them.
+func (w *World) seedFleetLayers() {
+	for _, f := range w.order {
+		for _, l := range f.latest.cfg.Layers {
+			p := splitColon(l.ARN)
+			if len(p) != 8 {
+				continue
+			}
+			n, err := strconv.ParseInt(p[7], 10, 64)
+			if err != nil {
+				continue
+			}
+			rt := []string{}
+			if f.latest.cfg.Runtime != "" {
+				rt = append(rt, f.latest.cfg.Runtime)
+			}
+			w.seedLayerVersion(p[4], p[6], n, l.CodeSize, rt)
+			if lv := w.layerVersion(p[4], p[6], p[7]); lv != nil && f.latest.cfg.Runtime != "" && !contains(lv.runtimes, f.latest.cfg.Runtime) && len(lv.runtimes) < 15 {
+				lv.runtimes = append(lv.runtimes, f.latest.cfg.Runtime)
+			}
+		}
+	}
 }

@@ -28,15 +28,17 @@ const (
 type Route struct {
 	Op  string // AWS operation name; "" when nothing matched
 	Fn  string // FunctionName label (decoded)
-	Sub string // alias name, mapping UUID or tagged resource ARN
+	Sub string // alias name, mapping UUID, tagged resource ARN, statement id or layer version
 	Err *Error // a label could not be decoded
+	// Sub2 is a layer permission's statement id.
+	Sub2 string
 }
 
 // Match maps method and path (escaped form; a trailing slash is accepted)
 // to a Lambda operation.
 func Match(method, escapedPath, rawQuery string) Route {
 	p := strings.Trim(escapedPath, "/")
-	var segs [6]string
+	var segs [7]string
 	n := 0
 	for n < len(segs) {
 		i := strings.IndexByte(p, '/')
@@ -68,6 +70,13 @@ func Match(method, escapedPath, rawQuery string) Route {
 		}
 		rt.Sub = s
 	}
+	if n >= 7 {
+		s, err := url.PathUnescape(segs[6])
+		if err != nil {
+			return Route{Op: "Unknown", Err: validation("Invalid path label: %s", clip(segs[6], 100))}
+		}
+		rt.Sub2 = s
+	}
 	date, coll := segs[0], segs[1]
 	sub := ""
 	if n >= 4 {
@@ -93,7 +102,42 @@ func Match(method, escapedPath, rawQuery string) Route {
 			op = pick(method, "POST", "Invoke")
 		case n == 4 && sub == "policy":
 			op = pick(method, "GET", "GetPolicy", "POST", "AddPermission")
+		case n == 5 && sub == "policy":
+			op = pick(method, "DELETE", "RemovePermission")
+		case n == 4 && sub == "code":
+			op = pick(method, "PUT", "UpdateFunctionCode")
 		}
+	case date == "2021-10-31" && coll == "functions" && n == 4 && sub == "url":
+		op = pick(method, "POST", "CreateFunctionUrlConfig", "GET", "GetFunctionUrlConfig", "PUT", "UpdateFunctionUrlConfig", "DELETE", "DeleteFunctionUrlConfig")
+	case date == "2021-10-31" && coll == "functions" && n == 4 && sub == "urls":
+		op = pick(method, "GET", "ListFunctionUrlConfigs")
+	case date == "2018-10-31" && coll == "layers":
+		switch {
+		case n == 2 && method == "GET" && strings.Contains(rawQuery, "find=LayerVersion"):
+			op = "GetLayerVersionByArn"
+		case n == 2:
+			op = pick(method, "GET", "ListLayers")
+		case n == 4 && sub == "versions":
+			op = pick(method, "GET", "ListLayerVersions", "POST", "PublishLayerVersion")
+		case n == 5 && sub == "versions":
+			op = pick(method, "GET", "GetLayerVersion", "DELETE", "DeleteLayerVersion")
+		case n == 6 && sub == "versions" && segs[5] == "policy":
+			op = pick(method, "GET", "GetLayerVersionPolicy", "POST", "AddLayerVersionPermission")
+		case n == 7 && sub == "versions" && segs[5] == "policy":
+			op = pick(method, "DELETE", "RemoveLayerVersionPermission")
+		}
+	case date == "2020-06-30" && coll == "functions" && n == 4 && sub == "code-signing-config":
+		op = pick(method, "GET", "GetFunctionCodeSigningConfig")
+	case date == "2020-04-22" && coll == "code-signing-configs" && n == 4 && sub == "functions":
+		op = pick(method, "GET", "ListFunctionsByCodeSigningConfig")
+	case date == "2019-09-25" && coll == "functions" && n == 5 && sub == "event-invoke-config" && rt.Sub == "list":
+		op = pick(method, "GET", "ListFunctionEventInvokeConfigs")
+	case date == "2014-11-13" && coll == "functions" && n == 4 && sub == "invoke-async":
+		op = pick(method, "POST", "InvokeAsync")
+	case date == "2024-08-31" && coll == "functions" && n == 4 && sub == "recursion-config":
+		op = pick(method, "GET", "GetFunctionRecursionConfig", "PUT", "PutFunctionRecursionConfig")
+	case date == "2021-07-20" && coll == "functions" && n == 4 && sub == "runtime-management-config":
+		op = pick(method, "GET", "GetRuntimeManagementConfig", "PUT", "PutRuntimeManagementConfig")
 	case date == "2017-10-31" && coll == "functions" && n == 4 && sub == "concurrency":
 		op = pick(method, "PUT", "PutFunctionConcurrency", "DELETE", "DeleteFunctionConcurrency")
 	case date == "2019-09-30" && coll == "functions" && n == 4 && sub == "concurrency":
@@ -160,7 +204,9 @@ func WriteError(w http.ResponseWriter, e *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Amzn-ErrorType", e.Type)
-	if h.Get("X-Amzn-RequestId") == "" {
+	if e.RequestID != "" {
+		h.Set("X-Amzn-RequestId", e.RequestID)
+	} else if h.Get("X-Amzn-RequestId") == "" {
 		h.Set("X-Amzn-RequestId", newRequestID())
 	}
 	body := map[string]string{"__type": e.Type, "Type": "User", "Message": e.Message, "message": e.Message}
@@ -185,9 +231,9 @@ func WriteError(w http.ResponseWriter, e *Error) {
 
 func writeJSON(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-RequestId", newRequestID())
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType
+	h[hdrRequestID] = []string{newRequestID()}
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
@@ -245,7 +291,7 @@ func DecodeJSON(b []byte, v any) *Error {
 
 func (a *API) body(r *http.Request, op string, v any) *Error {
 	limit := int64(maxControlBody)
-	if op == "CreateFunction" {
+	if op == "CreateFunction" || op == "UpdateFunctionCode" || op == "PublishLayerVersion" {
 		limit = maxCreateBody
 	}
 	b, err := readBody(r, limit, op)
@@ -353,12 +399,113 @@ func (a *API) Serve(w http.ResponseWriter, r *http.Request, rt Route) {
 	case "GetPolicy":
 		out, err = W.GetPolicy(rt.Fn, q.Get("Qualifier"))
 	case "AddPermission":
+		var in addPermissionIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.addPermission(rt.Fn, Statement{Sid: in.StatementId, Action: in.Action, Principal: in.Principal, SourceARN: in.SourceArn,
+				SourceAccount: in.SourceAccount, PrincipalOrgID: in.PrincipalOrgID, EventSourceToken: in.EventSourceToken,
+				FunctionURLAuthType: in.FunctionUrlAuthType, Qualifier: q.Get("Qualifier")}, in.RevisionId)
+			status = http.StatusCreated
+		}
+	case "RemovePermission":
+		if err = W.RemovePermission(rt.Fn, rt.Sub, q.Get("Qualifier"), q.Get("RevisionId")); err == nil {
+			status = http.StatusNoContent
+		}
+	case "UpdateFunctionCode":
+		var in updateCodeIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.UpdateFunctionCode(rt.Fn, &in)
+		}
+	case "CreateFunctionUrlConfig":
+		var in urlIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.CreateFunctionUrlConfig(rt.Fn, q.Get("Qualifier"), &in)
+			status = http.StatusCreated
+		}
+	case "GetFunctionUrlConfig":
+		out, err = W.GetFunctionUrlConfig(rt.Fn, q.Get("Qualifier"))
+	case "UpdateFunctionUrlConfig":
+		var in urlIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.UpdateFunctionUrlConfig(rt.Fn, q.Get("Qualifier"), &in)
+		}
+	case "DeleteFunctionUrlConfig":
+		if err = W.DeleteFunctionUrlConfig(rt.Fn, q.Get("Qualifier")); err == nil {
+			status = http.StatusNoContent
+		}
+	case "ListFunctionUrlConfigs":
+		var n int
+		if n, err = maxItems(q); err == nil {
+			out, err = W.ListFunctionUrlConfigs(rt.Fn, q.Get("Marker"), n)
+		}
+	case "PublishLayerVersion":
+		var in publishLayerIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.PublishLayerVersion(rt.Fn, &in)
+			status = http.StatusCreated
+		}
+	case "ListLayers":
+		var n int
+		if n, err = maxItems(q); err == nil {
+			out, err = W.ListLayers(q.Get("CompatibleRuntime"), q.Get("CompatibleArchitecture"), q.Get("Marker"), n)
+		}
+	case "ListLayerVersions":
+		var n int
+		if n, err = maxItems(q); err == nil {
+			out, err = W.ListLayerVersions(rt.Fn, q.Get("CompatibleRuntime"), q.Get("CompatibleArchitecture"), q.Get("Marker"), n)
+		}
+	case "GetLayerVersion":
+		out, err = W.GetLayerVersion(rt.Fn, rt.Sub)
+	case "GetLayerVersionByArn":
+		out, err = W.GetLayerVersionByArn(q.Get("Arn"))
+	case "DeleteLayerVersion":
+		if err = W.DeleteLayerVersion(rt.Fn, rt.Sub); err == nil {
+			status = http.StatusNoContent
+		}
+	case "AddLayerVersionPermission":
+		var in layerPermissionIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.AddLayerVersionPermission(rt.Fn, rt.Sub, q.Get("RevisionId"), &in)
+			status = http.StatusCreated
+		}
+	case "RemoveLayerVersionPermission":
+		if err = W.RemoveLayerVersionPermission(rt.Fn, rt.Sub, rt.Sub2, q.Get("RevisionId")); err == nil {
+			status = http.StatusNoContent
+		}
+	case "GetLayerVersionPolicy":
+		out, err = W.GetLayerVersionPolicy(rt.Fn, rt.Sub)
+	case "GetFunctionCodeSigningConfig":
+		out, err = W.GetFunctionCodeSigningConfig(rt.Fn)
+	case "ListFunctionsByCodeSigningConfig":
+		out, err = W.ListFunctionsByCodeSigningConfig(rt.Fn)
+	case "ListFunctionEventInvokeConfigs":
+		var n int
+		if n, err = maxItems(q); err == nil {
+			out, err = W.ListFunctionEventInvokeConfigs(rt.Fn, q.Get("Marker"), n)
+		}
+	case "InvokeAsync":
+		var payload []byte
+		if payload, err = readBody(r, maxAsyncInvoke, rt.Op); err == nil {
+			if _, o := W.Invoke(r.Context(), rt.Fn, "", model.Event, false, payload); o.Err != nil {
+				err = o.Err
+			} else {
+				out, status = invokeAsyncBody, http.StatusAccepted
+			}
+		}
+	case "GetFunctionRecursionConfig":
+		out, err = W.GetFunctionRecursionConfig(rt.Fn)
+	case "PutFunctionRecursionConfig":
 		var in struct {
-			StatementId, Action, Principal, SourceArn string
+			RecursiveLoop *string `json:"RecursiveLoop"`
 		}
 		if err = a.body(r, rt.Op, &in); err == nil {
-			out, err = W.AddPermission(rt.Fn, Statement{Sid: in.StatementId, Action: in.Action, Principal: in.Principal, SourceARN: in.SourceArn})
-			status = http.StatusCreated
+			out, err = W.PutFunctionRecursionConfig(rt.Fn, in.RecursiveLoop)
+		}
+	case "GetRuntimeManagementConfig":
+		out, err = W.GetRuntimeManagementConfig(rt.Fn, q.Get("Qualifier"))
+	case "PutRuntimeManagementConfig":
+		var in runtimeMgmtIn
+		if err = a.body(r, rt.Op, &in); err == nil {
+			out, err = W.PutRuntimeManagementConfig(rt.Fn, q.Get("Qualifier"), &in)
 		}
 	case "PutFunctionConcurrency":
 		var in concurrencyIn
@@ -493,26 +640,34 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 		return
 	}
 	tail := logType == "Tail" && typ == model.RequestResponse
-	in, out := a.W.Invoke(r.Context(), rt.Fn, q, typ, tail, payload)
+	in, out := a.W.invokePooled(r.Context(), rt.Fn, q, typ, tail, payload)
 	if out.Err != nil {
 		WriteError(w, out.Err)
 		return
 	}
+	// Headers are set by their canonical keys directly (h.Set would
+	// canonicalize each key on every call); constant values share one
+	// read-only slice.
 	h := w.Header()
 	if out.RequestID == "" {
 		out.RequestID = newRequestID()
 	}
-	h.Set("X-Amzn-RequestId", out.RequestID)
-	h.Set("X-Amz-Executed-Version", in.Version)
+	h[hdrRequestID] = []string{out.RequestID}
+	if in.Version == "$LATEST" {
+		h[hdrExecutedVersion] = latestValue
+	} else {
+		h[hdrExecutedVersion] = []string{in.Version}
+	}
+	a.W.releaseInvoke(in)
 	if out.FunctionError != "" {
-		h.Set("X-Amz-Function-Error", out.FunctionError)
+		h["X-Amz-Function-Error"] = []string{out.FunctionError}
 	}
 	if tail {
 		t := out.LogTail
 		if len(t) > logTailBytes {
 			t = t[len(t)-logTailBytes:]
 		}
-		h.Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString([]byte(t)))
+		h["X-Amz-Log-Result"] = []string{base64.StdEncoding.EncodeToString([]byte(t))}
 	}
 	status := out.StatusCode
 	if status == 0 {
@@ -525,8 +680,20 @@ func (a *API) invoke(w http.ResponseWriter, r *http.Request, rt Route) {
 		w.WriteHeader(status)
 		return
 	}
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(out.Payload)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(out.Payload))}
 	w.WriteHeader(status)
 	_, _ = w.Write(out.Payload)
 }
+
+// Canonical header keys (textproto.CanonicalMIMEHeaderKey of AWS's names)
+// and shared constant values.
+const (
+	hdrRequestID       = "X-Amzn-Requestid"
+	hdrExecutedVersion = "X-Amz-Executed-Version"
+)
+
+var (
+	jsonContentType = []string{"application/json"}
+	latestValue     = []string{"$LATEST"}
+)

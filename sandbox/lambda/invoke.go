@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/lambdaops/lambdaops/model"
@@ -36,6 +37,7 @@ type InvokeOutput struct {
 }
 
 // Executor runs resolved invocations (sandbox/sim's engine, via an adapter).
+// It must not keep the input after Invoke returns: the front-end reuses it.
 type Executor interface {
 	Invoke(ctx context.Context, in *InvokeInput) InvokeOutput
 }
@@ -43,31 +45,40 @@ type Executor interface {
 // ResolveInvoke resolves ref and qualifier to the version that runs,
 // routing by the alias's weights.
 func (w *World) ResolveInvoke(ref, qualifier string) (*InvokeInput, *Error) {
+	in := &InvokeInput{}
+	if err := w.resolveInto(in, ref, qualifier); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// resolveInto fills in with the resolved invocation.
+func (w *World) resolveInto(in *InvokeInput, ref, qualifier string) *Error {
 	now := w.clk.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	f, v, q, al, err := w.resolve(ref, qualifier)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if al != nil {
 		if rv := w.route(al); rv != al.version {
 			v = f.version(rv)
 			if v == nil {
-				return nil, fnNotFound(f.arn + ":" + rv)
+				return fnNotFound(f.arn + ":" + rv)
 			}
 		}
 	}
 	if now.Before(f.pendingTil) && v == f.latest {
-		return nil, conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
+		return conflict("The operation cannot be performed at this time. The function is currently in the following state: Pending")
 	}
-	in := &InvokeInput{Function: f.name, FunctionARN: f.arn, Resource: q, Version: v.num, Config: v.cfg, Reserved: f.reserved, Hint: f.hint}
+	*in = InvokeInput{Function: f.name, FunctionARN: f.arn, Resource: q, Version: v.num, Config: v.cfg, Reserved: f.reserved, Hint: f.hint}
 	if q != "" {
 		if p := f.provisioned[q]; p != nil {
 			in.Provisioned = provOut(p, "", now).AvailableProvisionedConcurrentExecutions
 		}
 	}
-	return in, nil
+	return nil
 }
 
 // Invoke resolves and executes an invocation.
@@ -81,6 +92,38 @@ func (w *World) Invoke(ctx context.Context, ref, qualifier string, typ model.Inv
 	exec := w.exec
 	w.mu.RUnlock()
 	return in, exec.Invoke(ctx, in)
+}
+
+var invokePool = sync.Pool{New: func() any { return new(InvokeInput) }}
+
+// invokePooled is Invoke with the InvokeInput taken from a pool; the
+// caller hands it back with releaseInvoke once it has read it. Executors
+// must not keep the input after Invoke returns (none does).
+func (w *World) invokePooled(ctx context.Context, ref, qualifier string, typ model.InvocationType, tail bool, payload []byte) (*InvokeInput, InvokeOutput) {
+	in := invokePool.Get().(*InvokeInput)
+	if err := w.resolveInto(in, ref, qualifier); err != nil {
+		invokePool.Put(in)
+		return nil, InvokeOutput{Err: err}
+	}
+	in.Type, in.Tail, in.Payload = typ, tail, payload
+	return in, w.executor().Invoke(ctx, in)
+}
+
+// executor is the current Executor, read without taking mu.
+func (w *World) executor() Executor {
+	if p := w.execPtr.Load(); p != nil {
+		return *p
+	}
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.exec
+}
+
+func (w *World) releaseInvoke(in *InvokeInput) {
+	if in != nil {
+		*in = InvokeInput{}
+		invokePool.Put(in)
+	}
 }
 
 // echoExecutor runs nothing: it echoes the payload with AWS-shaped log

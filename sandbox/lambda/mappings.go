@@ -81,7 +81,7 @@ func (w *World) ListEventSourceMappings(fnRef, sourceARN, marker string, maxItem
 func (w *World) mappingByID(id string) (*mapping, *Error) {
 	m := w.mappings[id]
 	if m == nil {
-		return nil, notFound("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: %s)", clip(id, 64))
+		return nil, resourceNotFoundWithID()
 	}
 	return m, nil
 }

@@ -161,7 +161,7 @@ func (w *World) tagMap(arn string) (map[string]string, *Error) {
 	if p := splitColon(arn); len(p) == 7 && p[0] == "arn" && p[2] == "lambda" && p[5] == "event-source-mapping" {
 		m := w.mappings[p[6]]
 		if m == nil {
-			return nil, notFound("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: %s)", clip(arn, 200))
+			return nil, resourceNotFoundWithID()
 		}
 		if m.tags == nil {
 			m.tags = map[string]string{}
@@ -230,71 +230,6 @@ func (w *World) UntagResource(arn string, keys []string) *Error {
 		delete(have, k)
 	}
 	return nil
-}
-
-type policyDoc struct {
-	Version   string            `json:"Version"`
-	Id        string            `json:"Id"`
-	Statement []policyStatement `json:"Statement"`
-}
-
-type policyStatement struct {
-	Sid       string            `json:"Sid"`
-	Effect    string            `json:"Effect"`
-	Principal map[string]string `json:"Principal"`
-	Action    string            `json:"Action"`
-	Resource  string            `json:"Resource"`
-	Condition map[string]any    `json:"Condition,omitempty"`
-}
-
-// GetPolicy returns {"Policy":"<json>","RevisionId":...} or 404.
-func (w *World) GetPolicy(ref, qualifier string) ([]byte, *Error) {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	f, _, q, _, err := w.resolve(ref, qualifier)
-	if err != nil {
-		return nil, err
-	}
-	if len(f.policy) == 0 || (q != "" && q != "$LATEST") {
-		return nil, notFound("The resource you requested does not exist.")
-	}
-	doc := policyDoc{Version: "2012-10-17", Id: "default"}
-	for _, s := range f.policy {
-		st := policyStatement{Sid: s.Sid, Effect: "Allow", Principal: map[string]string{"Service": s.Principal}, Action: orDefault(s.Action, "lambda:InvokeFunction"), Resource: f.arn}
-		if s.SourceARN != "" {
-			cond := map[string]any{"ArnLike": map[string]string{"AWS:SourceArn": s.SourceARN}}
-			if strings.HasPrefix(s.SourceARN, "arn:aws:s3:::") {
-				cond["StringEquals"] = map[string]string{"AWS:SourceAccount": w.account}
-			}
-			st.Condition = cond
-		}
-		doc.Statement = append(doc.Statement, st)
-	}
-	pb, _ := json.Marshal(doc)
-	b, _ := json.Marshal(map[string]string{"Policy": string(pb), "RevisionId": f.policyRev})
-	return b, nil
-}
-
-// AddPermission appends a statement to the function's policy.
-func (w *World) AddPermission(ref string, s Statement) ([]byte, *Error) {
-	if s.Sid == "" || s.Principal == "" {
-		return nil, validation("1 validation error detected: StatementId and Principal are required")
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	f, err := w.lookupFn(ref)
-	if err != nil {
-		return nil, err
-	}
-	for _, x := range f.policy {
-		if x.Sid == s.Sid {
-			return nil, conflict("The statement id (%s) provided already exists. Please provide a new statement id, or remove the existing statement.", clip(s.Sid, 100))
-		}
-	}
-	f.policy = append(f.policy, s)
-	f.policyRev = w.uuid()
-	b, _ := json.Marshal(map[string]string{"Statement": `{"Sid":"` + s.Sid + `"}`})
-	return b, nil
 }
 
 // FunctionNames returns all function names, sorted.

@@ -48,38 +48,69 @@ type loggingJSON struct {
 
 // FunctionConfiguration is the wire shape of a function version.
 type FunctionConfiguration struct {
-	FunctionName           string         `json:"FunctionName"`
-	FunctionArn            string         `json:"FunctionArn"`
-	Runtime                string         `json:"Runtime,omitempty"`
-	Role                   string         `json:"Role"`
-	Handler                string         `json:"Handler,omitempty"`
-	CodeSize               int64          `json:"CodeSize"`
-	Description            string         `json:"Description"`
-	Timeout                int            `json:"Timeout"`
-	MemorySize             int            `json:"MemorySize"`
-	LastModified           string         `json:"LastModified"`
-	CodeSha256             string         `json:"CodeSha256"`
-	Version                string         `json:"Version"`
-	VpcConfig              *vpcJSON       `json:"VpcConfig,omitempty"`
-	DeadLetterConfig       *dlqJSON       `json:"DeadLetterConfig,omitempty"`
-	Environment            *envJSON       `json:"Environment,omitempty"`
-	KMSKeyArn              string         `json:"KMSKeyArn,omitempty"`
-	TracingConfig          tracingJSON    `json:"TracingConfig"`
-	RevisionId             string         `json:"RevisionId"`
-	Layers                 []layerJSON    `json:"Layers,omitempty"`
-	State                  string         `json:"State"`
-	StateReason            string         `json:"StateReason,omitempty"`
-	StateReasonCode        string         `json:"StateReasonCode,omitempty"`
-	LastUpdateStatus       string         `json:"LastUpdateStatus"`
-	LastUpdateStatusReason string         `json:"LastUpdateStatusReason,omitempty"`
-	LastUpdateStatusCode   string         `json:"LastUpdateStatusReasonCode,omitempty"`
-	PackageType            string         `json:"PackageType"`
-	Architectures          []string       `json:"Architectures"`
-	EphemeralStorage       ephemeralJSON  `json:"EphemeralStorage"`
-	SnapStart              snapStartJSON  `json:"SnapStart"`
-	LoggingConfig          loggingJSON    `json:"LoggingConfig"`
-	MasterArn              string         `json:"MasterArn,omitempty"`
-	ImageConfigResponse    map[string]any `json:"ImageConfigResponse,omitempty"`
+	FunctionName           string                   `json:"FunctionName"`
+	FunctionArn            string                   `json:"FunctionArn"`
+	Runtime                string                   `json:"Runtime,omitempty"`
+	Role                   string                   `json:"Role"`
+	Handler                string                   `json:"Handler,omitempty"`
+	CodeSize               int64                    `json:"CodeSize"`
+	Description            string                   `json:"Description"`
+	Timeout                int                      `json:"Timeout"`
+	MemorySize             int                      `json:"MemorySize"`
+	LastModified           string                   `json:"LastModified"`
+	CodeSha256             string                   `json:"CodeSha256"`
+	Version                string                   `json:"Version"`
+	VpcConfig              *vpcJSON                 `json:"VpcConfig,omitempty"`
+	DeadLetterConfig       *dlqJSON                 `json:"DeadLetterConfig,omitempty"`
+	Environment            *envJSON                 `json:"Environment,omitempty"`
+	KMSKeyArn              string                   `json:"KMSKeyArn,omitempty"`
+	TracingConfig          tracingJSON              `json:"TracingConfig"`
+	RevisionId             string                   `json:"RevisionId"`
+	Layers                 []layerJSON              `json:"Layers,omitempty"`
+	State                  string                   `json:"State"`
+	StateReason            string                   `json:"StateReason,omitempty"`
+	StateReasonCode        string                   `json:"StateReasonCode,omitempty"`
+	LastUpdateStatus       string                   `json:"LastUpdateStatus"`
+	LastUpdateStatusReason string                   `json:"LastUpdateStatusReason,omitempty"`
+	LastUpdateStatusCode   string                   `json:"LastUpdateStatusReasonCode,omitempty"`
+	PackageType            string                   `json:"PackageType"`
+	Architectures          []string                 `json:"Architectures"`
+	EphemeralStorage       ephemeralJSON            `json:"EphemeralStorage"`
+	SnapStart              snapStartJSON            `json:"SnapStart"`
+	LoggingConfig          loggingJSON              `json:"LoggingConfig"`
+	MasterArn              string                   `json:"MasterArn,omitempty"`
+	ImageConfigResponse    *imageConfigResponseJSON `json:"ImageConfigResponse,omitempty"`
+	RuntimeVersionConfig   *runtimeVersionJSON      `json:"RuntimeVersionConfig,omitempty"`
+}
+
+type runtimeVersionJSON struct {
+	RuntimeVersionArn string `json:"RuntimeVersionArn"`
+}
+
+type imageConfigJSON struct {
+	EntryPoint       []string `json:"EntryPoint,omitempty"`
+	Command          []string `json:"Command,omitempty"`
+	WorkingDirectory string   `json:"WorkingDirectory,omitempty"`
+}
+
+type imageConfigResponseJSON struct {
+	ImageConfig *imageConfigJSON `json:"ImageConfig,omitempty"`
+}
+
+type codeIn struct {
+	ZipFile         []byte `json:"ZipFile"`
+	S3Bucket        string `json:"S3Bucket"`
+	S3Key           string `json:"S3Key"`
+	S3ObjectVersion string `json:"S3ObjectVersion"`
+	ImageUri        string `json:"ImageUri"`
+}
+
+type updateCodeIn struct {
+	codeIn
+	Publish       bool     `json:"Publish"`
+	DryRun        bool     `json:"DryRun"`
+	RevisionId    string   `json:"RevisionId"`
+	Architectures []string `json:"Architectures"`
 }
 
 // LambdaTime formats a FunctionConfiguration/alias LastModified string.
@@ -150,24 +181,19 @@ func epoch(t time.Time) float64 {
 // Inputs.
 
 type createFunctionIn struct {
-	FunctionName  *string  `json:"FunctionName"`
-	Runtime       string   `json:"Runtime"`
-	Role          *string  `json:"Role"`
-	Handler       string   `json:"Handler"`
-	Description   string   `json:"Description"`
-	Timeout       *int     `json:"Timeout"`
-	MemorySize    *int     `json:"MemorySize"`
-	Publish       bool     `json:"Publish"`
-	PackageType   string   `json:"PackageType"`
-	Architectures []string `json:"Architectures"`
-	Layers        []string `json:"Layers"`
-	Code          *struct {
-		ZipFile         []byte `json:"ZipFile"`
-		S3Bucket        string `json:"S3Bucket"`
-		S3Key           string `json:"S3Key"`
-		S3ObjectVersion string `json:"S3ObjectVersion"`
-		ImageUri        string `json:"ImageUri"`
-	} `json:"Code"`
+	FunctionName     *string                   `json:"FunctionName"`
+	Runtime          string                    `json:"Runtime"`
+	Role             *string                   `json:"Role"`
+	Handler          string                    `json:"Handler"`
+	Description      string                    `json:"Description"`
+	Timeout          *int                      `json:"Timeout"`
+	MemorySize       *int                      `json:"MemorySize"`
+	Publish          bool                      `json:"Publish"`
+	PackageType      string                    `json:"PackageType"`
+	Architectures    []string                  `json:"Architectures"`
+	Layers           []string                  `json:"Layers"`
+	Code             *codeIn                   `json:"Code"`
+	ImageConfig      *imageConfigJSON          `json:"ImageConfig"`
 	Environment      *envJSON                  `json:"Environment"`
 	VpcConfig        *vpcJSON                  `json:"VpcConfig"`
 	DeadLetterConfig *dlqJSON                  `json:"DeadLetterConfig"`
@@ -180,21 +206,22 @@ type createFunctionIn struct {
 }
 
 type updateConfigIn struct {
-	Role             *string        `json:"Role"`
-	Handler          *string        `json:"Handler"`
-	Description      *string        `json:"Description"`
-	Timeout          *int           `json:"Timeout"`
-	MemorySize       *int           `json:"MemorySize"`
-	Runtime          *string        `json:"Runtime"`
-	Environment      *envJSON       `json:"Environment"`
-	VpcConfig        *vpcJSON       `json:"VpcConfig"`
-	DeadLetterConfig *dlqJSON       `json:"DeadLetterConfig"`
-	TracingConfig    *tracingJSON   `json:"TracingConfig"`
-	KMSKeyArn        *string        `json:"KMSKeyArn"`
-	Layers           *[]string      `json:"Layers"`
-	EphemeralStorage *ephemeralJSON `json:"EphemeralStorage"`
-	LoggingConfig    *loggingJSON   `json:"LoggingConfig"`
-	RevisionId       string         `json:"RevisionId"`
+	Role             *string          `json:"Role"`
+	Handler          *string          `json:"Handler"`
+	Description      *string          `json:"Description"`
+	Timeout          *int             `json:"Timeout"`
+	MemorySize       *int             `json:"MemorySize"`
+	Runtime          *string          `json:"Runtime"`
+	Environment      *envJSON         `json:"Environment"`
+	VpcConfig        *vpcJSON         `json:"VpcConfig"`
+	DeadLetterConfig *dlqJSON         `json:"DeadLetterConfig"`
+	TracingConfig    *tracingJSON     `json:"TracingConfig"`
+	KMSKeyArn        *string          `json:"KMSKeyArn"`
+	Layers           *[]string        `json:"Layers"`
+	EphemeralStorage *ephemeralJSON   `json:"EphemeralStorage"`
+	LoggingConfig    *loggingJSON     `json:"LoggingConfig"`
+	ImageConfig      *imageConfigJSON `json:"ImageConfig"`
+	RevisionId       string           `json:"RevisionId"`
 }
 
 type publishIn struct {

@@ -47,6 +47,18 @@ type Config struct {
 	KMSKeyARN    string
 	SnapStart    string
 	Logging      model.LoggingConfig
+	// Image is the container image's ImageConfig (image functions only).
+	Image *ImageConfig
+	// CodeSource records where code came from: "zip", or "s3://bucket/key[?versionId=v]".
+	CodeSource string
+}
+
+// ImageConfig overrides a container image's entry point, command and
+// working directory.
+type ImageConfig struct {
+	EntryPoint       []string
+	Command          []string
+	WorkingDirectory string
 }
 
 // sameConfig reports whether two configs are equal for PublishVersion.
@@ -56,6 +68,9 @@ func sameConfig(a, b *Config) bool {
 		a.EphemeralMB != b.EphemeralMB || a.PackageType != b.PackageType || a.ImageURI != b.ImageURI ||
 		a.CodeSHA256 != b.CodeSHA256 || a.DLQTarget != b.DLQTarget || a.TracingMode != b.TracingMode ||
 		a.KMSKeyARN != b.KMSKeyARN || a.SnapStart != b.SnapStart || a.Logging != b.Logging {
+		return false
+	}
+	if (a.Image == nil) != (b.Image == nil) || a.Image != nil && fmt.Sprint(*a.Image) != fmt.Sprint(*b.Image) {
 		return false
 	}
 	if len(a.Layers) != len(b.Layers) || len(a.Env) != len(b.Env) {
@@ -88,6 +103,12 @@ func (c Config) clone() Config {
 		v.SubnetIDs = append([]string(nil), v.SubnetIDs...)
 		v.SecurityGroupIDs = append([]string(nil), v.SecurityGroupIDs...)
 		n.VPC = &v
+	}
+	if c.Image != nil {
+		im := *c.Image
+		im.EntryPoint = append([]string(nil), im.EntryPoint...)
+		im.Command = append([]string(nil), im.Command...)
+		n.Image = &im
 	}
 	if c.Env != nil {
 		n.Env = make(map[string]string, len(c.Env))
@@ -140,9 +161,16 @@ type eventInvoke struct {
 // Statement is one resource-policy statement (a trigger).
 type Statement struct {
 	Sid       string
-	Principal string // service principal, e.g. s3.amazonaws.com
+	Principal string // a service (s3.amazonaws.com), an account id, an ARN or "*"
 	SourceARN string
 	Action    string
+
+	SourceAccount       string
+	PrincipalOrgID      string
+	EventSourceToken    string
+	FunctionURLAuthType string
+	// Qualifier is the version or alias whose policy holds the statement ("" = unqualified).
+	Qualifier string
 }
 
 type function struct {
@@ -156,7 +184,11 @@ type function struct {
 	provisioned map[string]*provConfig // by qualifier
 	tags        map[string]string
 	policy      []Statement
-	policyRev   string
+	policyRev   string                // of the unqualified policy
+	policyRevs  map[string]string     // of qualified policies
+	urls        map[string]*urlConfig // function URLs by qualifier ("" = unqualified)
+	recursion   string                // RecursiveLoop: "" = Terminate
+	runtimeMgmt map[string]runtimeMgmt
 	eventInvoke map[string]*eventInvoke // by qualifier ("$LATEST" for unqualified)
 	pendingTil  time.Time               // State Pending until
 	updateTil   time.Time               // LastUpdateStatus InProgress until
@@ -234,6 +266,37 @@ type World struct {
 	pageMu    sync.Mutex
 	pages     map[pageKey]cachedPage
 	hooks     Hooks
+
+	execPtr  atomic.Pointer[Executor] // exec, read without the lock on every invoke
+	layers   map[string]*layer        // by account + ":" + name
+	lenience Lenience
+}
+
+// Lenience switches off AWS rules the sandbox enforces by default, and
+// switches on the sandbox's deliberate differences from AWS
+// (docs/sandbox-operations.md lists them). The zero value is as close to
+// AWS as the sandbox goes, except where a field says otherwise.
+type Lenience struct {
+	// BlockedRuntimes accepts runtimes past their block dates.
+	BlockedRuntimes bool
+	// StrictRuntimeUpdates blocks every update of a function whose runtime
+	// is past its update-block date, as AWS does. Off by default (a
+	// deliberate difference): a long-lived fleet stays operable, and only
+	// an update that sets such a runtime is refused.
+	StrictRuntimeUpdates bool
+	// CrossAccountRoles accepts an execution role from another account.
+	CrossAccountRoles bool
+	// AnyZip accepts ZipFile bytes that are not a zip archive.
+	AnyZip bool
+	// UnknownLayers accepts layer version ARNs that do not exist.
+	UnknownLayers bool
+}
+
+// SetLenience installs l.
+func (w *World) SetLenience(l Lenience) {
+	w.mu.Lock()
+	w.lenience = l
+	w.mu.Unlock()
 }
 
 // Hooks tell the simulation about changes that matter to it. They are
@@ -265,6 +328,7 @@ func NewWorld(clk clock.Clock, region, account string, seed int64) *World {
 		routeRng: rand.New(rand.NewPCG(uint64(seed), 0xa11a5)),
 		fns:      map[string]*function{},
 		mappings: map[string]*mapping{},
+		layers:   map[string]*layer{},
 		exec:     echoExecutor{},
 	}
 }
@@ -282,6 +346,7 @@ func (w *World) Clock() clock.Clock { return w.clk }
 func (w *World) SetExecutor(e Executor) {
 	w.mu.Lock()
 	w.exec = e
+	w.execPtr.Store(&e)
 	w.mu.Unlock()
 }
 
@@ -385,6 +450,8 @@ func mergeQualifier(fromName, param string) (string, *Error) {
 	}
 	return fromName, nil
 }
+
+const functionNamePattern = `(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?`
 
 // ParseFunctionName accepts a name, name:qualifier, a partial ARN
 // (account:function:name[:qualifier]) or a full ARN.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 )
@@ -38,7 +39,20 @@ type Handler struct {
 // with X-Amz-Target: GraniteServiceVersion20100801.<Op>, and awsQuery form
 // posts (Action=<Op>&Version=2010-08-01) answered in XML. Operations:
 // GetMetricData, GetMetricStatistics, ListMetrics and PutMetricData.
-func NewHandler(s *Store) http.Handler {
+func NewHandler(s *Store) http.Handler { return NewHandlerWith(s, nil) }
+
+// Op is an operation another package serves on the CloudWatch front-ends
+// (the alarms): NewInput returns a pointer to the input shape (json member
+// names, as every shape here), Run runs it. An output that is an empty
+// struct is answered with no Result element in awsQuery.
+type Op struct {
+	NewInput func() any
+	Run      func(in any) (any, error)
+}
+
+// NewHandlerWith is NewHandler with extra operations served in the same
+// three encodings (they never replace the metrics operations).
+func NewHandlerWith(s *Store, extra map[string]Op) http.Handler {
 	h := &Handler{s: s}
 	h.ops = map[string]operation{
 		"GetMetricData": {func() any { return &GetMetricDataInput{} }, func(in any) (any, error) {
@@ -53,6 +67,11 @@ func NewHandler(s *Store) http.Handler {
 		"PutMetricData": {func() any { return &PutMetricDataInput{} }, func(in any) (any, error) {
 			return s.PutMetricData(in.(*PutMetricDataInput))
 		}},
+	}
+	for name, op := range extra {
+		if _, taken := h.ops[name]; !taken && op.NewInput != nil && op.Run != nil {
+			h.ops[name] = operation{op.NewInput, op.Run}
+		}
 	}
 	return h
 }
@@ -239,7 +258,7 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	fmt.Fprintf(&b, `<%sResponse xmlns="%s">`, opName, xmlNS)
-	if opName != "PutMetricData" {
+	if !emptyStruct(out) {
 		writeXMLValue(&b, opName+"Result", out)
 	}
 	fmt.Fprintf(&b, `<ResponseMetadata><RequestId>%s</RequestId></ResponseMetadata></%sResponse>`, reqID, opName)
@@ -259,4 +278,14 @@ func (h *Handler) writeXMLError(w http.ResponseWriter, reqID string, e *APIError
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(e.Status)
 	w.Write(b.Bytes())
+}
+
+// emptyStruct reports whether out is a (pointer to a) struct with no fields:
+// its awsQuery response has no Result element.
+func emptyStruct(out any) bool {
+	t := reflect.TypeOf(out)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t == nil || t.Kind() == reflect.Struct && t.NumField() == 0
 }

@@ -72,6 +72,11 @@ type Behaviour struct {
 	// MemoryUsedMB is the typical Max Memory Used (capped at the
 	// configured memory). 0 = derived from the runtime.
 	MemoryUsedMB int
+	// WorkingSetMB is the memory the work needs: at a smaller memory size
+	// every invocation runs out of memory, as AWS reports it (errorType
+	// Runtime.OutOfMemory, Max Memory Used = Memory Size, the environment
+	// is lost). 0 = never.
+	WorkingSetMB int
 	// InitDuration is the cold-start Init Duration. 0 = derived from the
 	// runtime (Java/.NET slow, Python/Node fast, Go/custom fastest),
 	// package size and type (container images slower); VPC adds little.

@@ -71,6 +71,16 @@ func DemoBehaviour(name string, seed int64, start time.Time, memoryMB, timeoutSe
 	case FnImageResizer:
 		return Behaviour{MeanDuration: 900 * time.Millisecond, IOFraction: 0.2, Jitter: 0.3, ErrorRate: 0.002,
 			MemoryUsedMB: 190, Rate: 2}
+	case "checksum-worker": // power-tuning demo: CPU-bound
+		return Behaviour{MeanDuration: 450 * time.Millisecond, IOFraction: 0.03, Jitter: 0.05, MemoryUsedMB: 70, Rate: 1.5}
+	case "video-thumbnails": // CPU-bound
+		return Behaviour{MeanDuration: 1200 * time.Millisecond, IOFraction: 0.05, Jitter: 0.05, MemoryUsedMB: 110, Rate: 0.5}
+	case "inventory-proxy": // I/O-bound
+		return Behaviour{MeanDuration: 120 * time.Millisecond, IOFraction: 0.99, Jitter: 0.05, MemoryUsedMB: 75, Rate: 4}
+	case "webhook-relay": // I/O-bound
+		return Behaviour{MeanDuration: 200 * time.Millisecond, IOFraction: 0.985, Jitter: 0.05, MemoryUsedMB: 60, Rate: 2}
+	case "csv-importer": // working set ~300 MB: out of memory at 128 and 256
+		return Behaviour{MeanDuration: 700 * time.Millisecond, IOFraction: 0.4, Jitter: 0.05, WorkingSetMB: 300, Rate: 0.3}
 	case FnEmailSender:
 		return Behaviour{MeanDuration: 300 * time.Millisecond, IOFraction: 0.8, ErrorRate: 0.04, AsyncShare: 1,
 			DeadLetterFailRate: 0.35, Rate: 6}

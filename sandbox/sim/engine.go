@@ -408,6 +408,10 @@ func (e *Engine) invoke(at time.Time, c Call) Result {
 	concurrent := len(f.busy)
 
 	mem := memoryUsed(rng, b, &c, cold)
+	if o.oom {
+		mem = c.MemoryMB
+		en.ttl = -1 // the runtime was killed: the next call starts cold
+	}
 	res := Result{
 		RequestID:       reqID,
 		ExecutedVersion: c.Version,
@@ -538,6 +542,7 @@ type outcomeT struct {
 	errType  string
 	timedOut bool
 	msg      int // index of the error message
+	oom      bool
 }
 
 // cpuSpeed is the relative CPU a function gets at mem MB (1 vCPU = 1769 MB).
@@ -632,6 +637,11 @@ func outcome(rng *rand.Rand, b *Behaviour, c *Call, at time.Time) outcomeT {
 		// Failures tend to come early (a failed call upstream) or late.
 		d = time.Duration(float64(d) * (0.2 + 0.8*rng.Float64()))
 	}
+	if b.WorkingSetMB > 0 && c.MemoryMB > 0 && c.MemoryMB < b.WorkingSetMB {
+		// Killed when the heap reaches the limit, part way through.
+		o.errType, o.oom = ErrorUnhandled, true
+		d = time.Duration(float64(d) * (0.3 + 0.5*rng.Float64()))
+	}
 	timeout := time.Duration(c.TimeoutSec) * time.Second
 	if timeout <= 0 {
 		timeout = 3 * time.Second
@@ -722,6 +732,9 @@ func initDuration(rng *rand.Rand, b *Behaviour, c *Call) time.Duration {
 
 func memoryUsed(rng *rand.Rand, b *Behaviour, c *Call, cold bool) int {
 	m := b.MemoryUsedMB
+	if m <= 0 && b.WorkingSetMB > 0 {
+		m = b.WorkingSetMB
+	}
 	if m <= 0 {
 		switch classify(c.Runtime) {
 		case rtNode:

@@ -189,7 +189,9 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 	if rng.IntN(20) == 0 {
 		w.app(rt, id, start.Add(res.Duration/2), "WARN", warnMessages[rng.IntN(len(warnMessages))])
 	}
-	if o.errType != "" && !o.timedOut {
+	if o.oom {
+		// The runtime is killed: no application error line.
+	} else if o.errType != "" && !o.timedOut {
 		em := errorMessages[o.msg]
 		w.appError(rt, id, end, em)
 	} else if !o.timedOut {
@@ -220,6 +222,8 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		switch {
 		case o.timedOut:
 			bb = append(bb, `timeout","errorType":"Sandbox.Timedout"`...)
+		case o.oom:
+			bb = append(bb, `error","errorType":"Runtime.OutOfMemory"`...)
 		case o.errType != "":
 			bb = append(bb, `error","errorType":"Runtime.Unhandled"`...)
 		default:
@@ -250,6 +254,14 @@ func (f *fnState) writeLogs(rng *rand.Rand, c *Call, b *Behaviour, res *Result, 
 		}
 		w.buf = append(w.buf, '\n')
 		w.end(end, a)
+		if o.oom {
+			a = len(w.buf)
+			bb = w.buf
+			bb = appendOOMMsg(bb, id)
+			bb = append(bb, "\nRuntime.OutOfMemory\n"...)
+			w.buf = bb
+			w.end(end, a)
+		}
 		if o.timedOut {
 			a = len(w.buf)
 			bb = w.buf
@@ -401,6 +413,11 @@ func responsePayload(c *Call, res *Result, o outcomeT, at time.Time) []byte {
 		b = append(b, `{"errorMessage":"`...)
 		b = appendTimeoutMsg(b, at.Add(res.InitDuration).Add(res.Duration), res.RequestID, res.Duration)
 		return append(b, `"}`...)
+	case o.oom:
+		b := make([]byte, 0, 160)
+		b = append(b, `{"errorType":"Runtime.OutOfMemory","errorMessage":"`...)
+		b = appendOOMMsg(b, res.RequestID)
+		return append(b, `"}`...)
 	case o.errType != "":
 		em := errorMessages[o.msg]
 		b := make([]byte, 0, 192)
@@ -434,4 +451,11 @@ func appendNodeError(b []byte, em errMsg, traceKey string) []byte {
 	b = append(b, `: `...)
 	b = append(b, em.msg...)
 	return append(b, `","    at Runtime.handler (file:///var/task/index.mjs:42:11)"]}`...)
+}
+
+// appendOOMMsg is the message AWS gives a runtime killed at its memory limit.
+func appendOOMMsg(b []byte, id string) []byte {
+	b = append(b, "RequestId: "...)
+	b = append(b, id...)
+	return append(b, " Error: Runtime exited with error: signal: killed"...)
 }

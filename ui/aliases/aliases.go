@@ -15,7 +15,6 @@
 package aliases
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,6 +28,8 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -77,11 +78,10 @@ type Model struct {
 
 	w, h int
 
-	ctx    context.Context
-	cancel context.CancelFunc
-	epoch  uint64 // bumped when the pane closes: drops every result and tick
-	gen    uint64 // bumped on every load
-	mgen   uint64 // bumped on every metrics request
+	// req tracks the load (kindLoad) and each alias's metrics (metricsKind);
+	// mutations and plans use its lifetime context. Close drops every result
+	// and tick the pane issued.
+	req request.Tracker
 
 	loading  bool
 	loaded   bool
@@ -91,9 +91,9 @@ type Model struct {
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
 	cursor   int
+	scroll   scroll.View // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
-	metricsWant map[string]uint64        // alias → generation awaited
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
 	interval    time.Duration
 
@@ -143,14 +143,11 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	opt = opt.withDefaults()
 	return &Model{
 		deps: deps, st: st, km: km, fn: fn, opt: opt,
-		ctx: ctx, cancel: cancel, epoch: 1,
 		prov:        map[string]model.ProvisionedConfig{},
 		metrics:     map[string]*aliasMetrics{},
-		metricsWant: map[string]uint64{},
 		metricsBusy: map[string]bool{},
 		interval:    opt.Refresh,
 		after:       tea.Tick,
@@ -183,8 +180,7 @@ func (m *Model) Title() string { return "Aliases" }
 // Close cancels in-flight work and stops the refresh and any running plan
 // (the plan leaves the routing where it is).
 func (m *Model) Close() {
-	m.cancel()
-	m.epoch++
+	m.req.Close()
 	m.plan = nil
 }
 
@@ -212,28 +208,27 @@ func (m *Model) Init() tea.Cmd {
 // ---- messages -------------------------------------------------------------
 
 type loadedMsg struct {
-	epoch, gen uint64
-	fn         *model.Function
-	versions   []model.Version
-	aliases    []model.Alias
-	prov       []model.ProvisionedConfig
-	provErr    error
-	err        error
+	gen      uint64
+	fn       *model.Function
+	versions []model.Version
+	aliases  []model.Alias
+	prov     []model.ProvisionedConfig
+	provErr  error
+	err      error
 }
 
 type metricsMsg struct {
-	epoch, gen uint64
-	alias      string
-	versions   []string
-	series     []model.MetricSeries
-	start, at  time.Time
-	err        error
+	gen       uint64
+	alias     string
+	versions  []string
+	series    []model.MetricSeries
+	start, at time.Time
+	err       error
 }
 
-type tickMsg struct{ epoch uint64 }
+type tickMsg struct{}
 
 type appliedMsg struct {
-	epoch  uint64
 	change model.AliasChange
 	alias  model.Alias
 	err    error
@@ -242,88 +237,67 @@ type appliedMsg struct {
 }
 
 type journalMsg struct {
-	epoch uint64
 	alias string
 	entry model.JournalEntry
 	ok    bool
 }
 
 type publishedMsg struct {
-	epoch uint64
-	v     model.Version
-	err   error
+	v   model.Version
+	err error
 }
 
 type createdMsg struct {
-	epoch uint64
-	a     model.Alias
-	err   error
+	a   model.Alias
+	err error
 }
 
 // Prompt results: the dialogs return these (pure messages, no AWS).
-type weightTypedMsg struct {
-	epoch uint64
-	alias string
-	w     float64
-}
 type aliasNamedMsg struct {
-	epoch uint64
-	name  string
+	name string
 }
 type aliasVersionMsg struct {
-	epoch         uint64
 	name, version string
 }
-type planTypedMsg struct {
-	epoch uint64
-	alias string
-	plan  model.Plan
-}
 type planStartMsg struct {
-	epoch   uint64
 	alias   string
 	plan    model.Plan
 	canary  string
 	primary string
 }
 type planTickMsg struct {
-	epoch, run, seq uint64
+	run, seq uint64
 }
 
 // confirmedMsg is what an accepted confirmation sends back: the pane marks
 // itself busy and only then returns the command that calls AWS.
 type confirmedMsg struct {
-	epoch  uint64
 	change model.AliasChange
 }
 type publishMsg struct {
-	epoch uint64
-	desc  string
+	desc string
 }
 type createMsg struct {
-	epoch uint64
-	a     model.Alias
+	a model.Alias
 }
 
 // ---- update ---------------------------------------------------------------
 
-// every private message carries the epoch it was issued in
-func (m loadedMsg) issued() uint64       { return m.epoch }
-func (m metricsMsg) issued() uint64      { return m.epoch }
-func (m tickMsg) issued() uint64         { return m.epoch }
-func (m appliedMsg) issued() uint64      { return m.epoch }
-func (m journalMsg) issued() uint64      { return m.epoch }
-func (m publishedMsg) issued() uint64    { return m.epoch }
-func (m createdMsg) issued() uint64      { return m.epoch }
-func (m weightTypedMsg) issued() uint64  { return m.epoch }
-func (m aliasNamedMsg) issued() uint64   { return m.epoch }
-func (m aliasVersionMsg) issued() uint64 { return m.epoch }
-func (m planTypedMsg) issued() uint64    { return m.epoch }
-func (m planStartMsg) issued() uint64    { return m.epoch }
-func (m planTickMsg) issued() uint64     { return m.epoch }
-func (m confirmedMsg) issued() uint64    { return m.epoch }
-func (m publishMsg) issued() uint64      { return m.epoch }
-func (m createMsg) issued() uint64       { return m.epoch }
+// every private message is the pane's own: dropped once the pane closed
+func (loadedMsg) own()       {}
+func (metricsMsg) own()      {}
+func (tickMsg) own()         {}
+func (appliedMsg) own()      {}
+func (journalMsg) own()      {}
+func (publishedMsg) own()    {}
+func (createdMsg) own()      {}
+func (aliasNamedMsg) own()   {}
+func (aliasVersionMsg) own() {}
+func (planStartMsg) own()    {}
+func (planTickMsg) own()     {}
+func (confirmedMsg) own()    {}
+func (publishMsg) own()      {}
+func (createMsg) own()       {}
 
 // Update implements common.Pane. It never calls AWS: it only changes state
 // and returns commands. It drops anything issued before the pane closed,
@@ -332,12 +306,19 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	if pm, ok := msg.(common.PaneMsg); ok && pm.Pane == PaneID {
 		return m.Update(pm.Msg)
 	}
-	if e, ok := msg.(interface{ issued() uint64 }); ok && e.issued() != m.epoch {
+	if _, ok := msg.(interface{ own() }); ok && m.req.Closed() {
 		return nil
 	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		if msg.Button == tea.MouseWheelUp {
+			m.scroll.By(-3)
+		} else if msg.Button == tea.MouseWheelDown {
+			m.scroll.By(3)
+		}
+		return nil
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics(), m.loadDeploys())
 	case tickMsg:
@@ -387,22 +368,10 @@ func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
 // handleAccepted takes what a prompt or confirmation sent back.
 func (m *Model) handleAccepted(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case weightTypedMsg:
-		a, ok := m.aliasNamed(msg.alias)
-		if !ok {
-			return m.fail("alias " + msg.alias + " is gone: press r")
-		}
-		c, err := model.SetCanaryWeight(a, m.versions, msg.w)
-		if err != nil {
-			return m.fail(err.Error())
-		}
-		return m.propose(c, "Set canary weight")
 	case aliasNamedMsg:
 		return m.promptAliasVersion(msg.name)
 	case aliasVersionMsg:
 		return m.proposeCreate(msg.name, msg.version)
-	case planTypedMsg:
-		return m.proposePlan(msg.alias, msg.plan)
 	case planStartMsg:
 		return m.startPlan(msg)
 	case confirmedMsg, publishMsg, createMsg:
@@ -438,6 +407,12 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.move(-len(m.aliases))
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
+	case key.Matches(k, m.km.List.PageDown):
+		m.scroll.By(max(1, m.h/2))
+		return nil
+	case key.Matches(k, m.km.List.PageUp):
+		m.scroll.By(-max(1, m.h/2))
+		return nil
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
 	}
@@ -575,12 +550,17 @@ func (m *Model) fail(text string) tea.Cmd {
 
 // ---- loading --------------------------------------------------------------
 
+// kindLoad is the cockpit's load; each alias's metrics are their own kind.
+const kindLoad request.Kind = "load"
+
+func metricsKind(alias string) request.Kind { return request.Kind("metrics:" + alias) }
+
 func (m *Model) load() tea.Cmd {
-	m.gen++
+	ctx, gen := m.req.Start(kindLoad)
 	m.loading = true
-	fleet, ctx, name, epoch, gen := m.deps.Fleet, m.ctx, m.fn.Name, m.epoch, m.gen
+	fleet, name := m.deps.Fleet, m.fn.Name
 	return func() tea.Msg {
-		out := loadedMsg{epoch: epoch, gen: gen}
+		out := loadedMsg{gen: gen}
 		if d, err := fleet.GetFunction(ctx, name); err == nil {
 			f := d.Function
 			out.fn = &f
@@ -599,7 +579,7 @@ func (m *Model) load() tea.Cmd {
 }
 
 func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
-	if msg.epoch != m.epoch || msg.gen != m.gen {
+	if !m.req.Done(kindLoad, msg.gen) {
 		return nil // stale
 	}
 	m.loading = false
@@ -656,8 +636,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 }
 
 func (m *Model) tick() tea.Cmd {
-	epoch := m.epoch
-	return m.after(m.interval, func(time.Time) tea.Msg { return tickMsg{epoch: epoch} })
+	return m.after(m.interval, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 // refreshMetrics fetches metrics for the selected alias and the plan's
@@ -704,10 +683,9 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
-	m.mgen++
-	m.metricsWant[a.Name] = m.mgen
+	ctx, gen := m.req.Start(metricsKind(a.Name))
 	m.metricsBusy[a.Name] = true
-	metrics, ctx, epoch, gen := m.deps.Metrics, m.ctx, m.epoch, m.mgen
+	metrics := m.deps.Metrics
 	qs := MetricQueries(m.fn.Name, a)
 	versions := aliasVersions(a)
 	end := m.deps.Now().Truncate(time.Minute)
@@ -715,12 +693,12 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 	name := a.Name
 	return func() tea.Msg {
 		series, err := metrics.GetMetrics(ctx, qs, start, end)
-		return metricsMsg{epoch: epoch, gen: gen, alias: name, versions: versions, series: series, start: start, at: end, err: err}
+		return metricsMsg{gen: gen, alias: name, versions: versions, series: series, start: start, at: end, err: err}
 	}
 }
 
 func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
-	if msg.epoch != m.epoch || m.metricsWant[msg.alias] != msg.gen {
+	if !m.req.Done(metricsKind(msg.alias), msg.gen) {
 		return nil // stale
 	}
 	m.metricsBusy[msg.alias] = false
@@ -788,13 +766,36 @@ func (m *Model) protected() bool {
 // propose runs the pre-flight checks on c and, when they pass, opens the
 // confirmation showing the routing before and after.
 func (m *Model) propose(c model.AliasChange, title string) tea.Cmd {
+	cmd, err := m.proposal(c, title)
+	if err != nil {
+		return m.fail(err.Error())
+	}
+	return cmd
+}
+
+// weightChange is the confirmation of a typed canary weight, or why there
+// is none (the weight prompt shows that error and stays open).
+func (m *Model) weightChange(alias string, w float64) (tea.Cmd, error) {
+	a, ok := m.aliasNamed(alias)
+	if !ok {
+		return nil, fmt.Errorf("alias %s is gone: press r", alias)
+	}
+	c, err := model.SetCanaryWeight(a, m.versions, w)
+	if err != nil {
+		return nil, err
+	}
+	return m.proposal(c, "Set canary weight")
+}
+
+// proposal opens the confirmation of c, or says why c cannot be proposed.
+func (m *Model) proposal(c model.AliasChange, title string) (tea.Cmd, error) {
 	m.conflict = nil
 	if c.Noop() {
-		return m.fail(fmt.Sprintf("alias %s already is %s: nothing to change", c.Before.Name, model.DescribeRouting(c.Version, c.Routing)))
+		return nil, fmt.Errorf("alias %s already is %s: nothing to change", c.Before.Name, model.DescribeRouting(c.Version, c.Routing))
 	}
 	if probs := model.Preflight(m.fn, m.versions, c); len(probs) > 0 {
 		m.problems = probs
-		return m.fail("pre-flight: " + probs[0].Message)
+		return nil, errors.New("pre-flight: " + probs[0].Message)
 	}
 	m.problems = nil
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
@@ -802,13 +803,17 @@ func (m *Model) propose(c model.AliasChange, title string) tea.Cmd {
 		Body:      ChangeBody(c, 30),
 		Protected: m.protected(),
 		Name:      c.Before.Name,
-		Yes:       m.confirmed(c),
-	}))
+		Accept: func() (tea.Cmd, error) {
+			if m.busy {
+				return nil, errors.New("a change is still being applied; nothing was sent")
+			}
+			return m.confirmed(c), nil
+		},
+	})), nil
 }
 
 func (m *Model) confirmed(c model.AliasChange) tea.Cmd {
-	epoch := m.epoch
-	return func() tea.Msg { return confirmedMsg{epoch: epoch, change: c} }
+	return func() tea.Msg { return confirmedMsg{change: c} }
 }
 
 // ChangeBody is the confirmation's text: the routing before and after, as
@@ -858,10 +863,10 @@ func shortRev(r string) string {
 // applyCmd sends c with the RevisionId that was on screen. It runs only
 // when the confirmation is accepted.
 func (m *Model) applyCmd(c model.AliasChange, plan uint64, d model.PlanDecision) tea.Cmd {
-	fleet, ctx, epoch := m.deps.Fleet, m.ctx, m.epoch
+	fleet, ctx := m.deps.Fleet, m.req.Context()
 	return func() tea.Msg {
 		got, err := fleet.UpdateAlias(ctx, c.Before, c.Version, c.Routing)
-		return appliedMsg{epoch: epoch, change: c, alias: got, err: err, plan: plan, d: d}
+		return appliedMsg{change: c, alias: got, err: err, plan: plan, d: d}
 	}
 }
 
@@ -922,10 +927,10 @@ func (m *Model) fetchUndo(a model.Alias) tea.Cmd {
 	if m.deps.Journal == nil {
 		return m.fail("no journal: undo is not available")
 	}
-	journal, epoch, target, name := m.deps.Journal, m.epoch, m.fn.Name+":"+a.Name, a.Name
+	journal, target, name := m.deps.Journal, m.fn.Name+":"+a.Name, a.Name
 	return func() tea.Msg {
 		e, ok := journal.Last(target)
-		return journalMsg{epoch: epoch, alias: name, entry: e, ok: ok}
+		return journalMsg{alias: name, entry: e, ok: ok}
 	}
 }
 
@@ -951,7 +956,7 @@ func (m *Model) handleJournal(msg journalMsg) tea.Cmd {
 // ---- prompts --------------------------------------------------------------
 
 func (m *Model) promptWeight(a model.Alias) tea.Cmd {
-	epoch, name := m.epoch, a.Name
+	name := a.Name
 	cur := ""
 	if a.Routing.Active() {
 		cur = strings.TrimSuffix(model.FormatWeight(a.Routing.Weight), "%")
@@ -960,10 +965,12 @@ func (m *Model) promptWeight(a model.Alias) tea.Cmd {
 		Title:       fmt.Sprintf("Canary weight for %s (percent; 0 aborts, 100 promotes)", a.Name),
 		Placeholder: "e.g. 25",
 		Value:       cur,
-		Validate:    func(s string) error { _, err := model.ParseWeight(s); return err },
-		Submit: func(s string) tea.Cmd {
-			w, _ := model.ParseWeight(s)
-			return func() tea.Msg { return weightTypedMsg{epoch: epoch, alias: name, w: w} }
+		Accept: func(s string) (tea.Cmd, error) {
+			w, err := model.ParseWeight(s)
+			if err != nil {
+				return nil, err
+			}
+			return m.weightChange(name, w)
 		},
 	}))
 }
@@ -972,29 +979,29 @@ func (m *Model) promptPublish() tea.Cmd {
 	if m.busy {
 		return m.fail("a change is still being applied")
 	}
-	epoch, name := m.epoch, m.fn.Name
+	name := m.fn.Name
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("Publish a version of %s from $LATEST — description", name),
 		Placeholder: "what changed",
 		Submit: func(desc string) tea.Cmd {
-			return func() tea.Msg { return publishMsg{epoch: epoch, desc: strings.TrimSpace(desc)} }
+			return func() tea.Msg { return publishMsg{desc: strings.TrimSpace(desc)} }
 		},
 	}))
 }
 
 func (m *Model) publishCmd(desc string) tea.Cmd {
-	fleet, ctx, epoch, name := m.deps.Fleet, m.ctx, m.epoch, m.fn.Name
+	fleet, ctx, name := m.deps.Fleet, m.req.Context(), m.fn.Name
 	return func() tea.Msg {
 		v, err := fleet.PublishVersion(ctx, name, desc)
-		return publishedMsg{epoch: epoch, v: v, err: err}
+		return publishedMsg{v: v, err: err}
 	}
 }
 
 func (m *Model) createCmd(a model.Alias) tea.Cmd {
-	fleet, ctx, epoch := m.deps.Fleet, m.ctx, m.epoch
+	fleet, ctx := m.deps.Fleet, m.req.Context()
 	return func() tea.Msg {
 		got, err := fleet.CreateAlias(ctx, a)
-		return createdMsg{epoch: epoch, a: got, err: err}
+		return createdMsg{a: got, err: err}
 	}
 }
 
@@ -1018,7 +1025,6 @@ func (m *Model) promptCreate() tea.Cmd {
 	if !m.loaded {
 		return m.fail("aliases are still loading")
 	}
-	epoch := m.epoch
 	existing := map[string]bool{}
 	for _, a := range m.aliases {
 		existing[a.Name] = true
@@ -1036,13 +1042,12 @@ func (m *Model) promptCreate() tea.Cmd {
 			return nil
 		},
 		Submit: func(s string) tea.Cmd {
-			return func() tea.Msg { return aliasNamedMsg{epoch: epoch, name: strings.TrimSpace(s)} }
+			return func() tea.Msg { return aliasNamedMsg{name: strings.TrimSpace(s)} }
 		},
 	}))
 }
 
 func (m *Model) promptAliasVersion(name string) tea.Cmd {
-	epoch := m.epoch
 	published := map[string]bool{}
 	def := ""
 	for _, v := range m.versions {
@@ -1065,21 +1070,20 @@ func (m *Model) promptAliasVersion(name string) tea.Cmd {
 			return fmt.Errorf("%q is not a published version: publish one with p", s)
 		},
 		Submit: func(s string) tea.Cmd {
-			return func() tea.Msg { return aliasVersionMsg{epoch: epoch, name: name, version: strings.TrimSpace(s)} }
+			return func() tea.Msg { return aliasVersionMsg{name: name, version: strings.TrimSpace(s)} }
 		},
 	}))
 }
 
 func (m *Model) proposeCreate(name, version string) tea.Cmd {
 	a := model.Alias{Function: m.fn.Name, Name: name, Version: version}
-	epoch := m.epoch
 	body := fmt.Sprintf("before  (no alias)\nafter   %s\n        %s", model.DescribeRouting(version, model.Routing{}), plainBar(model.Routing{}, 30))
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("Create alias %s:%s", m.fn.Name, name),
 		Body:      body,
 		Protected: m.protected(),
 		Name:      name,
-		Yes:       func() tea.Msg { return createMsg{epoch: epoch, a: a} },
+		Yes:       func() tea.Msg { return createMsg{a: a} },
 	}))
 }
 

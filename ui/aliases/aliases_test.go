@@ -306,7 +306,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	before := len(h.m.aliases)
 	f.aliases = nil
 	h.send(late)
-	h.send(tickMsg{epoch: 1})
+	h.send(tickMsg{})
 	if len(h.m.aliases) != before {
 		t.Fatal("result delivered after Close")
 	}
@@ -562,26 +562,6 @@ func TestGoldenPlanRunning(t *testing.T) {
 	golden.RequireEqual(t, ascii(h.m.View()))
 }
 
-func TestSparkline(t *testing.T) {
-	for _, tc := range []struct {
-		in   []float64
-		w    int
-		want string
-	}{
-		{[]float64{0, 1, 2, 3, 4, 5, 6, 7}, 8, "▁▂▃▄▅▆▇█"},
-		{[]float64{0, 0, 0}, 3, "▁▁▁"},
-		{[]float64{5, 5}, 2, "██"},
-		{[]float64{1, 2, 3, 4}, 2, "▆█"},
-		{nil, 4, ""},
-		{[]float64{1}, 0, ""},
-		{[]float64{1000, 1}, 2, "█▂"},
-	} {
-		if got := Sparkline(tc.in, tc.w); got != tc.want {
-			t.Errorf("Sparkline(%v, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
-		}
-	}
-}
-
 // BenchmarkCockpitView measures one render of the cockpit at 160×45.
 func BenchmarkCockpitView(b *testing.B) {
 	t := &testing.T{}
@@ -612,5 +592,55 @@ func TestWidthMatchesAnsi(t *testing.T) {
 		if got, want := width(s), ansi.StringWidth(s); got != want {
 			t.Errorf("width(%q) = %d, ansi says %d", s, got, want)
 		}
+	}
+}
+
+// Every line of the cockpit is reachable at 60x15: it scrolls with ctrl+d
+// and ctrl+u, and the selected alias stays visible.
+func TestCockpitScrollsWhenSmall(t *testing.T) {
+	h := newHarness(t, newCanaryFake(), model.Writable)
+	h.m.SetSize(200, 200)
+	var want []string
+	for _, l := range strings.Split(h.view(), "\n") {
+		if s := strings.TrimSpace(l); s != "" {
+			want = append(want, s)
+		}
+	}
+	h.m.SetSize(60, 15)
+	seen := map[string]bool{}
+	for range 30 {
+		v := h.view()
+		if n := len(strings.Split(v, "\n")); n > 15 {
+			t.Fatalf("view is %d lines tall at 60x15", n)
+		}
+		for _, l := range strings.Split(v, "\n") {
+			seen[strings.TrimSpace(l)] = true
+		}
+		h.press("ctrl+d")
+	}
+	missing := 0
+	for _, l := range want {
+		// columns are narrower at 60: match a line by its first cell
+		head := strings.Fields(l)[0]
+		found := false
+		for s := range seen {
+			if g := strings.Fields(s); len(g) > 0 && g[0] == head {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing++
+			t.Logf("never shown at 60x15: %q", l)
+		}
+	}
+	if missing > 0 {
+		t.Fatalf("%d of %d lines unreachable at 60x15", missing, len(want))
+	}
+	for range 30 {
+		h.press("ctrl+u")
+	}
+	if !strings.Contains(h.view(), "Aliases (") {
+		t.Fatalf("ctrl+u did not scroll back to the top:\n%s", h.view())
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 )
 
 // DeployPoll is how often the cockpit re-reads CodeDeploy while a
@@ -27,7 +28,6 @@ import (
 const DeployPoll = 15 * time.Second
 
 type cdState struct {
-	gen         uint64
 	tickSeq     uint64
 	loaded      bool
 	byAlias     map[string]model.Deployment
@@ -36,44 +36,43 @@ type cdState struct {
 	busy        bool
 }
 
+const kindDeploys request.Kind = "codedeploy"
+
 type deploysMsg struct {
-	epoch, gen uint64
-	list       []model.Deployment
-	err        error
+	gen  uint64
+	list []model.Deployment
+	err  error
 }
 
-type deployTickMsg struct{ epoch, seq uint64 }
+type deployTickMsg struct{ seq uint64 }
 
 type stopConfirmedMsg struct {
-	epoch    uint64
 	d        model.Deployment
 	rollback bool
 }
 
 type stoppedMsg struct {
-	epoch    uint64
 	d        model.Deployment
 	rollback bool
 	err      error
 }
 
-func (m deploysMsg) issued() uint64       { return m.epoch }
-func (m deployTickMsg) issued() uint64    { return m.epoch }
-func (m stopConfirmedMsg) issued() uint64 { return m.epoch }
-func (m stoppedMsg) issued() uint64       { return m.epoch }
+func (deploysMsg) own()       {}
+func (deployTickMsg) own()    {}
+func (stopConfirmedMsg) own() {}
+func (stoppedMsg) own()       {}
 
 // loadDeploys reads the region's running deployments (cached by the aws
 // layer) and keeps this function's.
 func (m *Model) loadDeploys() tea.Cmd {
 	cd := m.deps.Deployments()
-	if cd == nil || m.cd.unsupported {
+	if cd == nil || m.cd.unsupported || m.req.InFlight(kindDeploys) {
 		return nil
 	}
-	m.cd.gen++
-	ctx, epoch, gen := m.ctx, m.epoch, m.cd.gen
+	ctx, gen := m.req.Start(kindDeploys)
 	return func() tea.Msg {
 		list, err := cd.ActiveDeployments(ctx)
-		return deploysMsg{epoch: epoch, gen: gen, list: list, err: err}
+		return deploysMsg{gen: gen, list: list, err: err}
 	}
 }
 
@@ -81,7 +80,7 @@ func (m *Model) loadDeploys() tea.Cmd {
 func (m *Model) handleDeployMsg(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case deploysMsg:
-		if msg.gen != m.cd.gen {
+		if !m.req.Done(kindDeploys, msg.gen) {
 			return nil // stale
 		}
 		m.cd.loaded = true
@@ -125,9 +124,9 @@ func (m *Model) handleDeployMsg(msg tea.Msg) tea.Cmd {
 			return m.fail("a stop is still being sent; nothing more was sent")
 		}
 		m.cd.busy = true
-		cd, ctx, epoch, d, rb := m.deps.Deployments(), m.ctx, m.epoch, msg.d, msg.rollback
+		cd, ctx, d, rb := m.deps.Deployments(), m.req.Context(), msg.d, msg.rollback
 		return func() tea.Msg {
-			return stoppedMsg{epoch: epoch, d: d, rollback: rb, err: cd.StopDeployment(ctx, d, rb)}
+			return stoppedMsg{d: d, rollback: rb, err: cd.StopDeployment(ctx, d, rb)}
 		}
 	case stoppedMsg:
 		m.cd.busy = false
@@ -146,8 +145,8 @@ func (m *Model) handleDeployMsg(msg tea.Msg) tea.Cmd {
 
 func (m *Model) deployTick() tea.Cmd {
 	m.cd.tickSeq++
-	epoch, seq := m.epoch, m.cd.tickSeq
-	return m.after(DeployPoll, func(time.Time) tea.Msg { return deployTickMsg{epoch: epoch, seq: seq} })
+	seq := m.cd.tickSeq
+	return m.after(DeployPoll, func(time.Time) tea.Msg { return deployTickMsg{seq: seq} })
 }
 
 // owner is the running deployment that owns alias, if any.
@@ -212,7 +211,6 @@ func (m *Model) deployKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 }
 
 func (m *Model) confirmStop(d model.Deployment, rollback bool) tea.Cmd {
-	epoch := m.epoch
 	var b strings.Builder
 	fmt.Fprintf(&b, "deployment %s (%s), created by %s\n", d.ID, shortConfig(d.Config), creatorWord(d.Creator))
 	fmt.Fprintf(&b, "now     %s: version %s with %s on version %s\n", d.Target(), d.CurrentVersion, model.FormatWeight(d.TargetWeight/100), d.TargetVersion)
@@ -230,7 +228,7 @@ func (m *Model) confirmStop(d model.Deployment, rollback bool) tea.Cmd {
 		Body:      b.String(),
 		Protected: true, // always typed: this ends someone's release
 		Name:      d.Alias,
-		Yes:       func() tea.Msg { return stopConfirmedMsg{epoch: epoch, d: d, rollback: rollback} },
+		Yes:       func() tea.Msg { return stopConfirmedMsg{d: d, rollback: rollback} },
 	}))
 }
 

@@ -57,15 +57,17 @@ const (
 func (m *Model) planJobID(alias string) string { return "plan:" + m.fn.Name + ":" + alias }
 
 func (m *Model) promptPlan(a model.Alias) tea.Cmd {
-	epoch, name := m.epoch, a.Name
+	name := a.Name
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("Guarded plan for %s", a.Name),
 		Placeholder: m.opt.Plan.Spec(),
 		Value:       m.opt.Plan.Spec(),
-		Validate:    func(s string) error { _, err := model.ParsePlan(s); return err },
-		Submit: func(s string) tea.Cmd {
-			p, _ := model.ParsePlan(s)
-			return func() tea.Msg { return planTypedMsg{epoch: epoch, alias: name, plan: p} }
+		Accept: func(s string) (tea.Cmd, error) {
+			p, err := model.ParsePlan(s)
+			if err != nil {
+				return nil, err
+			}
+			return m.planProposal(name, p)
 		},
 	}))
 }
@@ -84,25 +86,26 @@ func planTarget(a model.Alias, versions []model.Version) (primary, canary string
 	return a.Version, nv, nil
 }
 
-func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
+// planProposal opens the plan's confirmation, or says why it cannot run
+// (the plan prompt shows that error and stays open).
+func (m *Model) planProposal(alias string, p model.Plan) (tea.Cmd, error) {
 	a, ok := m.aliasNamed(alias)
 	if !ok {
-		return m.fail("alias " + alias + " is gone: press r")
+		return nil, fmt.Errorf("alias %s is gone: press r", alias)
 	}
 	if m.plan != nil {
-		return m.fail("a plan is already running on " + m.plan.alias)
+		return nil, fmt.Errorf("a plan is already running on %s", m.plan.alias)
 	}
 	primary, canary, err := planTarget(a, m.versions)
 	if err != nil {
-		return m.fail(err.Error())
+		return nil, err
 	}
 	first := planChange(a, primary, canary, p.Decide(model.NewPlanState(), m.deps.Now(), model.VersionHealth{}))
 	if probs := model.Preflight(m.fn, m.versions, first); len(probs) > 0 {
 		m.problems = probs
-		return m.fail("pre-flight: " + probs[0].Message)
+		return nil, errors.New("pre-flight: " + probs[0].Message)
 	}
 	m.problems = nil
-	epoch := m.epoch
 	steps, abort, _ := strings.Cut(p.Describe(), "; ")
 	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting,\nclosing this view or the machine sleeping\nstops it (routing stays where it is).\nFor unattended rollouts use CodeDeploy.",
 		steps, abort, canary, primary, ChangeBody(first, 30))
@@ -112,9 +115,9 @@ func (m *Model) proposePlan(alias string, p model.Plan) tea.Cmd {
 		Protected: m.protected(),
 		Name:      a.Name,
 		Yes: func() tea.Msg {
-			return planStartMsg{epoch: epoch, alias: alias, plan: p, primary: primary, canary: canary}
+			return planStartMsg{alias: alias, plan: p, primary: primary, canary: canary}
 		},
-	}))
+	})), nil
 }
 
 // planChange is the UpdateAlias a plan decision needs.
@@ -147,8 +150,8 @@ func (m *Model) startPlan(msg planStartMsg) tea.Cmd {
 func (m *Model) planTick() tea.Cmd {
 	p := m.plan
 	p.tickSeq++
-	epoch, run, seq := m.epoch, p.id, p.tickSeq
-	return m.after(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{epoch: epoch, run: run, seq: seq} })
+	run, seq := p.id, p.tickSeq
+	return m.after(planTickEvery, func(time.Time) tea.Msg { return planTickMsg{run: run, seq: seq} })
 }
 
 // planHealth is the canary's health since the plan started.

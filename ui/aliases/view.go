@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 const labelW = 13 // cockpit label column
@@ -35,11 +36,22 @@ func (m *Model) View() string {
 	top = append(top, m.cockpitLines(w)...)
 	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
-	if rest >= 2 {
+	if rest >= 2+min(3, len(m.versions)) {
+		// it fits: the versions list takes the rows that are left
 		top = append(top, "")
 		top = append(top, m.versionLines(w, rest)...)
+		m.scroll.Off = 0
+		return m.fit(top, w, h)
 	}
-	return m.fit(top, w, h)
+	// taller than the pane: everything, in a window that keeps the
+	// selected alias visible (ctrl+d/ctrl+u and the wheel scroll)
+	top = append(top, "")
+	top = append(top, m.versionLines(w, len(m.versions)+2)...)
+	focus := -1
+	if len(m.aliases) > 0 {
+		focus = 2 + m.cursor // the title and the column header come first
+	}
+	return m.fit(m.scroll.Window(top, h, focus, func(s string) string { return m.st.Muted.Render(s) }), w, h)
 }
 
 func (m *Model) fit(lines []string, w, h int) string {
@@ -237,7 +249,7 @@ func (m *Model) cockpitLines(w int) []string {
 			val, sp, worse := cell(i)
 			c := pad(val, valW)
 			if sp != nil && sparkW > 0 {
-				c += " " + Sparkline(sp, sparkW)
+				c += " " + format.Sparkline(sp, sparkW)
 			}
 			c = pad(c, colW)
 			if bad(i, worse) {
@@ -264,14 +276,14 @@ func (m *Model) cockpitLines(w int) []string {
 		return fmt.Sprintf("%.1f%%", 100*healths[i].Invocations/totalInv), nil, false
 	})
 	row("invocations", func(i int) (string, []float64, bool) {
-		return count(healths[i].Invocations), series[i].inv.Values, false
+		return format.Float(healths[i].Invocations), series[i].inv.Values, false
 	})
 	row("errors", func(i int) (string, []float64, bool) {
 		h := healths[i]
-		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), count(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
+		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), format.Float(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
 	row("throttles", func(i int) (string, []float64, bool) {
-		return count(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
+		return format.Float(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
 	})
 	row("p50", func(i int) (string, []float64, bool) {
 		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
@@ -292,25 +304,9 @@ func (m *Model) cockpitLines(w int) []string {
 	return out
 }
 
-func count(v float64) string {
-	n := int64(v + 0.5)
-	s := strconv.FormatInt(n, 10)
-	if n < 1000 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func ms(v float64) string {
 	if v <= 0 {
-		return "—"
+		return format.NoData
 	}
 	if v >= 10000 {
 		return fmt.Sprintf("%.1fs", v/1000)

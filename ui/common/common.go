@@ -140,9 +140,31 @@ type ActionClose struct{}
 // ActionRun closes the dialog and runs Cmd (already addressed to its pane).
 type ActionRun struct{ Cmd tea.Cmd }
 
+// ActionAwait runs Cmd (addressed to its pane) and keeps the dialog open
+// until the pane answers with Resolve: nil closes the dialog, an error is
+// shown inline and the dialog stays, so the user's next keys still go to the
+// dialog and not to the pane behind it. Esc still closes an awaiting dialog.
+type ActionAwait struct{ Cmd tea.Cmd }
+
 func (ActionNone) isAction()  {}
 func (ActionClose) isAction() {}
 func (ActionRun) isAction()   {}
+func (ActionAwait) isAction() {}
+
+// ErrorShower is a dialog that can show an error inline (the answer to an
+// ActionAwait, or any later error its opener reports).
+type ErrorShower interface {
+	ShowError(err error)
+}
+
+// DialogResultMsg is a pane's answer to the dialog it opened that is
+// awaiting (ActionAwait): the root closes it on nil, or shows Err in it.
+type DialogResultMsg struct{ Err error }
+
+// Resolve answers the awaiting dialog the pane opened.
+func Resolve(err error) tea.Cmd {
+	return func() tea.Msg { return DialogResultMsg{Err: err} }
+}
 
 var teaPkg = reflect.TypeOf(tea.BatchMsg{}).PkgPath()
 

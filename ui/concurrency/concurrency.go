@@ -14,7 +14,6 @@
 package concurrency
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -30,6 +29,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -155,10 +155,8 @@ type Model struct {
 	notice  string
 	noticeE bool
 
-	gen    uint64
-	ctx    context.Context
-	cancel context.CancelFunc
-	jobs   map[string]bool
+	req  request.Tracker // kinds: kindLedger, kindUtil; mutations use req.Context()
+	jobs map[string]bool
 
 	w, h int
 }
@@ -205,8 +203,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	if opt.Wait == nil {
 		opt.Wait = time.After
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, ctx: ctx, cancel: cancel, jobs: map[string]bool{}}
+	return &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, jobs: map[string]bool{}}
 }
 
 // Screen returns the ScreenMaker for ":concurrency [function]". Args may
@@ -247,9 +244,15 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// The pane's request kinds: the ledger and the provisioned utilisation.
+const (
+	kindLedger request.Kind = "ledger"
+	kindUtil   request.Kind = "util"
+)
+
 func (m *Model) load() tea.Cmd {
-	m.gen++
-	gen, fleet, ctx, fn := m.gen, m.deps.Fleet, m.ctx, m.fn.Name
+	ctx, gen := m.req.Start(kindLedger)
+	fleet, fn := m.deps.Fleet, m.fn.Name
 	return func() tea.Msg {
 		var l Ledger
 		var err error
@@ -282,7 +285,8 @@ func (m *Model) loadUtil() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	gen, met, ctx, end := m.gen, m.deps.Metrics, m.ctx, m.deps.Time()
+	ctx, gen := m.req.Start(kindUtil)
+	met, end := m.deps.Metrics, m.deps.Time()
 	return func() tea.Msg {
 		ss, err := met.GetMetrics(ctx, qs, end.Add(-15*time.Minute), end)
 		if err != nil {
@@ -315,7 +319,7 @@ func (m *Model) Ledger() (Ledger, bool) { return m.led, m.loaded }
 func (m *Model) Notice() string { return m.notice }
 
 // Close implements common.Closer.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() { m.req.Close() }
 
 // Title implements common.Titled.
 func (m *Model) Title() string { return "concurrency " + m.fn.Name }
@@ -333,7 +337,7 @@ func (m *Model) say(text string, isErr bool) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ledgerMsg:
-		if msg.gen != m.gen {
+		if !m.req.Done(kindLedger, msg.gen) {
 			return nil
 		}
 		if msg.err != nil {
@@ -344,7 +348,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.cursor = min(m.cursor, max(0, len(m.led.Rows())-1))
 		return m.loadUtil()
 	case utilMsg:
-		if msg.gen == m.gen {
+		if m.req.Done(kindUtil, msg.gen) {
 			m.util = msg.util
 		}
 		return nil
@@ -408,7 +412,7 @@ func (m *Model) jobID(q string) string { return "provisioned:" + m.fn.Name + ":"
 // poll waits, reads the config and reports progress as a job directly (so
 // the footer stays right even if this pane has closed meanwhile).
 func (m *Model) poll(q string, n int) tea.Cmd {
-	fleet, ctx, fn, wait, every, id := m.deps.Fleet, m.ctx, m.fn.Name, m.opt.Wait, m.opt.PollEvery, m.jobID(q)
+	fleet, ctx, fn, wait, every, id := m.deps.Fleet, m.req.Context(), m.fn.Name, m.opt.Wait, m.opt.PollEvery, m.jobID(q)
 	label := "provisioning " + fn + ":" + q
 	return func() tea.Msg {
 		select {
@@ -494,6 +498,11 @@ func (m *Model) askReserved() tea.Cmd {
 			if err != nil || n < 0 {
 				return errors.New("a whole number ≥ 0, or empty to remove")
 			}
+			if m.loaded { // the unreserved floor, inline, before the prompt closes
+				if why := m.led.FloorCheck(n); why != "" {
+					return errors.New(why)
+				}
+			}
 			return nil
 		},
 		Submit: func(s string) tea.Cmd {
@@ -511,7 +520,7 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 	if m.readOnly() {
 		return m.refuseReadOnly("changing reserved concurrency")
 	}
-	fleet, ctx, fn := m.deps.Fleet, m.ctx, m.fn.Name
+	fleet, ctx, fn := m.deps.Fleet, m.req.Context(), m.fn.Name
 	before := "none (uses the unreserved pool)"
 	if m.loaded && m.led.Reserved != nil {
 		before = strconv.Itoa(*m.led.Reserved)
@@ -611,7 +620,7 @@ func (m *Model) confirmProvisioned(q string, n int) tea.Cmd {
 	if m.readOnly() {
 		return m.refuseReadOnly("changing provisioned concurrency")
 	}
-	fleet, ctx, fn := m.deps.Fleet, m.ctx, m.fn.Name
+	fleet, ctx, fn := m.deps.Fleet, m.req.Context(), m.fn.Name
 	before := "none"
 	for _, c := range m.led.Provisioned {
 		if c.Qualifier == q {

@@ -15,6 +15,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
@@ -182,10 +183,18 @@ func TestFloorRefusalShowsArithmetic(t *testing.T) {
 	h.Press("R")
 	h.Press("backspace", "backspace")
 	h.TypeText("80\n")
-	if len(h.Dialogs) != 0 || s.Calls("PutReserved") != 0 {
-		t.Fatalf("refused value reached a dialog or AWS: %s", s.CallLog())
-	}
 	want := "refused: reserving 80 leaves 80 unreserved = 150 unreserved now + 10 this function holds − 80 requested; Lambda keeps at least 100 (the most you can reserve is 60)"
+	// the dialog contract: the refusal shows in the prompt, which stays open
+	if len(h.Dialogs) != 1 || s.Calls("PutReserved") != 0 {
+		t.Fatalf("refused value closed the prompt or reached AWS: %s", s.CallLog())
+	}
+	if d := h.Dialogs[0].(*dialog.PromptDialog); d.Err() == nil || d.Err().Error() != want {
+		t.Fatalf("inline error\n%v\nwant\n%q", d.Err(), want)
+	}
+	h.Press("esc")
+	// a refusal that reaches the pane (a confirm opened before the ledger
+	// changed) is shown there
+	h.Run(m.confirmReserved(func() *int { v := 80; return &v }()))
 	if m.Notice() != want {
 		t.Fatalf("notice\n%q\nwant\n%q", m.Notice(), want)
 	}

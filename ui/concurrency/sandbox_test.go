@@ -14,6 +14,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -87,14 +88,14 @@ func TestSandboxFloorRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
+	_, h := sandboxPane(t, srv, c, "checkout-api", ArgReserved)
 	over := s.UnreservedConcurrentExecutions - 99
 	h.TypeText(strconv.Itoa(over) + "\n")
-	if n := srv.Stats().Count("PutFunctionConcurrency"); n != 0 || len(h.Dialogs) != 0 {
-		t.Fatalf("sent %d, dialogs %d", n, len(h.Dialogs))
+	if n := srv.Stats().Count("PutFunctionConcurrency"); n != 0 || len(h.Dialogs) != 1 {
+		t.Fatalf("sent %d, dialogs %d (the prompt must stay open with the refusal)", n, len(h.Dialogs))
 	}
-	if !strings.Contains(m.Notice(), "leaves 99 unreserved = "+strconv.Itoa(s.UnreservedConcurrentExecutions)+" unreserved now") {
-		t.Fatalf("notice %q", m.Notice())
+	if err := h.Dialogs[0].(*dialog.PromptDialog).Err(); err == nil || !strings.Contains(err.Error(), "leaves 99 unreserved = "+strconv.Itoa(s.UnreservedConcurrentExecutions)+" unreserved now") {
+		t.Fatalf("inline error %v", err)
 	}
 	// the aws layer refuses too, with the same numbers
 	var fe *aws.FloorError

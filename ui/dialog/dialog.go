@@ -4,6 +4,12 @@
 // perform their action: they return common.ActionRun with the command the
 // opener gave them, and the root runs it (addressed back to the opener).
 //
+// The contract on errors: an error keeps the dialog open with the error
+// inline, so the keys typed next still go to the dialog. A check that needs
+// the opener's state goes in Accept (run in Update, before the dialog
+// closes); a check that needs I/O uses Await: the dialog stays open until the
+// opener answers with common.Resolve(err).
+//
 // Typical use from a pane:
 //
 //	return common.OpenDialog(dialog.Confirm(st, km.Confirm, dialog.ConfirmOptions{
@@ -38,6 +44,9 @@ type ConfirmOptions struct {
 	// Yes runs when the user accepts; No (optional) when they refuse.
 	Yes tea.Cmd
 	No  tea.Cmd
+	// Accept (optional, instead of Yes) decides when the user accepts: an
+	// error is shown in the dialog, which stays open.
+	Accept func() (tea.Cmd, error)
 }
 
 // ConfirmFor builds a confirmation that asks for opt.Name to be typed when
@@ -56,6 +65,25 @@ type ConfirmDialog struct {
 	opt   ConfirmOptions
 	input textinput.Model
 	wrong bool
+	err   error
+}
+
+// ShowError implements common.ErrorShower.
+func (d *ConfirmDialog) ShowError(err error) { d.err = err }
+
+// Err is the error shown in the dialog, if any.
+func (d *ConfirmDialog) Err() error { return d.err }
+
+func (d *ConfirmDialog) accept() (common.Action, tea.Cmd) {
+	if d.opt.Accept == nil {
+		return common.ActionRun{Cmd: d.opt.Yes}, nil
+	}
+	cmd, err := d.opt.Accept()
+	if err != nil {
+		d.err = err
+		return common.ActionNone{}, nil
+	}
+	return common.ActionRun{Cmd: cmd}, nil
 }
 
 // Confirm builds a confirmation dialog.
@@ -101,7 +129,7 @@ func (d *ConfirmDialog) Update(msg tea.Msg) (common.Action, tea.Cmd) {
 	if !d.opt.Protected {
 		switch {
 		case key.Matches(kp, d.km.Yes):
-			return common.ActionRun{Cmd: d.opt.Yes}, nil
+			return d.accept()
 		case key.Matches(kp, d.km.No):
 			return d.refuse()
 		}
@@ -109,7 +137,7 @@ func (d *ConfirmDialog) Update(msg tea.Msg) (common.Action, tea.Cmd) {
 	}
 	if key.Matches(kp, d.km.Submit) {
 		if strings.TrimSpace(d.input.Value()) == d.opt.Name {
-			return common.ActionRun{Cmd: d.opt.Yes}, nil
+			return d.accept()
 		}
 		d.wrong = true
 		return common.ActionNone{}, nil
@@ -146,6 +174,10 @@ func (d *ConfirmDialog) View(width, height int) string {
 		b.WriteString("\n")
 	}
 	b.WriteString("\n")
+	if d.err != nil {
+		b.WriteString(d.st.Error.Render(ansi.Wrap(d.err.Error(), inner, " ")))
+		b.WriteString("\n")
+	}
 	if d.opt.Protected {
 		b.WriteString(d.st.Warn.Render("PROTECTED: type " + d.opt.Name + " to confirm"))
 		b.WriteString("\n")
@@ -180,16 +212,32 @@ type PromptOptions struct {
 	Validate func(string) error
 	// Submit builds the command to run with the accepted value.
 	Submit func(string) tea.Cmd
+	// Accept (optional, instead of Submit) decides in Update with the
+	// opener's state: an error is shown under the input and the prompt stays.
+	Accept func(string) (tea.Cmd, error)
+	// Await keeps the prompt open after Submit until the opener answers
+	// with common.Resolve (for checks that need I/O, such as reading a file).
+	Await bool
 }
 
 // PromptDialog is a one-line text prompt.
 type PromptDialog struct {
-	st    *styles.Styles
-	km    keymap.Confirm
-	opt   PromptOptions
-	input textinput.Model
-	err   error
+	st      *styles.Styles
+	km      keymap.Confirm
+	opt     PromptOptions
+	input   textinput.Model
+	err     error
+	waiting bool // submitted with Await: the opener has not answered yet
 }
+
+// ShowError implements common.ErrorShower: the answer to an awaited submit.
+func (d *PromptDialog) ShowError(err error) { d.err, d.waiting = err, false }
+
+// Err is the error shown under the input, if any.
+func (d *PromptDialog) Err() error { return d.err }
+
+// Value is what has been typed.
+func (d *PromptDialog) Value() string { return d.input.Value() }
 
 // Prompt builds a prompt dialog.
 func Prompt(st *styles.Styles, km keymap.Confirm, opt PromptOptions) *PromptDialog {
@@ -211,6 +259,8 @@ func (d *PromptDialog) Update(msg tea.Msg) (common.Action, tea.Cmd) {
 		switch {
 		case key.Matches(kp, d.km.Cancel):
 			return common.ActionClose{}, nil
+		case d.waiting:
+			return common.ActionNone{}, nil // the opener is checking the value
 		case key.Matches(kp, d.km.Submit):
 			v := d.input.Value()
 			if d.opt.Validate != nil {
@@ -219,8 +269,20 @@ func (d *PromptDialog) Update(msg tea.Msg) (common.Action, tea.Cmd) {
 					return common.ActionNone{}, nil
 				}
 			}
+			if d.opt.Accept != nil {
+				cmd, err := d.opt.Accept(v)
+				if err != nil {
+					d.err = err
+					return common.ActionNone{}, nil
+				}
+				return common.ActionRun{Cmd: cmd}, nil
+			}
 			if d.opt.Submit == nil {
 				return common.ActionClose{}, nil
+			}
+			if d.opt.Await {
+				d.waiting, d.err = true, nil
+				return common.ActionAwait{Cmd: d.opt.Submit(v)}, nil
 			}
 			return common.ActionRun{Cmd: d.opt.Submit(v)}, nil
 		}
@@ -237,8 +299,11 @@ func (d *PromptDialog) View(width, height int) string {
 	inner := w - d.st.Dialog.GetHorizontalFrameSize()
 	d.input.SetWidth(inner - 3)
 	parts := []string{d.st.Title.Render(ansi.Truncate(d.opt.Title, inner, "…")), "", d.input.View()}
-	if d.err != nil {
-		parts = append(parts, d.st.Error.Render(ansi.Truncate(d.err.Error(), inner, "…")))
+	switch {
+	case d.waiting:
+		parts = append(parts, d.st.Muted.Render("checking…"))
+	case d.err != nil:
+		parts = append(parts, d.st.Error.Render(ansi.Wrap(d.err.Error(), inner, " ")))
 	}
 	parts = append(parts, d.st.Muted.Render("enter submit • esc cancel"))
 	return d.st.Dialog.Width(w).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
@@ -248,6 +313,8 @@ func (d *PromptDialog) View(width, height int) string {
 func (d *PromptDialog) HelpKeys() []key.Binding { return []key.Binding{d.km.Submit, d.km.Cancel} }
 
 var (
-	_ common.Dialog = (*ConfirmDialog)(nil)
-	_ common.Dialog = (*PromptDialog)(nil)
+	_ common.Dialog      = (*ConfirmDialog)(nil)
+	_ common.Dialog      = (*PromptDialog)(nil)
+	_ common.ErrorShower = (*ConfirmDialog)(nil)
+	_ common.ErrorShower = (*PromptDialog)(nil)
 )

@@ -13,7 +13,6 @@
 package esm
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -29,6 +28,8 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -68,10 +69,8 @@ type Model struct {
 
 	rows map[string]cachedRow // rendered rows by UUID
 
-	gen      uint64
+	req      request.Tracker // kinds: kindLoad (loads and settle ticks), kindTags
 	settling bool
-	ctx      context.Context
-	cancel   context.CancelFunc
 	w, h     int
 }
 
@@ -83,10 +82,7 @@ type (
 		detail *model.FunctionDetail
 		err    error
 	}
-	agesMsg struct {
-		gen  uint64
-		ages map[string][]float64
-	}
+	agesMsg   struct{ ages map[string][]float64 }
 	settleMsg struct{ gen uint64 }
 	stepMsg   struct {
 		uuid string
@@ -116,8 +112,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, function string,
 	if opt.After == nil {
 		opt.After = tea.Tick
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Model{deps: deps, st: st, km: km, fn: function, opt: opt, ages: map[string][]float64{}, asked: map[string]bool{}, ctx: ctx, cancel: cancel}
+	return &Model{deps: deps, st: st, km: km, fn: function, opt: opt, ages: map[string][]float64{}, asked: map[string]bool{}}
 }
 
 // Tab is the function view's Event sources tab maker (common.TabMaker).
@@ -138,9 +133,18 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 // Init loads the mappings.
 func (m *Model) Init() tea.Cmd { return m.load() }
 
+// The pane's request kinds: the list (loads and the settle ticks that
+// reload it) and the tags read before a change from the region-wide list.
+// Iterator ages and mutations use the pane's lifetime context: no newer
+// request supersedes them.
+const (
+	kindLoad request.Kind = "load"
+	kindTags request.Kind = "tags"
+)
+
 func (m *Model) load() tea.Cmd {
-	m.gen++
-	gen, fleet, ctx, fn := m.gen, m.deps.Fleet, m.ctx, m.fn
+	ctx, gen := m.req.Start(kindLoad)
+	fleet, fn := m.deps.Fleet, m.fn
 	return func() tea.Msg {
 		items, err := fleet.ListMappings(ctx, fn)
 		if err != nil {
@@ -184,7 +188,7 @@ func (m *Model) Items() []model.ESM { return m.items }
 func (m *Model) Notice() string { return m.notice }
 
 // Close implements common.Closer.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() { m.req.Close() }
 
 // Title implements common.Titled.
 func (m *Model) Title() string {
@@ -223,7 +227,7 @@ func (m *Model) scheduleSettle() tea.Cmd {
 		return nil
 	}
 	m.settling = true
-	gen := m.gen
+	gen := m.req.Gen(kindLoad)
 	return m.opt.After(m.opt.SettleEvery, func(time.Time) tea.Msg { return settleMsg{gen: gen} })
 }
 
@@ -231,7 +235,7 @@ func (m *Model) scheduleSettle() tea.Cmd {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case loadedMsg:
-		if msg.gen != m.gen {
+		if !m.req.Done(kindLoad, msg.gen) {
 			return nil
 		}
 		if msg.err != nil {
@@ -250,13 +254,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.clamp()
 		return tea.Batch(m.fetchAges(), m.scheduleSettle())
 	case agesMsg:
+		if m.req.Closed() {
+			return nil
+		}
 		// keyed by function, so still right after a reload
 		for k, v := range msg.ages {
 			m.ages[k] = v
 		}
 		return nil
 	case settleMsg:
-		if msg.gen != m.gen {
+		if !m.req.Current(kindLoad, msg.gen) {
 			return nil
 		}
 		return m.load()
@@ -278,7 +285,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case stepMsg:
 		return m.step(msg.uuid, msg.step, true)
 	case tagsMsg:
-		if msg.gen != m.gen {
+		if !m.req.Done(kindTags, msg.gen) {
 			return nil
 		}
 		if msg.err != nil {
@@ -318,7 +325,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				m.items[i] = n
 			}
 		}
-		m.gen++ // older loads and settle ticks are stale now
+		m.req.Bump(kindLoad) // older loads and settle ticks are stale now
 		return tea.Batch(m.say(msg.what+" ("+msg.esm.State+")", false), m.scheduleSettle())
 	}
 	return nil
@@ -377,7 +384,7 @@ func (m *Model) fetchAges() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	gen, met, ctx, t := m.gen, m.deps.Metrics, m.ctx, m.deps.Time()
+	met, ctx, t := m.deps.Metrics, m.req.Context(), m.deps.Time()
 	return func() tea.Msg {
 		ss, err := met.GetMetrics(ctx, qs, t.Add(-30*time.Minute), t)
 		if err != nil {
@@ -389,7 +396,7 @@ func (m *Model) fetchAges() tea.Cmd {
 				out[qs[i].Function] = s.Values
 			}
 		}
-		return agesMsg{gen: gen, ages: out}
+		return agesMsg{ages: out}
 	}
 }
 
@@ -478,7 +485,8 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 		// The region-wide sweep carries no tags (one ListTags per mapping
 		// would cost a control-plane token each): read this function's
 		// mappings, which do, before deciding on the drift warning.
-		gen, fleet, ctx, fn := m.gen, m.deps.Fleet, m.ctx, it.Function
+		ctx, gen := m.req.Start(kindTags)
+		fleet, fn := m.deps.Fleet, it.Function
 		return func() tea.Msg {
 			ms, err := fleet.ListMappings(ctx, fn)
 			return tagsMsg{gen: gen, uuid: uuid, step: step, mappings: ms, err: err}
@@ -544,7 +552,7 @@ func (m *Model) confirm(a askMsg) tea.Cmd {
 	if !ok {
 		return m.say("that mapping is gone; refresh with r", true)
 	}
-	fleet, ctx, uuid := m.deps.Fleet, m.ctx, a.uuid
+	fleet, ctx, uuid := m.deps.Fleet, m.req.Context(), a.uuid
 	var title, body, what string
 	if a.enable != nil {
 		if *a.enable {
@@ -709,7 +717,7 @@ func (m *Model) row(it model.ESM) string {
 	age := ""
 	if isStream(it.SourceType) {
 		if v, ok := m.ages[it.Function]; ok {
-			age = Sparkline(v, l.spark) + " " + fmtAge(last(v))
+			age = format.Sparkline(v, l.spark) + " " + fmtAge(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
 			}
@@ -764,34 +772,6 @@ func (m *Model) asyncLines() []string {
 		add("  " + strings.Join(parts, " · "))
 	}
 	return out
-}
-
-// Sparkline draws values (scaled min..max) in n cells from the newest.
-func Sparkline(v []float64, n int) string {
-	const bars = "▁▂▃▄▅▆▇█"
-	r := []rune(bars)
-	if len(v) > n {
-		v = v[len(v)-n:]
-	}
-	if len(v) == 0 {
-		return strings.Repeat(" ", n)
-	}
-	lo, hi := v[0], v[0]
-	for _, x := range v {
-		lo, hi = min(lo, x), max(hi, x)
-	}
-	var b strings.Builder
-	for i := len(v); i < n; i++ {
-		b.WriteRune(' ')
-	}
-	for _, x := range v {
-		i := 0
-		if hi > lo {
-			i = int((x - lo) / (hi - lo) * float64(len(r)-1))
-		}
-		b.WriteRune(r[i])
-	}
-	return b.String()
 }
 
 func last(v []float64) float64 {

@@ -49,7 +49,7 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(settleMsg); return ok }
 	// the settle tick is a real timer in production: here it is held and delivered by hand
 	m.opt.After = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd {
-		gen := m.gen
+		gen := m.req.Gen(kindLoad)
 		return func() tea.Msg { return settleMsg{gen: gen} }
 	}
 	h.Run(m.Init())
@@ -68,7 +68,7 @@ func TestSandboxDisableStopsInvocations(t *testing.T) {
 	if got := m.Items()[0].State; got != "Disabling" {
 		t.Fatalf("state after e: %s (%s)", got, m.Notice())
 	}
-	if e, ok := c.Last(uuid); !ok || e.Reason != "poison records, INC-99" || e.Result != "ok" {
+	if e, ok := c.Last(m.Items()[0].Function + "/esm/" + uuid); !ok || e.Reason != "poison records, INC-99" || e.Result != "ok" {
 		t.Fatalf("journal %+v %v", e, ok)
 	}
 	srv.Advance(6 * time.Second)

@@ -15,6 +15,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -31,15 +32,13 @@ type configTab struct {
 	detail *model.FunctionDetail
 	err    error
 
-	gen     uint64
-	cancel  context.CancelFunc
-	loading bool
-	reveal  bool
-	stick   bool // G was pressed: stay at the bottom as content arrives
-	offset  int
-	w, h    int
-	lines   []string // rendered at width w; nil when stale
-	linesW  int
+	req    request.Tracker // one kind: kindDetail
+	reveal bool
+	stick  bool // G was pressed: stay at the bottom as content arrives
+	offset int
+	w, h   int
+	lines  []string // rendered at width w; nil when stale
+	linesW int
 }
 
 type detailMsg struct {
@@ -54,18 +53,18 @@ func newConfig(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.F
 
 func (c *configTab) Init() tea.Cmd { return c.load() }
 
+// kindDetail is the tab's one request: GetFunction.
+const kindDetail request.Kind = "detail"
+
 func (c *configTab) load() tea.Cmd {
 	if c.deps.Fleet == nil {
 		return nil
 	}
-	if c.cancel != nil {
-		c.cancel()
-	}
-	c.gen++
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	c.cancel, c.loading = cancel, true
-	fleet, name, gen := c.deps.Fleet, c.fn.Name, c.gen
+	parent, gen := c.req.Start(kindDetail)
+	fleet, name := c.deps.Fleet, c.fn.Name
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
+		defer cancel()
 		d, err := fleet.GetFunction(ctx, name)
 		return detailMsg{gen: gen, detail: d, err: err}
 	}
@@ -74,10 +73,9 @@ func (c *configTab) load() tea.Cmd {
 func (c *configTab) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case detailMsg:
-		if msg.gen != c.gen {
+		if !c.req.Done(kindDetail, msg.gen) {
 			return nil
 		}
-		c.loading, c.cancel = false, nil
 		if msg.err != nil {
 			c.err = msg.err
 			c.lines = nil
@@ -138,11 +136,7 @@ func (c *configTab) HelpKeys() []key.Binding {
 }
 
 // Close implements common.Closer.
-func (c *configTab) Close() {
-	if c.cancel != nil {
-		c.cancel()
-	}
-}
+func (c *configTab) Close() { c.req.Close() }
 
 func (c *configTab) View() string {
 	lines := c.render()
@@ -168,7 +162,7 @@ func (c *configTab) render() []string {
 	var b cfgBuilder
 	b.st, b.w = c.st, c.w
 	f := c.fn
-	if c.loading && c.detail == nil {
+	if c.req.InFlight(kindDetail) && c.detail == nil {
 		b.note(c.st.Muted.Render("loading configuration…"))
 	}
 	if c.err != nil {
@@ -184,6 +178,10 @@ func (c *configTab) render() []string {
 	b.kv("Last update", f.LastUpdateStatus)
 	b.kv("Last modified", fmtTime(f.LastModified))
 	b.kv("Version", f.Version)
+	if c.detail != nil && c.detail.URL != nil {
+		b.kv("Function URL", c.detail.URL.URL)
+		b.kv("URL auth", joinNonEmpty(" · ", c.detail.URL.AuthType, c.detail.URL.InvokeMode))
+	}
 
 	b.section("Runtime")
 	rt := f.Runtime
@@ -191,6 +189,9 @@ func (c *configTab) render() []string {
 		rt = "(container image)"
 	}
 	b.kv("Runtime", rt)
+	if note := model.RuntimeNote(f.Runtime, c.deps.Time()); note != "" {
+		b.kv("Deprecation", c.st.Warn.Render(note))
+	}
 	b.kv("Handler", orDash(f.Handler))
 	b.kv("Architecture", orDash(f.Architecture))
 	b.kv("Package type", orDash(f.PackageType))

@@ -111,6 +111,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(tea.SetClipboard(m.fn.ARN), common.Status("copied "+m.fn.ARN, false))
 		case key.Matches(msg, m.km.Invoke.Open):
 			return openScreen("invoke")
+		case key.Matches(msg, m.km.Tune.Open):
+			return openScreen("tune")
 		case key.Matches(msg, m.km.Concurrency.Reserved):
 			return openScreen("concurrency", "--reserved")
 		case key.Matches(msg, m.km.Concurrency.Provisioned):
@@ -188,7 +190,7 @@ func (m *Model) SetSize(w, h int) {
 
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
-	keys := []key.Binding{m.km.FnView.NextTab, m.km.FnView.Copy, m.km.Invoke.Open, m.km.Concurrency.Reserved, m.km.Concurrency.Provisioned}
+	keys := []key.Binding{m.km.FnView.NextTab, m.km.FnView.Copy, m.km.Invoke.Open, m.km.Concurrency.Reserved, m.km.Concurrency.Provisioned, m.km.Tune.Open}
 	if t := m.tabs[m.active]; t != nil {
 		keys = append(t.HelpKeys(), keys...)
 	}

@@ -105,7 +105,7 @@ func TestConfigShowsEverything(t *testing.T) {
 func TestStaleDetailDropped(t *testing.T) {
 	v, _ := newView(t, 100, 40)
 	c := v.tabs[0].(*configTab)
-	old := c.gen
+	old := c.req.Gen(kindDetail)
 	c.load() // a refresh supersedes
 	c.Update(detailMsg{gen: old, err: errString("stale")})
 	if c.err != nil {
@@ -173,4 +173,24 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return s
+}
+
+func TestConfigShowsDeprecationAndURL(t *testing.T) {
+	s, f := detailed()
+	f.Runtime = "nodejs16.x"
+	d := s.Details[f.Name]
+	d.Function = f
+	d.URL = &model.FunctionURL{URL: "https://abc.lambda-url.us-east-1.on.aws/", AuthType: "AWS_IAM", InvokeMode: "BUFFERED"}
+	s.Details[f.Name] = d
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
+	v := New(deps, styles.NewPlain(), keymap.Default(), f, [NumTabs]common.TabMaker{})
+	v.SetSize(160, 200)
+	run(v, v.Init())
+	out := ansi.Strip(v.View())
+	for _, want := range []string{"Deprecation", "deprecated since 2024-06-12", "nodejs24.x", "https://abc.lambda-url.us-east-1.on.aws/", "AWS_IAM · BUFFERED"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("config lacks %q", want)
+		}
+	}
 }

@@ -112,9 +112,9 @@ func TestUpdateMakesNoAWSCalls(t *testing.T) {
 func TestStaleListingIsDropped(t *testing.T) {
 	m, s := newPane(t, 10)
 	drive(t, m, m.Init())
-	old := m.gen
+	old := m.req.Gen(kindList)
 	m.Update(common.RefreshMsg{}) // supersedes gen
-	if m.gen == old {
+	if m.req.Gen(kindList) == old {
 		t.Fatal("refresh did not bump the generation")
 	}
 	ghost := model.Function{Name: "ghost", ARN: "arn:ghost"}
@@ -187,7 +187,7 @@ func TestFilterModes(t *testing.T) {
 		})
 	}
 	m.SetFilter("re:([")
-	if m.qErr == nil {
+	if m.t.FilterErr() == nil {
 		t.Fatal("a bad regexp was not reported")
 	}
 }
@@ -197,14 +197,16 @@ func TestIncrementalFilterMatchesFull(t *testing.T) {
 	drive(t, m, m.Init())
 	m.Update(kp("/"))
 	typeQ(m, "pay0")
-	inc := append([]int32(nil), m.view...)
+	inc := viewNames(m)
 	m.SetFilter("")
+	m.ForgetFilterResults()
 	m.SetFilter("pay0")
-	if len(inc) != len(m.view) {
-		t.Fatalf("incremental %d vs full %d", len(inc), len(m.view))
+	full := viewNames(m)
+	if len(inc) != len(full) {
+		t.Fatalf("incremental %d vs full %d", len(inc), len(full))
 	}
 	for i := range inc {
-		if inc[i] != m.view[i] {
+		if inc[i] != full[i] {
 			t.Fatal("incremental order differs")
 		}
 	}
@@ -212,10 +214,10 @@ func TestIncrementalFilterMatchesFull(t *testing.T) {
 	m.SetFilter("pay0")
 	m.Update(kp("/"))
 	m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
-	full, _ := m.Count()
+	wide, _ := m.Count()
 	m.SetFilter("pay")
-	if again, _ := m.Count(); again != full {
-		t.Fatalf("after backspace %d, want %d", full, again)
+	if again, _ := m.Count(); again != wide {
+		t.Fatalf("after backspace %d, want %d", wide, again)
 	}
 }
 
@@ -226,20 +228,20 @@ func TestSortAndSelectionKept(t *testing.T) {
 	m.Update(kp("j"))
 	sel, _ := m.Selected()
 	m.Update(kp("s")) // runtime
-	if columns[m.sortCol].title != "RUNTIME" {
-		t.Fatalf("sort column %s", columns[m.sortCol].title)
+	if columns()[m.t.SortColumn()].Title != "RUNTIME" {
+		t.Fatalf("sort column %s", columns()[m.t.SortColumn()].Title)
 	}
 	if now, _ := m.Selected(); now.Name != sel.Name {
 		t.Fatalf("selection moved from %s to %s", sel.Name, now.Name)
 	}
-	for i := 1; i < len(m.view); i++ {
-		if runtime(m.at(i-1).fn) > runtime(m.at(i).fn) {
+	for i := 1; i < m.t.Len(); i++ {
+		if runtime(m.t.At(i-1).fn) > runtime(m.t.At(i).fn) {
 			t.Fatal("not sorted by runtime")
 		}
 	}
 	m.Update(kp("S"))
-	for i := 1; i < len(m.view); i++ {
-		if runtime(m.at(i-1).fn) < runtime(m.at(i).fn) {
+	for i := 1; i < m.t.Len(); i++ {
+		if runtime(m.t.At(i-1).fn) < runtime(m.t.At(i).fn) {
 			t.Fatal("not reversed")
 		}
 	}
@@ -272,12 +274,12 @@ func TestMetricsBatchedForVisibleRows(t *testing.T) {
 	}
 	drive(t, m, m.Init())
 	m.SetSize(120, 200) // 198 visible rows → 792 queries → 2 calls
-	cmd := m.Update(metricsTickMsg{gen: m.gen, seq: m.mseq})
+	cmd := m.Update(metricsTickMsg{gen: m.req.Gen(kindList), seq: m.mseq})
 	drive(t, m, cmd)
 	if got := s.Calls("GetMetrics"); got != 2 {
 		t.Fatalf("GetMetrics calls = %d, want 2 (batches of 500 queries)", got)
 	}
-	r := m.at(0)
+	r := m.t.At(0)
 	if r.metrics == nil || r.errPct() != 5 {
 		t.Fatalf("metrics not applied: %+v", r.metrics)
 	}
@@ -290,12 +292,12 @@ func TestMouse(t *testing.T) {
 	m, _ := newPane(t, 30)
 	drive(t, m, m.Init())
 	m.Update(tea.MouseClickMsg{X: 3, Y: 5, Button: tea.MouseLeft})
-	if m.cursor != 3 {
-		t.Fatalf("click on row 3 put the cursor on %d", m.cursor)
+	if m.t.Cursor() != 3 {
+		t.Fatalf("click on row 3 put the cursor on %d", m.t.Cursor())
 	}
 	m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown})
-	if m.cursor != 6 {
-		t.Fatalf("wheel: cursor %d", m.cursor)
+	if m.t.Cursor() != 6 {
+		t.Fatalf("wheel: cursor %d", m.t.Cursor())
 	}
 }
 
@@ -334,8 +336,8 @@ func TestFuzzyRanksContiguousFirst(t *testing.T) {
 	m.SetFunctions([]model.Function{{Name: "media-export-gateway"}, {Name: "payments-api"}, {Name: "a-pay"}})
 	m.SetFilter("pay")
 	var got []string
-	for i := range m.view {
-		got = append(got, m.at(i).fn.Name)
+	for i := range m.t.Len() {
+		got = append(got, m.t.At(i).fn.Name)
 	}
 	if strings.Join(got, ",") != "a-pay,payments-api,media-export-gateway" {
 		t.Fatalf("order %v", got)
@@ -357,18 +359,18 @@ func TestSortByMetricColumn(t *testing.T) {
 	}
 	drive(t, m, m.Init())
 	m.SetSize(120, 40)
-	drive(t, m, m.Update(metricsTickMsg{gen: m.gen, seq: m.mseq}))
-	for columns[m.sortCol].title != "ERR%" {
+	drive(t, m, m.Update(metricsTickMsg{gen: m.req.Gen(kindList), seq: m.mseq}))
+	for columns()[m.t.SortColumn()].Title != "ERR%" {
 		m.Update(kp("s"))
 	}
 	m.Update(kp("S"))
-	for i := 1; i < len(m.view); i++ {
-		if m.at(i-1).errPct() < m.at(i).errPct() {
-			t.Fatalf("row %d (%.1f) before %.1f: not descending", i, m.at(i-1).errPct(), m.at(i).errPct())
+	for i := 1; i < m.t.Len(); i++ {
+		if m.t.At(i-1).errPct() < m.t.At(i).errPct() {
+			t.Fatalf("row %d (%.1f) before %.1f: not descending", i, m.t.At(i-1).errPct(), m.t.At(i).errPct())
 		}
 	}
-	if m.at(0).errPct() != 6 {
-		t.Fatalf("top error %% = %.1f", m.at(0).errPct())
+	if m.t.At(0).errPct() != 6 {
+		t.Fatalf("top error %% = %.1f", m.t.At(0).errPct())
 	}
 }
 
@@ -403,8 +405,8 @@ func TestLargeListingEndsSorted(t *testing.T) {
 	if sh, tot := m.Count(); sh != 25_000 || tot != 25_000 {
 		t.Fatalf("count %d/%d", sh, tot)
 	}
-	for i := 1; i < len(m.view); i++ {
-		if m.at(i-1).fn.Name > m.at(i).fn.Name {
+	for i := 1; i < m.t.Len(); i++ {
+		if m.t.At(i-1).fn.Name > m.t.At(i).fn.Name {
 			t.Fatal("not sorted after the listing")
 		}
 	}
@@ -422,20 +424,10 @@ func isSubseq(h, n string) bool {
 	return true
 }
 
-func TestSubsequenceAndMask(t *testing.T) {
-	names := []string{"", "a", "payments-api-0001", "growth_cron.v2", "ÄPFEL-ß", "x\x1b[31m"}
-	needles := []string{"", "p", "pa", "pay", "pmt", "api1", "0001", "_c.", "zz", "ß", "äpf", "\x1b[", "apa"}
-	for _, h := range names {
-		h = strings.ToLower(h)
-		for _, n := range needles {
-			want := isSubseq(h, n)
-			if got := subsequence([]byte(h), []byte(n)); got != want {
-				t.Errorf("subsequence(%q, %q) = %v", h, n, got)
-			}
-			// the mask never rejects a match
-			if want && charMask(h)&charMaskB([]byte(n)) != charMaskB([]byte(n)) {
-				t.Errorf("mask of %q rejects %q", h, n)
-			}
-		}
+func viewNames(m *Model) []string {
+	var out []string
+	for i := 0; i < m.t.Len(); i++ {
+		out = append(out, m.t.At(i).fn.Name)
 	}
+	return out
 }

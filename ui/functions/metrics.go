@@ -9,6 +9,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 const (
@@ -106,6 +107,8 @@ func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now tim
 		return nil
 	}
 	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
 		// twelve aligned 5-minute periods: the last hour
 		end := now.Truncate(5 * time.Minute).Add(5 * time.Minute)
 		start := end.Add(-time.Hour)
@@ -144,4 +147,63 @@ func maxOf(vs []float64) float64 {
 		m = max(m, v)
 	}
 	return m
+}
+
+// ---- scheduling ----
+
+// scheduleMetrics debounces a metrics fetch for the visible rows.
+func (m *Model) scheduleMetrics() tea.Cmd {
+	if m.opt.DisableMetric || m.deps.Metrics == nil || m.t.Len() == 0 {
+		return nil
+	}
+	m.mseq++
+	gen, seq := m.req.Gen(kindList), m.mseq
+	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+}
+
+func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
+	if !m.req.Current(kindList, msg.gen) || msg.seq != m.mseq || m.req.InFlight(kindMetrics) {
+		return nil
+	}
+	now := m.deps.Now()
+	var names []string
+	lo, hi := m.t.VisibleRange()
+	for i := lo; i < hi; i++ {
+		r := m.t.At(i)
+		if r.metrics == nil || now.Sub(r.metrics.taken) >= m.opt.MetricsEvery {
+			names = append(names, r.fn.Name)
+		}
+	}
+	// re-arm the periodic refresh
+	m.mseq++
+	gen, seq := msg.gen, m.mseq
+	every := m.opt.MetricsEvery << min(m.mFails, 3) // back off on errors
+	next := tea.Tick(every, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	if len(names) == 0 {
+		return next
+	}
+	ctx, mgen := m.req.Start(kindMetrics)
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, mgen), next)
+}
+
+func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
+	if !m.req.Done(kindMetrics, msg.gen) {
+		return nil
+	}
+	if msg.err != nil {
+		m.mErr = msg.err
+		m.mFails++
+		return common.Status("metrics: "+msg.err.Error(), true)
+	}
+	m.mErr, m.mFails = nil, 0
+	for name, v := range msg.vals {
+		if r, ok := m.rows[name]; ok {
+			r.metrics = &rowMetrics{v: v, taken: msg.at}
+			r.ver++
+		}
+	}
+	if metricColumn(m.t.SortColumn()) {
+		m.t.Resort()
+	}
+	return nil
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -79,10 +80,8 @@ type Model struct {
 	notice  string
 	noticeE bool
 
-	gen      uint64
 	inflight bool
-	ctx      context.Context
-	cancel   context.CancelFunc
+	req      request.Tracker // kinds: kindQuals, kindLoad, kindInvoke
 
 	w, h  int
 	cache struct {
@@ -94,6 +93,7 @@ type Model struct {
 // Messages.
 type (
 	qualsMsg struct {
+		gen   uint64
 		quals []string
 		err   error
 	}
@@ -102,7 +102,11 @@ type (
 		name string
 		err  error
 	}
+	// loadMsg asks the pane to load a saved event or a file (the load
+	// dialog's submit); the pane starts the request, so it can supersede it.
+	loadMsg   struct{ path string }
 	loadedMsg struct {
+		gen  uint64
 		name string
 		data []byte
 		err  error
@@ -125,8 +129,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	if opt.Prices == (model.Prices{}) {
 		opt.Prices = model.DefaultPrices
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	m := &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, tmpl: -1, quals: []string{"$LATEST"}, ctx: ctx, cancel: cancel}
+	m := &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, tmpl: -1, quals: []string{"$LATEST"}}
 	ta := textarea.New()
 	ta.ShowLineNumbers = true
 	ta.Prompt = ""
@@ -176,17 +179,18 @@ func Screen(opt Options) common.ScreenMaker {
 
 // Init loads the qualifiers and the saved event names.
 func (m *Model) Init() tea.Cmd {
-	fleet, fn, ctx, ev := m.deps.Fleet, m.fn.Name, m.ctx, m.opt.Events
+	fleet, fn, ev := m.deps.Fleet, m.fn.Name, m.opt.Events
+	ctx, gen := m.req.Start(kindQuals)
 	return tea.Batch(func() tea.Msg {
 		vs, err := fleet.ListVersions(ctx, fn)
 		if err != nil {
-			return qualsMsg{err: err}
+			return qualsMsg{gen: gen, err: err}
 		}
 		as, err := fleet.ListAliases(ctx, fn)
 		if err != nil {
-			return qualsMsg{err: err}
+			return qualsMsg{gen: gen, err: err}
 		}
-		return qualsMsg{quals: Qualifiers(vs, as)}
+		return qualsMsg{gen: gen, quals: Qualifiers(vs, as)}
 	}, func() tea.Msg {
 		names, _ := ev.List(fn)
 		return savedListMsg{names: names}
@@ -217,7 +221,14 @@ func Qualifiers(vs []model.Version, as []model.Alias) []string {
 }
 
 // Close implements common.Closer.
-func (m *Model) Close() { m.cancel() }
+func (m *Model) Close() { m.req.Close() }
+
+// The pane's request kinds.
+const (
+	kindQuals  request.Kind = "qualifiers"
+	kindLoad   request.Kind = "load"
+	kindInvoke request.Kind = "invoke"
+)
 
 // Title implements common.Titled.
 func (m *Model) Title() string { return "invoke " + m.fn.Name }
@@ -305,12 +316,33 @@ func (m *Model) say(text string, isErr bool) tea.Cmd {
 	return common.Status(text, isErr)
 }
 
-// Update implements common.Pane.
+// Update implements common.Pane. While a file load is in flight, anything
+// that changes the payload (typing, a paste, a template) supersedes it: the
+// load's result is then dropped instead of overwriting what the user typed.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if !m.req.InFlight(kindLoad) {
+		return m.update(msg)
+	}
+	if _, ok := msg.(loadedMsg); ok {
+		return m.update(msg)
+	}
+	before, big := m.editor.Value(), m.big
+	cmd := m.update(msg)
+	if m.editor.Value() != before || len(m.big) != len(big) {
+		m.req.Cancel(kindLoad)
+		return tea.Batch(cmd, m.say("the load was cancelled: the payload changed while it ran", false))
+	}
+	return cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case qualsMsg:
+		if !m.req.Done(kindQuals, msg.gen) {
+			return nil
+		}
 		if msg.err != nil {
 			return m.say("qualifiers: "+msg.err.Error(), true)
 		}
@@ -327,20 +359,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case savedMsg:
 		if msg.err != nil {
-			return m.say("saving the event: "+msg.err.Error(), true)
+			return tea.Batch(common.Resolve(msg.err), m.say("saving the event: "+msg.err.Error(), true))
 		}
 		if !contains(m.saved, msg.name) {
 			m.saved = append(m.saved, msg.name)
 			sort.Strings(m.saved)
 		}
-		return m.say("saved test event "+msg.name, false)
+		return tea.Batch(common.Resolve(nil), m.say("saved test event "+msg.name, false))
+	case loadMsg:
+		return m.load(msg.path)
 	case loadedMsg:
+		if !m.req.Done(kindLoad, msg.gen) {
+			return nil // superseded by an edit or a newer load, or the pane closed
+		}
 		if msg.err != nil {
-			return m.say("loading "+msg.name+": "+msg.err.Error(), true)
+			return tea.Batch(common.Resolve(msg.err), m.say("loading "+msg.name+": "+msg.err.Error(), true))
 		}
 		m.SetPayload(msg.name, msg.data)
 		m.tmpl = -1
-		return m.say(fmt.Sprintf("loaded %s (%s)", msg.name, size(len(msg.data))), false)
+		return tea.Batch(common.Resolve(nil), m.say(fmt.Sprintf("loaded %s (%s)", msg.name, size(len(msg.data))), false))
 	case confirmedMsg:
 		return m.send(msg.req)
 	case qualMsg:
@@ -351,7 +388,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case invokedMsg:
-		if msg.gen != m.gen {
+		if !m.req.Done(kindInvoke, msg.gen) {
 			return nil
 		}
 		m.inflight = false
@@ -550,10 +587,10 @@ func (m *Model) send(req model.InvokeRequest) tea.Cmd {
 	if why := Check(req.Payload, req.Type); why != "" {
 		return m.say(why, true)
 	}
-	m.gen++
+	ctx, gen := m.req.Start(kindInvoke)
 	m.inflight = true
 	m.notice = ""
-	gen, fleet, ctx, now := m.gen, m.deps.Fleet, m.ctx, m.deps.Now
+	fleet, now := m.deps.Fleet, m.deps.Now
 	if now == nil {
 		now = time.Now
 	}
@@ -606,6 +643,7 @@ func (m *Model) promptSave() tea.Cmd {
 		Title:       "Save test event for " + fn,
 		Placeholder: "event name",
 		Validate:    ValidName,
+		Await:       true, // writing the file may fail: the prompt shows why
 		Submit: func(name string) tea.Cmd {
 			return func() tea.Msg { return savedMsg{name: name, err: ev.Save(fn, name, payload)} }
 		},
@@ -613,7 +651,6 @@ func (m *Model) promptSave() tea.Cmd {
 }
 
 func (m *Model) promptLoad() tea.Cmd {
-	ev, fn := m.opt.Events, m.fn.Name
 	title := "Load a test event or a file"
 	ph := "file path"
 	if len(m.saved) > 0 {
@@ -628,19 +665,28 @@ func (m *Model) promptLoad() tea.Cmd {
 			}
 			return nil
 		},
+		Await: true, // reading the file may fail: the prompt shows why and stays
 		Submit: func(s string) tea.Cmd {
-			s = strings.TrimSpace(s)
-			return func() tea.Msg {
-				if ValidName(s) == nil && !strings.ContainsAny(s, `/\`) {
-					if b, err := ev.Load(fn, s); err == nil {
-						return loadedMsg{name: s, data: b}
-					}
-				}
-				b, err := ReadFile(s)
-				return loadedMsg{name: filepath.Base(s), data: b, err: err}
-			}
+			path := strings.TrimSpace(s)
+			return func() tea.Msg { return loadMsg{path: path} }
 		},
 	}))
+}
+
+// load reads a saved event or a file in a command; its result is dropped if
+// the payload changes first (see Update).
+func (m *Model) load(s string) tea.Cmd {
+	ev, fn := m.opt.Events, m.fn.Name
+	_, gen := m.req.Start(kindLoad)
+	return tea.Batch(common.Status("loading "+s+"…", false), func() tea.Msg {
+		if ValidName(s) == nil && !strings.ContainsAny(s, `/\`) {
+			if b, err := ev.Load(fn, s); err == nil {
+				return loadedMsg{gen: gen, name: s, data: b}
+			}
+		}
+		b, err := ReadFile(s)
+		return loadedMsg{gen: gen, name: filepath.Base(s), data: b, err: err}
+	})
 }
 
 // SetSize implements common.Pane.

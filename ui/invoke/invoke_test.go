@@ -16,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -195,11 +196,86 @@ func TestStaleResultDropped(t *testing.T) {
 		t.Fatalf("held %d", len(h.Held))
 	}
 	old := h.Held[0].(invokedMsg)
-	m.gen++ // superseded (e.g. a newer send)
+	m.req.Start(kindInvoke) // superseded (e.g. a newer send)
 	h.Hold = nil
 	h.Deliver(old)
 	if len(m.History()) != 0 {
 		t.Fatal("stale result shown")
+	}
+}
+
+// A slow file load must not overwrite what the user typed while it ran, and
+// a load that finishes after the pane closed is dropped.
+func TestSlowLoadDoesNotOverwriteEdits(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	f := filepath.Join(t.TempDir(), "ev.json")
+	if err := os.WriteFile(f, []byte(`{"from":"file"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(loadedMsg); return ok }
+	h.Press("esc", "alt+o")
+	h.TypeText(f + "\n")
+	if len(h.Held) != 1 {
+		t.Fatalf("the load did not start (held %d)", len(h.Held))
+	}
+	slow := h.Held[0]
+	h.Hold = nil
+	if len(h.Dialogs) != 1 {
+		t.Fatal("the load prompt closed before the load answered")
+	}
+	h.Press("esc", "e") // give up waiting, edit instead
+	h.TypeText(`{"typed":1}`)
+	h.Deliver(slow)
+	if string(m.Payload()) != `{"typed":1}` {
+		t.Fatalf("the slow load overwrote the edit: %q", m.Payload())
+	}
+
+	// with no edit in between, the load applies
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(loadedMsg); return ok }
+	h.Press("esc", "alt+o")
+	h.TypeText(f + "\n")
+	h.Hold = nil
+	h.Deliver(h.Held[1])
+	if string(m.Payload()) != `{"from":"file"}` {
+		t.Fatalf("the load did not apply: %q (%s)", m.Payload(), h.LastStatus())
+	}
+	if len(h.Dialogs) != 0 {
+		t.Fatal("a successful load left its prompt open")
+	}
+
+	// after Close, a late load is dropped
+	m.SetPayload("", []byte(`{}`))
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(loadedMsg); return ok }
+	h.Press("alt+o")
+	h.TypeText(f + "\n")
+	h.Hold = nil
+	h.Press("esc")
+	m.Close()
+	h.Deliver(h.Held[2])
+	if string(m.Payload()) != `{}` {
+		t.Fatalf("a load after Close applied: %q", m.Payload())
+	}
+}
+
+// The dialog contract: a load that fails keeps its prompt open with the
+// error inline, and the keys typed next go to the prompt, not to the editor.
+func TestFailedLoadKeepsThePromptOpen(t *testing.T) {
+	s := newSession()
+	m, h := newPane(t, s)
+	h.Press("esc", "alt+o")
+	h.TypeText(filepath.Join(t.TempDir(), "nosuch.json") + "\n")
+	if len(h.Dialogs) != 1 {
+		t.Fatal("the prompt closed on an error")
+	}
+	d := h.Dialogs[0].(*dialog.PromptDialog)
+	if d.Err() == nil || !strings.Contains(ansi.Strip(h.DialogView()), "no such file") {
+		t.Fatalf("no inline error: %v\n%s", d.Err(), h.DialogView())
+	}
+	before := string(m.Payload())
+	h.TypeText("x")
+	if string(m.Payload()) != before || !strings.HasSuffix(d.Value(), "x") {
+		t.Fatalf("the next key went to the pane behind: payload %q, prompt %q", m.Payload(), d.Value())
 	}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -92,10 +93,8 @@ type Model struct {
 	sources map[string]int // log group -> index into fns
 
 	// Tail state.
-	gen      uint64
-	cancel   context.CancelFunc
+	req      request.Tracker // kinds: kindTail, kindAliases
 	running  bool
-	closed   bool // Close was called: never restart
 	hidden   bool // stopped because the pane is off screen
 	stopped  time.Time
 	mode     awsapi.TailMode
@@ -232,16 +231,14 @@ func (m *Model) tailRequest(backfill time.Duration) awsapi.TailRequest {
 // carrying an older generation, are dropped.
 func (m *Model) start(backfill time.Duration) tea.Cmd {
 	m.stop()
-	if m.closed || m.deps.Logs == nil {
+	if m.req.Closed() || m.deps.Logs == nil {
 		return nil
 	}
-	m.gen++
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
+	ctx, gen := m.req.Start(kindTail)
 	m.running = true
 	m.hidden = false
 	m.lastErr = nil
-	logs, req, pane, gen := m.deps.Logs, m.tailRequest(backfill), m.id, m.gen
+	logs, req, pane := m.deps.Logs, m.tailRequest(backfill), m.id
 	cmds := []tea.Cmd{func() tea.Msg {
 		ch := logs.Tail(ctx, req)
 		return read(ch, pane, gen)
@@ -265,11 +262,15 @@ func waitBatch(ch <-chan awsapi.TailBatch, pane, gen uint64) tea.Cmd {
 	return func() tea.Msg { return read(ch, pane, gen) }
 }
 
+// The pane's request kinds: the tail (a stream of batches under one
+// generation) and the aliases read for split-by-version.
+const (
+	kindTail    request.Kind = "tail"
+	kindAliases request.Kind = "aliases"
+)
+
 func (m *Model) stop() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
+	m.req.Cancel(kindTail)
 	if m.running {
 		m.stopped = m.deps.Now()
 	}
@@ -279,7 +280,7 @@ func (m *Model) stop() {
 // Close implements common.Closer: the tail stops for good.
 func (m *Model) Close() {
 	m.stop()
-	m.closed = true
+	m.req.Close()
 }
 
 // SetVisible tells the pane whether it is on screen; a host that knows
@@ -293,7 +294,7 @@ func (m *Model) SetVisible(v bool) tea.Cmd {
 		}
 		return nil
 	}
-	if m.hidden && !m.closed {
+	if m.hidden && !m.req.Closed() {
 		gap := min(m.deps.Now().Sub(m.stopped), maxResumeBackfill)
 		return m.start(max(gap, 0))
 	}
@@ -340,7 +341,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case batchMsg:
 		return m.onBatch(msg)
 	case heartbeatMsg:
-		if msg.pane != m.id || msg.beat != m.beat || m.closed {
+		if msg.pane != m.id || msg.beat != m.beat || m.req.Closed() {
 			return nil
 		}
 		onScreen := m.views > 0
@@ -349,7 +350,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case aliasesMsg:
 		return m.onAliases(msg)
 	case rolloverMsg:
-		if msg.pane != m.id || msg.gen != m.gen || len(m.split) == 0 || !m.running {
+		if msg.pane != m.id || !m.req.Current(kindTail, msg.gen) || len(m.split) == 0 || !m.running {
 			return nil
 		}
 		// New day: recompute the stream prefixes; the short backfill
@@ -377,12 +378,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) onBatch(msg batchMsg) tea.Cmd {
-	if msg.pane != m.id || msg.gen != m.gen || !m.running {
+	if msg.pane != m.id || !m.req.Current(kindTail, msg.gen) || !m.running {
 		return nil // stale: an older tail, already cancelled
 	}
 	if msg.closed {
 		m.running = false
-		m.cancel = nil
+		m.req.Done(kindTail, msg.gen)
 		if m.lastErr == nil {
 			m.lastErr = fmt.Errorf("tail ended")
 		}
@@ -399,7 +400,7 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 		m.lastErr = b.Err
 	}
 	m.ingest(b.Events)
-	return waitBatch(msg.ch, m.id, m.gen)
+	return waitBatch(msg.ch, m.id, msg.gen)
 }
 
 // ingest parses and buffers events, keeping the view where it was.
@@ -465,7 +466,7 @@ func (m *Model) newest() uint64 {
 }
 
 func (m *Model) onAliases(msg aliasesMsg) tea.Cmd {
-	if msg.pane != m.id || msg.gen != m.gen {
+	if msg.pane != m.id || !m.req.Done(kindAliases, msg.gen) {
 		return nil
 	}
 	if msg.err != nil {
@@ -698,9 +699,10 @@ func (m *Model) toggleSplit() tea.Cmd {
 	if m.deps.Fleet == nil {
 		return nil
 	}
-	fleet, fn, pane, gen := m.deps.Fleet, m.fns[0].Name, m.id, m.gen
+	fleet, fn, pane := m.deps.Fleet, m.fns[0].Name, m.id
+	parent, gen := m.req.Start(kindAliases)
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		as, err := fleet.ListAliases(ctx, fn)
 		return aliasesMsg{pane: pane, gen: gen, aliases: as, err: err}

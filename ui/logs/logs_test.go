@@ -247,7 +247,7 @@ func TestTailIngestsAndFollows(t *testing.T) {
 	}
 	// A second batch arrives through the re-armed reader.
 	f.send(0, batchOf(invocation(2, stream7, false, true)))
-	msgs := run(t, waitBatch(f.chans[0], m.id, m.gen))
+	msgs := run(t, waitBatch(f.chans[0], m.id, m.req.Gen(kindTail)))
 	deliver(t, f, m, msgs)
 	if m.Ring().Len() != 10 || m.cursor != m.newest() || !m.follow {
 		t.Fatalf("len %d cursor %d follow %v", m.Ring().Len(), m.cursor, m.follow)
@@ -256,7 +256,7 @@ func TestTailIngestsAndFollows(t *testing.T) {
 		t.Fatalf("rollup inv %d cold %d err %d", m.invocations, m.cold, m.errors)
 	}
 	// Duplicates (same event ids, as a poll overlap would send) are dropped.
-	m.Update(batchMsg{pane: m.id, gen: m.gen, ch: f.chans[0], batch: batchOf(invocation(2, stream7, false, true))})
+	m.Update(batchMsg{pane: m.id, gen: m.req.Gen(kindTail), ch: f.chans[0], batch: batchOf(invocation(2, stream7, false, true))})
 	if m.Ring().Len() != 10 {
 		t.Fatal("duplicates buffered")
 	}
@@ -269,7 +269,7 @@ func TestStaleBatchesDropped(t *testing.T) {
 	f := newTailFake()
 	m := newPane(t, f)
 	start(t, f, m, batchOf(invocation(1, stream7, false, false)))
-	oldGen, oldCh := m.gen, f.chans[0]
+	oldGen, oldCh := m.req.Gen(kindTail), f.chans[0]
 	// Changing the filter pattern restarts the tail at the source.
 	m.Update(panetest.Key("F"))
 	if !m.CapturesInput() {
@@ -289,7 +289,7 @@ func TestStaleBatchesDropped(t *testing.T) {
 	if r := f.req(1); r.Filter != "ERROR" || r.Backfill != 5*time.Minute {
 		t.Fatalf("restart request %+v", r)
 	}
-	if m.gen == oldGen {
+	if m.req.Gen(kindTail) == oldGen {
 		t.Fatal("generation not bumped")
 	}
 	// A batch of the old tail that was already in flight is ignored, and
@@ -302,7 +302,7 @@ func TestStaleBatchesDropped(t *testing.T) {
 	}
 	// A batch addressed to another pane instance is ignored too.
 	other := newPane(t, f)
-	if cmd := m.Update(batchMsg{pane: other.id, gen: m.gen, ch: oldCh, batch: batchOf(invocation(9, stream7, false, false))}); cmd != nil || m.Ring().Len() != 0 {
+	if cmd := m.Update(batchMsg{pane: other.id, gen: m.req.Gen(kindTail), ch: oldCh, batch: batchOf(invocation(9, stream7, false, false))}); cmd != nil || m.Ring().Len() != 0 {
 		t.Fatal("other pane's batch taken")
 	}
 	if !strings.Contains(ansi.Strip(m.View()), "POLLING") {
@@ -324,7 +324,7 @@ func TestPauseFollowAndScroll(t *testing.T) {
 		t.Fatal("space did not pause")
 	}
 	// New lines arrive while paused: the view stays where it was.
-	m.Update(batchMsg{pane: m.id, gen: m.gen, ch: f.chans[0], batch: batchOf(invocation(50, stream7, false, false))})
+	m.Update(batchMsg{pane: m.id, gen: m.req.Gen(kindTail), ch: f.chans[0], batch: batchOf(invocation(50, stream7, false, false))})
 	if m.bottom != newest || m.cursor != newest {
 		t.Fatalf("paused view moved: bottom %d cursor %d", m.bottom, m.cursor)
 	}
@@ -452,7 +452,7 @@ func TestBackfillSteps(t *testing.T) {
 		}
 	}
 	// A buffer that already spans the window is not refetched.
-	m.Update(batchMsg{pane: m.id, gen: m.gen, ch: f.chans[3], batch: batchOf([]model.LogEvent{
+	m.Update(batchMsg{pane: m.id, gen: m.req.Gen(kindTail), ch: f.chans[3], batch: batchOf([]model.LogEvent{
 		{Timestamp: t0.Add(-10 * time.Minute), Message: "old", EventID: "old"}})})
 	n := f.tails()
 	msgs := run(t, m.Update(panetest.Key("b"))) // 5 min again
@@ -493,7 +493,7 @@ func TestSplitByVersion(t *testing.T) {
 	// At midnight the prefixes are recomputed.
 	m.deps.Now = func() time.Time { return time.Date(2026, 11, 27, 0, 0, 1, 0, time.UTC) }
 	f.queued = []aws.TailBatch{{Mode: aws.TailLive}}
-	deliver(t, f, m, run(t, m.Update(rolloverMsg{pane: m.id, gen: m.gen})))
+	deliver(t, f, m, run(t, m.Update(rolloverMsg{pane: m.id, gen: m.req.Gen(kindTail)})))
 	if got := strings.Join(f.req(2).StreamPrefixes, ","); !strings.Contains(got, "2026/11/27/[8]") || !strings.Contains(got, "2026/11/26/[7]") {
 		t.Fatalf("after rollover %s", got)
 	}
@@ -582,7 +582,7 @@ func TestTailErrorsAndEnd(t *testing.T) {
 			t.Fatalf("missing %q in\n%s", want, v)
 		}
 	}
-	m.Update(batchMsg{pane: m.id, gen: m.gen, closed: true})
+	m.Update(batchMsg{pane: m.id, gen: m.req.Gen(kindTail), closed: true})
 	if m.Running() || !strings.Contains(ansi.Strip(m.View()), "STOPPED") {
 		t.Fatal("end of tail not shown")
 	}

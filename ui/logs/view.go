@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 const timeLayout = "15:04:05.000"
@@ -467,7 +468,7 @@ func (m *Model) statusLine() string {
 	if m.json {
 		parts = append(parts, m.st.Muted.Render("json"))
 	}
-	parts = append(parts, m.st.Muted.Render(fmt.Sprintf("%s lines", thousands(m.ring.Len()))))
+	parts = append(parts, m.st.Muted.Render(fmt.Sprintf("%s lines", format.Int(m.ring.Len()))))
 	if m.invocations > 0 {
 		avg := m.durTotal / time.Duration(m.invocations)
 		s := fmt.Sprintf("%d inv · %d%% cold · avg %s", m.invocations, (m.cold*100+m.invocations/2)/m.invocations, ms(avg))
@@ -484,19 +485,4 @@ func (m *Model) statusLine() string {
 		parts = append(parts, m.st.Error.Render(m.lastErr.Error()))
 	}
 	return ansi.Truncate(strings.Join(parts, " "), m.w, "…")
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

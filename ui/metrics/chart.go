@@ -2,32 +2,6 @@ package metrics
 
 import "strings"
 
-var levels = []rune("▁▂▃▄▅▆▇█")
-
-// Sparkline draws the newest width values as ▁▂▃▄▅▆▇█, scaled from 0 to
-// the largest value; a value above zero never draws as the floor.
-func Sparkline(values []float64, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	if len(values) > width {
-		values = values[len(values)-width:]
-	}
-	hi := 0.0
-	for _, v := range values {
-		hi = max(hi, v)
-	}
-	var b strings.Builder
-	for _, v := range values {
-		i := 0
-		if hi > 0 && v > 0 {
-			i = max(1, int(v/hi*float64(len(levels)-1)+0.5))
-		}
-		b.WriteRune(levels[min(i, len(levels)-1)])
-	}
-	return b.String()
-}
-
 // blocks are the partial cells of a vertical bar, in eighths.
 var blocks = []rune(" ▁▂▃▄▅▆▇█")
 

@@ -22,6 +22,8 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -97,9 +99,8 @@ type Model struct {
 	km   keymap.KeyMap
 	fn   model.Function
 	id   uint64
-	gen  uint64
+	req  request.Tracker // kinds: kindContext, kindData
 
-	cancel   context.CancelFunc
 	aliases  []model.Alias
 	mappings []model.ESM
 	reserved *int
@@ -109,7 +110,6 @@ type Model struct {
 	reports  int
 	cold     int
 	updated  time.Time
-	loading  bool
 	err      error
 	w, h     int
 	sample   bool // sample REPORT lines for the cold-start rate
@@ -138,20 +138,22 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 func (m *Model) Title() string { return "metrics " + m.fn.Name }
 
 // Close implements common.Closer.
-func (m *Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel = nil
-	}
-	m.gen++
-}
+func (m *Model) Close() { m.req.Close() }
+
+// The tab's request kinds: the function's context (aliases, mappings,
+// reserved concurrency) and the series of the current window and qualifier.
+const (
+	kindContext request.Kind = "context"
+	kindData    request.Kind = "data"
+)
 
 // Init reads the function's aliases, mappings and reserved concurrency,
 // then its metrics.
 func (m *Model) Init() tea.Cmd {
-	fleet, fn, pane, gen := m.deps.Fleet, m.fn.Name, m.id, m.gen
+	fleet, fn, pane := m.deps.Fleet, m.fn.Name, m.id
+	parent, gen := m.req.Start(kindContext)
 	return tea.Batch(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		out := contextMsg{pane: pane, gen: gen}
 		if fleet == nil {
@@ -168,15 +170,6 @@ func (m *Model) Init() tea.Cmd {
 	}, m.fetch(true))
 }
 
-func (m *Model) ctx() context.Context {
-	ctx, cancel := context.WithCancel(context.Background())
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.cancel = cancel
-	return ctx
-}
-
 func (m *Model) qualifier() string {
 	if m.qual == 0 || m.qual > len(m.aliases) {
 		return ""
@@ -191,8 +184,7 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
-	m.gen++
-	m.loading = true
+	ctx, gen := m.req.Start(kindData)
 	win := Windows[m.win]
 	qs := make([]model.MetricQuery, numSeries)
 	for i, d := range queryDefs {
@@ -200,11 +192,10 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 	}
 	end := m.deps.Now().Truncate(time.Minute)
 	start := end.Add(-win.Span)
-	metrics, logs, pane, gen := m.deps.Metrics, m.deps.Logs, m.id, m.gen
+	metrics, logs, pane := m.deps.Metrics, m.deps.Logs, m.id
 	group := m.fn.LogGroupName()
 	sample := withReports && m.sample && logs != nil
 	prevReports, prevCold := m.reports, m.cold
-	ctx := m.ctx()
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
 		out := dataMsg{pane: pane, gen: gen, series: s, err: err, at: end}
@@ -251,7 +242,7 @@ func sampleCold(parent context.Context, logs awsapi.Logs, group string, span tim
 func (m *Model) scheduleRefresh() tea.Cmd {
 	now := m.deps.Now()
 	next := now.Truncate(time.Minute).Add(time.Minute)
-	pane, gen := m.id, m.gen
+	pane, gen := m.id, m.req.Gen(kindData)
 	return tick(next.Sub(now)+time.Second, func(time.Time) tea.Msg { return refreshMsg{pane: pane, gen: gen} })
 }
 
@@ -268,16 +259,15 @@ func (m *Model) HelpKeys() []key.Binding {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case contextMsg:
-		if msg.pane != m.id {
+		if msg.pane != m.id || !m.req.Done(kindContext, msg.gen) {
 			return nil
 		}
 		m.aliases, m.mappings, m.reserved = msg.aliases, msg.mappings, msg.reserved
 		return nil
 	case dataMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
-			return nil // an older window, qualifier or refresh
+		if msg.pane != m.id || !m.req.Done(kindData, msg.gen) {
+			return nil // an older window, qualifier or refresh, or the tab closed
 		}
-		m.loading = false
 		m.err = msg.err
 		if msg.err == nil {
 			m.series = msg.series
@@ -286,7 +276,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.scheduleRefresh()
 	case refreshMsg:
-		if msg.pane != m.id || msg.gen != m.gen || m.loading {
+		if msg.pane != m.id || !m.req.Current(kindData, msg.gen) || m.req.InFlight(kindData) {
 			return nil
 		}
 		return m.fetch(false)
@@ -359,7 +349,7 @@ func (m *Model) View() string {
 	}
 	head := m.st.Title.Render(m.fn.Name) + "  " + m.st.Accent.Render(q) + "  " + strings.Join(wins, " ")
 	switch {
-	case m.loading:
+	case m.req.InFlight(kindData):
 		head += "  " + m.st.Muted.Render("loading…")
 	case !m.updated.IsZero():
 		head += "  " + m.st.Muted.Render("updated "+m.updated.UTC().Format("15:04")+" UTC")
@@ -371,7 +361,7 @@ func (m *Model) View() string {
 	label := func(s string) string { return m.st.Header.Render(fmt.Sprintf("%-13s", s)) }
 	sw := max(8, min(len(m.values(sInv)), m.w-13-32))
 	spark := func(i int, style func(string) string) string {
-		s := Sparkline(m.values(i), sw)
+		s := format.Sparkline(m.values(i), sw)
 		s += strings.Repeat(" ", max(0, sw-ansi.StringWidth(s)))
 		return style(s)
 	}
@@ -390,9 +380,9 @@ func (m *Model) View() string {
 	}
 	per := Windows[m.win].Period
 	lines = append(lines,
-		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s total · %.0f/%s last", thousands(inv), last(m.values(sInv)), model.ShortDuration(per)),
-		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s total · %.2f%%", thousands(errs), errPct)),
-		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s total", thousands(thr))),
+		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s total · %.0f/%s last", format.Float(inv), last(m.values(sInv)), model.ShortDuration(per)),
+		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s total · %.2f%%", format.Float(errs), errPct)),
+		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s total", format.Float(thr))),
 	)
 	// Duration: p99 bars against the timeout line, then p50/p90/p99 figures.
 	timeout := float64(m.fn.TimeoutSec) * 1000
@@ -439,7 +429,7 @@ func (m *Model) View() string {
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+
-			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", thousands(sumOf(sp)))))
+			m.st.Warn.Render(fmt.Sprintf("  %s invocations on-demand", format.Float(sumOf(sp)))))
 	}
 	cold := m.st.Muted.Render("no REPORT lines in the last 15m")
 	if m.reports > 0 {
@@ -483,19 +473,4 @@ func lastSeen(v []float64) float64 {
 		}
 	}
 	return 0
-}
-
-func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

@@ -103,19 +103,19 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	s := session()
 	m := newTab(s)
 	deliver(t, s, m, panetest.Messages(m.Init()))
-	old := m.gen
+	old := m.req.Gen(kindData)
 	// w: the next window; its query carries the window's period.
 	before := s.Calls("")
 	cmd := m.Update(panetest.Key("w"))
 	if s.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
-	if m.gen == old || Windows[m.win].Name != "3h" {
+	if m.req.Gen(kindData) == old || Windows[m.win].Name != "3h" {
 		t.Fatal("window not switched")
 	}
 	msgs := panetest.Messages(cmd)
 	// A result of the old window arriving late is dropped.
-	if m.Update(dataMsg{pane: m.id, gen: old, series: nil}) != nil || !m.loading {
+	if m.Update(dataMsg{pane: m.id, gen: old, series: nil}) != nil || !m.req.InFlight(kindData) {
 		t.Fatal("stale result applied")
 	}
 	deliver(t, s, m, msgs)
@@ -125,26 +125,17 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 		t.Fatalf("qualifier %q", m.qualifier())
 	}
 	// The minute tick refreshes only for the current generation.
-	if m.Update(refreshMsg{pane: m.id, gen: m.gen - 1}) != nil {
+	if m.Update(refreshMsg{pane: m.id, gen: m.req.Gen(kindData) - 1}) != nil {
 		t.Fatal("stale tick refreshed")
 	}
 	n := s.Calls("GetMetrics")
-	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.req.Gen(kindData)})))
 	if s.Calls("GetMetrics") != n+1 {
 		t.Fatal("tick did not refresh")
 	}
 }
 
-func TestSparklineAndBars(t *testing.T) {
-	if got := Sparkline([]float64{0, 1, 2, 4, 8}, 5); got != "▁▂▃▅█" {
-		t.Fatalf("%q", got)
-	}
-	if got := Sparkline([]float64{1, 2, 3}, 2); got != "▆█" {
-		t.Fatalf("newest only: %q", got)
-	}
-	if Sparkline(nil, 0) != "" {
-		t.Fatal("zero width")
-	}
+func TestBars(t *testing.T) {
 	b := Bars([]float64{0, 15, 30, 60}, 4, 2, 30)
 	if len(b) != 2 || b[0] != "  ██" || b[1] != " ███" {
 		t.Fatalf("%q", b)
@@ -191,7 +182,7 @@ func TestColdStartsSampledNotEveryMinute(t *testing.T) {
 		t.Fatalf("tails %d\n%s", rl.tails, ansi.Strip(m.View()))
 	}
 	// The minute refresh reads metrics only: a tail is billed per minute.
-	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.gen})))
+	deliver(t, s, m, panetest.Messages(m.Update(refreshMsg{pane: m.id, gen: m.req.Gen(kindData)})))
 	if rl.tails != 1 || !strings.Contains(ansi.Strip(m.View()), "50.0% of 2 REPORT lines") {
 		t.Fatalf("minute refresh tailed: %d", rl.tails)
 	}

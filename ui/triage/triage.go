@@ -21,6 +21,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -104,10 +105,8 @@ type Model struct {
 	km   keymap.KeyMap
 	opts Options
 	id   uint64
-	gen  uint64
+	req  request.Tracker // one kind, kindRun: a listing and every round of metrics after it
 
-	cancel  context.CancelFunc
-	runCtx  context.Context
 	ticking bool // a refresh is scheduled
 	rows    []*row
 	byName  map[string]*row
@@ -165,23 +164,20 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, _ common.Scre
 func (m *Model) Title() string { return "triage" }
 
 // Close implements common.Closer.
-func (m *Model) Close() {
-	if m.cancel != nil {
-		m.cancel()
-		m.cancel, m.runCtx = nil, nil
-	}
-	m.gen++
-}
+func (m *Model) Close() { m.req.Close() }
+
+// kindRun is the board's one request kind: a listing starts a run, and the
+// metrics rounds, extras and refresh ticks after it carry its generation and
+// use its context, so a relist or Close drops them all.
+const kindRun request.Kind = "run"
 
 // Init lists the functions.
 func (m *Model) Init() tea.Cmd { return m.list() }
 
 func (m *Model) list() tea.Cmd {
-	m.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel, m.runCtx = cancel, ctx
+	ctx, gen := m.req.Start(kindRun)
 	m.inFlight, m.ticking = false, false
-	fleet, pane, gen := m.deps.Fleet, m.id, m.gen
+	fleet, pane := m.deps.Fleet, m.id
 	if fleet == nil {
 		return nil
 	}
@@ -238,17 +234,17 @@ func (m *Model) bodyHeight() int { return max(1, m.h-3) }
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case listedMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
+		if msg.pane != m.id || !m.req.Current(kindRun, msg.gen) {
 			return nil
 		}
 		return m.onListed(msg)
 	case metricsMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
+		if msg.pane != m.id || !m.req.Current(kindRun, msg.gen) {
 			return nil
 		}
 		return m.onMetrics(msg)
 	case extrasMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
+		if msg.pane != m.id || !m.req.Current(kindRun, msg.gen) {
 			return nil
 		}
 		if r := m.byName[msg.name]; r != nil && msg.err == nil {
@@ -270,7 +266,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case refreshMsg:
-		if msg.pane != m.id || msg.gen != m.gen {
+		if msg.pane != m.id || !m.req.Current(kindRun, msg.gen) {
 			return nil
 		}
 		m.ticking = false
@@ -311,6 +307,7 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 		r := &row{fn: f, h: model.Health{Function: f.Name}}
 		r.hc.AccountLimit = msg.acct.ConcurrentExecutions
 		r.hc.Unreserved = msg.acct.UnreservedConcurrentExecutions
+		r.hc.Now = m.deps.Now()
 		if f.Reserved != nil {
 			r.hc.Reserved = f.Reserved
 		}
@@ -355,11 +352,11 @@ func (m *Model) fetchNext() tea.Cmd {
 		qs = append(qs, model.TriageQueries(r.fn.Name, m.opts.Period)...)
 	}
 	m.inFlight = true
-	metrics, pane, gen := m.deps.Metrics, m.id, m.gen
+	metrics, pane, gen := m.deps.Metrics, m.id, m.req.Gen(kindRun)
 	end := m.deps.Now().Truncate(time.Minute)
 	start := end.Add(-m.opts.Window)
 	per := model.TriageQueriesPerFunction
-	ctx := m.ctx()
+	ctx := m.req.Ctx(kindRun)
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
 		out := metricsMsg{pane: pane, gen: gen, names: names, err: err, spent: metrics.QueryCost()}
@@ -372,14 +369,6 @@ func (m *Model) fetchNext() tea.Cmd {
 		}
 		return out
 	}
-}
-
-// ctx is the context of the current listing: cancelled by Close or a relist.
-func (m *Model) ctx() context.Context {
-	if m.runCtx == nil {
-		m.runCtx, m.cancel = context.WithCancel(context.Background())
-	}
-	return m.runCtx
 }
 
 func contains(rs []*row, r *row) bool {
@@ -424,7 +413,7 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 		return nil
 	}
 	m.ticking = true
-	pane, gen := m.id, m.gen
+	pane, gen := m.id, m.req.Gen(kindRun)
 	return tick(m.opts.Refresh, func(time.Time) tea.Msg { return refreshMsg{pane: pane, gen: gen} })
 }
 
@@ -434,8 +423,8 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 // lines) of the costliest large-memory functions.
 func (m *Model) extras() tea.Cmd {
 	var cmds []tea.Cmd
-	fleet, logs, pane, gen := m.deps.Fleet, m.deps.Logs, m.id, m.gen
-	ctx := m.ctx()
+	fleet, logs, pane, gen := m.deps.Fleet, m.deps.Logs, m.id, m.req.Gen(kindRun)
+	ctx := m.req.Ctx(kindRun)
 	var big []*row
 	for _, r := range m.rows {
 		if !r.have || r.extras {

@@ -165,10 +165,10 @@ func TestStaleResultsDropped(t *testing.T) {
 	s := fleet(20)
 	m := newBoard(s, 120, 30)
 	msgs := panetest.Messages(m.Init())
-	old := m.gen
+	old := m.req.Gen(kindRun)
 	// r relists: the old listing is stale when it lands.
 	m.Update(common.RefreshMsg{})
-	if m.gen == old {
+	if m.req.Gen(kindRun) == old {
 		t.Fatal("generation not bumped")
 	}
 	if cmd := m.Update(msgs[0]); cmd != nil || m.listed {
@@ -177,7 +177,7 @@ func TestStaleResultsDropped(t *testing.T) {
 	if m.Update(metricsMsg{pane: m.id, gen: old, names: []string{"x"}}) != nil {
 		t.Fatal("stale metrics applied")
 	}
-	if m.Update(listedMsg{pane: m.id + 1000, gen: m.gen}) != nil {
+	if m.Update(listedMsg{pane: m.id + 1000, gen: m.req.Gen(kindRun)}) != nil {
 		t.Fatal("other pane's listing applied")
 	}
 }
@@ -208,7 +208,7 @@ func TestOpenSortAndRefresh(t *testing.T) {
 	}
 	// A refresh round refetches everything.
 	before := s.Calls("GetMetrics")
-	settle(t, s, m, []tea.Msg{refreshMsg{pane: m.id, gen: m.gen}})
+	settle(t, s, m, []tea.Msg{refreshMsg{pane: m.id, gen: m.req.Gen(kindRun)}})
 	if s.Calls("GetMetrics") != before+1 {
 		t.Fatalf("refresh calls %d", s.Calls("GetMetrics")-before)
 	}

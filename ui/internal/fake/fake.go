@@ -29,6 +29,9 @@ type Session struct {
 	SnapOK  bool
 	Details map[string]model.FunctionDetail
 	Aliases map[string][]model.Alias
+	// Versions, when it has the function, is what ListVersions returns
+	// (default: $LATEST only).
+	Versions map[string][]model.Version
 	// Series returns values for one metric query (default: zeros).
 	Series func(q model.MetricQuery) []float64
 	// Err, when set, is returned by every read.
@@ -212,6 +215,9 @@ func (s *Session) GetFunction(ctx context.Context, name string) (model.FunctionD
 
 func (s *Session) ListVersions(ctx context.Context, function string) ([]model.Version, error) {
 	s.count("ListVersions")
+	if vs, ok := s.Versions[function]; ok {
+		return vs, s.Err
+	}
 	return []model.Version{{Function: function, Version: "$LATEST"}}, s.Err
 }
 

@@ -65,6 +65,16 @@ func (h *Harness) Deliver(msg tea.Msg) {
 	case common.OpenDialogMsg:
 		h.Dialogs = append(h.Dialogs, m.Dialog)
 		return
+	case common.DialogResultMsg:
+		// the answer to the awaiting dialog on top, as the root applies it
+		if n := len(h.Dialogs); n > 0 {
+			if m.Err == nil {
+				h.Dialogs = h.Dialogs[:n-1]
+			} else if es, ok := h.Dialogs[n-1].(common.ErrorShower); ok {
+				es.ShowError(m.Err)
+			}
+		}
+		return
 	case common.OpenScreenMsg, common.OpenFunctionMsg:
 		return
 	}
@@ -79,7 +89,9 @@ func (h *Harness) Deliver(msg tea.Msg) {
 }
 
 // Key is the key press for a key name: "enter", "esc", "backspace",
-// "up", "down", "space", "ctrl+x", "alt+x" or a single character.
+// "tab", "shift+tab", "up", "down", "left", "right", "pgup", "pgdown",
+// "home", "end", "space", "ctrl+x", "alt+x" or a single character. It is
+// the one key parser of every ui test.
 func Key(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":
@@ -88,10 +100,26 @@ func Key(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
 	case "up":
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
+	case "end":
+		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	}
@@ -137,6 +165,8 @@ func (h *Harness) Send(msg tea.KeyPressMsg) {
 		case common.ActionRun:
 			h.Dialogs = h.Dialogs[:n-1]
 			h.Run(a.Cmd)
+		case common.ActionAwait:
+			h.Run(a.Cmd) // the dialog stays until the pane resolves it
 		}
 		_ = cmd // the dialog's own commands are cursor blinks (timers): not run
 		return

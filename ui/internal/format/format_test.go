@@ -1,0 +1,63 @@
+package format
+
+import (
+	"testing"
+	"time"
+)
+
+func TestThousands(t *testing.T) {
+	for in, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 119310: "119,310", -5000: "-5,000", 1234567: "1,234,567"} {
+		if got := Thousands(in); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Float(119309.6); got != "119,310" {
+		t.Errorf("Float = %q", got)
+	}
+}
+
+func TestDurationAndPercent(t *testing.T) {
+	cases := map[time.Duration]string{
+		400 * time.Microsecond:          "0.4ms",
+		850 * time.Millisecond:          "850ms",
+		27100 * time.Millisecond:        "27.1s",
+		14*time.Minute + 30*time.Second: "14.5m",
+		2 * time.Hour:                   "2.0h",
+	}
+	for in, want := range cases {
+		if got := Duration(in); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", in, got, want)
+		}
+	}
+	if Millis(0) != NoData || Millis(1500) != "1.5s" {
+		t.Errorf("Millis: %q %q", Millis(0), Millis(1500))
+	}
+	if Percent(0.42) != "0.4%" || Percent(12.4) != "12%" || Ratio(1, 0) != NoData || Ratio(1, 4) != "25%" {
+		t.Errorf("percent: %q %q %q %q", Percent(0.42), Percent(12.4), Ratio(1, 0), Ratio(1, 4))
+	}
+	if Compact(950) != "950" || Compact(12345) != "12k" || Compact(1.25e6) != "1.2M" {
+		t.Errorf("compact: %q %q %q", Compact(950), Compact(12345), Compact(1.25e6))
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	cases := []struct {
+		in   []float64
+		w    int
+		want string
+	}{
+		{[]float64{0, 1, 2, 4, 8}, 5, "▁▂▃▅█"},
+		{[]float64{1, 2, 3}, 2, "▆█"},
+		{[]float64{0, 1, 2, 3}, 6, "  ▁▃▆█"},
+		{[]float64{0, 0, 0}, 3, "▁▁▁"},
+		{[]float64{5, 5}, 2, "██"},
+		{[]float64{1000, 1}, 2, "█▂"}, // above zero is never the floor
+		{nil, 3, "   "},
+		{nil, 0, ""},
+	}
+	for _, c := range cases {
+		if got := Sparkline(c.in, c.w); got != c.want {
+			t.Errorf("Sparkline(%v, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
+}
