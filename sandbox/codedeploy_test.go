@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	cdtypes "github.com/aws/aws-sdk-go-v2/service/codedeploy/types"
 	awslambda "github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -31,7 +33,7 @@ type fakeAlarms struct {
 }
 
 func (f *fakeAlarms) set(name, state string) { f.mu.Lock(); f.m[name] = state; f.mu.Unlock() }
-func (f *fakeAlarms) AlarmState(_, _, name string) (string, bool) {
+func (f *fakeAlarms) State(_, _, name string) (string, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	s, ok := f.m[name]
@@ -457,5 +459,39 @@ func TestPeerAWSCLIv2CodeDeploy(t *testing.T) {
 	_, errs, ok = cli("deploy", "get-application", "--application-name", "ghost")
 	if ok || !strings.Contains(errs, "ApplicationDoesNotExistException") || !strings.Contains(errs, "does not exist with the user or AWS account") {
 		t.Fatalf("missing app: %s", errs)
+	}
+}
+
+// TestCodeDeployRollbackOnCloudWatchAlarm uses the sandbox's own alarms: a
+// metric alarm set to ALARM over the CloudWatch API stops the deployment and
+// rolls it back.
+func TestCodeDeployRollbackOnCloudWatchAlarm(t *testing.T) {
+	t.Parallel()
+	s, c, lc, _, advance := cdFixture(t)
+	s.CodeDeploy().SetAlarmStates(s.Alarms()) // as Start wires it (the fixture installed a fake)
+	cw := cwClient(s)
+	if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("pay-errors"), Namespace: aws.String("AWS/Lambda"),
+		MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+		Threshold: aws.Float64(1), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanOrEqualToThreshold,
+		Dimensions: []cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String("pay")}, {Name: aws.String("Resource"), Value: aws.String("pay:live")}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := deployPay(t, c, "")
+	advance(time.Minute)
+	if d := getDep(t, c, id); d.Status != cdtypes.DeploymentStatusInProgress {
+		t.Fatalf("before the alarm: %s %+v", d.Status, d.ErrorInformation)
+	}
+	if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("pay-errors"), StateValue: cwtypes.StateValueAlarm,
+		StateReason: aws.String("test: errors on the canary")}); err != nil {
+		t.Fatal(err)
+	}
+	s.CodeDeploy().Tick()
+	d := getDep(t, c, id)
+	if d.Status != cdtypes.DeploymentStatusFailed || d.ErrorInformation.Code != cdtypes.ErrorCodeAlarmActive || d.RollbackInfo == nil {
+		t.Fatalf("after the alarm: %s %+v", d.Status, d.ErrorInformation)
+	}
+	if v, w := aliasRouting(t, lc); v != "1" || w != 0 {
+		t.Fatalf("after rollback: %s %v", v, w)
 	}
 }

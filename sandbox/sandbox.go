@@ -200,6 +200,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.lambdaAPI = lambda.NewAPI(s.world)
 	s.codedeploy = codedeploy.New(s.clk, o.Region, o.Account, s.world, o.Seed)
+	s.codedeploy.SetAlarmStates(s.alarmsSt) // a group's alarm in ALARM fails its deployment and rolls it back
 	s.codedeployH = codedeploy.NewHandler(s.codedeploy)
 	if !o.Empty && o.Functions >= 8 {
 		if err := s.codedeploy.SeedDemo(s.world); err != nil {
@@ -350,8 +351,8 @@ func (s *Server) runDeployments(ctx context.Context) {
 	}
 }
 
-// CodeDeploy is the sandbox's CodeDeploy store (tests install alarm states
-// with SetAlarmStates until the alarms are wired).
+// CodeDeploy is the sandbox's CodeDeploy store; its deployments read the
+// alarms' states from Alarms() (tests may install their own with SetAlarmStates).
 func (s *Server) CodeDeploy() *codedeploy.Store { return s.codedeploy }
 
 // Stats returns per-operation request counts and status codes.

@@ -31,7 +31,7 @@ type World interface {
 // AlarmStates gives a CloudWatch alarm's state ("OK", "ALARM",
 // "INSUFFICIENT_DATA"); ok false when there is no such alarm.
 type AlarmStates interface {
-	AlarmState(account, region, name string) (state string, ok bool)
+	State(account, region, name string) (state string, ok bool)
 }
 
 // Limits.
@@ -392,7 +392,7 @@ func (s *Store) firing(d *deployment) []string {
 	}
 	var out []string
 	for _, a := range d.alarms {
-		if st, ok := s.alarms.AlarmState(s.account, s.region, a); ok && st == "ALARM" {
+		if st, ok := s.alarms.State(s.account, s.region, a); ok && st == "ALARM" {
 			out = append(out, a)
 		}
 	}
