@@ -57,10 +57,14 @@ func TestInitLoadsVersionsAliasesAndMetrics(t *testing.T) {
 
 func TestMetricQueriesPerExecutedVersion(t *testing.T) {
 	qs := MetricQueries("checkout-api", model.Alias{Name: "live", Version: "7", Routing: model.Routing{AdditionalVersion: "8", Weight: 0.1}})
-	if len(qs) != 10 {
+	if len(qs) != 11 {
 		t.Fatalf("queries = %d", len(qs))
 	}
-	for _, q := range qs {
+	// the alias's throttles by Resource alone: a throttled request has no executed version
+	if q := qs[0]; q.Resource != "live" || q.ExecutedVersion != "" || q.Metric != "Throttles" {
+		t.Fatalf("alias throttle query %+v", q)
+	}
+	for _, q := range qs[1:] {
 		if q.Resource != "live" || (q.ExecutedVersion != "7" && q.ExecutedVersion != "8") || q.Period != time.Minute {
 			t.Fatalf("query %+v", q)
 		}

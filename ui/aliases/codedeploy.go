@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 )
 
@@ -333,4 +334,29 @@ func (m *Model) deployMark(alias string) string {
 		return m.st.Warn.Render("  CodeDeploy " + d.ID)
 	}
 	return ""
+}
+
+// aliasThrottleLine is the throttles row: the alias's throttles from its
+// Resource dimension, said as such (throttled requests never ran, so they
+// have no executed version and cannot be split between the versions).
+func (m *Model) aliasThrottleLine(alias string, am *aliasMetrics, colW int) string {
+	s, ok := am.series[""]
+	label := m.st.Header.Render(pad("throttles", labelW))
+	if !ok || len(s.thr.Timestamps) == 0 && len(s.thr.Values) == 0 {
+		return label + m.st.Muted.Render("n/a (no alias-level throttle series)")
+	}
+	total := 0.0
+	for _, v := range s.thr.Values {
+		total += v
+	}
+	val := format.Float(total) + " on the alias"
+	line := pad(val, min(18, colW/2))
+	if total > 0 {
+		line = m.st.Error.Render("✗ " + line)
+	}
+	sparkW := max(0, min(30, colW-min(18, colW/2)-2))
+	if sparkW > 0 {
+		line += " " + format.Sparkline(s.thr.Values, sparkW)
+	}
+	return label + line + m.st.Muted.Render("  by Resource "+m.fn.Name+":"+alias+": throttled requests have no executed version")
 }

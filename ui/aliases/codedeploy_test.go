@@ -210,3 +210,22 @@ func TestGoldenCodeDeployBanner(t *testing.T) {
 		})
 	}
 }
+
+// TestAliasThrottlesFromResource: a throttled alias reads its throttles from
+// the Resource dimension, not "0" from the per-version series.
+func TestAliasThrottlesFromResource(t *testing.T) {
+	f := newCanaryFake()
+	inner := f.series
+	f.series = func(q model.MetricQuery, start, end time.Time) model.MetricSeries {
+		if q.Metric == "Throttles" && q.ExecutedVersion == "" {
+			return genSeries(q, start, end, func(int) float64 { return 5 })
+		}
+		return inner(q, start, end)
+	}
+	h := newHarness(t, f, model.Writable)
+	h.m.SetSize(160, 45)
+	v := h.view()
+	if !strings.Contains(v, "✗ 150 on the alias") || !strings.Contains(v, "throttled requests have no executed version") {
+		t.Fatalf("throttles:\n%s", v)
+	}
+}
