@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
@@ -367,7 +368,17 @@ func startPlan(t *testing.T, h *harness, spec string) {
 func TestPlanAbortsOnFailingCanary(t *testing.T) {
 	f := newCanaryFake()
 	h := newHarness(t, f, model.Writable)
-	startPlan(t, h, "")
+	// the canary is already past the plan's thresholds: refused unless overridden
+	h.press("L", "enter")
+	if pd, ok := h.dialogs[len(h.dialogs)-1].(*dialog.PromptDialog); !ok || pd.Err() == nil ||
+		!strings.Contains(pd.Err().Error(), "already past this plan's thresholds (version 8 error rate 7.3% is above 5%") {
+		t.Fatalf("plan on a failing canary not refused:\n%s", h.dialogView())
+	}
+	h.press("esc")
+	startPlan(t, h, model.DefaultPlan().Spec()+" "+OverrideMark)
+	if v := h.view(); !h.m.PlanRunning() {
+		t.Fatalf("override did not start the plan:\n%s", v)
+	}
 	// first step is 10%: already there, so nothing is sent and the plan dwells
 	if f.Calls("UpdateAlias") != 0 {
 		t.Fatalf("updates %+v", f.updates)

@@ -229,3 +229,24 @@ func TestAliasThrottlesFromResource(t *testing.T) {
 		t.Fatalf("throttles:\n%s", v)
 	}
 }
+
+// TestConfirmationWarnsTowardWorseVersion: + on a canary judged worse says
+// so at the top of the confirmation; - (away from it) does not.
+func TestConfirmationWarnsTowardWorseVersion(t *testing.T) {
+	f := newCanaryFake()
+	h := newHarness(t, f, model.Writable)
+	for _, k := range []string{"+", "P"} {
+		h.press(k)
+		d := h.dialogView()
+		if !strings.Contains(d, "WARNING: version 8 is judged WORSE than 7") || !strings.Contains(d, "errors 7.3% vs 0.1%") ||
+			!strings.Contains(d, "TOWARD it") {
+			t.Fatalf("%s: no warning:\n%s", k, d)
+		}
+		h.press("n")
+	}
+	h.press("-")
+	if d := h.dialogView(); strings.Contains(d, "WARNING") {
+		t.Fatalf("- moves traffic away from the worse version:\n%s", d)
+	}
+	h.press("n")
+}
