@@ -325,6 +325,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadDeploys())
 	case deploysMsg, deployTickMsg, stopConfirmedMsg, stoppedMsg:
 		return m.handleDeployMsg(msg)
+	case versionPickedMsg:
+		return m.handlePicked(msg)
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
@@ -429,6 +431,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.promptPublish()
 	case key.Matches(k, a.Create):
 		return m.promptCreate()
+	}
+	if al, ok := m.selected(); ok && key.Matches(k, a.WeightUp) && !al.Routing.Active() {
+		return m.withAlias(m.pickVersion) // no routing yet: which version? (picker.go)
 	}
 	var change func(model.Alias) (model.AliasChange, error)
 	title := ""

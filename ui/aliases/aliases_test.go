@@ -180,7 +180,11 @@ func TestStartCanaryOnAliasWithoutRouting(t *testing.T) {
 	if a, _ := h.m.selected(); a.Name != "beta" {
 		t.Fatalf("selected %s", a.Name)
 	}
-	h.press("+")
+	h.press("+") // a picker, not a silent choice: preselected on the newest above 6
+	if v := h.dialogView(); !strings.Contains(v, "▸ 8") || !strings.Contains(v, "canary: new pricing client") || !strings.Contains(v, "2026-11-26 10:00") {
+		t.Fatalf("version picker:\n%s", v)
+	}
+	h.press("enter")
 	if got := afterLine(h.dialogView()); got != "90% → 6, 10% → 8" {
 		t.Fatalf("start canary after = %q (newest above 6 is 8)", got)
 	}
@@ -258,7 +262,6 @@ func TestPreflightFailuresShowWhatToDo(t *testing.T) {
 		{"different role", func(f *canaryFake) { f.versions[3].Role = "arn:aws:iam::123456789012:role/other" }, "+", "same role"},
 		{"different DLQ", func(f *canaryFake) { f.versions[3].DLQTarget = "" }, "+", "same DLQ"},
 		{"function mid-update", func(f *canaryFake) { f.fn.LastUpdateStatus = "InProgress" }, "P", "wait until the update finishes"},
-		{"nothing newer to start on", func(f *canaryFake) { f.aliases[1] = model.Alias{Name: "live", Version: "8", RevisionID: "r-1"} }, "+", "publish one from $LATEST with p"},
 		{"no canary to promote", func(f *canaryFake) { f.aliases[1] = model.Alias{Name: "live", Version: "8", RevisionID: "r-1"} }, "P", "no canary to promote"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

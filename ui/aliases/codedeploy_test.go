@@ -250,3 +250,28 @@ func TestConfirmationWarnsTowardWorseVersion(t *testing.T) {
 	}
 	h.press("n")
 }
+
+// TestVersionPicker: + on an alias without routing lists every other
+// published version; the choice (here an older one) is what is confirmed.
+func TestVersionPicker(t *testing.T) {
+	f := newCanaryFake()
+	f.aliases[1] = model.Alias{Function: "checkout-api", Name: "live", Version: "8", RevisionID: "r-1"} // nothing newer than 8
+	h := newHarness(t, f, model.Writable)
+	h.press("+")
+	v := h.dialogView()
+	if !strings.Contains(v, "Start a canary on beta") || !strings.Contains(v, "7     2026-11-24 12:00  stable: retry budget") || strings.Contains(v, "$LATEST") {
+		t.Fatalf("picker:\n%s", v)
+	}
+	h.press("down", "enter") // 7 → 6
+	if got := afterLine(h.dialogView()); got != "90% → 8, 10% → 6" {
+		t.Fatalf("after = %q", got)
+	}
+	h.press("n")
+	if f.Calls("UpdateAlias") != 0 {
+		t.Fatal("sent without confirmation")
+	}
+	h.press("+", "esc")
+	if len(h.dialogs) != 0 || f.Calls("UpdateAlias") != 0 {
+		t.Fatal("esc should close the picker and send nothing")
+	}
+}

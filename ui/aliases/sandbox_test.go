@@ -227,7 +227,7 @@ func TestSandboxPreflightMessages(t *testing.T) {
 	if a := r.live(); a.Routing.Active() {
 		t.Fatalf("abort: %+v", a)
 	}
-	r.press("+")
+	r.press("+", "enter") // the version picker, preselected on the newest
 	refused("role", "same role")
 
 	// a version with another DLQ
@@ -237,7 +237,7 @@ func TestSandboxPreflightMessages(t *testing.T) {
 	r.press("p")
 	r.typeText("with a DLQ")
 	r.press("enter")
-	r.press("+")
+	r.press("+", "enter") // the version picker, preselected on the newest
 	refused("dlq", "same DLQ")
 	if a := r.live(); a.Version != "7" || a.Routing.Active() {
 		t.Fatalf("a refused change reached AWS: %+v", a)
