@@ -26,6 +26,7 @@ var commands = []command{
 	{"logs", "", "logs of the selected function"},
 	{"metrics", "", "metrics of the selected function"},
 	{"triage", "", "triage the region"},
+	{"canaries", "", "what is shifting right now: every canary and deployment"},
 	{"region", "<region>", "switch region"},
 	{"profile", "<profile>", "switch profile"},
 	{"invoke", "", "invoke the selected function"},

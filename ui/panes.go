@@ -7,6 +7,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/aliases"
+	"github.com/lambdaops/lambdaops/ui/canaries"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/concurrency"
 	"github.com/lambdaops/lambdaops/ui/deployments"
@@ -32,6 +33,7 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
+		"canaries":    canaries.Screen,
 		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents()}),
 	}
 }

@@ -684,6 +684,11 @@ var screenTabs = map[string]int{"config": 0, "alias": 1, "aliases": 1, "esm": 2,
 // esc returns to where the key was pressed.
 func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 	sc := common.ScreenContext{Args: args, Target: m.target}
+	for _, j := range m.jobs {
+		if !j.Done {
+			sc.Jobs = append(sc.Jobs, j.ID)
+		}
+	}
 	fn, hasFn := m.contextFunction()
 	if hasFn {
 		sc.Function = &fn

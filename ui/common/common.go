@@ -256,6 +256,7 @@ type ScreenContext struct {
 	Args     []string        // palette arguments after the command name
 	Function *model.Function // the function selected or open, if any
 	Target   model.Target
+	Jobs     []string // IDs of the jobs running when the screen opens (e.g. "plan:fn:alias")
 }
 
 // ScreenMaker builds a full-screen pane (":triage", ":esm", ":logs", ...).
