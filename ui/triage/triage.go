@@ -46,6 +46,7 @@ type (
 		fns       []model.Function
 		acct      model.AccountSettings
 		err       error
+		deploys   []model.Deployment // running CodeDeploy deployments (codedeploy.go)
 	}
 	metricsMsg struct {
 		pane, gen uint64
@@ -128,6 +129,8 @@ type Model struct {
 	cursor  int
 	offset  int
 	w, h    int
+
+	deploying map[string][]model.Deployment // function → its running CodeDeploy deployments
 }
 
 // New returns the board.
@@ -177,7 +180,7 @@ func (m *Model) Init() tea.Cmd { return m.list() }
 func (m *Model) list() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	m.inFlight, m.ticking = false, false
-	fleet, pane := m.deps.Fleet, m.id
+	fleet, pane, cd := m.deps.Fleet, m.id, m.deps.Deployments()
 	if fleet == nil {
 		return nil
 	}
@@ -189,7 +192,7 @@ func (m *Model) list() tea.Cmd {
 		})
 		// The board works without account settings (moto lacks them).
 		acct, _ := fleet.AccountSettings(ctx)
-		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, err: err}
+		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, err: err, deploys: activeDeployments(ctx, cd)}
 	}
 }
 
@@ -301,6 +304,7 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 	}
 	m.listed, m.listErr = true, nil
 	m.acct = msg.acct
+	m.setDeploying(msg.deploys)
 	m.rows = m.rows[:0]
 	m.byName = map[string]*row{}
 	for _, f := range msg.fns {
@@ -849,6 +853,9 @@ func (m *Model) renderRow(r *row, selected bool, c columns) string {
 				why = "no invocations"
 			}
 		}
+	}
+	if d := m.deployNote(r.fn.Name); d != "" {
+		why = d + "; " + why
 	}
 	line := pad(r.fn.Name, c.name) + " " + lpad(errs, c.errs) + " " + lpad(thr, c.thr) + " " + lpad(p99, c.p99) + " " +
 		lpad(cost, c.cost) + "  " + ansi.Truncate(why, c.why, "…")
