@@ -70,7 +70,7 @@ func DemoBehaviour(name string, seed int64, start time.Time, memoryMB, timeoutSe
 			Rate: rateFor(20, 250*time.Millisecond)}
 	case FnImageResizer:
 		return Behaviour{MeanDuration: 900 * time.Millisecond, IOFraction: 0.2, Jitter: 0.3, ErrorRate: 0.002,
-			MemoryUsedMB: 190, Rate: 2}
+			MemoryUsedMB: 190, Rate: 5}
 	case "checksum-worker": // power-tuning demo: CPU-bound
 		return Behaviour{MeanDuration: 450 * time.Millisecond, IOFraction: 0.03, Jitter: 0.05, MemoryUsedMB: 70, Rate: 1.5}
 	case "video-thumbnails": // CPU-bound
