@@ -185,6 +185,6 @@ func (d Deployment) Outcome() string {
 // DeploymentGuard is the explanation shown when a weight key is refused
 // because a CodeDeploy deployment owns the alias.
 func (d Deployment) DeploymentGuard() string {
-	return fmt.Sprintf("CodeDeploy deployment %s owns %s (%s → %s): changing the alias by hand would fail the deployment. Stop it first (S, or R to roll back).",
+	return fmt.Sprintf("CodeDeploy deployment %s owns %s (%s → %s); a change by hand would fail it: S stops it, R stops and rolls back",
 		d.ID, d.Target(), d.CurrentVersion, d.TargetVersion)
 }
