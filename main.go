@@ -15,6 +15,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/lambdaops/lambdaops/internal/debugstats"
 )
 
 // Stamped at release time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -102,6 +104,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	debugstats.Start(ctx, os.Getenv) // LAMBDAOPS_DEBUG_STATS, for fault drills
 	if len(args) > 0 && args[0] == "sandbox" {
 		return runSandbox(ctx, args[1:], stdout, stderr)
 	}

@@ -58,6 +58,8 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		fmt.Fprintln(stderr, " ready")
 		ac.Sandbox = true
 		ac.EndpointURL = srv.URL()
+		// the sandbox keeps one world per region: talk to the one it seeded
+		ac.Region = srv.Worlds()[0].Region
 		ac.Profile = ""
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -12,6 +12,9 @@ import (
 type (
 	Page                 = awsapi.Page
 	Fleet                = awsapi.Fleet
+	FleetReader          = awsapi.FleetReader
+	FleetMutator         = awsapi.FleetMutator
+	ReadOnlySetter       = awsapi.ReadOnlySetter
 	Metrics              = awsapi.Metrics
 	TailRequest          = awsapi.TailRequest
 	TailMode             = awsapi.TailMode

@@ -97,6 +97,7 @@ type Config struct {
 type Client struct {
 	cfg    Config
 	target model.Target
+	ro     atomic.Bool // SetReadOnly was called (:readonly)
 	ident  model.Identity
 
 	lambda    *lambda.Client
@@ -296,7 +297,18 @@ func (c *Client) Close() error {
 }
 
 // Target is the account, region and endpoint of this session.
-func (c *Client) Target() model.Target { return c.target }
+func (c *Client) Target() model.Target {
+	t := c.target
+	if c.ro.Load() {
+		t.Protection = model.ReadOnly
+	}
+	return t
+}
+
+// SetReadOnly implements awsapi.ReadOnlySetter: from now on every mutation
+// is refused before any network call, and sessions opened by Connect are
+// read-only too.
+func (c *Client) SetReadOnly() { c.ro.Store(true) }
 
 // Identity asks STS again who the credentials belong to.
 func (c *Client) Identity(ctx context.Context) (model.Identity, error) {
@@ -308,6 +320,7 @@ func (c *Client) Identity(ctx context.Context) (model.Identity, error) {
 // untouched and the caller keeps using it.
 func (c *Client) Connect(ctx context.Context, profile, region string) (Session, error) {
 	cfg := c.cfg
+	cfg.ReadOnly = cfg.ReadOnly || c.ro.Load() // :readonly holds for the rest of the session
 	if profile != "" {
 		cfg.Profile = profile
 	}
@@ -323,7 +336,7 @@ func (c *Client) Connect(ctx context.Context, profile, region string) (Session, 
 
 // readOnly reports whether mutations are refused.
 func (c *Client) readOnly() bool {
-	return c.cfg.ReadOnly || c.target.Protection == model.ReadOnly
+	return c.cfg.ReadOnly || c.target.Protection == model.ReadOnly || c.ro.Load()
 }
 
 func (c *Client) logf(format string, args ...any) {

@@ -255,10 +255,3 @@ func (c *Client) QueryCost() float64 {
 	defer c.costMu.Unlock()
 	return float64(c.metricsUsed) * PricePerMetric
 }
-
-// MetricsRequested is the number of metrics requested so far (cost basis).
-func (c *Client) MetricsRequested() int64 {
-	c.costMu.Lock()
-	defer c.costMu.Unlock()
-	return c.metricsUsed
-}

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -292,11 +293,16 @@ func testDirs(t *testing.T, cfg Config) Config {
 	return cfg
 }
 
+// Every method of awsapi.FleetMutator is refused on a read-only session
+// (the flag, a read-only account, or SetReadOnly as :readonly calls it)
+// with no request sent: the methods are found by reflection, so a mutation
+// added to the interface later is covered without editing this test.
 func TestReadOnlyRefusesWithoutNetwork(t *testing.T) {
 	f := newFakeSTS(t)
 	for name, cfg := range map[string]Config{
-		"flag":       {ReadOnly: true},
-		"protection": {Protection: ProtectionMap(map[string]model.Protection{"210987654321": model.ReadOnly})},
+		"flag":        {ReadOnly: true},
+		"protection":  {Protection: ProtectionMap(map[string]model.Protection{"210987654321": model.ReadOnly})},
+		"setreadonly": {},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg.EndpointURL = f.srv.URL
@@ -305,32 +311,46 @@ func TestReadOnlyRefusesWithoutNetwork(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if name == "setreadonly" {
+				if c.Target().Protection == model.ReadOnly {
+					t.Fatal("writable session reports read-only")
+				}
+				c.SetReadOnly()
+			}
 			if c.Target().Protection != model.ReadOnly || c.Target().Account != "210987654321" {
 				t.Fatalf("target %+v", c.Target())
 			}
-			ctx := context.Background()
-			tr := true
-			errs := []error{}
-			_, err = c.PublishVersion(ctx, "f", "")
-			errs = append(errs, err)
-			_, err = c.CreateAlias(ctx, model.Alias{Function: "f", Name: "a", Version: "1"})
-			errs = append(errs, err)
-			_, err = c.UpdateAlias(ctx, model.Alias{Function: "f", Name: "a", RevisionID: "r"}, "2", model.Routing{})
-			errs = append(errs, err)
-			errs = append(errs, c.PutReserved(ctx, "f", 5), c.DeleteReserved(ctx, "f"))
-			_, err = c.PutProvisioned(ctx, "f", "a", 1)
-			errs = append(errs, err, c.DeleteProvisioned(ctx, "f", "a"))
-			_, err = c.UpdateMapping(ctx, "u", &tr, nil, "x")
-			errs = append(errs, err)
-			_, err = c.Invoke(ctx, model.InvokeRequest{Function: "f"})
-			errs = append(errs, err)
-			for i, err := range errs {
+			mt := reflect.TypeOf((*FleetMutator)(nil)).Elem()
+			cv := reflect.ValueOf(Session(c))
+			if mt.NumMethod() < 9 {
+				t.Fatalf("FleetMutator has only %d methods", mt.NumMethod())
+			}
+			for i := range mt.NumMethod() {
+				meth := mt.Method(i)
+				fn := cv.MethodByName(meth.Name)
+				args := make([]reflect.Value, fn.Type().NumIn())
+				for j := range args {
+					args[j] = reflect.Zero(fn.Type().In(j))
+				}
+				args[0] = reflect.ValueOf(context.Background())
+				out := fn.Call(args)
+				err, _ := out[len(out)-1].Interface().(error)
 				if !errors.Is(err, ErrReadOnly) {
-					t.Errorf("mutation %d: %v", i, err)
+					t.Errorf("%s on a read-only session: %v", meth.Name, err)
 				}
 			}
 			if n := f.other.Load(); n != 0 {
 				t.Fatalf("%d requests sent in read-only mode", n)
+			}
+			if name == "setreadonly" {
+				// :readonly holds for the rest of the session: a region switch too
+				n, err := c.Connect(context.Background(), "", "eu-west-1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n.Target().Protection != model.ReadOnly || !errors.Is(n.PutReserved(context.Background(), "f", 1), ErrReadOnly) {
+					t.Fatalf("the switched session is writable: %+v", n.Target())
+				}
 			}
 		})
 	}

@@ -41,9 +41,6 @@ func NewRing(maxLines, maxBytes int) *Ring {
 // Len is the number of lines held.
 func (r *Ring) Len() int { return r.n }
 
-// Cap is the maximum number of lines.
-func (r *Ring) Cap() int { return r.max }
-
 // Bytes is the approximate memory the held lines account for.
 func (r *Ring) Bytes() int { return r.bytes }
 

@@ -377,6 +377,95 @@ var contractScenarios = []contractScenario{
 			Handler: aws.String("app.handler"), Code: &ltypes.FunctionCode{ZipFile: fakeZip(fn)}, Layers: []string{"arn:aws:lambda:us-east-1:123456789012:layer:" + fn + "-none:1"}})
 		wantErr(t, err, "InvalidParameterValueException", 400)
 	}},
+	{name: "FunctionURLUpdateList", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		contractCreate(t, tg, c, fn)
+		if _, err := c.CreateFunctionUrlConfig(ctx, &awslambda.CreateFunctionUrlConfigInput{FunctionName: aws.String(fn), AuthType: ltypes.FunctionUrlAuthTypeNone}); err != nil {
+			t.Fatal(err)
+		}
+		u, err := c.UpdateFunctionUrlConfig(ctx, &awslambda.UpdateFunctionUrlConfigInput{FunctionName: aws.String(fn), AuthType: ltypes.FunctionUrlAuthTypeAwsIam, Cors: &ltypes.Cors{AllowOrigins: []string{"https://example.com"}}})
+		if err != nil || u.AuthType != ltypes.FunctionUrlAuthTypeAwsIam {
+			t.Fatalf("UpdateFunctionUrlConfig: %v", err)
+		}
+	}},
+	{name: "ListFunctionUrlConfigs", motoGap: "moto 5.2.1 answers ListFunctionUrlConfigs with a 404 HTML page", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		contractCreate(t, tg, c, fn)
+		if _, err := c.CreateFunctionUrlConfig(ctx, &awslambda.CreateFunctionUrlConfigInput{FunctionName: aws.String(fn), AuthType: ltypes.FunctionUrlAuthTypeNone}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := c.ListFunctionUrlConfigs(ctx, &awslambda.ListFunctionUrlConfigsInput{FunctionName: aws.String(fn)})
+		if err != nil || len(l.FunctionUrlConfigs) != 1 {
+			t.Fatalf("ListFunctionUrlConfigs: %v", err)
+		}
+	}},
+	{name: "LayerListByArnDelete", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		l, err := c.PublishLayerVersion(ctx, &awslambda.PublishLayerVersionInput{LayerName: aws.String(fn), Content: &ltypes.LayerVersionContentInput{ZipFile: fakeZip(fn)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := c.ListLayers(ctx, &awslambda.ListLayersInput{})
+		found := false
+		for _, x := range ls.Layers {
+			found = found || aws.ToString(x.LayerName) == fn
+		}
+		if err != nil || !found {
+			t.Fatalf("ListLayers: %v", err)
+		}
+		if _, err := c.GetLayerVersionByArn(ctx, &awslambda.GetLayerVersionByArnInput{Arn: l.LayerVersionArn}); err != nil {
+			t.Fatalf("GetLayerVersionByArn: %v", err)
+		}
+		if _, err := c.DeleteLayerVersion(ctx, &awslambda.DeleteLayerVersionInput{LayerName: aws.String(fn), VersionNumber: aws.Int64(l.Version)}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetLayerVersion(ctx, &awslambda.GetLayerVersionInput{LayerName: aws.String(fn), VersionNumber: aws.Int64(l.Version)})
+		wantErr(t, err, "ResourceNotFoundException", 404)
+	}},
+	{name: "LayerPolicy", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		l, err := c.PublishLayerVersion(ctx, &awslambda.PublishLayerVersionInput{LayerName: aws.String(fn), Content: &ltypes.LayerVersionContentInput{ZipFile: fakeZip(fn)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AddLayerVersionPermission(ctx, &awslambda.AddLayerVersionPermissionInput{LayerName: aws.String(fn), VersionNumber: aws.Int64(l.Version), StatementId: aws.String("acct"), Action: aws.String("lambda:GetLayerVersion"), Principal: aws.String("210987654321")}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := c.GetLayerVersionPolicy(ctx, &awslambda.GetLayerVersionPolicyInput{LayerName: aws.String(fn), VersionNumber: aws.Int64(l.Version)})
+		if err != nil || !strings.Contains(aws.ToString(p.Policy), "210987654321") {
+			t.Fatalf("GetLayerVersionPolicy: %v", err)
+		}
+		if _, err := c.RemoveLayerVersionPermission(ctx, &awslambda.RemoveLayerVersionPermissionInput{LayerName: aws.String(fn), VersionNumber: aws.Int64(l.Version), StatementId: aws.String("acct")}); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{name: "QualifiedPermission", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		contractCreate(t, tg, c, fn)
+		v := publish(t, c, fn)
+		if _, err := c.AddPermission(ctx, &awslambda.AddPermissionInput{FunctionName: aws.String(fn), StatementId: aws.String("v"), Action: aws.String("lambda:InvokeFunction"), Principal: aws.String("sns.amazonaws.com"), Qualifier: aws.String(v)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetPolicy(ctx, &awslambda.GetPolicyInput{FunctionName: aws.String(fn), Qualifier: aws.String(v)}); err != nil {
+			t.Fatalf("GetPolicy on the version: %v", err)
+		}
+		if _, err := c.RemovePermission(ctx, &awslambda.RemovePermissionInput{FunctionName: aws.String(fn), StatementId: aws.String("v"), Qualifier: aws.String(v)}); err != nil {
+			t.Fatal(err)
+		}
+	}},
+	{name: "SmallerOperations", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		contractCreate(t, tg, c, fn)
+		if _, err := c.GetFunctionCodeSigningConfig(ctx, &awslambda.GetFunctionCodeSigningConfigInput{FunctionName: aws.String(fn)}); err != nil {
+			t.Errorf("GetFunctionCodeSigningConfig: %v", err)
+		}
+		if _, err := c.ListFunctionEventInvokeConfigs(ctx, &awslambda.ListFunctionEventInvokeConfigsInput{FunctionName: aws.String(fn)}); err != nil {
+			t.Errorf("ListFunctionEventInvokeConfigs: %v", err)
+		}
+	}},
+	{name: "RecursionAndRuntimeManagement", motoGap: "moto 5.2.1 answers Get/PutFunctionRecursionConfig and Get/PutRuntimeManagementConfig with a 404 HTML page", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
+		contractCreate(t, tg, c, fn)
+		if _, err := c.GetFunctionRecursionConfig(ctx, &awslambda.GetFunctionRecursionConfigInput{FunctionName: aws.String(fn)}); err != nil {
+			t.Errorf("GetFunctionRecursionConfig: %v", err)
+		}
+		if _, err := c.GetRuntimeManagementConfig(ctx, &awslambda.GetRuntimeManagementConfigInput{FunctionName: aws.String(fn)}); err != nil {
+			t.Errorf("GetRuntimeManagementConfig: %v", err)
+		}
+	}},
 	{name: "NotFound", run: func(t *testing.T, tg contractTarget, c *awslambda.Client, fn string) {
 		_, err := c.GetFunction(ctx, &awslambda.GetFunctionInput{FunctionName: aws.String(fn + "-missing")})
 		wantErr(t, err, "ResourceNotFoundException", 404)

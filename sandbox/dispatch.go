@@ -172,6 +172,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveDebug(w, r)
 		return
 	}
+	if s.multi != nil {
+		t, err := s.multi.route(r)
+		if err != nil {
+			http.Error(w, `{"__type":"ServiceException","message":"`+err.Error()+`"}`, http.StatusServiceUnavailable)
+			return
+		}
+		if t != s {
+			t.ServeHTTP(w, r)
+			return
+		}
+	}
 	s.stats.total.Add(1)
 	c, err := classify(r)
 	ctr := s.stats.op(c.op)

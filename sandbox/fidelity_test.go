@@ -294,3 +294,39 @@ func TestSmallerOperations(t *testing.T) {
 }
 
 var lenientRuntimes = lambda.Lenience{BlockedRuntimes: true}
+
+func TestParseLenience(t *testing.T) {
+	var l lambda.Lenience
+	if err := parseLenience("blocked-runtimes, any-zip,strict-runtime-updates,cross-account-roles,unknown-layers", &l); err != nil {
+		t.Fatal(err)
+	}
+	if !l.BlockedRuntimes || !l.AnyZip || !l.StrictRuntimeUpdates || !l.CrossAccountRoles || !l.UnknownLayers {
+		t.Fatalf("%+v", l)
+	}
+	if err := parseLenience("nope", &l); err == nil {
+		t.Fatal("unknown lenience accepted")
+	}
+}
+
+// StrictRuntimeUpdates applies AWS's rule: no update of a function whose
+// runtime is past its block-update date.
+func TestStrictRuntimeUpdates(t *testing.T) {
+	s, _ := start(t, Options{Functions: 150, Seed: 1})
+	c := lambdaClient(s.URL())
+	var old string
+	for _, f := range s.world.Functions() {
+		if f.Config.Runtime == "nodejs16.x" {
+			old = f.Name
+			break
+		}
+	}
+	if old == "" {
+		t.Skip("no nodejs16.x function in the fleet")
+	}
+	if _, err := c.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(old), MemorySize: aws.Int32(256)}); err != nil {
+		t.Fatalf("lenient default: %v", err)
+	}
+	s.world.SetLenience(lambda.Lenience{StrictRuntimeUpdates: true})
+	_, err := c.UpdateFunctionConfiguration(ctx, &awslambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(old), MemorySize: aws.Int32(512)})
+	wantMsg(t, err, "InvalidParameterValueException", 400, "The runtime parameter of nodejs16.x is no longer supported")
+}

@@ -829,7 +829,10 @@ func TestStartOptions(t *testing.T) {
 	s.Close()
 	s.Close()
 	s, _ = start(t, Options{Region: "eu-west-1", Functions: 20})
-	c := lambdaClient(s.URL())
+	c, _ := clientsFor(s.URL(), "sandbox", "eu-west-1") // the region is the one the request is signed for
+	if out, err := lambdaClient(s.URL()).ListFunctions(ctx, &awslambda.ListFunctionsInput{}); err != nil || len(out.Functions) != 0 {
+		t.Fatalf("a us-east-1 client sees the eu-west-1 fleet: %v", err)
+	}
 	out, err := c.ListFunctions(ctx, &awslambda.ListFunctionsInput{})
 	if err != nil || len(out.Functions) != 20 || !strings.Contains(*out.Functions[0].FunctionArn, ":eu-west-1:") {
 		t.Fatalf("region: %v", err)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/lambdaops/lambdaops/sandbox/lambda"
 )
 
 // Main is the `lambdaops sandbox` subcommand: it parses args, starts the
@@ -24,7 +26,20 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:4599", "listen address (loopback only unless --allow-remote)")
 	fs.IntVar(&o.Functions, "functions", DefaultFunctions, "demo fleet size")
 	fs.Int64Var(&o.Seed, "seed", 1, "seed for the demo fleet and its behaviour")
-	fs.StringVar(&o.Region, "region", "us-east-1", "region the sandbox reports")
+	fs.StringVar(&o.Region, "region", "us-east-1", "region the sandbox reports to unsigned requests, and the default world's")
+	list := func(dst *[]string) func(string) error {
+		return func(v string) error {
+			*dst = nil
+			for _, a := range strings.Split(v, ",") {
+				if a = strings.TrimSpace(a); a != "" {
+					*dst = append(*dst, a)
+				}
+			}
+			return nil
+		}
+	}
+	fs.Func("regions", "comma-separated regions, each a world with its own demo fleet (the first is the default; e.g. us-east-1,eu-west-1)", list(&o.Regions))
+	fs.Func("accounts", "comma-separated 12-digit account ids, each a world per region (the first is the default; a 12-digit access key id selects its account)", list(&o.Accounts))
 	fs.BoolVar(&o.AllowRemote, "allow-remote", false, "allow a non-loopback --addr")
 	fs.StringVar(&quotas, "quotas", "", `enforce AWS request quotas: "aws" (15 req/s shared control plane, GetFunction 100/s, ...)`)
 	fs.Float64Var(&o.Rate, "rate", 1, "traffic scale factor")
@@ -41,6 +56,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	})
+	fs.Func("lenience", "comma-separated AWS rules to relax or deliberate differences to switch (docs/sandbox-operations.md): blocked-runtimes, strict-runtime-updates, cross-account-roles, any-zip, unknown-layers", func(v string) error {
+		return parseLenience(v, &o.Lenience)
+	})
 	fs.Func("traffic", "run background traffic: true|false (default true)", func(v string) error {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -50,7 +68,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	})
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lambdaops sandbox [--addr 127.0.0.1:4599] [--functions N] [--seed S] [--region R] [--allow-remote] [--quotas aws] [--rate X] [--traffic=true|false]\n       [--fault-error-rate F] [--fault-throttle-rate F] [--fault-drop-rate F] [--fault-latency D] [--fault-jitter D] [--fault-apis Op,Op]\n  GET /_sandbox/stats and POST /_sandbox/faults on the endpoint read the counters and change the faults")
+		fmt.Fprintln(stderr, "usage: lambdaops sandbox [--addr 127.0.0.1:4599] [--functions N] [--seed S] [--region R] [--regions R1,R2] [--accounts A1,A2] [--allow-remote] [--quotas aws] [--rate X] [--traffic=true|false]\n       [--fault-error-rate F] [--fault-throttle-rate F] [--fault-drop-rate F] [--fault-latency D] [--fault-jitter D] [--fault-apis Op,Op]\n  GET /_sandbox/stats and POST /_sandbox/faults on the endpoint read the counters and change the faults")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -76,6 +94,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("sandbox: --quotas must be \"aws\" (or empty), got %q", quotas)
 	}
 	o.Traffic = traffic
+	if len(o.Regions) > 0 {
+		o.Region = o.Regions[0]
+	}
+	if len(o.Accounts) > 0 {
+		o.Account = o.Accounts[0]
+	}
 	s, err := Start(ctx, o)
 	if err != nil {
 		return err
@@ -83,6 +107,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer s.Close()
 	fmt.Fprintf(stdout, "lambdaops sandbox: %d functions in %s (account %s), serving Lambda, STS, CloudWatch Logs and CloudWatch on %s\n",
 		s.world.FunctionCount(), o.Region, s.opts.Account, s.URL())
+	if ws := s.Worlds(); len(ws) > 1 {
+		for _, w := range sortedWorlds(ws)[1:] {
+			fmt.Fprintf(stdout, "  also %d functions in %s (account %s)\n", w.Functions, w.Region, w.Account)
+		}
+		fmt.Fprintln(stdout, "# the region comes from each request's signature; a 12-digit AWS_ACCESS_KEY_ID selects that account")
+	}
 	fmt.Fprintf(stdout, "export AWS_ENDPOINT_URL=%s\n", s.URL())
 	fmt.Fprintf(stdout, "export AWS_REGION=%s AWS_DEFAULT_REGION=%s\n", o.Region, o.Region)
 	fmt.Fprintln(stdout, "export AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox")
@@ -91,6 +121,28 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	select {
 	case <-ctx.Done():
 	case <-s.done:
+	}
+	return nil
+}
+
+// parseLenience sets the Lenience fields a comma-separated list names.
+func parseLenience(v string, l *lambda.Lenience) error {
+	for _, k := range strings.Split(v, ",") {
+		switch strings.TrimSpace(k) {
+		case "":
+		case "blocked-runtimes":
+			l.BlockedRuntimes = true
+		case "strict-runtime-updates":
+			l.StrictRuntimeUpdates = true
+		case "cross-account-roles":
+			l.CrossAccountRoles = true
+		case "any-zip":
+			l.AnyZip = true
+		case "unknown-layers":
+			l.UnknownLayers = true
+		default:
+			return fmt.Errorf("unknown lenience %q (want blocked-runtimes, strict-runtime-updates, cross-account-roles, any-zip or unknown-layers)", k)
+		}
 	}
 	return nil
 }

@@ -24,18 +24,24 @@ import (
 
 // Options configure Start.
 type Options struct {
-	Addr        string      // listen address; default "127.0.0.1:0"
-	AllowRemote bool        // without it a non-loopback Addr is an error
-	Region      string      // default "us-east-1"
-	Account     string      // default "123456789012"
-	Functions   int         // demo fleet size; 0 = default (150)
-	Empty       bool        // no demo fleet: tests create their own functions
-	Seed        int64       // deterministic fleet and behaviour for a seed
-	Clock       clock.Clock // nil = real clock; tests pass *clock.Manual
-	Traffic     bool        // run the background traffic engine
-	Rate        float64     // traffic scale factor; 0 = 1
-	Quotas      string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
-	Faults      Faults
+	Addr        string // listen address; default "127.0.0.1:0"
+	AllowRemote bool   // without it a non-loopback Addr is an error
+	Region      string // default "us-east-1"
+	Account     string // default "123456789012"
+	// Regions and Accounts name further worlds to seed with a demo fleet
+	// (Regions × Accounts, with Region and Account always among them): one
+	// world per (account, region), picked per request from its SigV4
+	// credential scope and access key id (worlds.go).
+	Regions   []string
+	Accounts  []string
+	Functions int         // demo fleet size; 0 = default (150)
+	Empty     bool        // no demo fleet: tests create their own functions
+	Seed      int64       // deterministic fleet and behaviour for a seed
+	Clock     clock.Clock // nil = real clock; tests pass *clock.Manual
+	Traffic   bool        // run the background traffic engine
+	Rate      float64     // traffic scale factor; 0 = 1
+	Quotas    string      // "" or "aws" (shared 15 req/s control-plane bucket, GetFunction 100/s, GetPolicy 15/s, ...)
+	Faults    Faults
 	// Lenience relaxes AWS rules in the Lambda front-end (docs/sandbox-operations.md).
 	Lenience lambda.Lenience
 
@@ -44,6 +50,9 @@ type Options struct {
 	// inside Start; on the real clock in the background, so the endpoint
 	// answers at once while metrics and logs fill in.
 	Backfill time.Duration
+
+	internal bool  // a world behind the primary's listener: no listener of its own
+	logBytes int64 // the log store's bound (0 = its default)
 }
 
 // DefaultFunctions is the demo fleet's default size.
@@ -85,6 +94,10 @@ type Server struct {
 	once   sync.Once
 	advMu  sync.Mutex
 	ready  chan struct{} // closed once the traffic backfill is done
+
+	key      worldKey      // this world's account and region
+	multi    *worlds       // on the primary: every world, itself included
+	allReady chan struct{} // closed once every seeded world's backfill is done
 }
 
 // checkAddr refuses non-loopback listen addresses unless allowed.
@@ -127,6 +140,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if len(o.Account) != 12 || strings.Trim(o.Account, "0123456789") != "" {
 		return nil, fmt.Errorf("sandbox: account id %q must be 12 digits", o.Account)
 	}
+	if err := checkWorlds(o); err != nil {
+		return nil, err
+	}
 	if o.Functions < 0 {
 		return nil, fmt.Errorf("sandbox: functions must be ≥ 0, got %d", o.Functions)
 	}
@@ -145,11 +161,17 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if err := checkFaults(o.Faults); err != nil {
 		return nil, err
 	}
-	if err := checkAddr(o.Addr, o.AllowRemote); err != nil {
-		return nil, err
+	if !o.internal {
+		if err := checkAddr(o.Addr, o.AllowRemote); err != nil {
+			return nil, err
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = clock.Real{}
+	}
+	if regions, accounts := worldLists(o); !o.internal && o.logBytes == 0 && len(regions)*len(accounts) > 1 {
+		// the seeded worlds share the one log store's default bound (64 MiB)
+		o.logBytes = max(int64(64<<20)/int64(len(regions)*len(accounts)), 8<<20)
 	}
 	s := &Server{
 		opts:     o,
@@ -158,12 +180,13 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		faultRng: rand.New(rand.NewPCG(uint64(o.Seed), 0xfa017)),
 		done:     make(chan struct{}),
 		ready:    make(chan struct{}),
+		key:      worldKey{account: o.Account, region: o.Region},
 	}
 	if o.Quotas == "aws" {
 		s.quotas = newQuotas(s.clk)
 	}
 	s.SetFaults(o.Faults)
-	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account})
+	s.logsStore = logs.NewStore(s.clk, logs.Options{Region: o.Region, Account: o.Account, MaxBytes: o.logBytes})
 	s.logsH = logs.NewHandler(s.logsStore, s.clk)
 	s.metStore = metrics.NewStore(s.clk, metrics.Options{})
 	alarmDelay := 15 * time.Second
@@ -208,16 +231,27 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		}
 	}
 
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
+	if !o.internal {
+		ln, err := net.Listen("tcp", o.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: listen on %s: %w", o.Addr, err)
+		}
+		s.ln = ln
+		s.url = "http://" + ln.Addr().String()
+		s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 	}
-	s.ln = ln
-	s.url = "http://" + ln.Addr().String()
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 30 * time.Second}
 
 	ctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
+	if !o.internal {
+		// the primary's own world is built; the others share its listener
+		// and its lifetime
+		if err := s.seedWorlds(ctx); err != nil {
+			cancel()
+			_ = s.ln.Close()
+			return nil, err
+		}
+	}
 	if o.Traffic {
 		s.traffic = sim.NewTraffic(s.engine, wire, s.clk, o.Rate, o.Seed)
 		backfill := o.Backfill
@@ -241,12 +275,25 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	} else {
 		close(s.ready)
 	}
-	go func() {
-		err := s.srv.Serve(ln)
-		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			_ = err // the listener failed; Close still works
-		}
-	}()
+	s.allReady = s.ready
+	if s.multi != nil && len(s.multi.keys) > 1 {
+		s.allReady = make(chan struct{})
+		all := s.multi.all()
+		go func() {
+			for _, w := range all {
+				<-w.ready
+			}
+			close(s.allReady)
+		}()
+	}
+	if s.srv != nil {
+		go func() {
+			err := s.srv.Serve(s.ln)
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				_ = err // the listener failed; Close still works
+			}
+		}()
+	}
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -279,15 +326,20 @@ func checkFaults(f Faults) error {
 }
 
 // Ready is closed once the traffic history (Options.Backfill) has been
-// simulated: at once without traffic or on a manual clock, in the
-// background on the real clock.
-func (s *Server) Ready() <-chan struct{} { return s.ready }
+// simulated in every seeded world: at once without traffic or on a manual
+// clock, in the background on the real clock.
+func (s *Server) Ready() <-chan struct{} { return s.allReady }
 
 // URL is the endpoint, e.g. "http://127.0.0.1:PORT".
 func (s *Server) URL() string { return s.url }
 
 // Addr is the listen address (host:port).
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return strings.TrimPrefix(s.url, "http://")
+	}
+	return s.ln.Addr().String()
+}
 
 // Close stops serving. It is safe to call more than once.
 func (s *Server) Close() error {
@@ -295,7 +347,14 @@ func (s *Server) Close() error {
 	s.once.Do(func() {
 		close(s.done)
 		s.cancel()
-		err = s.srv.Close()
+		if s.srv != nil {
+			err = s.srv.Close()
+		}
+		if s.multi != nil {
+			for _, w := range s.multi.all()[1:] {
+				_ = w.Close()
+			}
+		}
 	})
 	return err
 }
@@ -305,6 +364,11 @@ func (s *Server) SetFaults(f Faults) {
 	clamp := func(v float64) float64 { return min(max(v, 0), 1) }
 	f.ThrottleRate, f.ErrorRate, f.DropRate = clamp(f.ThrottleRate), clamp(f.ErrorRate), clamp(f.DropRate)
 	f.APIs = append([]string(nil), f.APIs...)
+	if s.multi != nil {
+		for _, w := range s.multi.all()[1:] {
+			w.SetFaults(f)
+		}
+	}
 	if f.zero() {
 		s.faultsPtr.Store(nil)
 		return
@@ -329,8 +393,10 @@ func (s *Server) Advance(d time.Duration) {
 		step := min(d, time.Minute)
 		m.Advance(step)
 		d -= step
-		if s.traffic != nil {
-			s.traffic.Step(m.Now())
+		for _, w := range s.worldsOrSelf() {
+			if w.traffic != nil {
+				w.traffic.Step(m.Now())
+			}
 		}
 		s.codedeploy.Tick()
 	}
@@ -403,4 +469,13 @@ func (s *Server) seedAlarms() {
 		}
 	}
 	s.alarmsSt.Seed(at, healthy)
+}
+
+// worldsOrSelf is every world of this sandbox, or this world alone when it
+// is not the primary.
+func (s *Server) worldsOrSelf() []*Server {
+	if s.multi == nil {
+		return []*Server{s}
+	}
+	return s.multi.all()
 }

@@ -26,42 +26,10 @@ func newTestRoot(t testing.TB, n int) (*Model, *fake.Session, *fake.Connector) {
 	return m, s, c
 }
 
-// runCmds runs cmd and feeds its messages back into m, recursively, like
-// the program would; commands still blocked after a short wait (ticks,
-// tails) are abandoned. It returns every message seen.
+// runCmds runs cmd and feeds its messages back into m (panetest.Pump).
 func runCmds(t testing.TB, m *Model, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
-	var seen []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10000 {
-			t.Fatal("runCmds: too many steps")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-ch:
-		case <-time.After(100 * time.Millisecond):
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		if b, ok := msg.(tea.BatchMsg); ok {
-			queue = append(queue, b...)
-			continue
-		}
-		seen = append(seen, msg)
-		_, next := m.Update(msg)
-		queue = append(queue, next)
-	}
-	return seen
+	return panetest.Pump(t, panetest.Root(m), cmd)
 }
 
 func press(m *Model, keys ...string) tea.Cmd {

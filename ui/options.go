@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
@@ -68,37 +67,4 @@ func (m *Model) knownRegion(r string) bool {
 		}
 	}
 	return false
-}
-
-// readOnlyFleet refuses every mutation before it reaches the aws layer;
-// the root installs it when the user types :readonly.
-type readOnlyFleet struct{ awsapi.Fleet }
-
-func (readOnlyFleet) PublishVersion(context.Context, string, string) (model.Version, error) {
-	return model.Version{}, awsapi.ErrReadOnly
-}
-func (readOnlyFleet) CreateAlias(context.Context, model.Alias) (model.Alias, error) {
-	return model.Alias{}, awsapi.ErrReadOnly
-}
-func (readOnlyFleet) UpdateAlias(context.Context, model.Alias, string, model.Routing) (model.Alias, error) {
-	return model.Alias{}, awsapi.ErrReadOnly
-}
-func (readOnlyFleet) PutReserved(context.Context, string, int) error { return awsapi.ErrReadOnly }
-func (readOnlyFleet) DeleteReserved(context.Context, string) error   { return awsapi.ErrReadOnly }
-func (readOnlyFleet) PutProvisioned(context.Context, string, string, int) (model.ProvisionedConfig, error) {
-	return model.ProvisionedConfig{}, awsapi.ErrReadOnly
-}
-func (readOnlyFleet) DeleteProvisioned(context.Context, string, string) error {
-	return awsapi.ErrReadOnly
-}
-func (readOnlyFleet) UpdateMapping(context.Context, string, *bool, *int, string) (model.ESM, error) {
-	return model.ESM{}, awsapi.ErrReadOnly
-}
-func (readOnlyFleet) Invoke(context.Context, model.InvokeRequest) (model.InvokeResult, error) {
-	return model.InvokeResult{}, awsapi.ErrReadOnly
-}
-func (f readOnlyFleet) Target() model.Target {
-	t := f.Fleet.Target()
-	t.Protection = model.ReadOnly
-	return t
 }

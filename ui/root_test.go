@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -251,11 +252,21 @@ func TestReadOnlyRefusesInTheSeam(t *testing.T) {
 	if !strings.Contains(ansi.Strip(m.headerView()), "READ-ONLY") {
 		t.Fatal("no READ-ONLY badge")
 	}
-	if err := m.deps.Fleet.PutReserved(t.Context(), "x", 1); err == nil {
-		t.Fatal("mutation allowed")
+	// read-only is the session's: the mutation is refused there, and no
+	// wrapper in the UI is involved
+	if err := m.deps.Fleet.PutReserved(t.Context(), "x", 1); !errors.Is(err, awsapi.ErrReadOnly) {
+		t.Fatalf("mutation allowed: %v", err)
 	}
-	if s.Calls("PutReserved") != 0 {
-		t.Fatal("the mutation reached the session")
+	if m.deps.Fleet != awsapi.Fleet(s) || s.Target().Protection != model.ReadOnly || len(s.Journal) != 0 {
+		t.Fatal("the session is wrapped, or was not made read-only, or journaled a change")
+	}
+	// and it stays read-only across a region switch
+	runCmds(t, m, m.runCommand("region eu-west-1"))
+	if m.Target().Region != "eu-west-1" || m.Target().Protection != model.ReadOnly {
+		t.Fatalf("after the switch: %+v", m.Target())
+	}
+	if err := m.deps.Fleet.PutReserved(t.Context(), "x", 1); !errors.Is(err, awsapi.ErrReadOnly) {
+		t.Fatalf("mutation allowed after the switch: %v", err)
 	}
 }
 

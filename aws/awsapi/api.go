@@ -21,9 +21,9 @@ type Page struct {
 	Last      bool // no more pages follow
 }
 
-// Fleet is the Lambda control plane as the UI sees it. Every method is safe
-// to call from a tea.Cmd goroutine; none is ever called from Update or View.
-type Fleet interface {
+// FleetReader is the read side of the Lambda control plane: nothing here
+// changes the account.
+type FleetReader interface {
 	Target() model.Target
 	Identity(ctx context.Context) (model.Identity, error)
 	// Snapshot is the last fleet listing cached on disk for this account and
@@ -42,9 +42,16 @@ type Fleet interface {
 	AccountSettings(ctx context.Context) (model.AccountSettings, error)
 	GetReserved(ctx context.Context, function string) (*int, error)
 	ListProvisioned(ctx context.Context, function string) ([]model.ProvisionedConfig, error)
+}
 
-	// Mutations. Each is refused with ErrReadOnly in read-only mode before
-	// any network call, and each is journaled.
+// FleetMutator is every change lambdaops can make. Each is refused with
+// ErrReadOnly in read-only mode before any network call, and each is
+// journaled. Read-only is decided by the session in aws (the --read-only
+// flag, a read-only profile or account, or SetReadOnly from :readonly), not
+// by a wrapper in the UI: a mutation added here is refused like the others
+// (the aws tests call every method of this interface on a read-only
+// session).
+type FleetMutator interface {
 	PublishVersion(ctx context.Context, function, description string) (model.Version, error)
 	CreateAlias(ctx context.Context, a model.Alias) (model.Alias, error)
 	// UpdateAlias sets the alias to version/routing, sending current.RevisionID.
@@ -58,6 +65,20 @@ type Fleet interface {
 	// reason is recorded in the journal.
 	UpdateMapping(ctx context.Context, uuid string, enabled *bool, batchSize *int, reason string) (model.ESM, error)
 	Invoke(ctx context.Context, req model.InvokeRequest) (model.InvokeResult, error)
+}
+
+// Fleet is the Lambda control plane as the UI sees it. Every method is safe
+// to call from a tea.Cmd goroutine; none is ever called from Update or View.
+type Fleet interface {
+	FleetReader
+	FleetMutator
+}
+
+// ReadOnlySetter turns a session read-only for the rest of its life
+// (:readonly): from then on every FleetMutator call is refused, Target
+// reports model.ReadOnly, and sessions it connects to stay read-only.
+type ReadOnlySetter interface {
+	SetReadOnly()
 }
 
 // Metrics reads CloudWatch metrics in batches of up to 500 queries a call.
@@ -114,6 +135,7 @@ type Session interface {
 	Logs
 	Journal
 	Deployments
+	ReadOnlySetter
 }
 
 // Connector opens a session for another profile or region. It validates the

@@ -167,7 +167,25 @@ func (w *World) DeleteAlias(ref, name string) *Error {
 	delete(f.aliases, name)
 	w.gen.Add(1)
 	delete(f.provisioned, name)
+	f.dropQualifier(name)
 	return nil
+}
+
+// dropQualifier removes what belongs to a deleted alias or version: its
+// resource policy, function URL, async invoke and runtime management
+// configuration (caller holds mu).
+func (f *function) dropQualifier(q string) {
+	kept := f.policy[:0]
+	for _, s := range f.policy {
+		if s.Qualifier != q {
+			kept = append(kept, s)
+		}
+	}
+	f.policy = kept
+	delete(f.policyRevs, q)
+	delete(f.urls, q)
+	delete(f.eventInvoke, q)
+	delete(f.runtimeMgmt, q)
 }
 
 // ListAliases pages a function's aliases, optionally those of one version.

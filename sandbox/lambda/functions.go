@@ -318,6 +318,7 @@ func (w *World) DeleteFunction(ref, qualifier string) *Error {
 			}
 		}
 		delete(f.provisioned, q)
+		f.dropQualifier(q)
 		w.codeSize -= v.cfg.CodeSize
 		return nil
 	}

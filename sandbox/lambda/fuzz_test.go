@@ -120,3 +120,52 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNewOperationBodies keeps the path of each new operation valid and
+// fuzzes its body and query, so that the fuzzer spends its time in the new
+// decoders and validators: never a panic, never a 5xx.
+func FuzzNewOperationBodies(f *testing.F) {
+	routes := []struct{ method, path string }{
+		{"PUT", "/2015-03-31/functions/orders-api/code"},
+		{"POST", "/2015-03-31/functions"},
+		{"POST", "/2015-03-31/functions/orders-api/policy"},
+		{"DELETE", "/2015-03-31/functions/orders-api/policy/s"},
+		{"POST", "/2021-10-31/functions/orders-api/url"},
+		{"PUT", "/2021-10-31/functions/orders-api/url"},
+		{"POST", "/2018-10-31/layers/fz/versions"},
+		{"POST", "/2018-10-31/layers/fz/versions/1/policy"},
+		{"PUT", "/2024-08-31/functions/orders-api/recursion-config"},
+		{"PUT", "/2021-07-20/functions/orders-api/runtime-management-config"},
+		{"POST", "/2014-11-13/functions/orders-api/invoke-async/"},
+		{"PUT", "/2015-03-31/functions/orders-api/configuration"},
+	}
+	for i, b := range []string{
+		`{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==","Publish":true}`,
+		`{"FunctionName":"fz","Role":"arn:aws:iam::123456789012:role/r","Runtime":"python3.14","Handler":"a.b","Code":{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},"Architectures":["foo"],"Layers":["arn:aws:lambda:us-east-1:123456789012:layer:fz:1"],"PackageType":"Image","ImageConfig":{"Command":["x"]}}`,
+		`{"StatementId":"s","Action":"lambda:*","Principal":"123456789012","SourceAccount":"1","PrincipalOrgID":"o-x","EventSourceToken":"!","FunctionUrlAuthType":"X"}`,
+		``,
+		`{"AuthType":"NONE","Cors":{"AllowMethods":["GETTTTT"],"AllowOrigins":[""],"MaxAge":-1},"InvokeMode":"X"}`,
+		`{"Cors":{"AllowCredentials":true}}`,
+		`{"Content":{"S3Bucket":"b","S3Key":"k"},"CompatibleRuntimes":["x","python3.14"],"CompatibleArchitectures":["a","b","c"]}`,
+		`{"StatementId":"a","Action":"lambda:GetLayerVersion","Principal":"*","OrganizationId":"o-abcdefghij"}`,
+		`{"RecursiveLoop":"Allow"}`,
+		`{"UpdateRuntimeOn":"Manual"}`,
+		`{"a":1}`,
+		`{"Layers":[],"Runtime":"go1.x","ImageConfig":{}}`,
+	} {
+		f.Add(i, b, "Qualifier=live")
+	}
+	f.Fuzz(func(t *testing.T, i int, body, query string) {
+		_, api := fuzzWorld()
+		rt := routes[uint(i)%uint(len(routes))]
+		req, err := http.NewRequest(rt.method, "http://sandbox"+rt.path+"?"+query, bytes.NewReader([]byte(body)))
+		if err != nil {
+			return
+		}
+		rec := httptest.NewRecorder()
+		api.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s: %d %s", rt.method, rt.path, rec.Code, rec.Body.String())
+		}
+	})
+}

@@ -49,11 +49,15 @@ func (w *World) GetFunctionEventInvokeConfig(ref, qualifier string) ([]byte, *Er
 // PutFunctionEventInvokeConfig replaces the async invoke config (update
 // merges into the existing one).
 func (w *World) PutFunctionEventInvokeConfig(ref, qualifier string, in *eventInvokeIn, merge bool) ([]byte, *Error) {
-	if in.MaximumRetryAttempts != nil && (*in.MaximumRetryAttempts < 0 || *in.MaximumRetryAttempts > 2) {
-		return nil, validation("1 validation error detected: Value '%d' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", *in.MaximumRetryAttempts)
+	var v verrs
+	if in.MaximumRetryAttempts != nil {
+		v.rangeInt("maximumRetryAttempts", *in.MaximumRetryAttempts, 0, 2)
 	}
-	if in.MaximumEventAgeInSeconds != nil && (*in.MaximumEventAgeInSeconds < 60 || *in.MaximumEventAgeInSeconds > 21600) {
-		return nil, validation("1 validation error detected: Value '%d' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", *in.MaximumEventAgeInSeconds)
+	if in.MaximumEventAgeInSeconds != nil {
+		v.rangeInt("maximumEventAgeInSeconds", *in.MaximumEventAgeInSeconds, 60, 21600)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
 	}
 	var dests []string
 	if d := in.DestinationConfig; d != nil {

@@ -46,13 +46,13 @@ func TestInitLoadsVersionsAliasesAndMetrics(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, v)
 		}
 	}
-	if len(h.ticks) != 1 {
-		t.Fatalf("held ticks = %d, want the refresh tick", len(h.ticks))
+	if len(h.ticks()) != 1 {
+		t.Fatalf("held ticks = %d, want the refresh tick", len(h.ticks()))
 	}
 	// the minute tick refreshes aliases and metrics and re-arms itself
 	h.deliverTicks()
-	if f.Calls("GetMetrics") != 2 || f.Calls("ListAliases") != 2 || len(h.ticks) != 1 {
-		t.Fatalf("after tick: metrics=%d aliases=%d ticks=%d", f.Calls("GetMetrics"), f.Calls("ListAliases"), len(h.ticks))
+	if f.Calls("GetMetrics") != 2 || f.Calls("ListAliases") != 2 || len(h.ticks()) != 1 {
+		t.Fatalf("after tick: metrics=%d aliases=%d ticks=%d", f.Calls("GetMetrics"), f.Calls("ListAliases"), len(h.ticks()))
 	}
 }
 
@@ -132,8 +132,8 @@ func TestRefuseSendsNothing(t *testing.T) {
 		f := newCanaryFake()
 		h := newHarness(t, f, model.Writable)
 		h.press("+", k)
-		if len(h.dialogs) != 0 || f.Calls("UpdateAlias") != 0 {
-			t.Fatalf("%s: dialogs=%d updates=%d", k, len(h.dialogs), f.Calls("UpdateAlias"))
+		if len(h.Dialogs) != 0 || f.Calls("UpdateAlias") != 0 {
+			t.Fatalf("%s: dialogs=%d updates=%d", k, len(h.Dialogs), f.Calls("UpdateAlias"))
 		}
 	}
 }
@@ -146,7 +146,7 @@ func TestProtectedTargetNeedsTheAliasName(t *testing.T) {
 		t.Fatalf("protected confirmation:\n%s", h.dialogView())
 	}
 	h.press("y", "enter") // wrong name: nothing sent
-	if f.Calls("UpdateAlias") != 0 || len(h.dialogs) != 1 {
+	if f.Calls("UpdateAlias") != 0 || len(h.Dialogs) != 1 {
 		t.Fatal("applied without the name")
 	}
 	h.clearInput()
@@ -162,8 +162,8 @@ func TestReadOnlyRefusesBeforeAnyDialog(t *testing.T) {
 	h := newHarness(t, f, model.ReadOnly)
 	for _, k := range []string{"+", "-", "=", "P", "A", "p", "c", "u", "L"} {
 		h.press(k)
-		if len(h.dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "read-only") {
-			t.Fatalf("%s: dialogs=%d status=%+v", k, len(h.dialogs), h.lastStatus())
+		if len(h.Dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "read-only") {
+			t.Fatalf("%s: dialogs=%d status=%+v", k, len(h.Dialogs), h.lastStatus())
 		}
 	}
 	h.press("up", "down") // navigation still works
@@ -214,8 +214,8 @@ func TestUndoRestoresJournaledRouting(t *testing.T) {
 	f.set("live", "7", model.Routing{AdditionalVersion: "8", Weight: 0.5})
 	h.send(common.RefreshMsg{})
 	h.press("u")
-	if len(h.dialogs) != 0 || !h.lastStatus().Err || !strings.Contains(h.lastStatus().Text, "decide again") {
-		t.Fatalf("undo over another change: dialogs=%d status=%+v", len(h.dialogs), h.lastStatus())
+	if len(h.Dialogs) != 0 || !h.lastStatus().Err || !strings.Contains(h.lastStatus().Text, "decide again") {
+		t.Fatalf("undo over another change: dialogs=%d status=%+v", len(h.Dialogs), h.lastStatus())
 	}
 }
 
@@ -269,7 +269,7 @@ func TestPreflightFailuresShowWhatToDo(t *testing.T) {
 			tc.setup(f)
 			h := newHarness(t, f, model.Writable)
 			h.press(tc.key)
-			if len(h.dialogs) != 0 {
+			if len(h.Dialogs) != 0 {
 				t.Fatalf("a confirmation opened despite the failed check:\n%s", h.dialogView())
 			}
 			st := h.lastStatus()
@@ -373,7 +373,7 @@ func TestPlanAbortsOnFailingCanary(t *testing.T) {
 	h := newHarness(t, f, model.Writable)
 	// the canary is already past the plan's thresholds: refused unless overridden
 	h.press("L", "enter")
-	if pd, ok := h.dialogs[len(h.dialogs)-1].(*dialog.PromptDialog); !ok || pd.Err() == nil ||
+	if pd, ok := h.Dialogs[len(h.Dialogs)-1].(*dialog.PromptDialog); !ok || pd.Err() == nil ||
 		!strings.Contains(pd.Err().Error(), "already past this plan's thresholds (version 8 error rate 7.3% is above 5%") {
 		t.Fatalf("plan on a failing canary not refused:\n%s", h.dialogView())
 	}
@@ -386,21 +386,21 @@ func TestPlanAbortsOnFailingCanary(t *testing.T) {
 	if f.Calls("UpdateAlias") != 0 {
 		t.Fatalf("updates %+v", f.updates)
 	}
-	j := h.jobs[len(h.jobs)-1]
+	j := h.Jobs[len(h.Jobs)-1]
 	if !j.Blocking || j.Done || !strings.Contains(j.Label, "canary live 10% · next 25% in 5:00") {
 		t.Fatalf("job %+v", j)
 	}
 	// a second passes: countdown
 	h.clock.Advance(time.Second)
 	h.deliverTicks()
-	if j := h.jobs[len(h.jobs)-1]; !strings.Contains(j.Label, "in 4:59") {
+	if j := h.Jobs[len(h.Jobs)-1]; !strings.Contains(j.Label, "in 4:59") {
 		t.Fatalf("countdown %+v", j)
 	}
 	// a minute later the metrics refresh shows the canary failing ~9%
 	h.clock.Advance(time.Minute)
 	h.deliverTicks()
 	if h.m.PlanRunning() {
-		t.Fatalf("plan still running; last job %+v", h.jobs[len(h.jobs)-1])
+		t.Fatalf("plan still running; last job %+v", h.Jobs[len(h.Jobs)-1])
 	}
 	a := aliasOf(t, f, "live")
 	if a.Version != "7" || a.Routing.Active() {
@@ -410,7 +410,7 @@ func TestPlanAbortsOnFailingCanary(t *testing.T) {
 	if last.version != "7" || last.routing.Active() {
 		t.Fatalf("abort sent %+v", last)
 	}
-	j = h.jobs[len(h.jobs)-1]
+	j = h.Jobs[len(h.Jobs)-1]
 	if !j.Done || j.Blocking || j.Err == nil || !strings.Contains(j.Label, "aborted") || !strings.Contains(j.Label, "error rate") {
 		t.Fatalf("final job %+v", j)
 	}
@@ -444,7 +444,7 @@ func TestPlanPromotesHealthyCanary(t *testing.T) {
 	if a := aliasOf(t, f, "live"); a.Version != "8" || a.Routing.Active() {
 		t.Fatalf("alias %+v", a)
 	}
-	if j := h.jobs[len(h.jobs)-1]; !j.Done || j.Err != nil || !strings.Contains(j.Label, "promoted version 8") {
+	if j := h.Jobs[len(h.Jobs)-1]; !j.Done || j.Err != nil || !strings.Contains(j.Label, "promoted version 8") {
 		t.Fatalf("final job %+v", j)
 	}
 }
@@ -477,11 +477,11 @@ func TestPlanStopsOnConflictAndByOperator(t *testing.T) {
 	// the heartbeat notices a long gap (the machine slept)
 	h.clock.Advance(3 * time.Minute)
 	h.deliverTicks()
-	if j := h.jobs[len(h.jobs)-1]; !strings.Contains(j.Label, "was paused 3:00") && h.m.PlanRunning() {
+	if j := h.Jobs[len(h.Jobs)-1]; !strings.Contains(j.Label, "was paused 3:00") && h.m.PlanRunning() {
 		t.Fatalf("no pause noted: %+v", j)
 	}
 	h.press("L")
-	if h.m.PlanRunning() || !h.jobs[len(h.jobs)-1].Done {
+	if h.m.PlanRunning() || !h.Jobs[len(h.Jobs)-1].Done {
 		t.Fatal("L did not stop the plan")
 	}
 	if a := aliasOf(t, f, "live"); a.Routing.Weight != 0.1 {
@@ -495,7 +495,7 @@ func TestOperatorAbortOverridesPlan(t *testing.T) {
 	h := newHarness(t, f, model.Writable)
 	startPlan(t, h, "10,50,100 every 5m")
 	h.press("+")
-	if len(h.dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "a plan is running") {
+	if len(h.Dialogs) != 0 || !strings.Contains(h.lastStatus().Text, "a plan is running") {
 		t.Fatalf("+ during a plan: %+v", h.lastStatus())
 	}
 	h.press("A")
@@ -536,7 +536,7 @@ func TestPlanRetriesThenAborts(t *testing.T) {
 		h.deliverTicks()
 	}
 	if h.m.PlanRunning() {
-		t.Fatalf("plan still running after repeated failures: %+v", h.jobs[len(h.jobs)-1])
+		t.Fatalf("plan still running after repeated failures: %+v", h.Jobs[len(h.Jobs)-1])
 	}
 	if a := aliasOf(t, f, "live"); a.Routing.Active() {
 		t.Fatalf("alias %+v", a)

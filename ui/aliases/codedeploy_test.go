@@ -69,7 +69,7 @@ func TestCodeDeployBannerAndWeightKeysRefused(t *testing.T) {
 	}
 	for _, k := range []string{"+", "-", "=", "P", "A", "L", "u"} {
 		h.press(k)
-		if len(h.dialogs) != 0 {
+		if len(h.Dialogs) != 0 {
 			t.Fatalf("%s opened a dialog on an owned alias", k)
 		}
 		if st := h.lastStatus(); !st.Err || !strings.Contains(st.Text, "refused, nothing was sent: CodeDeploy deployment d-PREVIEW01 owns checkout-api:preview") {
@@ -85,8 +85,8 @@ func TestCodeDeployBannerAndWeightKeysRefused(t *testing.T) {
 	// Back on live the keys work again.
 	h.press("k")
 	h.press("+")
-	if len(h.dialogs) != 1 {
-		t.Fatalf("+ on live should open the confirmation: %v", h.statuses)
+	if len(h.Dialogs) != 1 {
+		t.Fatalf("+ on live should open the confirmation: %v", h.Statuses)
 	}
 	if h.m.ClaimsKey(panetest.Key("R")) {
 		t.Fatal("R belongs to the host (reserved concurrency) on an alias nobody deploys")
@@ -135,7 +135,7 @@ func TestCodeDeployStopRefusedReadOnly(t *testing.T) {
 	toPreview(t, h)
 	for _, k := range []string{"S", "R", "+"} {
 		h.press(k)
-		if len(h.dialogs) != 0 {
+		if len(h.Dialogs) != 0 {
 			t.Fatalf("%s opened a dialog in read-only mode", k)
 		}
 	}
@@ -159,7 +159,7 @@ func TestCodeDeployUnsupportedIsOneQuietLine(t *testing.T) {
 	}
 	toPreview(t, h) // unknown owner: the keys are not locked
 	h.press("+")
-	if len(h.dialogs) != 1 {
+	if len(h.Dialogs) != 1 {
 		t.Fatal("+ should work when CodeDeploy cannot be read")
 	}
 }
@@ -271,7 +271,7 @@ func TestVersionPicker(t *testing.T) {
 		t.Fatal("sent without confirmation")
 	}
 	h.press("+", "esc")
-	if len(h.dialogs) != 0 || f.Calls("UpdateAlias") != 0 {
+	if len(h.Dialogs) != 0 || f.Calls("UpdateAlias") != 0 {
 		t.Fatal("esc should close the picker and send nothing")
 	}
 }

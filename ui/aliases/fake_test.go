@@ -310,20 +310,38 @@ func (c *manualClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// harness drives the pane as the root would: it runs commands synchronously,
-// holds opened dialogs, records status and job messages, and keeps ticks
-// aside to be delivered by hand. It fails the test if Update calls AWS.
+// harness drives the pane with panetest.Harness (the one command pump of
+// the ui tests): dialogs stacked, statuses and jobs recorded, ticks held to
+// be delivered by hand. It fails the test if Update or View calls AWS.
 type harness struct {
-	t        *testing.T
-	m        *Model
-	fleet    aws.Fleet
-	metrics  aws.Metrics
-	total    func() int
-	clock    *manualClock
-	dialogs  []common.Dialog
-	statuses []common.StatusMsg
-	jobs     []common.JobMsg
-	ticks    []tea.Msg
+	*panetest.Harness
+	t       *testing.T
+	m       *Model
+	fleet   aws.Fleet
+	metrics aws.Metrics
+	total   func() int
+	clock   *manualClock
+}
+
+// checked is the pane as the harness sees it: every Update and the View
+// after it must not call AWS.
+type checked struct {
+	*Model
+	h *harness
+}
+
+func (c checked) Update(msg tea.Msg) tea.Cmd {
+	c.h.t.Helper()
+	before := c.h.total()
+	cmd := c.Model.Update(msg)
+	if after := c.h.total(); after != before {
+		c.h.t.Fatalf("Update(%T) made %d AWS calls", msg, after-before)
+	}
+	_ = c.Model.View()
+	if after := c.h.total(); after != before {
+		c.h.t.Fatalf("View made AWS calls")
+	}
+	return cmd
 }
 
 func newHarness(t *testing.T, f *canaryFake, protection model.Protection) *harness {
@@ -336,6 +354,7 @@ func newHarness(t *testing.T, f *canaryFake, protection model.Protection) *harne
 	h.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return heldTick{msg: fn(time.Time{})} }
 	}
+	h.attach()
 	h.m.SetSize(100, 30)
 	h.run(h.m.Init())
 	return h
@@ -343,68 +362,19 @@ func newHarness(t *testing.T, f *canaryFake, protection model.Protection) *harne
 
 type heldTick struct{ msg tea.Msg }
 
+// attach puts h.m under a panetest.Harness that holds ticks.
+func (h *harness) attach() {
+	h.Harness = panetest.New(h.t, checked{h.m, h})
+	h.Hold = func(msg tea.Msg) bool { _, ok := msg.(heldTick); return ok }
+}
+
 // send delivers msg to the pane and runs what it returns.
-func (h *harness) send(msg tea.Msg) {
-	h.t.Helper()
-	before := h.total()
-	cmd := h.m.Update(msg)
-	if after := h.total(); after != before {
-		h.t.Fatalf("Update(%T) made %d AWS calls", msg, after-before)
-	}
-	_ = h.m.View()
-	if after := h.total(); after != before {
-		h.t.Fatalf("View made AWS calls")
-	}
-	h.run(cmd)
-}
+func (h *harness) send(msg tea.Msg) { h.t.Helper(); h.Deliver(msg) }
 
-func (h *harness) run(cmd tea.Cmd) {
-	h.t.Helper()
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case heldTick:
-			h.ticks = append(h.ticks, msg.msg)
-		case common.OpenDialogMsg:
-			h.dialogs = append(h.dialogs, msg.Dialog)
-		case common.StatusMsg:
-			h.statuses = append(h.statuses, msg)
-		case common.JobMsg:
-			h.jobs = append(h.jobs, msg)
-		default:
-			h.send(msg)
-		}
-	}
-}
+func (h *harness) run(cmd tea.Cmd) { h.t.Helper(); h.Run(cmd) }
 
-// press sends a key to the open dialog if there is one, else to the pane.
-func (h *harness) press(keys ...string) {
-	h.t.Helper()
-	for _, k := range keys {
-		if n := len(h.dialogs); n > 0 {
-			d := h.dialogs[n-1]
-			// the dialog's own commands (cursor blink) are not run: they only sleep
-			act, _ := d.Update(panetest.Key(k))
-			switch a := act.(type) {
-			case common.ActionClose:
-				h.dialogs = h.dialogs[:n-1]
-			case common.ActionRun:
-				h.dialogs = h.dialogs[:n-1]
-				h.run(a.Cmd)
-			}
-			continue
-		}
-		h.send(panetest.Key(k))
-	}
-}
+// press sends keys to the open dialog if there is one, else to the pane.
+func (h *harness) press(keys ...string) { h.t.Helper(); h.Press(keys...) }
 
 // typeText types into the open dialog.
 func (h *harness) typeText(s string) {
@@ -416,10 +386,10 @@ func (h *harness) typeText(s string) {
 
 func (h *harness) dialogView() string {
 	h.t.Helper()
-	if len(h.dialogs) == 0 {
-		h.t.Fatalf("no dialog open; statuses: %v", h.statuses)
+	if len(h.Dialogs) == 0 {
+		h.t.Fatalf("no dialog open; statuses: %v", h.Statuses)
 	}
-	return plain(h.dialogs[len(h.dialogs)-1].View(100, 30))
+	return plain(h.Dialogs[len(h.Dialogs)-1].View(100, 30))
 }
 
 // clearInput empties a prompt's prefilled value.
@@ -430,16 +400,25 @@ func (h *harness) clearInput() {
 }
 
 func (h *harness) lastStatus() common.StatusMsg {
-	if len(h.statuses) == 0 {
+	if len(h.Statuses) == 0 {
 		return common.StatusMsg{}
 	}
-	return h.statuses[len(h.statuses)-1]
+	return h.Statuses[len(h.Statuses)-1]
+}
+
+// ticks are the held ticks, not yet delivered.
+func (h *harness) ticks() []tea.Msg {
+	var out []tea.Msg
+	for _, m := range h.Held {
+		out = append(out, m.(heldTick).msg)
+	}
+	return out
 }
 
 // deliverTicks sends every held tick once (the ones they re-arm are held again).
 func (h *harness) deliverTicks() {
-	ticks := h.ticks
-	h.ticks = nil
+	ticks := h.ticks()
+	h.Held = nil
 	for _, t := range ticks {
 		h.send(t)
 	}

@@ -65,11 +65,12 @@ func startRig(t *testing.T) *sandboxRig {
 	h.m.after = func(d time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return heldTick{msg: fn(time.Time{})} }
 	}
+	h.attach()
 	h.m.SetSize(120, 40)
 	h.run(h.m.Init())
 	t.Cleanup(h.m.Close)
 	if a, ok := h.m.selected(); !ok || a.Name != "live" {
-		t.Fatalf("pane opened on %+v; status %+v", a, h.statuses)
+		t.Fatalf("pane opened on %+v; status %+v", a, h.Statuses)
 	}
 	return &sandboxRig{harness: h, srv: srv, client: c, clk: clk}
 }
@@ -143,13 +144,13 @@ func TestSandboxPlanAbortsFailingCanary(t *testing.T) {
 		r.deliverTicks()
 	}
 	if r.m.PlanRunning() {
-		t.Fatalf("plan still running; jobs %+v", r.jobs[len(r.jobs)-1])
+		t.Fatalf("plan still running; jobs %+v", r.Jobs[len(r.Jobs)-1])
 	}
 	a := r.live()
 	if a.Version != "7" || a.Routing.Active() {
 		t.Fatalf("alias after the plan: %+v", a)
 	}
-	j := r.jobs[len(r.jobs)-1]
+	j := r.Jobs[len(r.Jobs)-1]
 	if !j.Done || j.Err == nil || !strings.Contains(j.Label, "aborted") || !strings.Contains(j.Label, "error rate") {
 		t.Fatalf("final job %+v", j)
 	}
@@ -199,7 +200,7 @@ func TestSandboxPreflightMessages(t *testing.T) {
 	}
 	refused := func(what, msg string) {
 		t.Helper()
-		if len(r.dialogs) != 0 {
+		if len(r.Dialogs) != 0 {
 			t.Fatalf("%s: a confirmation opened:\n%s", what, r.dialogView())
 		}
 		if st := r.lastStatus(); !st.Err || !strings.Contains(st.Text, msg) {

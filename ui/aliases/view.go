@@ -273,14 +273,14 @@ func (m *Model) cockpitLines(w int) []string {
 		if totalInv == 0 {
 			return "no traffic", nil, false
 		}
-		return fmt.Sprintf("%.1f%%", 100*healths[i].Invocations/totalInv), nil, false
+		return format.Percent(100*healths[i].Invocations/totalInv), nil, false
 	})
 	row("invocations", func(i int) (string, []float64, bool) {
 		return format.Float(healths[i].Invocations), series[i].inv.Values, false
 	})
 	row("errors", func(i int) (string, []float64, bool) {
 		h := healths[i]
-		return fmt.Sprintf("%.1f%% (%s)", h.ErrorPct(), format.Float(h.Errors)), ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
+		return format.Percent(h.ErrorPct()) + " (" + format.Float(h.Errors) + ")", ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
 	out = append(out, m.aliasThrottleLine(a.Name, am, colW))
 	row("p50", func(i int) (string, []float64, bool) {

@@ -102,9 +102,6 @@ func Confirm(st *styles.Styles, km keymap.Confirm, opt ConfirmOptions) *ConfirmD
 // ID implements common.Dialog.
 func (d *ConfirmDialog) ID() string { return "confirm" }
 
-// Typed returns what has been typed (protected mode).
-func (d *ConfirmDialog) Typed() string { return d.input.Value() }
-
 func (d *ConfirmDialog) refuse() (common.Action, tea.Cmd) {
 	if d.opt.No != nil {
 		return common.ActionRun{Cmd: d.opt.No}, nil

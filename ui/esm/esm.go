@@ -717,7 +717,7 @@ func (m *Model) row(it model.ESM) string {
 	age := ""
 	if isStream(it.SourceType) {
 		if v, ok := m.ages[it.Function]; ok {
-			age = format.Sparkline(v, l.spark) + " " + fmtAge(last(v))
+			age = format.Sparkline(v, l.spark) + " " + format.Millis(last(v))
 			if last(v) > 60000 {
 				age = m.st.Warn.Render(age)
 			}
@@ -781,19 +781,6 @@ func last(v []float64) float64 {
 	return v[len(v)-1]
 }
 
-// fmtAge renders an IteratorAge in milliseconds.
-func fmtAge(msv float64) string {
-	d := time.Duration(msv) * time.Millisecond
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%.1fm", d.Minutes())
-	}
-	return fmt.Sprintf("%.1fh", d.Hours())
-}
 
 // shortSource shortens an ARN to its resource (the TYPE column names the
 // service): a queue, a stream, or "<table> stream".

@@ -14,6 +14,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -39,29 +40,9 @@ func detailed() (*fake.Session, model.Function) {
 	return s, f
 }
 
-func run(v *Model, cmd bt.Cmd) {
-	for cmd != nil {
-		msg := cmd()
-		if b, ok := msg.(bt.BatchMsg); ok {
-			var next []bt.Cmd
-			for _, c := range b {
-				if c != nil {
-					next = append(next, func() bt.Msg { return c() })
-				}
-			}
-			cmd = nil
-			for _, c := range next {
-				run(v, c)
-			}
-			return
-		}
-		if msg == nil {
-			return
-		}
-		// the root unwraps its own envelope; here the view is the root
-		cmd = v.Update(msg)
-	}
-}
+// run runs cmd and feeds its messages back into the view (panetest.Pump;
+// the root unwraps its own envelope, here the view is the root).
+func run(t testing.TB, v *Model, cmd bt.Cmd) { panetest.Pump(t, v.Update, cmd) }
 
 func newView(t *testing.T, w, h int) (*Model, *fake.Session) {
 	s, f := detailed()
@@ -69,7 +50,7 @@ func newView(t *testing.T, w, h int) (*Model, *fake.Session) {
 	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
 	v := New(deps, styles.NewPlain(), keymap.Default(), f, [NumTabs]common.TabMaker{})
 	v.SetSize(w, h)
-	run(v, v.Init())
+	run(t, v, v.Init())
 	return v, s
 }
 
@@ -186,7 +167,7 @@ func TestConfigShowsDeprecationAndURL(t *testing.T) {
 	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
 	v := New(deps, styles.NewPlain(), keymap.Default(), f, [NumTabs]common.TabMaker{})
 	v.SetSize(160, 200)
-	run(v, v.Init())
+	run(t, v, v.Init())
 	out := ansi.Strip(v.View())
 	for _, want := range []string{"Deprecation", "deprecated since 2024-06-12", "nodejs24.x", "https://abc.lambda-url.us-east-1.on.aws/", "AWS_IAM · BUFFERED"} {
 		if !strings.Contains(out, want) {

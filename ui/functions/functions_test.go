@@ -16,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -30,50 +31,12 @@ func newPane(t testing.TB, n int) (*Model, *fake.Session) {
 	return m, s
 }
 
-// drive runs cmd and feeds results back until quiet; blocked commands
-// (ticks) are abandoned after a short wait.
+// drive runs cmd and feeds results back until quiet (panetest.Pump).
 func drive(t testing.TB, m *Model, cmd tea.Cmd) []tea.Msg {
-	var seen []tea.Msg
-	q := []tea.Cmd{cmd}
-	for len(q) > 0 {
-		c := q[0]
-		q = q[1:]
-		if c == nil {
-			continue
-		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-ch:
-		case <-time.After(50 * time.Millisecond):
-			continue
-		}
-		if b, ok := msg.(tea.BatchMsg); ok {
-			q = append(q, b...)
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		seen = append(seen, msg)
-		q = append(q, m.Update(msg))
-	}
-	return seen
+	return panetest.PumpWith(t, panetest.PumpOptions{Wait: 50 * time.Millisecond}, m.Update, cmd)
 }
 
-func kp(s string) tea.KeyPressMsg {
-	switch s {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	}
-	r := []rune(s)
-	return tea.KeyPressMsg{Code: r[0], Text: s}
-}
+func kp(s string) tea.KeyPressMsg { return panetest.Key(s) }
 
 func typeQ(m *Model, s string) {
 	for _, r := range s {

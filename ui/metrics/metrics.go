@@ -322,9 +322,6 @@ func maxOf(v []float64) float64 {
 	return t
 }
 
-func msDur(v float64) string {
-	return model.ShortDuration(time.Duration(v * float64(time.Millisecond)))
-}
 
 // View implements common.Pane.
 func (m *Model) View() string {
@@ -405,11 +402,11 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s (max %s)", msDur(lastSeen(p99)), msDur(maxOf(p99)))
+			extra = fmt.Sprintf("  p99 %s (max %s)", format.Millis(lastSeen(p99)), format.Millis(maxOf(p99)))
 		case 1:
-			extra = fmt.Sprintf("  p90 %s", msDur(lastSeen(m.values(sP90))))
+			extra = fmt.Sprintf("  p90 %s", format.Millis(lastSeen(m.values(sP90))))
 		case 2:
-			extra = fmt.Sprintf("  p50 %s", msDur(lastSeen(m.values(sP50))))
+			extra = fmt.Sprintf("  p50 %s", format.Millis(lastSeen(m.values(sP50))))
 		}
 		lines = append(lines, label(l)+p99Style(b)+text(extra))
 	}
@@ -425,7 +422,7 @@ func (m *Model) View() string {
 	lines = append(lines, label("Concurrency")+spark(sConc, concStyle)+concStyle(concText))
 	if m.hasStream() {
 		it := m.values(sIter)
-		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s now · max %s", msDur(last(it)), msDur(maxOf(it)))))
+		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s now · max %s", format.Millis(last(it)), format.Millis(maxOf(it)))))
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+

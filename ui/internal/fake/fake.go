@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
@@ -40,6 +41,7 @@ type Session struct {
 	Block chan struct{}
 
 	calls   map[string]int
+	ro      atomic.Bool
 	Journal []model.JournalEntry
 
 	// Deploys are the CodeDeploy deployments (deployments.go); DeployErr,
@@ -142,7 +144,17 @@ func (s *Session) CallLog() string {
 	return strings.Join(parts, " ")
 }
 
-func (s *Session) Target() model.Target { return s.T }
+func (s *Session) Target() model.Target {
+	t := s.T
+	if s.ro.Load() {
+		t.Protection = model.ReadOnly
+	}
+	return t
+}
+
+// SetReadOnly implements awsapi.ReadOnlySetter, as the aws layer does:
+// mutations are refused from now on.
+func (s *Session) SetReadOnly() { s.ro.Store(true) }
 
 func (s *Session) Identity(ctx context.Context) (model.Identity, error) {
 	s.count("Identity")
@@ -259,7 +271,7 @@ func (s *Session) ListProvisioned(ctx context.Context, function string) ([]model
 
 func (s *Session) mutate(op, target string) error {
 	s.count(op)
-	if s.T.Protection == model.ReadOnly {
+	if s.Target().Protection == model.ReadOnly {
 		return awsapi.ErrReadOnly
 	}
 	s.mu.Lock()

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambdaops/lambdaops/model"
 )
 
 // The two placeholders. A cell shows NoData when the value is known to be
@@ -40,60 +42,21 @@ func Float(v float64) string {
 	return Thousands(int64(v + 0.5))
 }
 
-// Compact renders a count in at most five cells: 950, 9,500, 12k, 1.2M.
-func Compact(v float64) string {
-	switch {
-	case v >= 1e6:
-		return strconv.FormatFloat(v/1e6, 'f', 1, 64) + "M"
-	case v >= 1e4:
-		return strconv.FormatFloat(v/1e3, 'f', 0, 64) + "k"
-	}
-	return Float(v)
-}
-
-// Duration renders d compactly: 850ms, 27.1s, 14.5m, 2.0h (below one
-// millisecond it keeps one decimal: 0.4ms).
+// Duration renders d compactly: 850ms, 27.1s, 14.5m, 2m, 2h (the one
+// duration format, shared with model's messages).
 func Duration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "-" + Duration(-d)
-	case d < time.Millisecond:
-		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + "ms"
-	case d < time.Second:
-		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
-	case d < time.Minute:
-		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
-	case d < time.Hour:
-		return strconv.FormatFloat(d.Minutes(), 'f', 1, 64) + "m"
+	if d < 0 {
+		return "-" + model.ShortDuration(-d)
 	}
-	return strconv.FormatFloat(d.Hours(), 'f', 1, 64) + "h"
+	return model.ShortDuration(d)
 }
 
 // Millis is Duration for a value in milliseconds (CloudWatch's Duration and
-// IteratorAge); a value of zero or less is NoData.
-func Millis(v float64) string {
-	if v <= 0 {
-		return NoData
-	}
-	return Duration(time.Duration(v * float64(time.Millisecond)))
-}
+// IteratorAge).
+func Millis(v float64) string { return Duration(time.Duration(v * float64(time.Millisecond))) }
 
-// Percent renders a percentage with one decimal below 10 and none above:
-// 0.4%, 12%, 100%.
-func Percent(p float64) string {
-	if p < 10 {
-		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
-	}
-	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
-}
-
-// Ratio is Percent of num/den, or NoData when den is zero.
-func Ratio(num, den float64) string {
-	if den <= 0 {
-		return NoData
-	}
-	return Percent(100 * num / den)
-}
+// Percent renders a percentage with one decimal: 0.4%, 12.0%.
+func Percent(p float64) string { return strconv.FormatFloat(p, 'f', 1, 64) + "%" }
 
 // levels are the eight heights of a sparkline cell.
 var levels = []rune("▁▂▃▄▅▆▇█")

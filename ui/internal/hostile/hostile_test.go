@@ -28,6 +28,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/logs"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -44,56 +45,16 @@ func newRoot(t testing.TB, s *fake.Session, w, h int) *ui.Model {
 	return m
 }
 
-// run executes cmd and feeds its messages back like the program would;
-// commands still blocked after a short wait (ticks, tails) are abandoned.
+// run executes cmd and feeds its messages back like the program would.
 func run(t testing.TB, m *ui.Model, cmd tea.Cmd) {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 5000 {
-			t.Fatal("run: too many steps")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		ch := make(chan tea.Msg, 1)
-		go func() { ch <- c() }()
-		var msg tea.Msg
-		select {
-		case msg = <-ch:
-		case <-time.After(100 * time.Millisecond):
-			continue
-		}
-		switch msg := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if _, ok := msg.(tea.QuitMsg); ok {
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	panetest.Pump(t, panetest.Root(m), cmd)
 }
 
 func press(t testing.TB, m *ui.Model, keys ...string) {
 	t.Helper()
 	for _, k := range keys {
-		var msg tea.KeyPressMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
-		default:
-			r := []rune(k)[0]
-			msg = tea.KeyPressMsg{Code: r, Text: k}
-		}
-		_, cmd := m.Update(msg)
+		_, cmd := m.Update(panetest.Key(k))
 		run(t, m, cmd)
 	}
 }
