@@ -34,13 +34,33 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		ReadOnly:    o.ReadOnly,
 		Protection:  cfg.ProtectionFor,
 	}
+	profiles, regions, err := pairLists(o, cfg)
+	if err != nil {
+		return err
+	}
+	pairs, err := aws.Pairs(profiles, regions, o.Sandbox)
+	if err != nil {
+		return err
+	}
 	if o.Sandbox {
-		srv, err := sandbox.Start(ctx, sandbox.Options{
+		so := sandbox.Options{
 			Functions: o.Functions,
 			Seed:      o.Seed,
 			Region:    o.Region,
 			Traffic:   true,
-		})
+		}
+		if len(regions) > 0 {
+			so.Region, so.Regions = regions[0], regions
+		}
+		for _, p := range pairs {
+			if p.Account != "" {
+				so.Accounts = appendOnce(so.Accounts, p.Account)
+			}
+		}
+		if len(so.Accounts) > 0 {
+			so.Account = so.Accounts[0]
+		}
+		srv, err := sandbox.Start(ctx, so)
 		if err != nil {
 			return fmt.Errorf("start the embedded sandbox: %w", err)
 		}
@@ -61,19 +81,55 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		// the sandbox keeps one world per region: talk to the one it seeded
 		ac.Region = srv.Worlds()[0].Region
 		ac.Profile = ""
+		for i := range pairs {
+			if pairs[i].Region == "" {
+				pairs[i].Region = ac.Region
+			}
+		}
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	sess, err := aws.Open(openCtx, ac)
+	session, first, closeAll, err := aws.Combine(openCtx, ac, pairs)
+	defer closeAll()
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	defer sess.Close()
+	regionList := []string(nil)
+	if o.AllRegions {
+		regionList = aws.PartitionRegions
+	}
 	return ui.Run(ctx, ui.Options{
-		Deps:     common.FromSession(sess, sess),
-		Target:   sess.Target(),
+		Deps:     common.FromSession(session, first),
+		Target:   session.Target(),
 		Config:   cfg,
 		Profiles: config.AWSProfiles(),
+		Regions:  regionList,
 		Version:  version,
 	})
+}
+
+// pairLists is the profiles and regions to show: a config view, every
+// region of the partition, or the comma-separated flags.
+func pairLists(o options, cfg config.Config) (profiles, regions []string, err error) {
+	if o.View != "" {
+		v, err := cfg.ViewNamed(o.View)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--view: %w", err)
+		}
+		return v.Profiles, v.Regions, nil
+	}
+	regions = aws.SplitList(o.Region)
+	if o.AllRegions {
+		regions = aws.PartitionRegions
+	}
+	return aws.SplitList(o.Profile), regions, nil
+}
+
+func appendOnce(l []string, s string) []string {
+	for _, x := range l {
+		if x == s {
+			return l
+		}
+	}
+	return append(l, s)
 }

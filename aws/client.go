@@ -63,6 +63,9 @@ type Config struct {
 	// StaticCredentials uses dummy static credentials without marking the
 	// target as the sandbox (for local emulators such as moto or LocalStack).
 	StaticCredentials bool
+	// SandboxAccount, with Sandbox, is sent as the access key id: the
+	// sandbox (like LocalStack) takes a 12-digit key id as the account.
+	SandboxAccount string
 
 	// ReadOnly refuses every mutation in this layer, with no network call.
 	ReadOnly bool
@@ -229,9 +232,13 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 		})
 	}
 	if c.cfg.Sandbox || c.cfg.StaticCredentials {
+		key := "sandbox"
+		if c.cfg.Sandbox && c.cfg.SandboxAccount != "" {
+			key = c.cfg.SandboxAccount
+		}
 		return sdkaws.Config{
 			Region:      c.cfg.Region,
-			Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+			Credentials: credentials.NewStaticCredentialsProvider(key, "sandbox", ""),
 			HTTPClient:  hc,
 			Retryer:     retryer,
 		}, nil

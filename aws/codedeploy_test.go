@@ -108,3 +108,27 @@ func TestDeploymentsUnderMoto(t *testing.T) {
 		t.Fatalf("DeploymentHistory under moto: %v", err)
 	}
 }
+
+// TestTuneRefusedWhileCodeDeployOwns: the registered owner check names the
+// running deployment, so power tuning refuses checkout-api (its preview
+// alias is being shifted by CodeDeploy) before anything is sent.
+func TestTuneRefusedWhileCodeDeployOwns(t *testing.T) {
+	t.Parallel()
+	m := clock.NewManual(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	s := startSandbox(t, sandbox.Options{Seed: 1, Clock: m})
+	c := openSandbox(t, s, Config{})
+	b, err := c.TuneBlockers(context.Background(), "checkout-api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, x := range b {
+		found = found || strings.Contains(x, "CodeDeploy deployment d-") && strings.Contains(x, "on preview (7→8) owns the function")
+	}
+	if !found {
+		t.Fatalf("blockers %q", b)
+	}
+	if owner, err := codeDeployOwner(context.Background(), c, "payments-webhook"); err != nil || owner != "" {
+		t.Fatalf("payments-webhook: %q %v", owner, err)
+	}
+}

@@ -509,6 +509,15 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 			back.LastProcessingResult, back.BatchSize, back.MaximumBatchingWindowInSeconds, back.StartingPosition, back.LastModified)
 	}
 	e.After = mappingState(m)
+	if m.State == "Updating" || m.State == "Creating" {
+		// A transitional state says nothing about enabled: a change that
+		// sent no enable/disable leaves it as it was.
+		if enabled == nil {
+			e.After["enabled"] = e.Before["enabled"]
+		} else {
+			e.After["enabled"] = *enabled
+		}
+	}
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
 	return m, nil

@@ -52,6 +52,9 @@ type Config struct {
 	// CanaryStep is the traffic shifted per canary step, in percent.
 	CanaryStep float64
 
+	// Views are named sets of profiles and regions (--view, :view).
+	Views map[string]View
+
 	keyLines map[string]int
 }
 
@@ -153,8 +156,10 @@ func Parse(name string, data []byte) (Config, error) {
 			err = c.parseProtection(v)
 		case "canary":
 			err = c.parseCanary(v)
+		case "views":
+			err = c.parseViews(v)
 		default:
-			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary)", k.Value)
+			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, views)", k.Value)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -93,3 +93,20 @@ func TestAWSProfiles(t *testing.T) {
 		t.Fatalf("profiles %q", got)
 	}
 }
+
+func TestViews(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("views:\n  oncall: {profiles: [prod-us, prod-eu], regions: [us-east-1, eu-west-1]}\n  eu: {regions: eu-west-1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.ViewNamed("oncall")
+	if err != nil || len(v.Profiles) != 2 || v.Regions[1] != "eu-west-1" {
+		t.Fatalf("oncall = %+v, %v", v, err)
+	}
+	if _, err := c.ViewNamed("nope"); err == nil || !strings.Contains(err.Error(), "known: eu, oncall") {
+		t.Errorf("unknown view: %v", err)
+	}
+	if _, err := Parse("c.yaml", []byte("views:\n  x: {profile: [a]}\n")); err == nil || !strings.Contains(err.Error(), "unknown field") {
+		t.Errorf("bad field: %v", err)
+	}
+}

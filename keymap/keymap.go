@@ -146,8 +146,9 @@ var exemptions = map[[2]string]bool{
 	{"list.open", "triage.open"}:           true,
 	{"list.sortnext", "triage.sort"}:       true,
 	{"list.sortreverse", "triage.reverse"}: true,
-	// The cockpit sorts nothing: S there stops the CodeDeploy deployment
-	// that owns the selected alias (typed confirmation).
+	// In the cockpit S stops the CodeDeploy deployment that owns the
+	// selected alias (typed confirmation); on an alias no deployment owns
+	// it is the list's reverse sort.
 	{"aliases.stopdeployment", "list.sortreverse"}: true,
 	{"list.sortnext", "tune.save"}:                 true, // the tuning result is not a sortable list
 }

@@ -244,7 +244,7 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		if m.target.Sandbox {
 			// the sandbox takes any credentials: a profile would change
 			// nothing, so say so instead of claiming a switch
-			return m.setStatus(fmt.Sprintf("not switched: the sandbox has no AWS profiles (still on %s); :region works", orDash(m.target.Endpoint)), true)
+			return m.setStatus("not switched: the sandbox has no AWS profiles (:region works)", true)
 		}
 		return m.switchTo(args[0], "")
 	case "readonly", "read-only":

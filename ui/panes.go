@@ -27,14 +27,15 @@ import (
 // "concurrency". A name without a screen falls back to the function view's
 // tab of the same name when a function is selected.
 func DefaultScreens() map[string]common.ScreenMaker {
+	hist := invoke.NewHistory() // shared: power tuning offers the editor's last payload
 	return map[string]common.ScreenMaker{
-		"invoke":      invoke.Screen(invoke.Options{History: invoke.NewHistory()}),
+		"invoke":      invoke.Screen(invoke.Options{History: hist}),
 		"concurrency": concurrency.Screen(concurrency.Options{}),
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
 		"canaries":    canaries.Screen,
-		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents()}),
+		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents(), History: hist}),
 	}
 }
 

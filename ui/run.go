@@ -16,6 +16,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/tune"
 )
 
 // Run runs the program until the user quits or ctx ends. A panic anywhere
@@ -34,6 +35,12 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 	g := NewGuarded(New(opts))
 	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
+	// A power-tuning run stopped by quitting still restores the function
+	// and removes what it made (else the journal offers it at next start).
+	if tune.Busy() {
+		fmt.Fprintln(os.Stderr, "lambdaops: finishing the power-tuning cleanup (restoring memory, removing aliases and versions)…")
+		tune.Drain(2 * time.Minute)
+	}
 	if path := g.Report(); path != "" {
 		return fmt.Errorf("lambdaops crashed; the terminal was restored and a crash report was written to %s", path)
 	}

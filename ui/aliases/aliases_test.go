@@ -662,3 +662,28 @@ func TestCockpitScrollsWhenSmall(t *testing.T) {
 		t.Fatalf("ctrl+u did not scroll back to the top:\n%s", h.view())
 	}
 }
+
+// Defect 2: "/" filters the aliases; the letters typed are the filter's
+// (P would promote, + shift weight), and the filter shows in the title.
+func TestSlashFiltersAliases(t *testing.T) {
+	f := newCanaryFake()
+	h := newHarness(t, f, model.Writable)
+	before := f.total()
+	h.typeText("/live+P")
+	if len(h.Dialogs) != 0 || f.total() != before {
+		t.Fatal("a key typed into the filter changed an alias")
+	}
+	if !h.m.CapturesInput() || h.m.list.Filter() != "live+P" {
+		t.Fatalf("filter %q captures %v", h.m.list.Filter(), h.m.CapturesInput())
+	}
+	h.press("backspace", "backspace", "enter")
+	if h.m.list.Len() != 1 {
+		t.Fatalf("/live shows %d aliases", h.m.list.Len())
+	}
+	if v := ansi.Strip(h.m.View()); !strings.Contains(v, "Aliases (1/2)  /live") {
+		t.Fatalf("view:\n%s", v)
+	}
+	if !h.m.Back() || h.m.list.Len() != 2 {
+		t.Fatal("esc did not clear the filter")
+	}
+}

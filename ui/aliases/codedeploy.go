@@ -88,6 +88,7 @@ func (m *Model) handleDeployMsg(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			if errors.Is(msg.err, awsapi.ErrUnsupported) {
 				m.cd.unsupported, m.cd.err, m.cd.byAlias = true, nil, nil
+				m.showDeployColumn()
 				return nil
 			}
 			m.cd.err = msg.err // the last known owners stay (a read failure must not unlock the keys)
@@ -107,6 +108,9 @@ func (m *Model) handleDeployMsg(msg tea.Msg) tea.Cmd {
 			}
 		}
 		m.cd.byAlias = by
+		if changed {
+			m.showDeployColumn()
+		}
 		var cmds []tea.Cmd
 		if changed && m.loaded {
 			cmds = append(cmds, m.load()) // the deployment moved the alias
@@ -185,7 +189,8 @@ func (m *Model) ClaimsKey(k tea.KeyPressMsg) bool {
 }
 
 // deployKey handles the keys CodeDeploy changes: the stop keys, and the
-// weight keys on an alias a deployment owns (refused, nothing sent).
+// weight keys on an alias a deployment owns (refused, nothing sent). On an
+// alias no deployment owns, S is the list's reverse sort.
 func (m *Model) deployKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	a := m.km.Aliases
 	al, ok := m.selected()
@@ -203,8 +208,6 @@ func (m *Model) deployKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 			return m.fail("a stop is still being sent"), true
 		}
 		return m.confirmStop(d, rollback), true
-	case stop:
-		return m.fail("no CodeDeploy deployment owns " + al.Name + ": nothing to stop"), true
 	case owned && m.weightKey(k):
 		return m.fail("refused, nothing was sent: " + d.DeploymentGuard()), true
 	}
@@ -328,10 +331,18 @@ func roundDur(d time.Duration) string {
 	return max(d, 0).Round(time.Second).String()
 }
 
-// deployMark is the alias list's marker for an owned alias.
+// showDeployColumn shows the alias list's CODEDEPLOY column while a
+// deployment owns one of the aliases, and hides it otherwise.
+func (m *Model) showDeployColumn() {
+	m.list.SetHidden(colDeploy, len(m.cd.byAlias) == 0)
+	m.list.InvalidateCache()
+}
+
+// deployMark is the alias list's marker for an owned alias: the ID of the
+// deployment owning it, in the CODEDEPLOY column.
 func (m *Model) deployMark(alias string) string {
 	if d, ok := m.owner(alias); ok {
-		return m.st.Warn.Render("  CodeDeploy " + d.ID)
+		return m.st.Warn.Render(d.ID)
 	}
 	return ""
 }

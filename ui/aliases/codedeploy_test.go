@@ -1,6 +1,7 @@
 package aliases
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,7 @@ func TestCodeDeployBannerAndWeightKeysRefused(t *testing.T) {
 			t.Errorf("banner lacks %q:\n%s", want, v)
 		}
 	}
-	if !strings.Contains(v, "preview") || !strings.Contains(v, "CodeDeploy d-PREVIEW01") {
+	if !strings.Contains(v, "CODEDEPLOY") || !regexp.MustCompile(`(?m)^\S*preview .*d-PREVIEW01`).MatchString(v) {
 		t.Errorf("the alias list should mark preview as owned:\n%s", v)
 	}
 	for _, k := range []string{"+", "-", "=", "P", "A", "L", "u"} {

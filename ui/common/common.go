@@ -256,7 +256,10 @@ type ScreenContext struct {
 	Args     []string        // palette arguments after the command name
 	Function *model.Function // the function selected or open, if any
 	Target   model.Target
-	Jobs     []string // IDs of the jobs running when the screen opens (e.g. "plan:fn:alias")
+	// Jobs are the IDs of the background jobs running now (a canary plan
+	// is "plan:<function>:<alias>"), for screens that must not start
+	// while another job owns their function.
+	Jobs []string
 }
 
 // ScreenMaker builds a full-screen pane (":triage", ":esm", ":logs", ...).

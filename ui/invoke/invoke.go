@@ -603,7 +603,7 @@ func (m *Model) send(req model.InvokeRequest) tea.Cmd {
 		defer cancel()
 		res, err := fleet.Invoke(c, req)
 		return invokedMsg{gen: gen, entry: Entry{At: now(), Function: req.Function, Qualifier: q,
-			Type: req.Type, Size: len(req.Payload), Result: res, Err: err}}
+			Type: req.Type, Size: len(req.Payload), Payload: req.Payload, Result: res, Err: err}}
 	})
 }
 

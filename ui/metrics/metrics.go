@@ -322,7 +322,6 @@ func maxOf(v []float64) float64 {
 	return t
 }
 
-
 // View implements common.Pane.
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {

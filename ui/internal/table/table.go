@@ -71,6 +71,9 @@ type Column[V any] struct {
 	Field string
 	// SortName names the order in "sorted by …" (default: the title).
 	SortName string
+	// Styled cells carry their own styles (a routing bar): the pane has
+	// cleaned the data in them, and the selected row shows them plain.
+	Styled bool
 }
 
 // Field is a filter field a pane registers: "<Name>:<arg>" keeps the rows
@@ -153,6 +156,8 @@ type Model[V any] struct {
 
 	lay      layout
 	layDirty bool
+	grows    bool // a column sizes to its content (Max > Width)
+	styled   bool // a column's cells carry styles
 	header   string
 
 	cache           map[string]*cached
@@ -170,11 +175,18 @@ func New[V any](cfg Config[V], st *styles.Styles, km keymap.List) *Model[V] {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.SetVirtualCursor(true)
+	ist := in.Styles()
+	ist.Cursor.Blink = false // a steady cursor: no blink ticks while a filter is typed
+	in.SetStyles(ist)
 	t := &Model[V]{cfg: cfg, st: st, km: km, cols: cfg.Columns, input: in,
 		sortCol: cfg.Sort, sortDesc: cfg.Desc, hidden: make([]bool, len(cfg.Columns)),
 		cache: map[string]*cached{}, layDirty: true, gen: 1, empty: cfg.Empty}
 	if t.empty == "" {
 		t.empty = "no rows"
+	}
+	for _, c := range cfg.Columns {
+		t.grows = t.grows || c.Max > c.Width
+		t.styled = t.styled || c.Styled
 	}
 	in.Placeholder = t.placeholder()
 	t.input = in
@@ -216,6 +228,9 @@ func (t *Model[V]) SetItems(items []V) {
 		t.reselectKey(sel)
 	}
 	t.clamp()
+	if t.grows {
+		t.layDirty = true // the widest cells may have changed
+	}
 }
 
 // Resort re-sorts the rows (their sort values changed).
@@ -659,10 +674,16 @@ func (t *Model[V]) layout() layout {
 	specs := make([]spec, len(t.cols))
 	for i, c := range t.cols {
 		specs[i] = spec{width: c.Width, max: max(c.Width, c.Max), prio: c.Priority, hidden: t.hidden[i] && !t.protected(i)}
+		if specs[i].max > c.Width {
+			specs[i].want = t.measure(i)
+		}
 	}
+	old := t.lay
 	t.lay = fit(specs, t.w, t.start, t.protected)
 	t.layDirty = false
-	t.gen++
+	if !sameLayout(old, t.lay) {
+		t.gen++ // rendered rows are stale
+	}
 	titles := make([]string, len(t.lay.cols))
 	for k, i := range t.lay.cols {
 		title := t.cols[i].Title
@@ -683,6 +704,36 @@ func (t *Model[V]) layout() layout {
 	}
 	t.header = t.st.TableHeader.Render(ansi.Truncate(h, t.w, "")) // styled once per layout
 	return t.lay
+}
+
+// measureAll is the most rows whose cells are measured to size a growing
+// column; beyond it only the rows on screen are.
+const measureAll = 2000
+
+// measure is the widest cell of column c (and its title): over every row
+// of a short list, over the rows on screen of a long one.
+func (t *Model[V]) measure(c int) int {
+	w := ansi.StringWidth(t.cols[c].Title) + 1
+	lo, hi := 0, len(t.view)
+	if hi > measureAll {
+		lo, hi = t.VisibleRange()
+	}
+	for i := lo; i < hi; i++ {
+		w = max(w, ansi.StringWidth(common.Clean(t.cols[c].Cell(t.At(i)))))
+	}
+	return w
+}
+
+func sameLayout(a, b layout) bool {
+	if a.width != b.width || len(a.cols) != len(b.cols) || a.hint != b.hint {
+		return false
+	}
+	for k := range a.cols {
+		if a.cols[k] != b.cols[k] || a.widths[k] != b.widths[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // Columns reports the shown columns (indices into Config.Columns) and
@@ -773,7 +824,11 @@ func (t *Model[V]) render(v V, selected bool) string {
 	if e.w != uint32(t.w) || e.gen != t.gen || e.ver != ver || e.raw == "" {
 		cells := make([]string, len(t.lay.cols))
 		for j, i := range t.lay.cols {
-			cells[j] = common.Clean(t.cols[i].Cell(v))
+			if c := t.cols[i]; c.Styled {
+				cells[j] = c.Cell(v)
+			} else {
+				cells[j] = common.Clean(c.Cell(v))
+			}
 		}
 		raw := t.line(cells, false)
 		if w := ansi.StringWidth(raw); w > t.w {
@@ -796,6 +851,9 @@ func (t *Model[V]) render(v V, selected bool) string {
 		// the selection style's escape codes, found once by rendering a marker
 		t.selStyle = t.st.Selected.String()
 		t.selPre, t.selPost, _ = strings.Cut(t.st.Selected.Render("\x00"), "\x00")
+	}
+	if t.styled {
+		return t.st.Selected.Render(ansi.Strip(e.raw))
 	}
 	if t.selPre == "" && t.selPost == "" {
 		return t.st.Selected.Render(e.raw)
