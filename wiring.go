@@ -7,11 +7,57 @@ import (
 	"time"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
 )
+
+// combineShowingProgress opens the sessions; while it waits for the
+// network (nothing remembered for this profile and endpoint yet) it says so
+// on stderr every second: "connecting to … (n s)".
+func combineShowingProgress(ctx context.Context, ac aws.Config, pairs []aws.Pair, stderr io.Writer) (awsapi.Session, *aws.Client, func(), error) {
+	type result struct {
+		s     awsapi.Session
+		first *aws.Client
+		close func()
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, first, closeAll, err := aws.Combine(ctx, ac, pairs)
+		done <- result{s, first, closeAll, err}
+	}()
+	what := ac.EndpointURL
+	if what == "" {
+		what = "AWS"
+		if ac.Profile != "" {
+			what += " (profile " + ac.Profile + ")"
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	start, shown := time.Now(), false
+	for {
+		select {
+		case r := <-done:
+			if shown {
+				fmt.Fprintln(stderr)
+			}
+			if r.close == nil {
+				r.close = func() {}
+			}
+			if r.err != nil {
+				return nil, nil, r.close, fmt.Errorf("connect: %w", r.err)
+			}
+			return r.s, r.first, r.close, nil
+		case <-tick.C:
+			shown = true
+			fmt.Fprintf(stderr, "\rlambdaops: connecting to %s (%d s)…", what, int(time.Since(start).Seconds()))
+		}
+	}
+}
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return sandbox.Main(ctx, args, stdout, stderr)
@@ -20,6 +66,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // runTUI loads the config, opens a session (starting the embedded sandbox
 // first with --sandbox) and runs the UI until the user quits.
 func runTUI(ctx context.Context, o options, stderr io.Writer) error {
+	tuneMemory(ctx)
 	cfg, err := config.Load(o.Config)
 	if err != nil {
 		return err
@@ -33,6 +80,11 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		EndpointURL: o.EndpointURL,
 		ReadOnly:    o.ReadOnly,
 		Protection:  cfg.ProtectionFor,
+		QuotaShare:  cfg.QuotaShare,
+		// Start from the account seen last time for this profile and
+		// endpoint: the cached fleet is drawn before any request returns,
+		// and STS checks in the background.
+		Warm: true,
 	}
 	profiles, regions, err := pairLists(o, cfg)
 	if err != nil {
@@ -89,10 +141,10 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	session, first, closeAll, err := aws.Combine(openCtx, ac, pairs)
+	session, first, closeAll, err := combineShowingProgress(openCtx, ac, pairs, stderr)
 	defer closeAll()
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return err
 	}
 	regionList := []string(nil)
 	if o.AllRegions {

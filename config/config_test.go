@@ -94,6 +94,23 @@ func TestAWSProfiles(t *testing.T) {
 	}
 }
 
+func TestQuotaShare(t *testing.T) {
+	for in, want := range map[string]float64{"0.5": 0.5, "1": 1, "2/3": 2.0 / 3, "25%": 0.25} {
+		c, err := Parse("c.yaml", []byte("quota_share: "+in+"\n"))
+		if err != nil || c.QuotaShare != want {
+			t.Fatalf("%s: %v %v", in, c.QuotaShare, err)
+		}
+	}
+	for _, bad := range []string{"0", "1.5", "-1", "lots", "1/0"} {
+		if _, err := Parse("c.yaml", []byte("quota_share: "+bad+"\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:1") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	if Default().QuotaShare != 2.0/3 {
+		t.Fatal("default share")
+	}
+}
+
 func TestViews(t *testing.T) {
 	c, err := Parse("c.yaml", []byte("views:\n  oncall: {profiles: [prod-us, prod-eu], regions: [us-east-1, eu-west-1]}\n  eu: {regions: eu-west-1}\n"))
 	if err != nil {

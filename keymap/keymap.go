@@ -30,6 +30,7 @@ type KeyMap struct {
 	Triage      Triage
 	Confirm     Confirm
 	Metrics     Metrics
+	Alarms      Alarms
 	Tune        Tune
 }
 
@@ -47,6 +48,7 @@ func Default() KeyMap {
 		Triage:      defaultTriage(),
 		Confirm:     defaultConfirm(),
 		Metrics:     defaultMetrics(),
+		Alarms:      defaultAlarms(),
 		Tune:        defaultTune(),
 	}
 }

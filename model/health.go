@@ -92,6 +92,10 @@ type HealthContext struct {
 	ReportRate        float64
 	ReportAvgBilledMs float64
 	Canary            *CanaryStats
+	// Alarms are the CloudWatch alarms on the function in ALARM (from
+	// AlarmIndex.FiringFor); AlarmsAt is the time their durations run to.
+	Alarms   []*Alarm
+	AlarmsAt time.Time
 	// Now, when set, enables the runtime-deprecation rule (RuntimeNote).
 	Now time.Time
 }
@@ -138,7 +142,8 @@ type Health struct {
 	Invocations,
 	Errors,
 	Throttles float64
-	Cost CostEstimate
+	Cost   CostEstimate
+	Alarms int // CloudWatch alarms in ALARM (they rank the function first)
 }
 
 // Reason joins the findings' reasons, worst first.
@@ -344,6 +349,7 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("uses %d%% of its %d MB (~%s/month to save)", int(math.Round(use*100)), fn.MemoryMB, FormatDollars(waste))})
 		}
 	}
+	ApplyAlarms(&h, hc)
 	if f, ok := runtimeFinding(fn, hc.Now); ok {
 		h.Findings = append(h.Findings, f)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 	"github.com/lambdaops/lambdaops/sandbox/codedeploy"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 type service int
@@ -25,6 +26,7 @@ const (
 	svcSTS
 	svcUnknownQuery
 	svcCodeDeploy
+	svcTagging
 )
 
 const (
@@ -53,6 +55,8 @@ func classify(r *http.Request) (classified, error) {
 			return classified{svc: svcMetricsJSON, op: t[len(metricsPrefix):]}, nil
 		case strings.HasPrefix(t, codedeploy.TargetPrefix):
 			return classified{svc: svcCodeDeploy, op: orUnknown(t[len(codedeploy.TargetPrefix):])}, nil
+		case strings.HasPrefix(t, tagging.TargetPrefix):
+			return classified{svc: svcTagging, op: t[len(tagging.TargetPrefix):]}, nil
 		}
 	}
 	if strings.HasPrefix(r.URL.Path, metricsPath) {
@@ -256,6 +260,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveSTS(sw, c)
 	case svcCodeDeploy:
 		s.codedeployH.ServeHTTP(sw, r)
+	case svcTagging:
+		s.taggingH.ServeHTTP(sw, r)
 	default:
 		writeQueryError(sw, http.StatusBadRequest, "InvalidAction", "The action "+clip(c.op, 100)+" is not valid for this web service.", "https://sts.amazonaws.com/doc/2011-06-15/")
 	}
@@ -286,6 +292,8 @@ func writeThrottle(w http.ResponseWriter, c classified, wait time.Duration) {
 		lambda.WriteError(w, e)
 	case svcLogs, svcCodeDeploy:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.1", "")
+	case svcTagging:
+		tagging.WriteThrottle(w)
 	case svcMetricsJSON:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.0", "Throttling;Sender")
 	case svcMetricsCBOR:

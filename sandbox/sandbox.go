@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
 	"github.com/lambdaops/lambdaops/sandbox/record"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 // Options configure Start.
@@ -85,6 +86,7 @@ type Server struct {
 	faultsPtr atomic.Pointer[Faults] // nil when no fault is set
 	faultRng  *rand.Rand
 	quotas    *quotas
+	taggingH  http.Handler
 
 	ln     net.Listener
 	srv    *http.Server
@@ -230,6 +232,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, fmt.Errorf("sandbox: seeding CodeDeploy: %w", err)
 		}
 	}
+	s.taggingH = tagging.NewHandler(func(after string, fn func(tagging.Resource) bool) {
+		s.world.EachTagged(after, func(arn string, tags map[string]string) bool {
+			return fn(tagging.Resource{ARN: arn, Type: "lambda:function", Tags: tags})
+		})
+	})
 
 	if !o.internal {
 		ln, err := net.Listen("tcp", o.Addr)

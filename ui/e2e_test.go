@@ -46,7 +46,7 @@ func (p *probe) View() tea.View { return p.m.View() }
 
 func (p *probe) waitFor(t *testing.T, what string, cond func(string) bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		p.mu.Lock()
 		s := p.screen

@@ -77,6 +77,8 @@ type Multi struct {
 	byName map[string][]int // function name -> pairs holding it
 	byARN  map[string]int
 	byUUID map[string]int // event source mapping -> pair
+
+	alarmOwner map[string][]int // alarm name or ARN -> pairs (multi_alarms.go)
 }
 
 var (

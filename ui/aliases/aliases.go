@@ -104,7 +104,8 @@ type Model struct {
 	jobs uint64
 	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
-	lastPlan string // how the last plan ended
+	lastPlan string            // how the last plan ended
+	alarms   *model.AlarmIndex // CloudWatch alarms (alarms.go); nil until read
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
 
@@ -208,7 +209,7 @@ func (m *Model) PlanRunning() bool { return m.plan != nil }
 
 // Init loads versions, aliases and provisioned concurrency and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.tick(), m.loadDeploys())
+	return tea.Batch(m.load(), m.tick(), m.loadAlarms(), m.loadDeploys())
 }
 
 // ---- messages -------------------------------------------------------------
@@ -326,9 +327,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.RefreshMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.loadDeploys())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms(), m.loadDeploys())
 	case tickMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadDeploys())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadAlarms(), m.loadDeploys())
+	case alarmsMsg:
+		return m.handleAlarms(msg)
 	case deploysMsg, deployTickMsg, stopConfirmedMsg, stoppedMsg:
 		return m.handleDeployMsg(msg)
 	case versionPickedMsg:

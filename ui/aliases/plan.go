@@ -171,6 +171,9 @@ func (m *Model) planHealth() model.VersionHealth {
 	since := p.state.Started.Truncate(time.Minute)
 	h, _ := m.health(p.alias, p.canary, since)
 	h.Version = p.canary
+	if a, ok := m.aliasNamed(p.alias); ok {
+		h.Alarms = m.firingFor(a, p.canary)
+	}
 	return h
 }
 

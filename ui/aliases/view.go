@@ -282,6 +282,18 @@ func (m *Model) cockpitLines(w int) []string {
 		}
 		return v, series[i].p99.Values, cmp.P99 || h.P99OfTimeout() > 0.8
 	})
+	if m.alarms != nil {
+		line := m.st.Header.Render(pad("alarms", labelW))
+		for _, v := range versions {
+			cell, firing := m.alarmCell(a, v)
+			c := pad(cell, colW)
+			if firing {
+				c = m.st.Alarm.Render(c)
+			}
+			line += c
+		}
+		out = append(out, line)
+	}
 	out = append(out, m.st.Header.Render(pad("cold starts", labelW))+
 		m.st.Muted.Render("n/a: CloudWatch has no cold-start metric (REPORT Init Duration in the Logs tab)"))
 	if len(versions) == 2 && !cmp.Judged {

@@ -22,6 +22,8 @@ type Deps struct {
 	Metrics awsapi.Metrics
 	Logs    awsapi.Logs
 	Journal awsapi.Journal
+	// Alarms is CloudWatch alarms (nil in tests that do not need them).
+	Alarms awsapi.Alarms
 	// Connect switches profile or region (nil when switching is not possible).
 	Connect awsapi.Connector
 	Now     func() time.Time
@@ -38,7 +40,7 @@ func (d Deps) Time() time.Time {
 
 // FromSession fills Deps from one session.
 func FromSession(s awsapi.Session, c awsapi.Connector) Deps {
-	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Connect: c, Now: time.Now}
+	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Alarms: s, Connect: c, Now: time.Now}
 }
 
 // Pane is a child of the root model. Only the root implements tea.Model.

@@ -97,11 +97,11 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 		return a.SourceARN < b.SourceARN
 	}
 	cols := []table.Column[*model.ESM]{
-		colFunction: {Title: "FUNCTION", Width: 14, Max: 48, Priority: 0, Field: "function",
+		colFunction: {Title: "FUNCTION", Width: 20, Max: 48, Priority: 0, Field: "function",
 			Cell: func(it *model.ESM) string { return it.Function }, Less: byFn, SortName: "function"},
 		colType: {Title: "TYPE", Width: 8, Priority: 3, Field: "type", Cell: func(it *model.ESM) string { return it.SourceType },
 			Less: func(a, b *model.ESM) bool { return a.SourceType < b.SourceType }},
-		colSource: {Title: "SOURCE", Width: 12, Max: 48, Priority: 1, Field: "source", Cell: func(it *model.ESM) string { return shortSource(it.SourceARN) },
+		colSource: {Title: "SOURCE", Width: 16, Max: 48, Priority: 1, Field: "source", Cell: func(it *model.ESM) string { return shortSource(it.SourceARN) },
 			Less: func(a, b *model.ESM) bool { return a.SourceARN < b.SourceARN }}, // by service, then resource
 		colState: {Title: "STATE", Width: 10, Priority: 2, Field: "state", Cell: func(it *model.ESM) string { return it.State },
 			Less: func(a, b *model.ESM) bool { return a.State < b.State }},

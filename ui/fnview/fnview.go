@@ -22,10 +22,10 @@ import (
 )
 
 // NumTabs is the number of tabs.
-const NumTabs = 6
+const NumTabs = 7
 
 // TabNames are the tab titles, in order.
-var TabNames = [NumTabs]string{"Config", "Aliases", "Event sources", "Logs", "Metrics", "Deployments"}
+var TabNames = [NumTabs]string{"Config", "Aliases", "Event sources", "Logs", "Metrics", "Alarms", "Deployments"}
 
 // TabID is the envelope address of tab i (0-based).
 func TabID(i int) common.PaneID { return common.PaneID(fmt.Sprintf("tab%d", i+1)) }

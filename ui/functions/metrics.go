@@ -153,12 +153,13 @@ func maxOf(vs []float64) float64 {
 
 // scheduleMetrics debounces a metrics fetch for the visible rows.
 func (m *Model) scheduleMetrics() tea.Cmd {
+	enrich := m.visibleToEnricher() // the rows on screen get GetFunction first
 	if m.opt.DisableMetric || m.deps.Metrics == nil || m.t.Len() == 0 {
-		return nil
+		return enrich
 	}
 	m.mseq++
 	gen, seq := m.req.Gen(kindList), m.mseq
-	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	return tea.Batch(enrich, tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} }))
 }
 
 func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {

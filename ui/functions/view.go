@@ -18,7 +18,14 @@ func (m *Model) titleLine() string {
 	if f := m.t.FilterView(m.w); f != "" {
 		parts = append(parts, f)
 	}
-	parts = append(parts, m.st.Muted.Render(m.t.SortTitle()))
+	// what went wrong and the stale marker come first: on a narrow screen
+	// the sort order is what falls off the end
+	switch {
+	case m.verr != nil && !m.validating:
+		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
+	case m.err != nil && !m.listing:
+		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
+	}
 	if m.stale {
 		age := ""
 		if !m.snapTaken.IsZero() {
@@ -26,12 +33,12 @@ func (m *Model) titleLine() string {
 		}
 		parts = append(parts, m.st.Warn.Render("STALE cached"+age))
 	}
-	if m.listing {
+	if c := m.connecting(); c != "" && m.verr == nil {
+		parts = append(parts, m.st.Muted.Render(c))
+	} else if m.listing && c == "" {
 		parts = append(parts, m.progress())
 	}
-	if m.err != nil && !m.listing {
-		parts = append(parts, m.st.Error.Render("listing failed (r retries)"))
-	}
+	parts = append(parts, m.st.Muted.Render(m.t.SortTitle()))
 	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
 }
 

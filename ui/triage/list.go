@@ -80,6 +80,9 @@ func (m *Model) tableConfig() table.Config[*row] {
 }
 
 func rank(a, b *row) bool {
+	if (a.h.Alarms > 0) != (b.h.Alarms > 0) { // CloudWatch alarms in ALARM first
+		return a.h.Alarms > 0
+	}
 	if a.have != b.have {
 		return a.have
 	}
@@ -145,6 +148,9 @@ func p99Cell(r *row) string {
 
 func why(r *row) string {
 	if !r.have {
+		if r.h.Alarms > 0 {
+			return r.h.Reason() // the CloudWatch alarms, before the metrics
+		}
 		return ""
 	}
 	h := r.h

@@ -40,6 +40,7 @@ type (
 		pane, gen uint64
 		fns       []model.Function
 		acct      model.AccountSettings
+		alarms    *model.AlarmIndex // nil: none or unsupported
 		err       error
 		deploys   []model.Deployment // running CodeDeploy deployments (codedeploy.go)
 	}
@@ -162,11 +163,17 @@ func (m *Model) Init() tea.Cmd { return m.list() }
 func (m *Model) list() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	m.inFlight, m.ticking = false, false
-	fleet, pane, cd := m.deps.Fleet, m.id, m.deps.Deployments()
+	fleet, pane, al, cd := m.deps.Fleet, m.id, m.deps.Alarms, m.deps.Deployments()
 	if fleet == nil {
 		return nil
 	}
 	return func() tea.Msg {
+		// CloudWatch alarms rank the board (moto and LocalStack may lack
+		// them: the board works without).
+		var ix *model.AlarmIndex
+		if al != nil {
+			ix, _ = al.Alarms(ctx, false)
+		}
 		var fns []model.Function
 		err := fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 			fns = append(fns, p.Functions...)
@@ -174,7 +181,7 @@ func (m *Model) list() tea.Cmd {
 		})
 		// The board works without account settings (moto lacks them).
 		acct, _ := fleet.AccountSettings(ctx)
-		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, err: err, deploys: activeDeployments(ctx, cd)}
+		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, alarms: ix, err: err, deploys: activeDeployments(ctx, cd)}
 	}
 }
 
@@ -291,6 +298,10 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 		r.hc.Now = m.deps.Now()
 		if f.Reserved != nil {
 			r.hc.Reserved = f.Reserved
+		}
+		if firing := msg.alarms.FiringFor(f.Name); len(firing) > 0 {
+			r.hc.Alarms, r.hc.AlarmsAt = firing, m.deps.Time()
+			model.ApplyAlarms(&r.h, r.hc)
 		}
 		m.rows = append(m.rows, r)
 		m.byName[f.Name] = r

@@ -48,6 +48,12 @@ type Session struct {
 	// when set, is returned by every CodeDeploy read (e.g. ErrUnsupported).
 	Deploys   []model.Deployment
 	DeployErr error
+	// AlarmList is what Alarms returns (indexed); AlarmHist the history
+	// per alarm; AlarmErr, when set, is returned by Alarms (ErrUnsupported
+	// to play moto).
+	AlarmList []model.Alarm
+	AlarmHist map[string][]model.AlarmHistory
+	AlarmErr  error
 }
 
 // New returns a fake session with n generated functions in region.
