@@ -23,6 +23,7 @@ type (
 	Journal              = awsapi.Journal
 	Alarms               = awsapi.Alarms
 	Session              = awsapi.Session
+	Deployments          = awsapi.Deployments
 	Connector            = awsapi.Connector
 	ErrSSOExpired        = awsapi.ErrSSOExpired
 	ConflictError        = awsapi.ConflictError

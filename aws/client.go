@@ -28,6 +28,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -122,6 +123,10 @@ type Client struct {
 	cwUseJSON atomic.Bool
 	sts       *sts.Client
 
+	codedeploy *codedeploy.Client
+	cdOnce     sync.Once
+	cdc        *cdCache
+
 	gov     *Governor
 	journal *journalFile
 	stats   *callStats
@@ -200,6 +205,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
 	})
 	c.sts = sts.NewFromConfig(awsCfg, func(o *sts.Options) { endpoint(&o.BaseEndpoint) })
+	c.codedeploy = codedeploy.NewFromConfig(awsCfg, func(o *codedeploy.Options) { endpoint(&o.BaseEndpoint) })
 
 	c.target = model.Target{
 		Profile:  cfg.Profile,

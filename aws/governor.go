@@ -24,6 +24,9 @@ const (
 	QuotaListMetrics   Quota = "ListMetrics"     // 25 TPS
 	QuotaFilterLogs    Quota = "FilterLogEvents" // 5, 10 or 25 TPS by region
 	QuotaStartLiveTail Quota = "StartLiveTail"   // 5 TPS
+	// QuotaCodeDeploy is every CodeDeploy call. AWS publishes no per-API
+	// rate for CodeDeploy; 10 req/s is an assumed, conservative figure.
+	QuotaCodeDeploy Quota = "codedeploy"
 	// QuotaTagging is the Resource Groups Tagging API's GetResources. AWS
 	// publishes no figure for it; 5 req/s is what the sandbox enforces
 	// under --quotas aws (one page holds the tags of 100 functions).
@@ -90,6 +93,8 @@ func QuotaLimit(q Quota, region string) float64 {
 		return 25
 	case QuotaStartLiveTail, QuotaTagging:
 		return 5
+	case QuotaCodeDeploy:
+		return 10
 	case QuotaDescribeAlarms:
 		return 9
 	case QuotaAlarmHistory, QuotaSetAlarmState, QuotaAlarmActions:
@@ -165,6 +170,8 @@ func quotaFor(service, op string) (Quota, bool) {
 		case "EnableAlarmActions", "DisableAlarmActions":
 			return QuotaAlarmActions, true
 		}
+	case "CodeDeploy":
+		return QuotaCodeDeploy, true
 	case "Resource Groups Tagging API":
 		return QuotaTagging, true
 	case "CloudWatch Logs":

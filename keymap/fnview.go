@@ -13,6 +13,7 @@ type FnView struct {
 	Tab4    key.Binding
 	Tab5    key.Binding
 	Tab6    key.Binding
+	Tab7    key.Binding
 	Reveal  key.Binding
 	Copy    key.Binding
 }
@@ -27,6 +28,7 @@ func defaultFnView() FnView {
 		Tab4:    key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "logs")),
 		Tab5:    key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "metrics")),
 		Tab6:    key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "alarms")),
+		Tab7:    key.NewBinding(key.WithKeys("7"), key.WithHelp("7", "deployments")),
 		Reveal:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "reveal env values")),
 		Copy:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy ARN")),
 	}
@@ -34,7 +36,7 @@ func defaultFnView() FnView {
 
 // Tabs returns the tab bindings in order.
 func (f FnView) Tabs() []key.Binding {
-	return []key.Binding{f.Tab1, f.Tab2, f.Tab3, f.Tab4, f.Tab5, f.Tab6}
+	return []key.Binding{f.Tab1, f.Tab2, f.Tab3, f.Tab4, f.Tab5, f.Tab6, f.Tab7}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -42,5 +44,5 @@ func (f FnView) ShortHelp() []key.Binding { return []key.Binding{f.NextTab, f.Re
 
 // FullHelp implements help.KeyMap.
 func (f FnView) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{f.NextTab, f.PrevTab, f.Tab1, f.Tab2, f.Tab3, f.Tab4, f.Tab5, f.Tab6}, {f.Reveal, f.Copy}}
+	return [][]key.Binding{{f.NextTab, f.PrevTab, f.Tab1, f.Tab2, f.Tab3, f.Tab4, f.Tab5, f.Tab6, f.Tab7}, {f.Reveal, f.Copy}}
 }

@@ -27,6 +27,7 @@ var commands = []command{
 	{"metrics", "", "metrics of the selected function"},
 	{"triage", "", "triage the region"},
 	{"alarms", "[all|name|ARN]", "CloudWatch alarms in ALARM (all, or one by name or ARN)"},
+	{"canaries", "", "what is shifting right now: every canary and deployment"},
 	{"region", "<region>", "switch region"},
 	{"profile", "<profile>", "switch profile"},
 	{"view", "<name>", "one list over a config view's profiles and regions"},

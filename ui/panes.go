@@ -8,8 +8,10 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/alarms"
 	"github.com/lambdaops/lambdaops/ui/aliases"
+	"github.com/lambdaops/lambdaops/ui/canaries"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/concurrency"
+	"github.com/lambdaops/lambdaops/ui/deployments"
 	"github.com/lambdaops/lambdaops/ui/esm"
 	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/invoke"
@@ -33,13 +35,14 @@ func DefaultScreens() map[string]common.ScreenMaker {
 		"esm":         esm.Screen,
 		"logs":        logs.Screen,
 		"triage":      triage.Screen,
+		"canaries":    canaries.Screen,
 		"alarms":      alarms.Screen,
 		"tune":        tune.Screen(tune.Options{Events: invoke.DefaultEvents(), History: hist}),
 	}
 }
 
 // DefaultTabs are the function view's tab makers this build knows
-// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics, 5 Alarms), tuned by cfg.
+// (index 1 Aliases, 2 Event sources, 3 Logs, 4 Metrics, 5 Alarms, 6 Deployments), tuned by cfg.
 func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 	var t [fnview.NumTabs]common.TabMaker
 	t[1] = func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
@@ -53,6 +56,7 @@ func DefaultTabs(cfg config.Config) [fnview.NumTabs]common.TabMaker {
 		return metrics.New(deps, st, km, fn)
 	}
 	t[alarms.Tab] = alarms.NewTab
+	t[6] = deployments.Tab
 	return t
 }
 

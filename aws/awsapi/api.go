@@ -149,6 +149,7 @@ type Session interface {
 	Metrics
 	Logs
 	Journal
+	Deployments
 	Alarms
 	ReadOnlySetter
 }

@@ -693,3 +693,60 @@ func functionName(arn string) string {
 	}
 	return arn
 }
+
+// ---- CodeDeploy: each pair's own deployments ----
+
+// ActiveDeployments merges every pair's running deployments (asked in
+// parallel); a pair's failure is returned only when every pair failed.
+func (m *Multi) ActiveDeployments(ctx context.Context) ([]model.Deployment, error) {
+	res := make([][]model.Deployment, len(m.sessions))
+	errs := make([]error, len(m.sessions))
+	var wg sync.WaitGroup
+	for i, s := range m.sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i], errs[i] = s.ActiveDeployments(ctx)
+		}()
+	}
+	wg.Wait()
+	var all []model.Deployment
+	failed := 0
+	for i := range res {
+		if errs[i] != nil {
+			failed++
+		}
+		all = append(all, res[i]...)
+	}
+	if failed == len(m.sessions) {
+		return nil, errors.Join(errs...)
+	}
+	return all, nil
+}
+
+// DeploymentFor asks the pair of the function.
+func (m *Multi) DeploymentFor(ctx context.Context, function, alias string) (model.Deployment, bool, error) {
+	s, err := m.route(function)
+	if err != nil {
+		return model.Deployment{}, false, err
+	}
+	return s.DeploymentFor(ctx, function, alias)
+}
+
+// DeploymentHistory asks the pair of the function.
+func (m *Multi) DeploymentHistory(ctx context.Context, function string, limit int) ([]model.Deployment, error) {
+	s, err := m.route(function)
+	if err != nil {
+		return nil, err
+	}
+	return s.DeploymentHistory(ctx, function, limit)
+}
+
+// StopDeployment goes to the pair of the deployment's function.
+func (m *Multi) StopDeployment(ctx context.Context, d model.Deployment, rollback bool) error {
+	s, err := m.route(d.Function)
+	if err != nil {
+		return err
+	}
+	return s.StopDeployment(ctx, d, rollback)
+}

@@ -23,6 +23,8 @@ const (
 	fnRes    = "arn:aws:lambda:*:*:function:*"
 	esmRes   = "arn:aws:lambda:*:*:event-source-mapping:*"
 	logRes   = "arn:aws:logs:*:*:log-group:*"
+	cdgRes   = "arn:aws:codedeploy:*:*:deploymentgroup:*"
+	cdcRes   = "arn:aws:codedeploy:*:*:deploymentconfig:*"
 	alarmRes = "arn:aws:cloudwatch:*:*:alarm:*"
 	// versionRes matches qualified function ARNs (versions) only.
 	versionRes = "arn:aws:lambda:*:*:function:*:*"
@@ -61,6 +63,13 @@ var known = map[string]op{
 	"lambda.PutProvisionedConcurrencyConfig":    {"lambda:PutProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.DeleteProvisionedConcurrencyConfig": {"lambda:DeleteProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.UpdateEventSourceMapping":           {"lambda:UpdateEventSourceMapping", esmRes, false},
+	"codedeploy.ListDeployments":                {"codedeploy:ListDeployments", cdgRes, true},
+	"codedeploy.BatchGetDeployments":            {"codedeploy:BatchGetDeployments", cdgRes, true},
+	"codedeploy.ListDeploymentTargets":          {"codedeploy:ListDeploymentTargets", cdgRes, true},
+	"codedeploy.BatchGetDeploymentTargets":      {"codedeploy:BatchGetDeploymentTargets", cdgRes, true},
+	"codedeploy.BatchGetDeploymentGroups":       {"codedeploy:BatchGetDeploymentGroups", cdgRes, true},
+	"codedeploy.GetDeploymentConfig":            {"codedeploy:GetDeploymentConfig", cdcRes, true},
+	"codedeploy.StopDeployment":                 {"codedeploy:StopDeployment", cdgRes, false},
 	"cloudwatch.DescribeAlarms":                 {"cloudwatch:DescribeAlarms", anyRes, true},
 	"cloudwatch.DescribeAlarmHistory":           {"cloudwatch:DescribeAlarmHistory", alarmRes, true},
 	"cloudwatch.SetAlarmState":                  {"cloudwatch:SetAlarmState", alarmRes, false},

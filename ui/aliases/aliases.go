@@ -108,6 +108,8 @@ type Model struct {
 	alarms   *model.AlarmIndex // CloudWatch alarms (alarms.go); nil until read
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
+
+	cd cdState // CodeDeploy: who owns which alias (codedeploy.go)
 }
 
 // aliasMetrics is one alias's per-version health.
@@ -149,6 +151,7 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 		after:       tea.Tick,
 	}
 	m.list = table.New(m.aliasTable(), st, km.List)
+	m.list.SetHidden(colDeploy, true) // until a CodeDeploy deployment owns an alias
 	return m
 }
 
@@ -194,6 +197,9 @@ func (m *Model) HelpKeys() []key.Binding {
 	if m.list.CapturesInput() {
 		return m.listHelp()
 	}
+	if _, owned := m.Owner(); owned {
+		return append([]key.Binding{a.StopDeployment, a.StopRollback, a.Publish, a.Create}, m.listHelp()...)
+	}
 	return append([]key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
 		a.Undo, a.Publish, a.Create}, m.listHelp()...)
 }
@@ -203,7 +209,7 @@ func (m *Model) PlanRunning() bool { return m.plan != nil }
 
 // Init loads versions, aliases and provisioned concurrency and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.tick(), m.loadAlarms())
+	return tea.Batch(m.load(), m.tick(), m.loadAlarms(), m.loadDeploys())
 }
 
 // ---- messages -------------------------------------------------------------
@@ -321,11 +327,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.RefreshMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms(), m.loadDeploys())
 	case tickMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadAlarms())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadAlarms(), m.loadDeploys())
 	case alarmsMsg:
 		return m.handleAlarms(msg)
+	case deploysMsg, deployTickMsg, stopConfirmedMsg, stoppedMsg:
+		return m.handleDeployMsg(msg)
+	case versionPickedMsg:
+		return m.handlePicked(msg)
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
@@ -421,6 +431,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
 	}
+	if cmd, done := m.deployKey(k); done { // CodeDeploy owns the alias: S, R, and the weight keys refused
+		return cmd
+	}
 	if m.mutatingKey(k) && m.deps.Fleet != nil && m.deps.Fleet.Target().Protection == model.ReadOnly {
 		return m.fail("read-only mode: changes are refused (nothing was sent)")
 	}
@@ -431,6 +444,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.promptPublish()
 	case key.Matches(k, a.Create):
 		return m.promptCreate()
+	}
+	if al, ok := m.selected(); ok && key.Matches(k, a.WeightUp) && !al.Routing.Active() {
+		return m.withAlias(m.pickVersion) // no routing yet: which version? (picker.go)
 	}
 	var change func(model.Alias) (model.AliasChange, error)
 	title := ""

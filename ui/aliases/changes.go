@@ -56,7 +56,7 @@ func (m *Model) proposal(c model.AliasChange, title string) (tea.Cmd, error) {
 	m.problems = nil
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("%s — %s:%s", title, m.fn.Name, c.Before.Name),
-		Body:      ChangeBody(c, 30),
+		Body:      m.worseWarning(c) + ChangeBody(c, 30),
 		Protected: m.protected(),
 		Name:      c.Before.Name,
 		Accept: func() (tea.Cmd, error) {

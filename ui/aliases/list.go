@@ -19,6 +19,7 @@ const (
 	colRouting
 	colProv
 	colPlan
+	colDeploy
 )
 
 func (m *Model) aliasTable() table.Config[*model.Alias] {
@@ -35,6 +36,8 @@ func (m *Model) aliasTable() table.Config[*model.Alias] {
 				}
 				return ""
 			}},
+			// shown only while a CodeDeploy deployment owns one of the aliases (codedeploy.go)
+			colDeploy: {Title: "CODEDEPLOY", Width: 11, Priority: 4, Styled: true, Cell: func(a *model.Alias) string { return m.deployMark(a.Name) }},
 		},
 		Key: func(a *model.Alias) string { return a.Name },
 		Fields: []table.Field[*model.Alias]{{Name: "version", Column: colRouting, Match: func(a *model.Alias, arg string) bool {
@@ -50,7 +53,11 @@ func (m *Model) barW() int {
 	for _, a := range m.aliases {
 		nameW = max(nameW, min(20, len(a.Name)))
 	}
-	return max(10, min(40, m.w-2-nameW-1-18-26))
+	deployW := 0
+	if !m.list.Hidden(colDeploy) {
+		deployW = 12 // the CODEDEPLOY column and its gap
+	}
+	return max(10, min(40, m.w-2-nameW-1-18-26-deployW))
 }
 
 // setAliases hands the aliases to the table (a new load, or one changed).

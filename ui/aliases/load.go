@@ -113,9 +113,12 @@ func (m *Model) refreshMetrics() tea.Cmd {
 
 // MetricQueries are the queries the cockpit makes for one alias: per
 // version behind it (by ExecutedVersion), invocations, errors, throttles
-// and p50/p99 duration at one-minute resolution.
+// and p50/p99 duration at one-minute resolution; and the alias's throttles
+// by its Resource dimension alone, since a throttled request never ran and
+// so has no executed version (per-version throttles read 0 on a throttled
+// alias).
 func MetricQueries(fn string, a model.Alias) []model.MetricQuery {
-	var qs []model.MetricQuery
+	qs := []model.MetricQuery{{Function: fn, Resource: a.Name, Metric: "Throttles", Stat: model.StatSum, Period: time.Minute}}
 	for _, v := range aliasVersions(a) {
 		for _, ms := range [][2]string{
 			{"Invocations", model.StatSum}, {"Errors", model.StatSum}, {"Throttles", model.StatSum},

@@ -32,6 +32,7 @@ func (m *Model) View() string {
 	}
 	top = append(top, m.aliasLines(w)...)
 	top = append(top, "")
+	top = append(top, m.deployBannerLines(w)...)
 	top = append(top, m.cockpitLines(w)...)
 	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
@@ -269,9 +270,7 @@ func (m *Model) cockpitLines(w int) []string {
 		h := healths[i]
 		return format.Percent(h.ErrorPct()) + " (" + format.Float(h.Errors) + ")", ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
-	row("throttles", func(i int) (string, []float64, bool) {
-		return format.Float(healths[i].Throttles), series[i].thr.Values, cmp.Throttles
-	})
+	out = append(out, m.aliasThrottleLine(a.Name, am, colW))
 	row("p50", func(i int) (string, []float64, bool) {
 		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
 	})

@@ -66,7 +66,7 @@ func (m *Model) tableConfig() table.Config[*row] {
 			}
 			return model.FormatDollars(r.h.Cost.Monthly)
 		}, Less: worse(func(r *row) float64 { return r.h.Cost.Monthly }), SortName: "cost"},
-		ColWhy: {Title: "WHY", Width: 12, Max: 400, Priority: 2, Cut: table.CutEnd, Cell: why, Field: "why"},
+		ColWhy: {Title: "WHY", Width: 12, Max: 400, Priority: 2, Cut: table.CutEnd, Cell: m.whyCell, Field: "why"},
 	}
 	return table.Config[*row]{
 		Columns: cols,
@@ -170,6 +170,19 @@ func why(r *row) string {
 	return s
 }
 
+// whyCell is the reason, after the note of a running CodeDeploy deployment
+// of the function (codedeploy.go), if any.
+func (m *Model) whyCell(r *row) string {
+	w := why(r)
+	if d := m.deployNote(r.fn.Name); d != "" {
+		if w == "" {
+			return d
+		}
+		return d + "; " + w
+	}
+	return w
+}
+
 func (m *Model) rowStyle(r *row) *lipgloss.Style {
 	switch {
 	case r.h.Tier == model.TierAlarm:
@@ -179,7 +192,7 @@ func (m *Model) rowStyle(r *row) *lipgloss.Style {
 	case !r.have:
 		return &m.st.Muted
 	}
-	if w := why(r); w == "healthy" || w == "no invocations" {
+	if w := m.whyCell(r); w == "healthy" || w == "no invocations" {
 		return &m.st.Muted
 	}
 	return &m.st.Text

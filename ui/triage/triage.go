@@ -42,6 +42,7 @@ type (
 		acct      model.AccountSettings
 		alarms    *model.AlarmIndex // nil: none or unsupported
 		err       error
+		deploys   []model.Deployment // running CodeDeploy deployments (codedeploy.go)
 	}
 	metricsMsg struct {
 		pane, gen uint64
@@ -108,6 +109,8 @@ type Model struct {
 	t     *table.Model[*row]
 	moved bool // the user moved the cursor: keep it on its function
 	w, h  int
+
+	deploying map[string][]model.Deployment // function → its running CodeDeploy deployments
 }
 
 // New returns the board.
@@ -160,7 +163,7 @@ func (m *Model) Init() tea.Cmd { return m.list() }
 func (m *Model) list() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	m.inFlight, m.ticking = false, false
-	fleet, pane, al := m.deps.Fleet, m.id, m.deps.Alarms
+	fleet, pane, al, cd := m.deps.Fleet, m.id, m.deps.Alarms, m.deps.Deployments()
 	if fleet == nil {
 		return nil
 	}
@@ -178,7 +181,7 @@ func (m *Model) list() tea.Cmd {
 		})
 		// The board works without account settings (moto lacks them).
 		acct, _ := fleet.AccountSettings(ctx)
-		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, alarms: ix, err: err}
+		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, alarms: ix, err: err, deploys: activeDeployments(ctx, cd)}
 	}
 }
 
@@ -285,6 +288,7 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 	}
 	m.listed, m.listErr = true, nil
 	m.acct = msg.acct
+	m.setDeploying(msg.deploys)
 	m.rows = m.rows[:0]
 	m.byName = map[string]*row{}
 	for _, f := range msg.fns {

@@ -44,6 +44,10 @@ type Session struct {
 	ro      atomic.Bool
 	Journal []model.JournalEntry
 
+	// Deploys are the CodeDeploy deployments (deployments.go); DeployErr,
+	// when set, is returned by every CodeDeploy read (e.g. ErrUnsupported).
+	Deploys   []model.Deployment
+	DeployErr error
 	// AlarmList is what Alarms returns (indexed); AlarmHist the history
 	// per alarm; AlarmErr, when set, is returned by Alarms (ErrUnsupported
 	// to play moto).
