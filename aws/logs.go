@@ -486,6 +486,10 @@ func (t *tailer) poll(ctx context.Context, groups []string, since time.Time) {
 				}
 				it := tailItem{mode: TailPoll, events: evs}
 				if err != nil {
+					if isNotFound(err) {
+						// a function never invoked has no log group yet: say so in one line
+						err = errNoLogGroup
+					}
 					it.err = fmt.Errorf("polling %s: %w", g, err)
 				}
 				for _, e := range evs {
@@ -544,3 +548,6 @@ func dedupStrings(in []string) []string {
 	}
 	return out
 }
+
+// errNoLogGroup is a polled log group that does not exist (yet).
+var errNoLogGroup = errors.New("no log group yet (the function has not been invoked, or its logs go elsewhere)")
