@@ -56,8 +56,10 @@ func TestCrashChild(t *testing.T) {
 		}
 	}
 	c, err := Open(context.Background(), Config{Sandbox: true, EndpointURL: os.Getenv("CRASH_URL"),
-		StateDir: os.Getenv("CRASH_STATE"), CacheDir: t.TempDir(), Governor: NewGovernor(),
-		Budgets: Budgets{QuotaLambdaControl: 1000, QuotaGetFunction: 1000}})
+		StateDir: os.Getenv("CRASH_STATE"), Governor: NewGovernor(),
+		// Not t.TempDir: this process dies by SIGKILL and would leave it behind; the parent's temp dir holds it.
+		CacheDir: filepath.Join(filepath.Dir(os.Getenv("CRASH_STATE")), "child-cache"),
+		Budgets:  Budgets{QuotaLambdaControl: 1000, QuotaGetFunction: 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}
