@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/internal/debugstats"
 )
 
@@ -37,6 +38,8 @@ type options struct {
 	Config      string
 	Functions   int
 	Seed        int64
+	AllRegions  bool
+	View        string
 }
 
 // parseFlags parses the TUI's flags. Unknown flags and stray arguments are errors.
@@ -53,8 +56,10 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&o.Profile, "profile", "", "AWS profile (as in the AWS CLI; default: AWS_PROFILE or default)")
-	fs.StringVar(&o.Region, "region", "", "AWS region (default: from the profile or AWS_REGION)")
+	fs.StringVar(&o.Profile, "profile", "", "AWS profile(s), comma-separated for one list over all (as in the AWS CLI; default: AWS_PROFILE or default); with --sandbox: [name:]ACCOUNT, a 12-digit account of the sandbox")
+	fs.StringVar(&o.Region, "region", "", "AWS region(s), comma-separated for one list over all (default: from the profile or AWS_REGION)")
+	fs.BoolVar(&o.AllRegions, "all-regions", false, "every region of the commercial partition (a region the account has not enabled shows its error inline)")
+	fs.StringVar(&o.View, "view", "", "a view named in the config file (views: {NAME: {profiles: [...], regions: [...]}})")
 	fs.StringVar(&o.EndpointURL, "endpoint-url", "", "endpoint for every service (LocalStack, moto, a sandbox); AWS_ENDPOINT_URL* also work")
 	fs.BoolVar(&o.Sandbox, "sandbox", false, "start the embedded sandbox on a free loopback port and connect to it (no AWS account needed)")
 	fs.BoolVar(&o.ReadOnly, "read-only", false, "refuse every change (enforced in the AWS layer, not only the UI)")
@@ -71,8 +76,17 @@ Flags:
 	if o.Sandbox && o.EndpointURL != "" {
 		return o, errors.New("--sandbox and --endpoint-url cannot be used together: --sandbox starts its own endpoint")
 	}
-	if o.Sandbox && o.Profile != "" {
-		return o, errors.New("--sandbox and --profile cannot be used together: the sandbox needs no credentials")
+	if o.AllRegions && o.Region != "" {
+		return o, errors.New("--all-regions and --region cannot be used together")
+	}
+	if o.View != "" && (o.Profile != "" || o.Region != "" || o.AllRegions) {
+		return o, errors.New("--view names its own profiles and regions: drop --profile/--region/--all-regions")
+	}
+	if _, err := aws.Pairs(aws.SplitList(o.Profile), aws.SplitList(o.Region), o.Sandbox); err != nil {
+		if o.Sandbox && o.Profile != "" {
+			return o, fmt.Errorf("--profile: %w (the sandbox needs no credentials)", err)
+		}
+		return o, err
 	}
 	if o.Functions < 1 || o.Functions > 100000 {
 		return o, fmt.Errorf("--functions must be between 1 and 100000, got %d", o.Functions)

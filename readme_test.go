@@ -129,7 +129,7 @@ func TestReadmeKeyTable(t *testing.T) {
 		}
 	}
 	walk(reflect.ValueOf(keymap.Default()))
-	alias := map[string]string{"↑": "up", "↓": "down"}
+	alias := map[string]string{"↑": "up", "↓": "down", "←": "left", "→": "right"}
 	tick := regexp.MustCompile("`([^`]+)`")
 	n := 0
 	for _, row := range strings.Split(table, "\n") {

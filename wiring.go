@@ -7,11 +7,57 @@ import (
 	"time"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
 )
+
+// combineShowingProgress opens the sessions; while it waits for the
+// network (nothing remembered for this profile and endpoint yet) it says so
+// on stderr every second: "connecting to … (n s)".
+func combineShowingProgress(ctx context.Context, ac aws.Config, pairs []aws.Pair, stderr io.Writer) (awsapi.Session, *aws.Client, func(), error) {
+	type result struct {
+		s     awsapi.Session
+		first *aws.Client
+		close func()
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, first, closeAll, err := aws.Combine(ctx, ac, pairs)
+		done <- result{s, first, closeAll, err}
+	}()
+	what := ac.EndpointURL
+	if what == "" {
+		what = "AWS"
+		if ac.Profile != "" {
+			what += " (profile " + ac.Profile + ")"
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	start, shown := time.Now(), false
+	for {
+		select {
+		case r := <-done:
+			if shown {
+				fmt.Fprintln(stderr)
+			}
+			if r.close == nil {
+				r.close = func() {}
+			}
+			if r.err != nil {
+				return nil, nil, r.close, fmt.Errorf("connect: %w", r.err)
+			}
+			return r.s, r.first, r.close, nil
+		case <-tick.C:
+			shown = true
+			fmt.Fprintf(stderr, "\rlambdaops: connecting to %s (%d s)…", what, int(time.Since(start).Seconds()))
+		}
+	}
+}
 
 func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return sandbox.Main(ctx, args, stdout, stderr)
@@ -20,6 +66,7 @@ func runSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // runTUI loads the config, opens a session (starting the embedded sandbox
 // first with --sandbox) and runs the UI until the user quits.
 func runTUI(ctx context.Context, o options, stderr io.Writer) error {
+	tuneMemory(ctx)
 	cfg, err := config.Load(o.Config)
 	if err != nil {
 		return err
@@ -33,14 +80,39 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		EndpointURL: o.EndpointURL,
 		ReadOnly:    o.ReadOnly,
 		Protection:  cfg.ProtectionFor,
+		QuotaShare:  cfg.QuotaShare,
+		// Start from the account seen last time for this profile and
+		// endpoint: the cached fleet is drawn before any request returns,
+		// and STS checks in the background.
+		Warm: true,
+	}
+	profiles, regions, err := pairLists(o, cfg)
+	if err != nil {
+		return err
+	}
+	pairs, err := aws.Pairs(profiles, regions, o.Sandbox)
+	if err != nil {
+		return err
 	}
 	if o.Sandbox {
-		srv, err := sandbox.Start(ctx, sandbox.Options{
+		so := sandbox.Options{
 			Functions: o.Functions,
 			Seed:      o.Seed,
 			Region:    o.Region,
 			Traffic:   true,
-		})
+		}
+		if len(regions) > 0 {
+			so.Region, so.Regions = regions[0], regions
+		}
+		for _, p := range pairs {
+			if p.Account != "" {
+				so.Accounts = appendOnce(so.Accounts, p.Account)
+			}
+		}
+		if len(so.Accounts) > 0 {
+			so.Account = so.Accounts[0]
+		}
+		srv, err := sandbox.Start(ctx, so)
 		if err != nil {
 			return fmt.Errorf("start the embedded sandbox: %w", err)
 		}
@@ -61,19 +133,55 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		// the sandbox keeps one world per region: talk to the one it seeded
 		ac.Region = srv.Worlds()[0].Region
 		ac.Profile = ""
+		for i := range pairs {
+			if pairs[i].Region == "" {
+				pairs[i].Region = ac.Region
+			}
+		}
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	sess, err := aws.Open(openCtx, ac)
+	session, first, closeAll, err := combineShowingProgress(openCtx, ac, pairs, stderr)
+	defer closeAll()
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return err
 	}
-	defer sess.Close()
+	regionList := []string(nil)
+	if o.AllRegions {
+		regionList = aws.PartitionRegions
+	}
 	return ui.Run(ctx, ui.Options{
-		Deps:     common.FromSession(sess, sess),
-		Target:   sess.Target(),
+		Deps:     common.FromSession(session, first),
+		Target:   session.Target(),
 		Config:   cfg,
 		Profiles: config.AWSProfiles(),
+		Regions:  regionList,
 		Version:  version,
 	})
+}
+
+// pairLists is the profiles and regions to show: a config view, every
+// region of the partition, or the comma-separated flags.
+func pairLists(o options, cfg config.Config) (profiles, regions []string, err error) {
+	if o.View != "" {
+		v, err := cfg.ViewNamed(o.View)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--view: %w", err)
+		}
+		return v.Profiles, v.Regions, nil
+	}
+	regions = aws.SplitList(o.Region)
+	if o.AllRegions {
+		regions = aws.PartitionRegions
+	}
+	return aws.SplitList(o.Profile), regions, nil
+}
+
+func appendOnce(l []string, s string) []string {
+	for _, x := range l {
+		if x == s {
+			return l
+		}
+	}
+	return append(l, s)
 }

@@ -21,7 +21,9 @@ type (
 	TailBatch            = awsapi.TailBatch
 	Logs                 = awsapi.Logs
 	Journal              = awsapi.Journal
+	Alarms               = awsapi.Alarms
 	Session              = awsapi.Session
+	Deployments          = awsapi.Deployments
 	Connector            = awsapi.Connector
 	ErrSSOExpired        = awsapi.ErrSSOExpired
 	ConflictError        = awsapi.ConflictError
@@ -60,3 +62,11 @@ type Extras interface {
 	WaitUpdated(ctx context.Context, function string) (model.Function, error)
 	ListAllVersions(ctx context.Context, fn func(Page) error) error
 }
+
+// Warm-start contract (awsapi/warm.go).
+type (
+	Validator           = awsapi.Validator
+	AccountChangedError = awsapi.AccountChangedError
+	NetworkError        = awsapi.NetworkError
+	NoCredentialsError  = awsapi.NoCredentialsError
+)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
@@ -21,10 +23,14 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	tagging "github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
@@ -62,6 +68,9 @@ type Config struct {
 	// StaticCredentials uses dummy static credentials without marking the
 	// target as the sandbox (for local emulators such as moto or LocalStack).
 	StaticCredentials bool
+	// SandboxAccount, with Sandbox, is sent as the access key id: the
+	// sandbox (like LocalStack) takes a 12-digit key id as the account.
+	SandboxAccount string
 
 	// ReadOnly refuses every mutation in this layer, with no network call.
 	ReadOnly bool
@@ -73,6 +82,14 @@ type Config struct {
 	TailSessions int       // concurrent Live Tail sessions; default 12
 	Governor     *Governor // nil: DefaultGovernor (shared by all sessions)
 	MaxAttempts  int       // SDK attempts per call; default 6
+
+	// Warm opens from the identity remembered for this profile, region
+	// and endpoint without waiting for STS; the check runs in the
+	// background (Validated). With nothing remembered, Open checks first.
+	Warm bool
+	// QuotaShare is the share of each AWS quota this client budgets for
+	// itself (0: DefaultBudgetFraction, 2/3); Budgets entries override it.
+	QuotaShare float64
 
 	CacheDir string // default $XDG_CACHE_HOME/lambdaops or ~/.cache/lambdaops
 	StateDir string // default $XDG_STATE_HOME/lambdaops or ~/.local/state/lambdaops
@@ -106,14 +123,38 @@ type Client struct {
 	cwUseJSON atomic.Bool
 	sts       *sts.Client
 
+	codedeploy *codedeploy.Client
+	cdOnce     sync.Once
+	cdc        *cdCache
+
 	gov     *Governor
 	journal *journalFile
 	stats   *callStats
 
 	snapWG sync.WaitGroup // background snapshot writes
 
+	tmu     sync.RWMutex // guards target and ident (the account may be confirmed late)
+	tagging *tagging.Client
+	budgets Budgets // cfg.Budgets with every other quota at cfg.QuotaShare
+
+	lmu         sync.Mutex
+	lastListing []model.Function // the last complete listing, until it is written
+	listedOnce  atomic.Bool      // a complete listing happened in this session
+	saveMu      sync.Mutex       // one snapshot write at a time
+	known       knownStore       // what GetFunction and the Tagging API taught, merged into snapshots
+
+	// Validation of a session opened from a remembered identity (Warm).
+	vmu     sync.Mutex
+	valid   chan struct{} // closed once STS confirmed the credentials
+	validOK bool
+	pending bool          // opened from a remembered identity, not yet confirmed
+	vrun    chan struct{} // a check in flight
+	vlast   error         // the last check's error, or a change to report
+
 	costMu      sync.Mutex
 	metricsUsed int64 // metrics requested via GetMetricData
+
+	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
 }
 
 var (
@@ -143,6 +184,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		cfg.StateDir = xdgDir("XDG_STATE_HOME", filepath.Join(".local", "state"))
 	}
 	c := &Client{cfg: cfg, gov: cfg.Governor, stats: newCallStats()}
+	c.known.init()
 	if c.gov == nil {
 		c.gov = DefaultGovernor
 	}
@@ -163,6 +205,7 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 		o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
 	})
 	c.sts = sts.NewFromConfig(awsCfg, func(o *sts.Options) { endpoint(&o.BaseEndpoint) })
+	c.codedeploy = codedeploy.NewFromConfig(awsCfg, func(o *codedeploy.Options) { endpoint(&o.BaseEndpoint) })
 
 	c.target = model.Target{
 		Profile:  cfg.Profile,
@@ -173,23 +216,146 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if c.target.Region == "" {
 		return nil, errors.New("no region: pass --region or set one in the profile")
 	}
+	c.budgets = withShare(cfg.Budgets, cfg.QuotaShare, c.target.Region)
+	c.tagging = tagging.NewFromConfig(awsCfg, taggingOptions(cfg.EndpointURL))
+	c.journal = openJournal(filepath.Join(cfg.StateDir, "journal.jsonl"))
+	c.valid = make(chan struct{})
+	if cfg.Warm {
+		if id, ok := loadIdentity(cfg.CacheDir, c.identityKey()); ok {
+			// Start from the account seen last time; STS confirms it in
+			// the background (Validated) while the UI draws the cache.
+			c.setIdentity(id)
+			c.pending = true
+			go func() {
+				vctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				_ = c.ensureValid(vctx)
+			}()
+			return c, nil
+		}
+	}
 	id, err := c.callerIdentity(ctx)
 	if err != nil {
 		return nil, err
 	}
+	c.setIdentity(id)
+	c.validOK = true
+	close(c.valid)
+	c.rememberIdentity(id)
+	return c, nil
+}
+
+func (c *Client) identityKey() string {
+	return identityKey(c.cfg.Profile, c.target.Region, c.cfg.EndpointURL)
+}
+
+// setIdentity sets the account (and the protection that follows from it).
+func (c *Client) setIdentity(id model.Identity) {
+	c.tmu.Lock()
+	defer c.tmu.Unlock()
 	c.ident = id
 	c.target.Account = id.Account
 	c.target.Protection = model.Writable
-	if cfg.Protection != nil {
-		if p := cfg.Protection(cfg.Profile, id.Account); p != "" {
+	if c.cfg.Protection != nil {
+		if p := c.cfg.Protection(c.cfg.Profile, id.Account); p != "" {
 			c.target.Protection = p
 		}
 	}
-	if cfg.ReadOnly {
+	if c.cfg.ReadOnly {
 		c.target.Protection = model.ReadOnly
 	}
-	c.journal = openJournal(filepath.Join(cfg.StateDir, "journal.jsonl"))
-	return c, nil
+}
+
+func (c *Client) rememberIdentity(id model.Identity) {
+	if err := saveIdentity(c.cfg.CacheDir, c.identityKey(), id, c.cfg.Now()); err != nil {
+		c.logf("identity not remembered: %v", err)
+	}
+}
+
+// ensureValid checks the credentials with STS once (single flight): nil
+// when the remembered account is confirmed; *AccountChangedError (once)
+// when STS names another account, which this session then switches to;
+// otherwise the classified error, and the next call tries again.
+func (c *Client) ensureValid(ctx context.Context) error {
+	c.vmu.Lock()
+	if c.validOK {
+		c.vmu.Unlock()
+		return nil
+	}
+	if c.vrun != nil { // a check is in flight: wait for it
+		ch := c.vrun
+		c.vmu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		c.vmu.Lock()
+		err := c.vlast
+		if c.validOK {
+			err = nil // a change is reported by Validated only
+		}
+		c.vmu.Unlock()
+		return err
+	}
+	ch := make(chan struct{})
+	c.vrun = ch
+	c.vmu.Unlock()
+
+	id, err := c.callerIdentity(ctx)
+	var changed error
+	if err == nil && c.Target().Account == "" {
+		err = errors.New("sts GetCallerIdentity returned no account")
+	}
+	if err == nil {
+		if old := c.Target().Account; old != id.Account {
+			changed = &AccountChangedError{Cached: old, Now: id.Account}
+			c.known.reset()
+		}
+		c.setIdentity(id)
+		c.rememberIdentity(id)
+	}
+	c.vmu.Lock()
+	c.vrun = nil
+	if err == nil {
+		c.validOK = true
+		c.pending = false
+		c.vlast = changed
+		close(c.valid)
+	} else {
+		c.vlast = err
+	}
+	c.vmu.Unlock()
+	close(ch)
+	return err
+}
+
+// Validated waits for the background check of a session opened from a
+// remembered identity (at once for any other session), running it again
+// if the last one failed: nil when the account is confirmed, an
+// *AccountChangedError (reported once) when it was another one (the
+// session now talks to the new account), or why it could not be checked
+// (network, credentials).
+func (c *Client) Validated(ctx context.Context) error {
+	err := c.ensureValid(ctx)
+	var ac *AccountChangedError
+	if err == nil || errors.As(err, &ac) {
+		c.vmu.Lock()
+		err = nil
+		if errors.As(c.vlast, &ac) {
+			err, c.vlast = c.vlast, nil
+		}
+		c.vmu.Unlock()
+	}
+	return err
+}
+
+// unconfirmed reports whether the account is still the remembered one,
+// not yet confirmed by STS.
+func (c *Client) unconfirmed() bool {
+	c.vmu.Lock()
+	defer c.vmu.Unlock()
+	return !c.validOK
 }
 
 func xdgDir(env, fallback string) string {
@@ -223,9 +389,13 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 		})
 	}
 	if c.cfg.Sandbox || c.cfg.StaticCredentials {
+		key := "sandbox"
+		if c.cfg.Sandbox && c.cfg.SandboxAccount != "" {
+			key = c.cfg.SandboxAccount
+		}
 		return sdkaws.Config{
 			Region:      c.cfg.Region,
-			Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
+			Credentials: credentials.NewStaticCredentialsProvider(key, "sandbox", ""),
 			HTTPClient:  hc,
 			Retryer:     retryer,
 		}, nil
@@ -240,6 +410,15 @@ func (c *Client) loadConfig(ctx context.Context) (sdkaws.Config, error) {
 	} else {
 		opts = append(opts, config.WithHTTPClient(c.cfg.HTTPClient))
 	}
+	// Off EC2 the instance metadata service does not answer; the SDK's
+	// default would spend seconds on it (and print a warning) before saying
+	// there are no credentials. One quick try, no retries.
+	opts = append(opts, config.WithEC2RoleCredentialOptions(func(o *ec2rolecreds.Options) {
+		o.Client = imds.New(imds.Options{
+			HTTPClient: &http.Client{Timeout: 700 * time.Millisecond},
+			Retryer:    sdkaws.NopRetryer{},
+		})
+	}))
 	if c.cfg.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(c.cfg.Profile))
 	}
@@ -268,8 +447,13 @@ func (jitterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error)
 }
 
 func (c *Client) callerIdentity(ctx context.Context) (model.Identity, error) {
-	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	// Two attempts: a refused connection or missing credentials is said at
+	// once instead of after six backed-off retries.
+	out, err := c.sts.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, func(o *sts.Options) { o.RetryMaxAttempts = 2 })
 	if err != nil {
+		if e := c.startError(err); e != err {
+			return model.Identity{}, e
+		}
 		return model.Identity{}, c.classify(fmt.Errorf("validating credentials (sts GetCallerIdentity): %w", err))
 	}
 	id := model.Identity{
@@ -283,16 +467,61 @@ func (c *Client) callerIdentity(ctx context.Context) (model.Identity, error) {
 	return id, nil
 }
 
+// startError turns the SDK's ways of failing to start into errors that
+// say what to do: a network error (refused, unresolvable, timed out) is
+// not a credentials one, and no credentials at all says how to get some.
+func (c *Client) startError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return err
+	}
+	// The credential chain ran dry (its last link is the instance
+	// metadata service, which answers nothing off EC2): no credentials,
+	// whatever network error the metadata call ended with.
+	msg := err.Error()
+	if !isSSOExpired(err) && (strings.Contains(msg, "ec2imds") || strings.Contains(msg, "EC2 IMDS") ||
+		strings.Contains(msg, "static credentials are empty") || strings.Contains(msg, "failed to retrieve credentials")) {
+		return &NoCredentialsError{Profile: c.cfg.Profile, Err: err}
+	}
+	endpoint := c.cfg.EndpointURL
+	if endpoint == "" {
+		endpoint = "AWS (" + c.cfg.Region + ")"
+	}
+	var op *net.OpError
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return &NetworkError{Endpoint: endpoint, Reason: "connection refused", Err: err}
+	case errors.As(err, &dns):
+		return &NetworkError{Endpoint: endpoint, Reason: "no such host " + dns.Name, Err: err}
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
+		return &NetworkError{Endpoint: endpoint, Reason: "unreachable", Err: err}
+	case errors.As(err, &op) && op.Timeout():
+		return &NetworkError{Endpoint: endpoint, Reason: "timed out", Err: err}
+	}
+	return err
+}
+
 // Close waits for background work (the fleet snapshot being written to
 // the cache) so that quitting right after a listing still leaves it on disk.
 func (c *Client) Close() error {
+	if c.known.takeDirty() {
+		c.resave() // reserved concurrency and tags learned since the last write
+	}
 	c.snapWG.Wait()
 	return nil
 }
 
-// Target is the account, region and endpoint of this session.
+// Target is the account, region and endpoint of this session. Opened
+// from a remembered identity, the account is the one seen last time until
+// the background STS check confirms (or replaces) it.
 func (c *Client) Target() model.Target {
+	c.tmu.RLock()
 	t := c.target
+	c.tmu.RUnlock()
 	if c.ro.Load() {
 		t.Protection = model.ReadOnly
 	}
@@ -321,6 +550,7 @@ func (c *Client) Connect(ctx context.Context, profile, region string) (Session, 
 	if region != "" {
 		cfg.Region = region
 	}
+	cfg.Warm = false // a switch takes effect only once STS has validated it
 	n, err := Open(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -330,7 +560,7 @@ func (c *Client) Connect(ctx context.Context, profile, region string) (Session, 
 
 // readOnly reports whether mutations are refused.
 func (c *Client) readOnly() bool {
-	return c.cfg.ReadOnly || c.target.Protection == model.ReadOnly || c.ro.Load()
+	return c.cfg.ReadOnly || c.Target().Protection == model.ReadOnly || c.ro.Load()
 }
 
 func (c *Client) logf(format string, args ...any) {
@@ -352,15 +582,32 @@ func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	svc, op := middleware.GetServiceID(ctx), middleware.GetOperationName(ctx)
 	c := h.c
-	acct, region := c.target.Account, c.target.Region
+	t := c.Target()
+	acct, region := t.Account, t.Region
 	if region == "" {
 		region = c.cfg.Region
 	}
+	if svc == "Lambda" && req.Method != http.MethodGet && c.unconfirmed() {
+		// A change waits until STS has confirmed whose account this is,
+		// then obeys that account's protection level.
+		if err := c.ensureValid(ctx); err != nil {
+			var ac *AccountChangedError
+			if !errors.As(err, &ac) {
+				return nil, err
+			}
+		}
+		if c.readOnly() {
+			return nil, ErrReadOnly
+		}
+		t = c.Target()
+		acct = t.Account
+	}
 	q, governed := quotaFor(svc, op)
 	if governed {
-		if err := c.gov.Wait(ctx, acct, region, q, c.cfg.Budgets); err != nil {
+		if err := c.gov.Wait(ctx, acct, region, q, c.budgets); err != nil {
 			return nil, err
 		}
+		defer c.gov.Begin(ctx, acct, region, q)()
 	}
 	req, err := ownBody(req)
 	if err != nil {

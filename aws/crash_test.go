@@ -31,6 +31,18 @@ func TestCrashChild(t *testing.T) {
 	if os.Getenv(crashEnv) == "" {
 		t.Skip("the child process of the kill -9 tests")
 	}
+	if os.Getenv("CRASH_DO") == "append" {
+		// One of several processes appending to one journal at once.
+		size, _ := strconv.ParseInt(os.Getenv("CRASH_SIZE"), 10, 64)
+		j := openJournalSized(filepath.Join(os.Getenv("CRASH_STATE"), "journal.jsonl"), size, 200)
+		for i := range 300 {
+			if err := j.append(model.JournalEntry{Action: "UpdateAlias", Target: os.Getenv("CRASH_AT") + ":" + strconv.Itoa(i),
+				Result: "ok", Account: "1", Region: "r", Reason: strings.Repeat("x", i%50)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
 	at := os.Getenv("CRASH_AT") // phase:Action:n
 	parts := strings.Split(at, ":")
 	nth, _ := strconv.Atoi(parts[2])
@@ -44,8 +56,10 @@ func TestCrashChild(t *testing.T) {
 		}
 	}
 	c, err := Open(context.Background(), Config{Sandbox: true, EndpointURL: os.Getenv("CRASH_URL"),
-		StateDir: os.Getenv("CRASH_STATE"), CacheDir: t.TempDir(), Governor: NewGovernor(),
-		Budgets: Budgets{QuotaLambdaControl: 1000, QuotaGetFunction: 1000}})
+		StateDir: os.Getenv("CRASH_STATE"), Governor: NewGovernor(),
+		// Not t.TempDir: this process dies by SIGKILL and would leave it behind; the parent's temp dir holds it.
+		CacheDir: filepath.Join(filepath.Dir(os.Getenv("CRASH_STATE")), "child-cache"),
+		Budgets:  Budgets{QuotaLambdaControl: 1000, QuotaGetFunction: 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,5 +196,52 @@ func TestKill9DuringATuningRun(t *testing.T) {
 				t.Fatal("a second cleanup sent changes")
 			}
 		})
+	}
+}
+
+// TestJournalSharedByProcesses: three processes append at once to one
+// journal that rotates as they go; every entry arrives whole, once.
+func TestJournalSharedByProcesses(t *testing.T) {
+	state := t.TempDir()
+	var cmds []*exec.Cmd
+	for _, name := range []string{"a", "b", "c"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), crashEnv+"=1", "CRASH_DO=append", "CRASH_STATE="+state, "CRASH_AT="+name, "CRASH_SIZE=16384")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := openJournalSized(filepath.Join(state, "journal.jsonl"), 16384, 200)
+	if len(j.files()) < 3 {
+		t.Fatalf("only %d files: no rotation happened", len(j.files()))
+	}
+	es, err := j.entries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range es {
+		if seen[e.Target] {
+			t.Fatalf("%s twice", e.Target)
+		}
+		seen[e.Target] = true
+	}
+	if len(seen) != 900 {
+		t.Fatalf("%d entries of 900 across %d files", len(seen), len(j.files()))
+	}
+	// No torn line anywhere.
+	for _, p := range j.files() {
+		b, _ := os.ReadFile(p)
+		for i, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+			if !strings.HasPrefix(l, "{") || !strings.HasSuffix(l, "}") {
+				t.Fatalf("%s line %d torn: %q", filepath.Base(p), i, l)
+			}
+		}
 	}
 }

@@ -26,7 +26,7 @@ func (c *Client) classify(err error) error {
 	if isSSOExpired(err) {
 		return &ssoExpired{ErrSSOExpired: ErrSSOExpired{Profile: c.cfg.Profile}, cause: err}
 	}
-	return err
+	return c.startError(err)
 }
 
 // ssoExpired is an *ErrSSOExpired that keeps its cause for errors.Is/As.

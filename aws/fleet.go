@@ -22,7 +22,7 @@ const listPageSize = 50
 // completes, it is written to the disk cache (Snapshot).
 func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 	var marker *string
-	var all []model.Function
+	all := make([]model.Function, 0, c.known.expected())
 	seen := map[string]bool{}
 	for i := 0; ; i++ {
 		out, err := c.lambda.ListFunctions(ctx, &lambda.ListFunctionsInput{
@@ -31,6 +31,17 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 		})
 		if err != nil {
 			return c.classify(fmt.Errorf("listing functions (page %d): %w", i+1, err))
+		}
+		if i == 0 && c.unconfirmed() {
+			// Opened from a remembered identity: the first page went out
+			// beside the STS check; its answer decides whose fleet this is
+			// before anything is shown or cached.
+			if err := c.ensureValid(ctx); err != nil {
+				var ac *AccountChangedError
+				if !errors.As(err, &ac) {
+					return err
+				}
+			}
 		}
 		page := Page{Index: i}
 		for k := range out.Functions {
@@ -55,15 +66,40 @@ func (c *Client) ListFunctions(ctx context.Context, fn func(Page) error) error {
 		}
 		marker = sdkaws.String(next)
 	}
-	// Written in the background: the caller has every page already.
+	c.lmu.Lock()
+	c.lastListing = all
+	c.lmu.Unlock()
+	c.listedOnce.Store(true)
+	c.resave()
+	return nil
+}
+
+// resave writes the last complete listing, with what is known beyond it,
+// to the cache in the background (the caller has every page already).
+// Once written, the listing is not kept in memory: a later resave (tags
+// swept, GetFunction answers at Close) reads it back from the cache.
+func (c *Client) resave() {
+	c.lmu.Lock()
+	all := c.lastListing
+	c.lastListing = nil
+	c.lmu.Unlock()
 	c.snapWG.Add(1)
 	go func() {
 		defer c.snapWG.Done()
+		c.saveMu.Lock()
+		defer c.saveMu.Unlock()
+		if all == nil {
+			t := c.Target()
+			s, err := readSnapshot(snapshotPath(c.cfg.CacheDir, t))
+			if err != nil || s.Account != t.Account || s.Region != t.Region || !c.listedOnce.Load() {
+				return // nothing this session listed to rewrite
+			}
+			all = s.Functions
+		}
 		if err := c.saveSnapshot(all); err != nil {
 			c.logf("snapshot not saved: %v", err)
 		}
 	}()
-	return nil
 }
 
 // ListAllFunctions collects the whole listing (for tests and tools).
@@ -134,13 +170,14 @@ func (c *Client) getFunctionBasic(ctx context.Context, name string) (model.Funct
 		return model.Function{}, "", c.classify(fmt.Errorf("get function %s: %w", name, err))
 	}
 	f := functionFrom(out.Configuration)
-	f.Enriched = true
+	f.Enriched, f.TagsKnown = true, true
 	f.Tags = out.Tags
 	model.MakeInert(&f.Tags)
 	if out.Concurrency != nil && out.Concurrency.ReservedConcurrentExecutions != nil {
 		v := int(*out.Concurrency.ReservedConcurrentExecutions)
 		f.Reserved = &v
 	}
+	c.known.enriched(f)
 	loc := ""
 	if out.Code != nil {
 		loc = sdkaws.ToString(out.Code.Location)

@@ -24,7 +24,48 @@ const (
 	QuotaListMetrics   Quota = "ListMetrics"     // 25 TPS
 	QuotaFilterLogs    Quota = "FilterLogEvents" // 5, 10 or 25 TPS by region
 	QuotaStartLiveTail Quota = "StartLiveTail"   // 5 TPS
+	// QuotaCodeDeploy is every CodeDeploy call. AWS publishes no per-API
+	// rate for CodeDeploy; 10 req/s is an assumed, conservative figure.
+	QuotaCodeDeploy Quota = "codedeploy"
+	// QuotaTagging is the Resource Groups Tagging API's GetResources. AWS
+	// publishes no figure for it; 5 req/s is what the sandbox enforces
+	// under --quotas aws (one page holds the tags of 100 functions).
+	QuotaTagging Quota = "GetResources"
+	// CloudWatch alarms.
+	QuotaDescribeAlarms Quota = "DescribeAlarms"       // 9 TPS
+	QuotaAlarmHistory   Quota = "DescribeAlarmHistory" // 3 TPS
+	QuotaSetAlarmState  Quota = "SetAlarmState"        // 3 TPS
+	QuotaAlarmActions   Quota = "AlarmActions"         // Enable/DisableAlarmActions, 3 TPS
 )
+
+// Priority says who is waiting for a request: the user (the listing, an
+// opened function, a filter for a name not loaded yet) or nobody yet
+// (enrichment, the tags sweep). Background requests take a token only
+// when no foreground request is waiting for or has just used the bucket,
+// so they never delay what is on screen.
+type Priority int
+
+const (
+	Foreground Priority = iota
+	Background
+)
+
+type priorityKey struct{}
+
+// WithPriority marks the requests made with ctx.
+func WithPriority(ctx context.Context, p Priority) context.Context {
+	return context.WithValue(ctx, priorityKey{}, p)
+}
+
+func priorityOf(ctx context.Context) Priority {
+	p, _ := ctx.Value(priorityKey{}).(Priority)
+	return p
+}
+
+// foregroundHold is how long background requests stay off a bucket after
+// a foreground request used it: a listing asks for its next page as soon
+// as the last one arrives, and must find the token still there.
+const foregroundHold = 300 * time.Millisecond
 
 // DefaultLiveTailSessions is how many Live Tail sessions one account and
 // region may hold at once by default (AWS allows 15; 3 are left to others).
@@ -50,8 +91,14 @@ func QuotaLimit(q Quota, region string) float64 {
 		return 50
 	case QuotaListMetrics:
 		return 25
-	case QuotaStartLiveTail:
+	case QuotaStartLiveTail, QuotaTagging:
 		return 5
+	case QuotaCodeDeploy:
+		return 10
+	case QuotaDescribeAlarms:
+		return 9
+	case QuotaAlarmHistory, QuotaSetAlarmState, QuotaAlarmActions:
+		return 3
 	case QuotaFilterLogs:
 		switch region {
 		case "us-east-1":
@@ -75,6 +122,26 @@ func (b Budgets) rate(q Quota, region string) float64 {
 	return QuotaLimit(q, region) * DefaultBudgetFraction
 }
 
+// allQuotas are the quotas withShare fills in.
+var allQuotas = []Quota{QuotaLambdaControl, QuotaGetFunction, QuotaGetPolicy, QuotaGetMetricData,
+	QuotaListMetrics, QuotaFilterLogs, QuotaStartLiveTail, QuotaTagging}
+
+// withShare returns budgets with every quota it does not set at share of
+// the AWS quota (share <= 0 or > 1: the default fraction).
+func withShare(b Budgets, share float64, region string) Budgets {
+	if share <= 0 || share > 1 {
+		share = DefaultBudgetFraction
+	}
+	out := Budgets{}
+	for _, q := range allQuotas {
+		out[q] = QuotaLimit(q, region) * share
+	}
+	for q, v := range b {
+		out[q] = v
+	}
+	return out
+}
+
 // quotaFor maps an SDK service id and operation to the quota it draws on.
 func quotaFor(service, op string) (Quota, bool) {
 	switch service {
@@ -94,7 +161,19 @@ func quotaFor(service, op string) (Quota, bool) {
 			return QuotaGetMetricData, true
 		case "ListMetrics":
 			return QuotaListMetrics, true
+		case "DescribeAlarms":
+			return QuotaDescribeAlarms, true
+		case "DescribeAlarmHistory":
+			return QuotaAlarmHistory, true
+		case "SetAlarmState":
+			return QuotaSetAlarmState, true
+		case "EnableAlarmActions", "DisableAlarmActions":
+			return QuotaAlarmActions, true
 		}
+	case "CodeDeploy":
+		return QuotaCodeDeploy, true
+	case "Resource Groups Tagging API":
+		return QuotaTagging, true
 	case "CloudWatch Logs":
 		switch op {
 		case "FilterLogEvents":
@@ -167,6 +246,9 @@ type bucket struct {
 	throttles   int     // consecutive throttles, for backoff growth
 	lastThrottl time.Time
 	recoverMark time.Time
+
+	fgBusy int       // foreground requests waiting for a token or in flight
+	fgLast time.Time // when the last foreground request ended
 }
 
 func bucketKey(account, region string, q Quota) string {
@@ -230,18 +312,98 @@ func (g *Governor) refund(account, region string, q Quota) {
 	}
 }
 
-// Wait blocks until a request against q may be sent, or ctx ends.
+// Wait blocks until a request against q may be sent, or ctx ends. A
+// foreground request (the default) queues for the next token; a
+// background one (WithPriority) takes a token only when one is free now
+// and no foreground request is busy on the bucket.
 func (g *Governor) Wait(ctx context.Context, account, region string, q Quota, budgets Budgets) error {
 	rate := budgets.rate(q, region)
+	if priorityOf(ctx) == Background {
+		return g.waitBackground(ctx, account, region, q, rate)
+	}
 	d := g.reserve(account, region, q, rate)
 	if d <= 0 {
 		return ctx.Err()
 	}
+	g.busy(account, region, q, +1)
+	defer g.busy(account, region, q, -1)
 	if err := g.sleep(ctx, d); err != nil {
 		g.refund(account, region, q)
 		return err
 	}
 	return nil
+}
+
+// Begin marks a foreground request in flight on q until the returned
+// func is called (background requests keep off meanwhile).
+func (g *Governor) Begin(ctx context.Context, account, region string, q Quota) func() {
+	if priorityOf(ctx) == Background {
+		return func() {}
+	}
+	g.busy(account, region, q, +1)
+	return func() { g.busy(account, region, q, -1) }
+}
+
+func (g *Governor) busy(account, region string, q Quota, d int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	k := bucketKey(account, region, q)
+	b := g.buckets[k]
+	if b == nil {
+		b = &bucket{factor: 1, last: g.now()}
+		g.buckets[k] = b
+	}
+	b.fgBusy += d
+	if d < 0 {
+		b.fgLast = g.now()
+	}
+}
+
+func (g *Governor) waitBackground(ctx context.Context, account, region string, q Quota, rate float64) error {
+	for {
+		d := g.tryBackground(account, region, q, rate)
+		if d <= 0 {
+			return ctx.Err()
+		}
+		if err := g.sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+}
+
+// tryBackground takes a token if one is free for a background request
+// (0), or says how long to wait before asking again.
+func (g *Governor) tryBackground(account, region string, q Quota, rate float64) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	now := g.now()
+	b := g.bucket(account, region, q, rate)
+	if now.Before(b.pausedUntil) {
+		return b.pausedUntil.Sub(now)
+	}
+	if b.fgBusy > 0 {
+		return 50 * time.Millisecond
+	}
+	if hold := b.fgLast.Add(foregroundHold); now.Before(hold) {
+		return hold.Sub(now)
+	}
+	if rate <= 0 {
+		return 0
+	}
+	if b.factor < 1 {
+		b.factor = min(1, b.factor+0.1*now.Sub(b.recoverMark).Seconds())
+		b.recoverMark = now
+	}
+	r := rate * b.factor
+	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
+		b.tokens = min(b.burst*b.factor, b.tokens+elapsed*r)
+		b.last = now
+	}
+	if b.tokens >= 1 {
+		b.tokens--
+		return 0
+	}
+	return max(time.Millisecond, time.Duration((1-b.tokens)/r*float64(time.Second)))
 }
 
 // Throttled records a throttle response: the bucket pauses for retryAfter

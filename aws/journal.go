@@ -184,7 +184,7 @@ func (c *Client) LastAction(target, action string) (model.JournalEntry, bool) {
 		if e.Phase == model.PhaseIntent || e.Target != target || e.Result != "ok" || (action != "" && e.Action != action) {
 			continue
 		}
-		if e.Account != c.target.Account || e.Region != c.target.Region {
+		if e.Account != c.Target().Account || e.Region != c.Target().Region {
 			continue
 		}
 		return e, true
@@ -204,7 +204,7 @@ func (c *Client) JournalEntries() ([]model.JournalEntry, error) {
 	}
 	out := es[:0]
 	for _, e := range es {
-		if e.Account == c.target.Account && e.Region == c.target.Region {
+		if e.Account == c.Target().Account && e.Region == c.Target().Region {
 			out = append(out, e)
 		}
 	}
@@ -227,9 +227,9 @@ func newID() string {
 
 func (c *Client) stamp(e *model.JournalEntry) {
 	e.Time = c.cfg.Now().UTC()
-	e.Profile = c.target.Profile
-	e.Account = c.target.Account
-	e.Region = c.target.Region
+	e.Profile = c.Target().Profile
+	e.Account = c.Target().Account
+	e.Region = c.Target().Region
 }
 
 // intent writes e as a write-ahead intent, synced, before the change is

@@ -1,6 +1,7 @@
 package aws
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
 )
 
 // TestJournalRotatesAndUndoReadsAcross: a small size limit rotates the
@@ -46,5 +48,41 @@ func TestJournalRotatesAndUndoReadsAcross(t *testing.T) {
 	}
 	if es, _ := other.JournalEntries(); len(es) != 0 {
 		t.Fatal("another account's entries listed")
+	}
+}
+
+// TestMappingJournalRecordsWhatHappened: a batch-size change (no enable or
+// disable sent) is journaled with the mapping as read back: still enabled,
+// named by its function.
+func TestMappingJournalRecordsWhatHappened(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Functions: 20, Seed: 3})
+	c := openSandbox(t, s, Config{})
+	ctx := context.Background()
+	ms, err := c.ListMappings(ctx, "clickstream-processor")
+	if err != nil || len(ms) == 0 {
+		t.Fatal(ms, err)
+	}
+	n := 50
+	if _, err := c.UpdateMapping(ctx, ms[0].UUID, nil, &n, "smaller batches"); err != nil {
+		t.Fatal(err)
+	}
+	e, ok := c.Last("clickstream-processor/esm/" + ms[0].UUID)
+	if !ok || e.After["enabled"] != true || num(e.After["batchSize"]) != 50 || e.Function != "clickstream-processor" ||
+		e.Account == "" || e.Region == "" || e.Phase != model.PhaseOutcome {
+		t.Fatalf("entry %+v", e)
+	}
+	es, _ := c.JournalEntries()
+	var intents int
+	for _, x := range es {
+		if x.ID == e.ID && x.Phase == model.PhaseIntent {
+			intents++
+			if x.Request["batchSize"] == nil || x.Before["enabled"] != true {
+				t.Fatalf("intent %+v", x)
+			}
+		}
+	}
+	if intents != 1 {
+		t.Fatalf("%d intents for the change", intents)
 	}
 }

@@ -50,12 +50,12 @@ func (c *Client) logGroupARN(group string) string {
 	}
 	partition := "aws"
 	switch {
-	case strings.HasPrefix(c.target.Region, "cn-"):
+	case strings.HasPrefix(c.Target().Region, "cn-"):
 		partition = "aws-cn"
-	case strings.HasPrefix(c.target.Region, "us-gov-"):
+	case strings.HasPrefix(c.Target().Region, "us-gov-"):
 		partition = "aws-us-gov"
 	}
-	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, c.target.Region, c.target.Account, group)
+	return fmt.Sprintf("arn:%s:logs:%s:%s:log-group:%s", partition, c.Target().Region, c.Target().Account, group)
 }
 
 // groupName turns a log group ARN (or name) into the name.
@@ -268,7 +268,7 @@ func isLimitExceeded(err error) bool {
 func (t *tailer) live(ctx context.Context, groups []string, gapFrom time.Time) error {
 	c := t.c
 	slotCtx, cancelSlot := context.WithTimeout(ctx, 2*time.Second)
-	release, err := c.gov.AcquireTailSession(slotCtx, c.target.Account, c.target.Region, c.cfg.TailSessions)
+	release, err := c.gov.AcquireTailSession(slotCtx, c.Target().Account, c.Target().Region, c.cfg.TailSessions)
 	cancelSlot()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -486,6 +486,10 @@ func (t *tailer) poll(ctx context.Context, groups []string, since time.Time) {
 				}
 				it := tailItem{mode: TailPoll, events: evs}
 				if err != nil {
+					if isNotFound(err) {
+						// a function never invoked has no log group yet: say so in one line
+						err = errNoLogGroup
+					}
 					it.err = fmt.Errorf("polling %s: %w", g, err)
 				}
 				for _, e := range evs {
@@ -544,3 +548,6 @@ func dedupStrings(in []string) []string {
 	}
 	return out
 }
+
+// errNoLogGroup is a polled log group that does not exist (yet).
+var errNoLogGroup = errors.New("no log group yet (the function has not been invoked, or its logs go elsewhere)")

@@ -37,6 +37,22 @@ func reqID(md middleware.Metadata) string {
 
 // guard refuses a mutation in read-only mode, before any network call.
 func (c *Client) guard() error {
+	if c.cfg.ReadOnly || c.ro.Load() {
+		return ErrReadOnly
+	}
+	if c.unconfirmed() {
+		// Opened from a remembered identity: a change waits (bounded) until
+		// STS has said whose account this is, so its protection level and
+		// its journal entry name the right one.
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := c.ensureValid(ctx); err != nil {
+			var ac *AccountChangedError
+			if !errors.As(err, &ac) {
+				return err
+			}
+		}
+	}
 	if c.readOnly() {
 		return ErrReadOnly
 	}
@@ -516,6 +532,15 @@ func (c *Client) UpdateMapping(ctx context.Context, uuid string, enabled *bool, 
 			back.LastProcessingResult, back.BatchSize, back.MaximumBatchingWindowInSeconds, back.StartingPosition, back.LastModified)
 	}
 	e.After = mappingState(m)
+	if m.State == "Updating" || m.State == "Creating" {
+		// A transitional state says nothing about enabled: a change that
+		// sent no enable/disable leaves it as it was.
+		if enabled == nil {
+			e.After["enabled"] = e.Before["enabled"]
+		} else {
+			e.After["enabled"] = *enabled
+		}
+	}
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
 	return m, nil

@@ -3,6 +3,7 @@ package aws
 import (
 	"context"
 
+	"errors"
 	"fmt"
 	sdkaws "github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -316,5 +317,35 @@ func TestTailSampledFlag(t *testing.T) {
 	}
 	if !sampled {
 		t.Fatalf("1500 events in one window: %d delivered, not flagged sampled", got)
+	}
+}
+
+// TestTailPollingMissingGroup: polling a log group that does not exist (a
+// function never invoked, as on moto) reports it in one line, not as a raw
+// SDK error.
+func TestTailPollingMissingGroup(t *testing.T) {
+	t.Parallel()
+	s := startSandbox(t, sandbox.Options{Empty: true})
+	s.SetFaults(sandbox.Faults{APIs: []string{"StartLiveTail"}, ErrorRate: 1})
+	c := openSandbox(t, s, Config{MaxAttempts: 1, BatchInterval: 50 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ch := c.Tail(ctx, TailRequest{Groups: []string{"/aws/lambda/never-invoked"}})
+	seen := false
+	for b := range ch {
+		if b.Err == nil || b.Mode != TailPoll {
+			continue
+		}
+		if errors.Is(b.Err, errNoLogGroup) {
+			seen = true
+			cancel()
+			continue
+		}
+		if strings.Contains(b.Err.Error(), "polling") {
+			t.Fatalf("polling error: %v", b.Err)
+		}
+	}
+	if !seen {
+		t.Fatal("the missing log group was never reported")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -91,7 +92,26 @@ func (c *Client) Reconcile(ctx context.Context) ([]model.JournalEntry, []model.I
 		}
 		done(!keep)
 	}
+	c.sweepOwners(byOwner)
 	return recorded, tunes, nil
+}
+
+// sweepOwners removes the lock files of processes that ended with nothing
+// left pending (a clean exit leaves its file behind).
+func (c *Client) sweepOwners(pending map[string][]model.JournalEntry) {
+	ents, err := os.ReadDir(ownersDir(c.journalDir()))
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		id, ok := strings.CutSuffix(e.Name(), ".lock")
+		if !ok || pending[id] != nil || isOwnProcess(c.journalDir(), id) {
+			continue
+		}
+		if done, dead := claimDeadOwner(c.journalDir(), id); dead {
+			done(true)
+		}
+	}
 }
 
 func (c *Client) journalAppend(e model.JournalEntry) {
@@ -227,7 +247,7 @@ func (c *Client) liveCheck(ctx context.Context, e model.JournalEntry) (bool, map
 		ok := true
 		if en, has := req["enabled"].(bool); has {
 			st, _ := got["state"].(string)
-			ok = ok && (en == (st == "Enabled" || st == "Enabling") || !en && (st == "Disabled" || st == "Disabling"))
+			ok = ok && (st == "Updating" || en == (st == "Enabled" || st == "Enabling"))
 		}
 		if bs, has := req["batchSize"]; has {
 			ok = ok && num(bs) == num(got["batchSize"])

@@ -83,8 +83,8 @@ func (c *Client) TuneBlockers(ctx context.Context, function string) ([]string, e
 // (TuneRun) settled at its end, so a crash leaves it for the next start.
 func (c *Client) Tune(ctx context.Context, plan model.TunePlan, monthlyCalls float64, progress func(model.TuneProgress)) (model.TuneRun, error) {
 	o := plan.Options
-	run := model.TuneRun{Run: plan.Run, Function: o.Function, Profile: c.target.Profile, Account: c.target.Account,
-		Region: c.target.Region, Started: c.cfg.Now().UTC(), Options: o, BaseMemory: plan.BaseMemory, Arch: plan.Arch}
+	run := model.TuneRun{Run: plan.Run, Function: o.Function, Profile: c.Target().Profile, Account: c.Target().Account,
+		Region: c.Target().Region, Started: c.cfg.Now().UTC(), Options: o, BaseMemory: plan.BaseMemory, Arch: plan.Arch}
 	if progress == nil {
 		progress = func(model.TuneProgress) {}
 	}

@@ -194,3 +194,29 @@ func TestTuneRefuses(t *testing.T) {
 		t.Fatalf("owner check: %v", b)
 	}
 }
+
+// TestTuneUnderThrottles: 429s (with Retry-After) on every API, the
+// invocations included; every size still gets its invocations and the
+// cleanup leaves nothing behind.
+func TestTuneUnderThrottles(t *testing.T) {
+	t.Parallel()
+	s, c := tuneSandbox(t)
+	s.SetFaults(sandbox.Faults{ThrottleRate: 0.15})
+	ctx := context.Background()
+	pl := tunePlan(t, c, "webhook-relay", "thr")
+	pl.Options.Sizes = []int{1024}
+	run, err := c.Tune(ctx, pl, 0, nil)
+	if err != nil || run.Status != "done" {
+		t.Fatalf("%s %v", run.Status, err)
+	}
+	for _, r := range run.Results {
+		if r.N != 10 || r.Errors != 0 {
+			t.Errorf("%d MB: %d invocations, %d errors, %d throttled", r.MemoryMB, r.N, r.Errors, r.Throttled)
+		}
+	}
+	s.SetFaults(sandbox.Faults{})
+	assertClean(t, c, "webhook-relay", "thr", 512)
+	if s.Stats().Throttles() == 0 {
+		t.Fatal("no throttles were served: the test tested nothing")
+	}
+}

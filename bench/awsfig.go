@@ -60,3 +60,10 @@ func benchMetrics(e *env) ([]Row, error) {
 	rs, err := awsbench.Metrics(e.ctx, awsEnv(e), 1000)
 	return fromAWS("aws", rs), err
 }
+
+// benchAlarms: 20,000 alarms over the 10,000-function fleet, read with
+// DescribeAlarms and indexed by function (aws/awsbench.Alarms).
+func benchAlarms(e *env) ([]Row, error) {
+	rs, err := awsbench.Alarms(e.ctx, awsEnv(e), fleetN, 2*fleetN)
+	return fromAWS("alarms", rs), err
+}

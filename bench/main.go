@@ -4,7 +4,7 @@
 // and Markdown under bench/results/ together with the machine it ran on.
 //
 //	go run ./bench                         # everything (a few minutes on 2 cores)
-//	go run ./bench -only listing,render    # a subset: listing first refresh metrics tail render logs sandbox memory
+//	go run ./bench -only listing,render    # a subset: first warm lookup listing refresh metrics tail render logs sandbox memory
 //	go run ./bench -out ""                 # print only
 //
 // Baselines: the AWS CLI v2 (-cli, default /usr/bin/aws) on the same
@@ -147,6 +147,8 @@ type bench struct {
 
 var benches = []bench{
 	{"first", benchFirst},
+	{"warm", benchWarm},
+	{"lookup", benchLookup},
 	{"listing", benchListing},
 	{"refresh", benchRefresh},
 	{"metrics", benchMetrics},
@@ -155,10 +157,11 @@ var benches = []bench{
 	{"logs", benchLogs},
 	{"sandbox", benchSandbox},
 	{"memory", benchMemory},
+	{"alarms", benchAlarms},
 }
 
 func main() {
-	only := flag.String("only", "", "comma-separated subset: first,listing,refresh,metrics,tail,render,logs,sandbox,memory")
+	only := flag.String("only", "", "comma-separated subset: first,warm,lookup,listing,refresh,metrics,tail,render,logs,sandbox,memory,alarms")
 	cli := flag.String("cli", "/usr/bin/aws", "AWS CLI v2 for the listing and tail baselines (\"\" to skip)")
 	out := flag.String("out", "bench/results", "directory for latest.json and latest.md (\"\" to write nothing)")
 	quick := flag.Bool("quick", false, "shorter measurements (noisier)")

@@ -17,6 +17,7 @@
 //	  "123456789012": read-only
 //	canary:
 //	  step: 10             # percent of traffic per canary step
+//	quota_share: 2/3       # share of each AWS request quota lambdaops uses
 package config
 
 import (
@@ -55,6 +56,13 @@ type Config struct {
 	// Window is what every rate and percentile on screen is computed over
 	// (err% 15m, p99 15m): whole minutes, 1m to 24h.
 	Window time.Duration
+	// QuotaShare is the share of each AWS request quota lambdaops budgets
+	// for itself (0 < share <= 1; default 2/3, leaving the rest to CI,
+	// the console and colleagues).
+	QuotaShare float64
+
+	// Views are named sets of profiles and regions (--view, :view).
+	Views map[string]View
 
 	keyLines map[string]int
 }
@@ -69,6 +77,7 @@ func Default() Config {
 		Protection:     map[string]model.Protection{},
 		CanaryStep:     10,
 		Window:         model.DefaultWindow,
+		QuotaShare:     2.0 / 3.0,
 		keyLines:       map[string]int{},
 	}
 }
@@ -160,8 +169,12 @@ func Parse(name string, data []byte) (Config, error) {
 			err = c.parseCanary(v)
 		case "window":
 			err = c.parseWindow(v)
+		case "quota_share":
+			err = c.parseQuotaShare(v)
+		case "views":
+			err = c.parseViews(v)
 		default:
-			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, window)", k.Value)
+			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, window, quota_share, views)", k.Value)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -292,6 +305,35 @@ func (c *Config) parseProtection(v *yaml.Node) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// parseQuotaShare reads quota_share: a fraction (0.5, 2/3) or a percentage (50%).
+func (c *Config) parseQuotaShare(v *yaml.Node) error {
+	raw := strings.TrimSpace(v.Value)
+	var f float64
+	var err error
+	switch {
+	case strings.HasSuffix(raw, "%"):
+		f, err = strconv.ParseFloat(strings.TrimSuffix(raw, "%"), 64)
+		f /= 100
+	case strings.Contains(raw, "/"):
+		a, b, _ := strings.Cut(raw, "/")
+		var x, y float64
+		x, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
+		if err == nil {
+			y, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+		}
+		if err == nil && y != 0 {
+			f = x / y
+		}
+	default:
+		f, err = strconv.ParseFloat(raw, 64)
+	}
+	if v.Kind != yaml.ScalarNode || err != nil || f <= 0 || f > 1 {
+		return c.errAt(v, "quota_share must be a share above 0 and at most 1 (e.g. 0.5, 2/3 or 50%%), not %q", v.Value)
+	}
+	c.QuotaShare = f
+	return nil
 }
 
 func (c *Config) parseCanary(v *yaml.Node) error {

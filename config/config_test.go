@@ -108,3 +108,37 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotaShare(t *testing.T) {
+	for in, want := range map[string]float64{"0.5": 0.5, "1": 1, "2/3": 2.0 / 3, "25%": 0.25} {
+		c, err := Parse("c.yaml", []byte("quota_share: "+in+"\n"))
+		if err != nil || c.QuotaShare != want {
+			t.Fatalf("%s: %v %v", in, c.QuotaShare, err)
+		}
+	}
+	for _, bad := range []string{"0", "1.5", "-1", "lots", "1/0"} {
+		if _, err := Parse("c.yaml", []byte("quota_share: "+bad+"\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:1") {
+			t.Fatalf("%s: %v", bad, err)
+		}
+	}
+	if Default().QuotaShare != 2.0/3 {
+		t.Fatal("default share")
+	}
+}
+
+func TestViews(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("views:\n  oncall: {profiles: [prod-us, prod-eu], regions: [us-east-1, eu-west-1]}\n  eu: {regions: eu-west-1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := c.ViewNamed("oncall")
+	if err != nil || len(v.Profiles) != 2 || v.Regions[1] != "eu-west-1" {
+		t.Fatalf("oncall = %+v, %v", v, err)
+	}
+	if _, err := c.ViewNamed("nope"); err == nil || !strings.Contains(err.Error(), "known: eu, oncall") {
+		t.Errorf("unknown view: %v", err)
+	}
+	if _, err := Parse("c.yaml", []byte("views:\n  x: {profile: [a]}\n")); err == nil || !strings.Contains(err.Error(), "unknown field") {
+		t.Errorf("bad field: %v", err)
+	}
+}

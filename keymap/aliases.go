@@ -15,6 +15,10 @@ type Aliases struct {
 	Create     key.Binding // create an alias
 	Undo       key.Binding // undo the last change to this alias, from the journal
 	Plan       key.Binding // start or stop a guarded canary plan
+	// While a CodeDeploy deployment owns the alias: stop it, or stop it and
+	// roll back (both ask for the alias name to be typed).
+	StopDeployment key.Binding
+	StopRollback   key.Binding
 }
 
 func defaultAliases() Aliases {
@@ -28,6 +32,9 @@ func defaultAliases() Aliases {
 		Create:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "create alias")),
 		Undo:       key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
 		Plan:       key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "start/stop plan")),
+
+		StopDeployment: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop CodeDeploy deployment")),
+		StopRollback:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "stop deployment and roll back")),
 	}
 }
 
@@ -41,5 +48,6 @@ func (a Aliases) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{a.WeightUp, a.WeightDown, a.SetWeight, a.Promote, a.Abort},
 		{a.Publish, a.Create, a.Undo, a.Plan},
+		{a.StopDeployment, a.StopRollback},
 	}
 }

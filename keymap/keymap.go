@@ -30,6 +30,7 @@ type KeyMap struct {
 	Triage      Triage
 	Confirm     Confirm
 	Metrics     Metrics
+	Alarms      Alarms
 	Tune        Tune
 }
 
@@ -47,6 +48,7 @@ func Default() KeyMap {
 		Triage:      defaultTriage(),
 		Confirm:     defaultConfirm(),
 		Metrics:     defaultMetrics(),
+		Alarms:      defaultAlarms(),
 		Tune:        defaultTune(),
 	}
 }
@@ -146,7 +148,11 @@ var exemptions = map[[2]string]bool{
 	{"list.open", "triage.open"}:           true,
 	{"list.sortnext", "triage.sort"}:       true,
 	{"list.sortreverse", "triage.reverse"}: true,
-	{"list.sortnext", "tune.save"}:         true, // the tuning result is not a sortable list
+	// In the cockpit S stops the CodeDeploy deployment that owns the
+	// selected alias (typed confirmation); on an alias no deployment owns
+	// it is the list's reverse sort.
+	{"aliases.stopdeployment", "list.sortreverse"}: true,
+	{"list.sortnext", "tune.save"}:                 true, // the tuning result is not a sortable list
 }
 
 // Conflicts reports keys bound twice among bindings that are active together.

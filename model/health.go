@@ -123,6 +123,10 @@ type HealthContext struct {
 	// which sets the duration tier (CostInput.FleetGBSeconds).
 	Prices         *Prices
 	FleetGBSeconds float64
+	// Alarms are the CloudWatch alarms on the function in ALARM (from
+	// AlarmIndex.FiringFor); AlarmsAt is the time their durations run to.
+	Alarms   []*Alarm
+	AlarmsAt time.Time
 	// Now, when set, enables the runtime-deprecation rule (RuntimeNote).
 	Now time.Time
 }
@@ -169,7 +173,8 @@ type Health struct {
 	Invocations,
 	Errors,
 	Throttles float64
-	Cost CostEstimate
+	Cost   CostEstimate
+	Alarms int // CloudWatch alarms in ALARM (they rank the function first)
 }
 
 // Reason joins the findings' reasons, worst first.
@@ -378,6 +383,7 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("uses %d%% of its %d MB (~%s/month to save)", int(math.Round(use*100)), fn.MemoryMB, FormatDollars(waste))})
 		}
 	}
+	ApplyAlarms(&h, hc)
 	if f, ok := runtimeFinding(fn, hc.Now); ok {
 		h.Findings = append(h.Findings, f)
 	}

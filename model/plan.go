@@ -20,6 +20,9 @@ type VersionHealth struct {
 	TimeoutMs   float64 // the version's configured timeout; 0 when unknown
 	ColdStarts  float64
 	ColdKnown   bool // cold starts come from REPORT lines, not CloudWatch: false when not gathered
+	// Alarms are the CloudWatch alarms in ALARM on the function, the alias
+	// or this version (names), for a plan's alarm abort conditions.
+	Alarms []string
 }
 
 // ErrorPct is errors per invocation in percent (0 with no invocations).
@@ -151,6 +154,11 @@ type Plan struct {
 	MaxP99Ms        float64 // abort when its p99 exceeds this; 0 disables
 	AbortOnThrottle bool    // abort on any throttle
 	MinInvocations  float64 // canary invocations needed before error % is judged
+	// CloudWatch alarms: abort when any alarm on the function, the alias or
+	// the canary version is in ALARM (AbortOnAlarms, "alarms"), or when one
+	// of the named alarms is ("alarm:<name>", "abort on alarm <name>").
+	AbortOnAlarms bool
+	AbortAlarms   []string
 }
 
 // DefaultPlan is 10 % → 25 % → 50 % → 100 %, 5 minutes each, aborting above
@@ -209,6 +217,12 @@ func (p Plan) Describe() string {
 	}
 	if p.AbortOnThrottle {
 		ab = append(ab, "any throttle")
+	}
+	if p.AbortOnAlarms {
+		ab = append(ab, "any alarm in ALARM")
+	}
+	for _, a := range p.AbortAlarms {
+		ab = append(ab, "alarm "+a)
 	}
 	return strings.Join(parts, " → ") + "; abort: " + strings.Join(ab, ", ")
 }
@@ -290,6 +304,9 @@ type PlanDecision struct {
 
 // Trip reports which abort threshold the canary's health trips, or "".
 func (p Plan) Trip(canary VersionHealth) string {
+	if r := p.tripAlarms(canary.Alarms); r != "" {
+		return r
+	}
 	if p.AbortOnThrottle && canary.Throttles > 0 {
 		return fmt.Sprintf("version %s was throttled %s times", canary.Version, strconv.FormatFloat(canary.Throttles, 'f', -1, 64))
 	}
@@ -394,7 +411,29 @@ func (p Plan) Spec() string {
 	} else {
 		out += " no-throttles"
 	}
-	return out + " min=" + strconv.FormatFloat(p.MinInvocations, 'f', -1, 64)
+	out += " min=" + strconv.FormatFloat(p.MinInvocations, 'f', -1, 64)
+	if p.AbortOnAlarms {
+		out += " alarms"
+	}
+	for _, a := range p.AbortAlarms {
+		out += " alarm:" + a
+	}
+	return out
+}
+
+// tripAlarms is the alarm abort condition met by the alarms in ALARM, or "".
+func (p Plan) tripAlarms(firing []string) string {
+	for _, want := range p.AbortAlarms {
+		for _, f := range firing {
+			if f == want {
+				return "alarm " + f + " is in ALARM"
+			}
+		}
+	}
+	if p.AbortOnAlarms && len(firing) > 0 {
+		return "alarm " + firing[0] + " is in ALARM"
+	}
+	return ""
 }
 
 // ParsePlan reads a plan typed by an operator. Fields, in any order, split
@@ -440,10 +479,24 @@ func ParsePlan(spec string) (Plan, error) {
 			p.AbortOnThrottle = true
 		case f == "no-throttles" || f == "no-throttle":
 			p.AbortOnThrottle = false
+		case f == "alarms":
+			p.AbortOnAlarms = true
+		case strings.HasPrefix(f, "alarm:") || strings.HasPrefix(f, "alarm="):
+			if name := fields[i][len("alarm:"):]; name != "" {
+				p.AbortAlarms = append(p.AbortAlarms, name)
+			} else {
+				err = fmt.Errorf("%q: name the alarm, e.g. alarm:checkout-api-errors", fields[i])
+			}
+		case f == "abort" && i+3 < len(fields) && strings.EqualFold(fields[i+1], "on") && strings.EqualFold(fields[i+2], "alarm"):
+			p.AbortAlarms = append(p.AbortAlarms, fields[i+3])
+			i += 3
+		case f == "abort" && i+2 < len(fields) && strings.EqualFold(fields[i+1], "on") && strings.EqualFold(fields[i+2], "alarms"):
+			p.AbortOnAlarms = true
+			i += 2
 		case strings.IndexFunc(f, func(r rune) bool { return (r < '0' || r > '9') && r != ',' && r != '.' && r != '%' }) < 0:
 			stepsText += "," + f
 		default:
-			return Plan{}, fmt.Errorf("%q is not part of a plan: use steps like 10,25,50,100, every 5m, errors>5, p99>2000, throttles, min=10", fields[i])
+			return Plan{}, fmt.Errorf("%q is not part of a plan: use steps like 10,25,50,100, every 5m, errors>5, p99>2000, throttles, min=10, alarms, alarm:<name>", fields[i])
 		}
 		if err != nil {
 			return Plan{}, err

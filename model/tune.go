@@ -169,7 +169,7 @@ func PlanTune(run string, o TuneOptions, current Function, est time.Duration, p 
 	}
 	pl.Changes = []string{fmt.Sprintf("$LATEST memory is set to each size in turn, then back to %d MB", current.MemoryMB)}
 	pl.Removes = []string{"every alias " + TuneAliasPrefix + run + "-<mb> (first)",
-		"every version this run published (then); a version another alias uses is kept and reported"}
+		"then every version the run published (one another alias uses is kept)"}
 	return pl
 }
 
@@ -337,7 +337,10 @@ type TuneRun struct {
 	MonthlyCalls float64      `json:"monthlyInvocations"`
 	// MonthlyDelta is the monthly cost at the recommended size minus at the
 	// current one, at the observed traffic (negative saves money).
-	MonthlyDelta float64  `json:"monthlyDifference"`
+	MonthlyDelta float64 `json:"monthlyDifference"`
+	// BaseMeasured is false when the current size was not among those
+	// tried: MonthlyDelta is then unknown (0).
+	BaseMeasured bool     `json:"baseMeasured"`
 	Cleanup      []string `json:"cleanup,omitempty"`
 }
 
@@ -345,7 +348,7 @@ type TuneRun struct {
 func (r *TuneRun) Finish(monthlyCalls float64) {
 	r.MonthlyCalls = monthlyCalls
 	i := Recommend(r.Results, r.Options.Strategy, r.Options.Weight)
-	r.Recommended, r.MonthlyDelta = 0, 0
+	r.Recommended, r.MonthlyDelta, r.BaseMeasured = 0, 0, false
 	if i < 0 {
 		return
 	}
@@ -353,6 +356,7 @@ func (r *TuneRun) Finish(monthlyCalls float64) {
 	for _, c := range r.Results {
 		if c.MemoryMB == r.BaseMemory && c.N > 0 {
 			r.MonthlyDelta = (r.Results[i].CostPerInvoke - c.CostPerInvoke) * monthlyCalls
+			r.BaseMeasured = true
 			return
 		}
 	}

@@ -89,8 +89,13 @@ func TestSummarizeAndRecommend(t *testing.T) {
 	}
 	run := TuneRun{Function: "f", BaseMemory: 1024, Results: rs, Options: TuneOptions{Strategy: TuneBalanced, Weight: 0.5}}
 	run.Finish(1e6)
-	if run.Recommended != 512 || run.MonthlyDelta >= 0 {
+	if run.Recommended != 512 || run.MonthlyDelta >= 0 || !run.BaseMeasured {
 		t.Fatalf("recommended %d delta %v", run.Recommended, run.MonthlyDelta)
+	}
+	other := TuneRun{BaseMemory: 768, Results: rs, Options: run.Options}
+	other.Finish(1e6)
+	if other.BaseMeasured || other.MonthlyDelta != 0 {
+		t.Fatalf("768 MB was not measured: %+v", other)
 	}
 	csv := string(run.CSV())
 	if !strings.HasPrefix(csv, "memory_mb,") || strings.Count(csv, "\n") != 5 || !strings.Contains(csv, "512,5,0,0,400,") {

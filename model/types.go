@@ -64,6 +64,9 @@ type Function struct {
 	Enriched bool
 	Tags     map[string]string
 	Reserved *int // reserved concurrency; nil when none is set
+	// TagsKnown tells that Tags are the function's tags (from the Resource
+	// Groups Tagging API sweep or GetFunction), even when there are none.
+	TagsKnown bool
 }
 
 // Layer is a Lambda layer attached to a function.

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/lambdaops/lambdaops/sandbox/codedeploy"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 type service int
@@ -23,6 +25,8 @@ const (
 	svcMetricsQuery
 	svcSTS
 	svcUnknownQuery
+	svcCodeDeploy
+	svcTagging
 )
 
 const (
@@ -49,6 +53,10 @@ func classify(r *http.Request) (classified, error) {
 			return classified{svc: svcLogs, op: t[len(logsPrefix):]}, nil
 		case strings.HasPrefix(t, metricsPrefix):
 			return classified{svc: svcMetricsJSON, op: t[len(metricsPrefix):]}, nil
+		case strings.HasPrefix(t, codedeploy.TargetPrefix):
+			return classified{svc: svcCodeDeploy, op: orUnknown(t[len(codedeploy.TargetPrefix):])}, nil
+		case strings.HasPrefix(t, tagging.TargetPrefix):
+			return classified{svc: svcTagging, op: t[len(tagging.TargetPrefix):]}, nil
 		}
 	}
 	if strings.HasPrefix(r.URL.Path, metricsPath) {
@@ -250,6 +258,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metricsH.ServeHTTP(sw, r)
 	case svcSTS:
 		s.serveSTS(sw, c)
+	case svcCodeDeploy:
+		s.codedeployH.ServeHTTP(sw, r)
+	case svcTagging:
+		s.taggingH.ServeHTTP(sw, r)
 	default:
 		writeQueryError(sw, http.StatusBadRequest, "InvalidAction", "The action "+clip(c.op, 100)+" is not valid for this web service.", "https://sts.amazonaws.com/doc/2011-06-15/")
 	}
@@ -278,8 +290,10 @@ func writeThrottle(w http.ResponseWriter, c classified, wait time.Duration) {
 			e.RetryAfterMs = 1
 		}
 		lambda.WriteError(w, e)
-	case svcLogs:
+	case svcLogs, svcCodeDeploy:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.1", "")
+	case svcTagging:
+		tagging.WriteThrottle(w)
 	case svcMetricsJSON:
 		writeJSONError(w, 400, "ThrottlingException", "Rate exceeded", "application/x-amz-json-1.0", "Throttling;Sender")
 	case svcMetricsCBOR:
@@ -299,6 +313,8 @@ func writeServiceError(w http.ResponseWriter, c classified, status int) {
 			typ = "ServiceUnavailableException"
 		}
 		lambda.WriteError(w, &lambda.Error{Status: status, Type: typ, Message: "The service is temporarily unavailable (injected fault)."})
+	case svcCodeDeploy:
+		writeJSONError(w, status, "InternalFailure", "The service is temporarily unavailable (injected fault).", "application/x-amz-json-1.1", "")
 	case svcLogs:
 		writeJSONError(w, status, "ServiceUnavailableException", "The service is temporarily unavailable (injected fault).", "application/x-amz-json-1.1", "")
 	case svcMetricsJSON:

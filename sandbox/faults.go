@@ -113,6 +113,7 @@ func newQuotas(clk clock.Clock) *quotas {
 		"FilterLogEvents": 25, "GetLogEvents": 25, "DescribeLogStreams": 25, "DescribeLogGroups": 10, "StartLiveTail": 5,
 		"GetMetricData": 50, "ListMetrics": 25, "GetMetricStatistics": 400, "PutMetricData": 500,
 		"GetCallerIdentity": 600,
+		"GetResources":      5, // the Resource Groups Tagging API (no published figure; see aws.QuotaTagging)
 		// CloudWatch alarms.
 		"DescribeAlarms": 9, "DescribeAlarmsForMetric": 3, "DescribeAlarmHistory": 3, "SetAlarmState": 3,
 		"DeleteAlarms": 3, "EnableAlarmActions": 3, "DisableAlarmActions": 3, "PutMetricAlarm": 3, "PutCompositeAlarm": 3,

@@ -14,11 +14,13 @@ import (
 
 	"github.com/lambdaops/lambdaops/sandbox/alarms"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/codedeploy"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
 	"github.com/lambdaops/lambdaops/sandbox/logs"
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
 	"github.com/lambdaops/lambdaops/sandbox/record"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
+	"github.com/lambdaops/lambdaops/sandbox/tagging"
 )
 
 // Options configure Start.
@@ -81,11 +83,15 @@ type Server struct {
 	traffic   *sim.Traffic
 	wire      *simWire
 
+	codedeploy  *codedeploy.Store
+	codedeployH http.Handler
+
 	stats     *statsTable
 	faultMu   sync.Mutex             // guards faultRng
 	faultsPtr atomic.Pointer[Faults] // nil when no fault is set
 	faultRng  *rand.Rand
 	quotas    *quotas
+	taggingH  http.Handler
 
 	ln     net.Listener
 	srv    *http.Server
@@ -226,6 +232,19 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.seedAlarms()
 	}
 	s.lambdaAPI = lambda.NewAPI(s.world)
+	s.codedeploy = codedeploy.New(s.clk, o.Region, o.Account, s.world, o.Seed)
+	s.codedeploy.SetAlarmStates(s.alarmsSt) // a group's alarm in ALARM fails its deployment and rolls it back
+	s.codedeployH = codedeploy.NewHandler(s.codedeploy)
+	if !o.Empty && o.Functions >= 8 {
+		if err := s.codedeploy.SeedDemo(s.world); err != nil {
+			return nil, fmt.Errorf("sandbox: seeding CodeDeploy: %w", err)
+		}
+	}
+	s.taggingH = tagging.NewHandler(func(after string, fn func(tagging.Resource) bool) {
+		s.world.EachTagged(after, func(arn string, tags map[string]string) bool {
+			return fn(tagging.Resource{ARN: arn, Type: "lambda:function", Tags: tags})
+		})
+	})
 
 	if !o.internal {
 		ln, err := net.Listen("tcp", o.Addr)
@@ -297,6 +316,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		case <-s.done:
 		}
 	}()
+	if _, manual := s.clk.(*clock.Manual); !manual {
+		go s.runDeployments(ctx)
+	}
 	return s, nil
 }
 
@@ -391,8 +413,28 @@ func (s *Server) Advance(d time.Duration) {
 				w.traffic.Step(m.Now())
 			}
 		}
+		s.codedeploy.Tick()
 	}
 }
+
+// runDeployments moves CodeDeploy deployments along with the real clock
+// (a manual clock moves them in Advance).
+func (s *Server) runDeployments(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.codedeploy.Tick()
+		}
+	}
+}
+
+// CodeDeploy is the sandbox's CodeDeploy store; its deployments read the
+// alarms' states from Alarms() (tests may install their own with SetAlarmStates).
+func (s *Server) CodeDeploy() *codedeploy.Store { return s.codedeploy }
 
 // Stats returns per-operation request counts and status codes.
 func (s *Server) Stats() Stats { return s.stats.snapshot() }

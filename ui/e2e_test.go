@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/fnview"
@@ -35,18 +36,29 @@ type probe struct {
 
 func (p *probe) Init() tea.Cmd { return p.m.Init() }
 func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	_, cmd := p.m.Update(msg)
-	s := ansi.Strip(p.m.render())
 	p.mu.Lock()
-	p.screen = s
-	p.mu.Unlock()
+	defer p.mu.Unlock()
+	_, cmd := p.m.Update(msg)
+	p.screen = ansi.Strip(p.m.render())
 	return p, cmd
 }
-func (p *probe) View() tea.View { return p.m.View() }
+func (p *probe) View() tea.View {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m.View()
+}
+
+// with runs f while the program cannot touch the model (the test reads
+// the model from its own goroutine).
+func (p *probe) with(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f()
+}
 
 func (p *probe) waitFor(t *testing.T, what string, cond func(string) bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		p.mu.Lock()
 		s := p.screen
@@ -104,8 +116,8 @@ func TestE2EAgainstSandbox(t *testing.T) {
 	p.waitFor(t, "the fleet", contains("functions 40/40", "SANDBOX", "us-east-1"))
 
 	// filter
-	first := root.stack[0].pane.(*functions.Model)
-	sel, _ := first.Selected()
+	var sel model.Function
+	p.with(func() { sel, _ = root.stack[0].pane.(*functions.Model).Selected() })
 	prefix := sel.Name[:4]
 	tm.Type("/" + prefix)
 	p.waitFor(t, "the filter", contains("/"+prefix))

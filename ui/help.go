@@ -175,15 +175,15 @@ func (m *Model) helpView(h int) string {
 	end := min(len(lines), m.helpOff+room)
 	hint := "  (any key closes)"
 	if len(lines) > room {
-		hint = "  (j/k ctrl+d/ctrl+u scroll · any other key closes)"
 		switch {
 		case m.helpOff > 0 && end < len(lines):
-			hint += "  ↑↓ more"
+			hint = "  ↑↓ more"
 		case end < len(lines):
-			hint += "  ↓ more"
-		case m.helpOff > 0:
-			hint += "  ↑ more"
+			hint = "  ↓ more"
+		default:
+			hint = "  ↑ more"
 		}
+		hint += " (j/k ctrl+d/ctrl+u scroll · other keys close)"
 	}
 	title := m.st.Title.Render("Keys") + m.st.Muted.Render(hint)
 	return fitLines(title+"\n\n"+strings.Join(lines[m.helpOff:end], "\n"), m.w, h)

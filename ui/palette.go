@@ -26,8 +26,12 @@ var commands = []command{
 	{"logs", "", "logs of the selected function"},
 	{"metrics", "", "metrics of the selected function"},
 	{"triage", "", "triage the region"},
+	{"alarms", "[all|name|ARN]", "CloudWatch alarms in ALARM (all, or one by name or ARN)"},
+	{"canaries", "", "what is shifting right now: every canary and deployment"},
 	{"region", "<region>", "switch region"},
 	{"profile", "<profile>", "switch profile"},
+	{"view", "<name>", "one list over a config view's profiles and regions"},
+	{"ctx", "[name]", "pick a view or profile"},
 	{"invoke", "", "invoke the selected function"},
 	{"concurrency", "", "account and function concurrency"},
 	{"tune", "[function]", "power-tune memory (sizes, cost, chart)"},
@@ -211,6 +215,9 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		return nil
 	}
 	name, args := fields[0], fields[1:]
+	if cmd, ok := m.runPairCommand(name, args); ok {
+		return cmd // :region a,b  :profile p1,p2  :view  :ctx (pairs.go)
+	}
 	switch name {
 	case "q", "quit":
 		return m.quit(false)
@@ -243,7 +250,7 @@ func (m *Model) runCommand(line string) tea.Cmd {
 		if m.target.Sandbox {
 			// the sandbox takes any credentials: a profile would change
 			// nothing, so say so instead of claiming a switch
-			return m.setStatus(fmt.Sprintf("not switched: the sandbox has no AWS profiles (still on %s); :region works", orDash(m.target.Endpoint)), true)
+			return m.setStatus("not switched: the sandbox has no AWS profiles (:region works)", true)
 		}
 		return m.switchTo(args[0], "")
 	case "readonly", "read-only":

@@ -13,9 +13,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/functions"
+	"github.com/lambdaops/lambdaops/ui/tune"
 )
 
 // Run runs the program until the user quits or ctx ends. A panic anywhere
@@ -32,8 +35,20 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		opts.NoColor = true
 	}
 	g := NewGuarded(New(opts))
+	preloadSnapshot(g.m, opts)
+	// Lay the screen out at the terminal's size now, so the first frame is
+	// drawn with the rows instead of waiting for the program's size message.
+	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil && w > 0 && h > 0 {
+		g.m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	}
 	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
 	_, err := p.Run()
+	// A power-tuning run stopped by quitting still restores the function
+	// and removes what it made (else the journal offers it at next start).
+	if tune.Busy() {
+		fmt.Fprintln(os.Stderr, "lambdaops: finishing the power-tuning cleanup (restoring memory, removing aliases and versions)…")
+		tune.Drain(2 * time.Minute)
+	}
 	if path := g.Report(); path != "" {
 		return fmt.Errorf("lambdaops crashed; the terminal was restored and a crash report was written to %s", path)
 	}
@@ -44,6 +59,28 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		return nil
 	}
 	return err
+}
+
+// preloadSnapshot reads the cached fleet before the program starts, so the
+// first frame already holds every cached row (the listing then streams
+// into it); reading it in a command raced the first network page.
+func preloadSnapshot(m *Model, opts Options) {
+	if opts.Deps.Fleet == nil || len(m.stack) == 0 {
+		return
+	}
+	f, ok := m.stack[0].pane.(*functions.Model)
+	if !ok {
+		return
+	}
+	// No collection while the cache is decoded and laid out: everything
+	// allocated here stays live, and a fresh process would otherwise run
+	// several collections over it before the first frame.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	fns, taken, ok := opts.Deps.Fleet.Snapshot()
+	if !ok {
+		fns = nil
+	}
+	f.Preload(fns, taken)
 }
 
 // Guarded wraps the root so that any panic writes a crash report before
@@ -86,7 +123,56 @@ func (g *Guarded) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View implements tea.Model.
 func (g *Guarded) View() tea.View {
 	defer g.recover()
-	return g.m.View()
+	v := g.m.View()
+	if firstFrame != nil {
+		firstFrame.note(g.m)
+	}
+	return v
+}
+
+// firstFrame, set by LAMBDAOPS_FIRST_FRAME=<file>, records when the first
+// frame was rendered and when the first frame holding rows was (Unix
+// nanoseconds and the row count, one line each) for the warm-start
+// benchmark (go run ./bench -only warm). It holds no data from AWS.
+var firstFrame = newFrameRecorder(os.Getenv("LAMBDAOPS_FIRST_FRAME"))
+
+type frameRecorder struct {
+	path      string
+	any, rows bool
+}
+
+func newFrameRecorder(path string) *frameRecorder {
+	if path == "" {
+		return nil
+	}
+	return &frameRecorder{path: path}
+}
+
+func (r *frameRecorder) note(m *Model) {
+	if r.rows {
+		return
+	}
+	n := 0
+	if len(m.stack) > 0 {
+		if f, ok := m.stack[0].pane.(*functions.Model); ok {
+			_, n = f.Count()
+		}
+	}
+	var line string
+	switch {
+	case n > 0:
+		r.rows, r.any = true, true
+		line = fmt.Sprintf("rows %d %d\n", time.Now().UnixNano(), n)
+	case !r.any:
+		r.any = true
+		line = fmt.Sprintf("frame %d 0\n", time.Now().UnixNano())
+	default:
+		return
+	}
+	if f, err := os.OpenFile(r.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
+		_, _ = f.WriteString(line)
+		f.Close()
+	}
 }
 
 func (g *Guarded) wrap(cmd tea.Cmd) tea.Cmd {

@@ -80,7 +80,9 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 	if m.target.Sandbox {
 		note += " (the sandbox serves the same fleet in every region)"
 	}
-	return tea.Batch(stopped, common.Wrap(m.stack[0].id, f.Init()), m.setStatus(note, false))
+	cmds := append([]tea.Cmd{stopped, common.Wrap(m.stack[0].id, f.Init()), m.setStatus(note, false)},
+		startupCmds(m.deps, m.st, m.km, m.target)...)
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) setReadOnly() tea.Cmd {

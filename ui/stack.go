@@ -131,7 +131,7 @@ func (m *Model) newID(prefix string) common.PaneID {
 func (m *Model) openFunction(fn model.Function, tab int) tea.Cmd {
 	// reuse an open view of the same function
 	for i := len(m.stack) - 1; i >= 1; i-- {
-		if v, ok := m.stack[i].pane.(*fnview.Model); ok && v.Function().Name == fn.Name {
+		if v, ok := m.stack[i].pane.(*fnview.Model); ok && sameFunction(v.Function(), fn) {
 			id := m.stack[i].id
 			return m.guardClose(i+1, "Close "+m.screenTitle(len(m.stack)-1)+" anyway?", func() tea.Cmd {
 				if i = m.screenIndex(id); i < 0 {
@@ -141,7 +141,7 @@ func (m *Model) openFunction(fn model.Function, tab int) tea.Cmd {
 			})
 		}
 	}
-	v := fnview.New(m.deps, m.st, m.km, fn, m.tabs)
+	v := fnview.New(m.depsFor(fn), m.st, m.km, fn, m.tabs)
 	id := m.newID("fn")
 	cmd := m.push(id, v)
 	if tab > 0 {
@@ -171,12 +171,17 @@ var screenTabs = map[string]int{"config": 0, "alias": 1, "aliases": 1, "esm": 2,
 // esc returns to where the key was pressed.
 func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 	sc := common.ScreenContext{Args: args, Target: m.target}
+	for _, j := range m.jobs {
+		if !j.Done {
+			sc.Jobs = append(sc.Jobs, j.ID)
+		}
+	}
 	fn, hasFn := m.contextFunction()
 	if hasFn {
 		sc.Function = &fn
 	}
 	if mk, ok := m.scrns[name]; ok {
-		p, err := mk(m.deps, m.st, m.km, sc)
+		p, err := mk(m.screenDeps(name, &sc), m.st, m.km, sc)
 		if err != nil {
 			return m.setStatus(":"+name+": "+err.Error(), true)
 		}

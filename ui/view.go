@@ -50,7 +50,7 @@ func (m *Model) render() string {
 		}
 	}
 	if d := m.Dialog(); d != nil {
-		box := d.View(m.w, m.h)
+		box := m.dialogBox(d.View(m.w, m.h))
 		x := max(0, (m.w-lipgloss.Width(box))/2)
 		y := max(0, (m.h-lipgloss.Height(box))/2)
 		base = overlay(base, box, x, y)
@@ -80,12 +80,13 @@ func fitLines(s string, w, h int) string {
 }
 
 func (m *Model) badge() string {
+	t := m.headerTarget()
 	switch {
-	case m.readOnly || m.target.Protection == model.ReadOnly:
+	case m.readOnly || t.Protection == model.ReadOnly:
 		return m.st.BadgeReadOnly.Render("READ-ONLY")
-	case m.target.Protection == model.Protected:
+	case t.Protection == model.Protected:
 		return m.st.BadgeProtected.Render("PROTECTED")
-	case m.target.Sandbox:
+	case t.Sandbox:
 		return m.st.BadgeSandbox.Render("SANDBOX")
 	}
 	return ""
@@ -94,7 +95,7 @@ func (m *Model) badge() string {
 // cachedHeader re-renders the header only when what it shows changes.
 func (m *Model) cachedHeader() string {
 	var k strings.Builder
-	fmt.Fprintf(&k, "%d|%v|%v|%v|%+v", m.w, m.readOnly, m.connecting, m.st.Title.String(), m.target)
+	fmt.Fprintf(&k, "%d|%v|%v|%v|%+v", m.w, m.readOnly, m.connecting, m.st.Title.String(), m.headerTarget())
 	for _, s := range m.stack {
 		if tt, ok := s.pane.(common.Titled); ok {
 			k.WriteString("|" + tt.Title())
@@ -130,7 +131,7 @@ func (m *Model) cachedFooter() string {
 // dropped, then the account and the profile label, then the middle of the
 // breadcrumb; the last crumb (the function name) is kept.
 func (m *Model) headerView() string {
-	t := m.target
+	t := m.headerTarget()
 	var crumbs []string
 	for _, s := range m.stack {
 		if tt, ok := s.pane.(common.Titled); ok {

@@ -128,12 +128,29 @@ type Journal interface {
 	Last(target string) (model.JournalEntry, bool)
 }
 
+// Alarms is CloudWatch alarms for one account and region.
+type Alarms interface {
+	// Alarms reads every metric and composite alarm (DescribeAlarms, paged
+	// within its quota, never one call per function), indexed by the
+	// functions they watch; the read is reused for a minute unless refresh.
+	// Endpoints without alarms (moto, LocalStack) return ErrUnsupported.
+	Alarms(ctx context.Context, refresh bool) (*model.AlarmIndex, error)
+	// AlarmHistory returns an alarm's history, newest first, at most max.
+	AlarmHistory(ctx context.Context, name string, max int) ([]model.AlarmHistory, error)
+	// SetAlarmState and SetAlarmActions are mutations: refused with
+	// ErrReadOnly in read-only mode before any network call, and journaled.
+	SetAlarmState(ctx context.Context, name, state, reason string) error
+	SetAlarmActions(ctx context.Context, names []string, enabled bool, reason string) error
+}
+
 // Session is everything one account and region offers the UI.
 type Session interface {
 	Fleet
 	Metrics
 	Logs
 	Journal
+	Deployments
+	Alarms
 	ReadOnlySetter
 }
 

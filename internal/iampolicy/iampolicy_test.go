@@ -19,10 +19,13 @@ type op struct {
 }
 
 const (
-	anyRes = "*"
-	fnRes  = "arn:aws:lambda:*:*:function:*"
-	esmRes = "arn:aws:lambda:*:*:event-source-mapping:*"
-	logRes = "arn:aws:logs:*:*:log-group:*"
+	anyRes   = "*"
+	fnRes    = "arn:aws:lambda:*:*:function:*"
+	esmRes   = "arn:aws:lambda:*:*:event-source-mapping:*"
+	logRes   = "arn:aws:logs:*:*:log-group:*"
+	cdgRes   = "arn:aws:codedeploy:*:*:deploymentgroup:*"
+	cdcRes   = "arn:aws:codedeploy:*:*:deploymentconfig:*"
+	alarmRes = "arn:aws:cloudwatch:*:*:alarm:*"
 	// versionRes matches qualified function ARNs (versions) only.
 	versionRes = "arn:aws:lambda:*:*:function:*:*"
 )
@@ -35,6 +38,7 @@ var known = map[string]op{
 	"lambda.GetAccountSettings":                 {"lambda:GetAccountSettings", anyRes, true},
 	"lambda.ListEventSourceMappings":            {"lambda:ListEventSourceMappings", anyRes, true},
 	"cloudwatch.GetMetricData":                  {"cloudwatch:GetMetricData", anyRes, true},
+	"tagging.GetResources":                      {"tag:GetResources", anyRes, true},
 	"lambda.GetFunction":                        {"lambda:GetFunction", fnRes, true},
 	"lambda.GetFunctionConfiguration":           {"lambda:GetFunctionConfiguration", fnRes, true},
 	"lambda.GetFunctionEventInvokeConfig":       {"lambda:GetFunctionEventInvokeConfig", fnRes, true},
@@ -59,6 +63,18 @@ var known = map[string]op{
 	"lambda.PutProvisionedConcurrencyConfig":    {"lambda:PutProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.DeleteProvisionedConcurrencyConfig": {"lambda:DeleteProvisionedConcurrencyConfig", fnRes, false},
 	"lambda.UpdateEventSourceMapping":           {"lambda:UpdateEventSourceMapping", esmRes, false},
+	"codedeploy.ListDeployments":                {"codedeploy:ListDeployments", cdgRes, true},
+	"codedeploy.BatchGetDeployments":            {"codedeploy:BatchGetDeployments", cdgRes, true},
+	"codedeploy.ListDeploymentTargets":          {"codedeploy:ListDeploymentTargets", cdgRes, true},
+	"codedeploy.BatchGetDeploymentTargets":      {"codedeploy:BatchGetDeploymentTargets", cdgRes, true},
+	"codedeploy.BatchGetDeploymentGroups":       {"codedeploy:BatchGetDeploymentGroups", cdgRes, true},
+	"codedeploy.GetDeploymentConfig":            {"codedeploy:GetDeploymentConfig", cdcRes, true},
+	"codedeploy.StopDeployment":                 {"codedeploy:StopDeployment", cdgRes, false},
+	"cloudwatch.DescribeAlarms":                 {"cloudwatch:DescribeAlarms", anyRes, true},
+	"cloudwatch.DescribeAlarmHistory":           {"cloudwatch:DescribeAlarmHistory", alarmRes, true},
+	"cloudwatch.SetAlarmState":                  {"cloudwatch:SetAlarmState", alarmRes, false},
+	"cloudwatch.EnableAlarmActions":             {"cloudwatch:EnableAlarmActions", alarmRes, false},
+	"cloudwatch.DisableAlarmActions":            {"cloudwatch:DisableAlarmActions", alarmRes, false},
 	// Power tuning: memory changes, its temporary aliases, and deleting the
 	// versions it published (granted on qualified ARNs only, so the policy
 	// cannot delete a function).

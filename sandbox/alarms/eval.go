@@ -398,6 +398,10 @@ func (s *Store) evaluate(a *alarm, b, p int64) (string, string, *string) {
 		}
 		return fmt.Sprintf("%d out of the last %d datapoints", k, n)
 	}
+	if breaching >= m && breaching == missing && treat == "breaching" {
+		return StateAlarm, fmt.Sprintf("Threshold Crossed: no datapoints were received for %d %s and %d missing %s %s treated as [Breaching].",
+			missing, plural(missing, "period", "periods"), missing, plural(missing, "datapoint", "datapoints"), plural(missing, "was", "were")), &d
+	}
 	if breaching >= m {
 		r := fmt.Sprintf("Threshold Crossed: %s %s %s %s the threshold (%s)", count(breaching), listed(true), plural(breaching, "was", "were"), words, fmtNum(th))
 		if n > 1 {
@@ -415,6 +419,11 @@ func (s *Store) evaluate(a *alarm, b, p int64) (string, string, *string) {
 	good := present - breaching
 	if treat == "notBreaching" {
 		good = n - breaching
+	}
+	if present-breaching == 0 && missing > 0 {
+		// Only the missing points make it OK (TreatMissingData notBreaching).
+		return StateOK, fmt.Sprintf("Threshold Crossed: no datapoints were received for %d %s and %d missing %s %s treated as [NonBreaching].",
+			missing, plural(missing, "period", "periods"), missing, plural(missing, "datapoint", "datapoints"), plural(missing, "was", "were")), &d
 	}
 	r := fmt.Sprintf("Threshold Crossed: %s %s %s not %s the threshold (%s)", count(good), listed(false), plural(good, "was", "were"), words, fmtNum(th))
 	if n > 1 {

@@ -15,21 +15,18 @@
 package aliases
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
-	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/scroll"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -89,8 +86,8 @@ type Model struct {
 	aliases  []model.Alias
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
-	cursor   int
-	scroll   scroll.View // the cockpit scrolls when it is taller than the pane
+	list     *table.Model[*model.Alias] // rows point into aliases
+	scroll   scroll.View                // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
@@ -107,18 +104,18 @@ type Model struct {
 	jobs uint64
 	// after schedules a message (tea.Tick; tests replace it to deliver ticks by hand)
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
-	lastPlan string // how the last plan ended
+	lastPlan string            // how the last plan ended
+	alarms   *model.AlarmIndex // CloudWatch alarms (alarms.go); nil until read
 	// leaveWarned: esc was pressed once while a plan runs (a second esc leaves)
 	leaveWarned bool
+
+	cd cdState // CodeDeploy: who owns which alias (codedeploy.go)
 }
 
 // aliasMetrics is one alias's per-version health.
 type aliasMetrics struct {
 	versions []string // primary first, then the additional version
 	series   map[string]versionSeries
-	// throttles of the alias as a whole: a throttled request never ran,
-	// so it has no executed version to count it under
-	aliasThr model.MetricSeries
 	at       time.Time
 	start    time.Time
 	err      error
@@ -147,7 +144,7 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 		deps.Now = time.Now
 	}
 	opt = opt.withDefaults()
-	return &Model{
+	m := &Model{
 		deps: deps, st: st, km: km, fn: fn, opt: opt,
 		prov:        map[string]model.ProvisionedConfig{},
 		metrics:     map[string]*aliasMetrics{},
@@ -155,6 +152,9 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 		interval:    opt.Refresh,
 		after:       tea.Tick,
 	}
+	m.list = table.New(m.aliasTable(), st, km.List)
+	m.list.SetHidden(colDeploy, true) // until a CodeDeploy deployment owns an alias
+	return m
 }
 
 var (
@@ -168,6 +168,9 @@ var (
 // Back implements common.BackHandler: while a plan runs, the first esc only
 // warns that leaving the view stops the plan; a second esc leaves.
 func (m *Model) Back() bool {
+	if m.list.Back() {
+		return true
+	}
 	if m.plan != nil && !m.leaveWarned {
 		m.leaveWarned = true
 		m.notice, m.noticeErr = fmt.Sprintf("a plan is running on %s: leaving this view stops it (routing stays where it is); esc again to leave, %s to stop the plan",
@@ -193,8 +196,14 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
 	a := m.km.Aliases
-	return []key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
-		a.Undo, a.Publish, a.Create, m.km.List.Up, m.km.List.Down}
+	if m.list.CapturesInput() {
+		return m.listHelp()
+	}
+	if _, owned := m.Owner(); owned {
+		return append([]key.Binding{a.StopDeployment, a.StopRollback, a.Publish, a.Create}, m.listHelp()...)
+	}
+	return append([]key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
+		a.Undo, a.Publish, a.Create}, m.listHelp()...)
 }
 
 // PlanRunning reports whether a guarded plan is in progress.
@@ -202,7 +211,7 @@ func (m *Model) PlanRunning() bool { return m.plan != nil }
 
 // Init loads versions, aliases and provisioned concurrency and starts the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.load(), m.tick())
+	return tea.Batch(m.load(), m.tick(), m.loadAlarms(), m.loadDeploys())
 }
 
 // ---- messages -------------------------------------------------------------
@@ -321,9 +330,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.RefreshMsg:
-		return tea.Batch(m.load(), m.refreshMetrics())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms(), m.loadDeploys())
 	case tickMsg:
-		return tea.Batch(m.load(), m.refreshMetrics(), m.tick())
+		return tea.Batch(m.load(), m.refreshMetrics(), m.tick(), m.loadAlarms(), m.loadDeploys())
+	case alarmsMsg:
+		return m.handleAlarms(msg)
+	case deploysMsg, deployTickMsg, stopConfirmedMsg, stoppedMsg:
+		return m.handleDeployMsg(msg)
+	case versionPickedMsg:
+		return m.handlePicked(msg)
 	case loadedMsg:
 		return m.handleLoaded(msg)
 	case metricsMsg:
@@ -408,6 +423,10 @@ func (m *Model) handleAccepted(msg tea.Msg) tea.Cmd {
 
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	m.leaveWarned = false
+	if m.list.CapturesInput() {
+		cmd, _ := m.listKey(k)
+		return cmd
+	}
 	a := m.km.Aliases
 	switch {
 	case key.Matches(k, m.km.List.Up):
@@ -427,6 +446,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
 	}
+	if cmd, done := m.deployKey(k); done { // CodeDeploy owns the alias: S, R, and the weight keys refused
+		return cmd
+	}
 	if m.mutatingKey(k) && m.deps.Fleet != nil && m.deps.Fleet.Target().Protection == model.ReadOnly {
 		return m.fail("read-only mode: changes are refused (nothing was sent)")
 	}
@@ -437,6 +459,9 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return m.promptPublish()
 	case key.Matches(k, a.Create):
 		return m.promptCreate()
+	}
+	if al, ok := m.selected(); ok && key.Matches(k, a.WeightUp) && !al.Routing.Active() {
+		return m.withAlias(m.pickVersion) // no routing yet: which version? (picker.go)
 	}
 	var change func(model.Alias) (model.AliasChange, error)
 	title := ""
@@ -456,7 +481,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.Undo):
 		return m.withAlias(m.fetchUndo)
 	default:
-		return nil
+		if cmd, used := m.listKey(k); used {
+			return cmd
+		}
+		return noAction(k)
 	}
 	run := func(al model.Alias) tea.Cmd {
 		c, err := change(al)
@@ -501,14 +529,14 @@ func (m *Model) withAlias(f func(model.Alias) tea.Cmd) tea.Cmd {
 }
 
 func (m *Model) move(d int) tea.Cmd {
-	if len(m.aliases) == 0 {
+	if m.list.Len() == 0 {
 		return nil
 	}
-	c := max(0, min(len(m.aliases)-1, m.cursor+d))
-	if c == m.cursor {
+	c := m.list.Cursor()
+	m.list.Move(d)
+	if m.list.Cursor() == c {
 		return nil
 	}
-	m.cursor = c
 	m.problems, m.conflict = nil, nil
 	if al, ok := m.selected(); ok {
 		if _, have := m.metrics[al.Name]; !have {
@@ -519,10 +547,10 @@ func (m *Model) move(d int) tea.Cmd {
 }
 
 func (m *Model) selected() (model.Alias, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.aliases) {
-		return model.Alias{}, false
+	if a, ok := m.list.Selected(); ok {
+		return *a, true
 	}
-	return m.aliases[m.cursor], true
+	return model.Alias{}, false
 }
 
 func (m *Model) aliasNamed(name string) (model.Alias, bool) {
@@ -541,6 +569,7 @@ func (m *Model) setAlias(a model.Alias) {
 				a.Function = m.aliases[i].Function
 			}
 			m.aliases[i] = a
+			m.setAliases()
 			return
 		}
 	}
@@ -555,577 +584,3 @@ func (m *Model) fail(text string) tea.Cmd {
 	m.notice, m.noticeErr = text, true
 	return common.Status(text, true)
 }
-
-// ---- loading --------------------------------------------------------------
-
-// kindLoad is the cockpit's load; each alias's metrics are their own kind.
-const kindLoad request.Kind = "load"
-
-func metricsKind(alias string) request.Kind { return request.Kind("metrics:" + alias) }
-
-func (m *Model) load() tea.Cmd {
-	ctx, gen := m.req.Start(kindLoad)
-	m.loading = true
-	fleet, name := m.deps.Fleet, m.fn.Name
-	return func() tea.Msg {
-		out := loadedMsg{gen: gen}
-		if d, err := fleet.GetFunction(ctx, name); err == nil {
-			f := d.Function
-			out.fn = &f
-		}
-		out.versions, out.err = fleet.ListVersions(ctx, name)
-		if out.err != nil {
-			return out
-		}
-		out.aliases, out.err = fleet.ListAliases(ctx, name)
-		if out.err != nil {
-			return out
-		}
-		out.prov, out.provErr = fleet.ListProvisioned(ctx, name)
-		return out
-	}
-}
-
-func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
-	if !m.req.Done(kindLoad, msg.gen) {
-		return nil // stale
-	}
-	m.loading = false
-	if msg.err != nil {
-		m.loadErr = msg.err
-		return m.fail("loading aliases: " + msg.err.Error())
-	}
-	m.loadErr = nil
-	if msg.fn != nil {
-		m.fn = *msg.fn
-	}
-	prevSel, hadSel := m.selected()
-	first := !m.loaded
-	m.loaded = true
-	vs := append([]model.Version(nil), msg.versions...)
-	model.SortVersions(vs)
-	m.versions = vs
-	m.aliases = append([]model.Alias(nil), msg.aliases...)
-	for i := range m.aliases {
-		if m.aliases[i].Function == "" {
-			m.aliases[i].Function = m.fn.Name
-		}
-	}
-	m.prov = map[string]model.ProvisionedConfig{}
-	for _, p := range msg.prov {
-		m.prov[p.Qualifier] = p
-	}
-	m.provErr = msg.provErr
-	m.cursor = 0
-	if hadSel {
-		for i, a := range m.aliases {
-			if a.Name == prevSel.Name {
-				m.cursor = i
-			}
-		}
-	} else {
-		for i, a := range m.aliases { // open on the first alias with a canary
-			if a.Routing.Active() {
-				m.cursor = i
-				break
-			}
-		}
-	}
-	if first {
-		return m.refreshMetrics()
-	}
-	// the routing changed elsewhere: the cockpit's versions are no longer the alias's
-	if al, ok := m.selected(); ok {
-		if am, have := m.metrics[al.Name]; have && strings.Join(am.versions, ",") != strings.Join(aliasVersions(al), ",") {
-			return m.fetchMetrics(al)
-		}
-	}
-	return nil
-}
-
-func (m *Model) tick() tea.Cmd {
-	return m.after(m.interval, func(time.Time) tea.Msg { return tickMsg{} })
-}
-
-// refreshMetrics fetches metrics for the selected alias and the plan's
-// alias, unless a request for it is still in flight.
-func (m *Model) refreshMetrics() tea.Cmd {
-	var cmds []tea.Cmd
-	sel, ok := m.selected()
-	if ok && !m.metricsBusy[sel.Name] {
-		cmds = append(cmds, m.fetchMetrics(sel))
-	}
-	if m.plan != nil && (!ok || sel.Name != m.plan.alias) && !m.metricsBusy[m.plan.alias] {
-		if al, ok := m.aliasNamed(m.plan.alias); ok {
-			cmds = append(cmds, m.fetchMetrics(al))
-		}
-	}
-	return tea.Batch(cmds...)
-}
-
-// MetricQueries are the queries the cockpit makes for one alias: per
-// version behind it (by ExecutedVersion), invocations, errors, throttles
-// and p50/p99 duration at one-minute resolution.
-func MetricQueries(fn string, a model.Alias) []model.MetricQuery {
-	var qs []model.MetricQuery
-	for _, v := range aliasVersions(a) {
-		for _, ms := range [][2]string{
-			{"Invocations", model.StatSum}, {"Errors", model.StatSum}, {"Throttles", model.StatSum},
-			{"Duration", "p50"}, {"Duration", "p99"},
-		} {
-			qs = append(qs, model.MetricQuery{Function: fn, Resource: a.Name, ExecutedVersion: v,
-				Metric: ms[0], Stat: ms[1], Period: time.Minute})
-		}
-	}
-	return qs
-}
-
-func aliasVersions(a model.Alias) []string {
-	if a.Routing.Active() {
-		return []string{a.Version, a.Routing.AdditionalVersion}
-	}
-	return []string{a.Version}
-}
-
-func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
-	if m.deps.Metrics == nil {
-		return nil
-	}
-	ctx, gen := m.req.Start(metricsKind(a.Name))
-	m.metricsBusy[a.Name] = true
-	metrics := m.deps.Metrics
-	qs := MetricQueries(m.fn.Name, a)
-	versions := aliasVersions(a)
-	window := m.deps.MetricsWindow()
-	for _, v := range versions {
-		wq := model.WindowQueries(m.fn.Name, a.Name, v, window)
-		qs = append(qs, wq[model.WinP50], wq[model.WinP99])
-	}
-	qs = append(qs, model.MetricQuery{Function: m.fn.Name, Resource: a.Name, Metric: model.MetricThrottles, Stat: model.StatSum, Period: time.Minute})
-	start, end := model.WindowRange(m.deps.Now(), window)
-	name := a.Name
-	return func() tea.Msg {
-		series, err := metrics.GetMetrics(ctx, qs, start, end)
-		return metricsMsg{gen: gen, alias: name, versions: versions, series: series, start: start, at: end, err: err}
-	}
-}
-
-func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
-	if !m.req.Done(metricsKind(msg.alias), msg.gen) {
-		return nil // stale
-	}
-	m.metricsBusy[msg.alias] = false
-	am := &aliasMetrics{versions: msg.versions, series: map[string]versionSeries{}, at: msg.at, start: msg.start, err: msg.err}
-	if msg.err != nil {
-		if old, ok := m.metrics[msg.alias]; ok && len(old.series) > 0 {
-			old.err = msg.err
-			am = old // keep the last good numbers, flagged
-		}
-		m.interval = min(maxBackoff, m.interval*2)
-	} else {
-		m.interval = m.opt.Refresh
-		// MetricQueries, then the window's p50, p99 per version, then the alias's throttles
-		perMinute := len(msg.series) - 2*len(msg.versions) - 1
-		for i, s := range msg.series {
-			if i == len(msg.series)-1 && s.Query.ExecutedVersion == "" {
-				am.aliasThr = s
-				continue
-			}
-			vs := am.series[s.Query.ExecutedVersion]
-			switch {
-			case i >= perMinute && s.Query.Stat == "p50":
-				vs.winP50 = s
-			case i >= perMinute && s.Query.Stat == "p99":
-				vs.winP99 = s
-			case s.Query.Metric == "Invocations":
-				vs.inv = s
-			case s.Query.Metric == "Errors":
-				vs.errs = s
-			case s.Query.Metric == "Throttles":
-				vs.thr = s
-			case s.Query.Metric == "Duration" && s.Query.Stat == "p50":
-				vs.p50 = s
-			case s.Query.Metric == "Duration" && s.Query.Stat == "p99":
-				vs.p99 = s
-			}
-			am.series[s.Query.ExecutedVersion] = vs
-		}
-	}
-	m.metrics[msg.alias] = am
-	if m.plan != nil && m.plan.alias == msg.alias && !m.plan.inFlight {
-		return m.planStep() // judge the fresh numbers at once
-	}
-	return nil
-}
-
-// aliasThrottles are the alias's throttles since a time (all of it for
-// the zero time).
-func (m *Model) aliasThrottles(alias string, since time.Time) float64 {
-	am, ok := m.metrics[alias]
-	if !ok {
-		return 0
-	}
-	var n float64
-	for i, v := range am.aliasThr.Values {
-		if i < len(am.aliasThr.Timestamps) && !am.aliasThr.Timestamps[i].Before(since) {
-			n += v
-		}
-	}
-	return n
-}
-
-// health folds an alias's metrics for one version since a time.
-func (m *Model) health(alias, version string, since time.Time) (model.VersionHealth, bool) {
-	am, ok := m.metrics[alias]
-	if !ok {
-		return model.VersionHealth{Version: version}, false
-	}
-	s, ok := am.series[version]
-	if !ok {
-		return model.VersionHealth{Version: version}, false
-	}
-	h := model.HealthFromSeries(version, s.inv, s.errs, s.thr, s.p50, s.p99, since)
-	for _, v := range m.versions {
-		if v.Version == version {
-			h.TimeoutMs = float64(v.TimeoutSec) * 1000
-		}
-	}
-	if h.TimeoutMs == 0 {
-		h.TimeoutMs = float64(m.fn.TimeoutSec) * 1000
-	}
-	return h, true
-}
-
-// ---- changes --------------------------------------------------------------
-
-func (m *Model) protected() bool {
-	return m.deps.Fleet != nil && m.deps.Fleet.Target().Protection == model.Protected
-}
-
-// propose runs the pre-flight checks on c and, when they pass, opens the
-// confirmation showing the routing before and after.
-func (m *Model) propose(c model.AliasChange, title string) tea.Cmd {
-	cmd, err := m.proposal(c, title)
-	if err != nil {
-		return m.fail(err.Error())
-	}
-	return cmd
-}
-
-// weightChange is the confirmation of a typed canary weight, or why there
-// is none (the weight prompt shows that error and stays open).
-func (m *Model) weightChange(alias string, w float64) (tea.Cmd, error) {
-	a, ok := m.aliasNamed(alias)
-	if !ok {
-		return nil, fmt.Errorf("alias %s is gone: press r", alias)
-	}
-	c, err := model.SetCanaryWeight(a, m.versions, w)
-	if err != nil {
-		return nil, err
-	}
-	return m.proposal(c, "Set canary weight")
-}
-
-// proposal opens the confirmation of c, or says why c cannot be proposed.
-func (m *Model) proposal(c model.AliasChange, title string) (tea.Cmd, error) {
-	m.conflict = nil
-	if c.Noop() {
-		return nil, fmt.Errorf("alias %s already is %s: nothing to change", c.Before.Name, model.DescribeRouting(c.Version, c.Routing))
-	}
-	if probs := model.Preflight(m.fn, m.versions, c); len(probs) > 0 {
-		m.problems = probs
-		return nil, errors.New("pre-flight: " + probs[0].Message)
-	}
-	m.problems = nil
-	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-		Title:     fmt.Sprintf("%s — %s:%s", title, m.fn.Name, c.Before.Name),
-		Body:      ChangeBody(c, 30),
-		Protected: m.protected(),
-		Name:      c.Before.Name,
-		Accept: func() (tea.Cmd, error) {
-			if m.busy {
-				return nil, errors.New("a change is still being applied; nothing was sent")
-			}
-			return m.confirmed(c), nil
-		},
-	})), nil
-}
-
-func (m *Model) confirmed(c model.AliasChange) tea.Cmd {
-	return func() tea.Msg { return confirmedMsg{change: c} }
-}
-
-// ChangeBody is the confirmation's text: the routing before and after, as
-// words and as bars, and the revision the change is conditional on.
-func ChangeBody(c model.AliasChange, barWidth int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "before  %s\n", model.DescribeRouting(c.Before.Version, c.Before.Routing))
-	fmt.Fprintf(&b, "        %s\n", plainBar(c.Before.Routing, barWidth))
-	fmt.Fprintf(&b, "after   %s\n", model.DescribeRouting(c.Version, c.Routing))
-	fmt.Fprintf(&b, "        %s\n", plainBar(c.Routing, barWidth))
-	rev := c.Before.RevisionID
-	if rev == "" {
-		rev = "unknown"
-	}
-	fmt.Fprintf(&b, "sent only if still at revision %s", shortRev(rev))
-	return b.String()
-}
-
-func plainBar(r model.Routing, width int) string {
-	if !r.Active() {
-		return strings.Repeat("█", width)
-	}
-	n := canaryCells(r.Weight, width)
-	return strings.Repeat("█", width-n) + strings.Repeat("░", n)
-}
-
-// canaryCells is how many of width cells show the canary's share: at
-// least one for any weight above zero, at most width-1 below 100 %.
-func canaryCells(w float64, width int) int {
-	n := int(w*float64(width) + 0.5)
-	if w > 0 && n == 0 {
-		n = 1
-	}
-	if w < 1 && n >= width {
-		n = width - 1
-	}
-	return max(0, n)
-}
-
-func shortRev(r string) string {
-	if len(r) > 8 {
-		return r[:8]
-	}
-	return r
-}
-
-// applyCmd sends c with the RevisionId that was on screen. It runs only
-// when the confirmation is accepted.
-func (m *Model) applyCmd(c model.AliasChange, plan uint64, d model.PlanDecision) tea.Cmd {
-	fleet, ctx := m.deps.Fleet, m.req.Context()
-	return func() tea.Msg {
-		got, err := fleet.UpdateAlias(ctx, c.Before, c.Version, c.Routing)
-		return appliedMsg{change: c, alias: got, err: err, plan: plan, d: d}
-	}
-}
-
-func (m *Model) handleApplied(msg appliedMsg) tea.Cmd {
-	m.busy = false
-	var conflict *awsapi.ConflictError
-	switch {
-	case errors.As(msg.err, &conflict):
-		theirs := conflict.Current
-		if theirs.Function == "" {
-			theirs.Function = m.fn.Name
-		}
-		m.setAlias(theirs)
-		m.conflict = &conflictInfo{mine: msg.change, theirs: theirs}
-		// decide again: offer the same target routing over their change
-		again := model.AliasChange{Kind: msg.change.Kind, Before: theirs, Version: msg.change.Version, Routing: msg.change.Routing}
-		status := m.fail(fmt.Sprintf("%s was changed by someone else: it is now %s (revision %s); nothing was overwritten",
-			theirs.Name, model.DescribeRouting(theirs.Version, theirs.Routing), shortRev(theirs.RevisionID)))
-		if again.Noop() {
-			return status
-		}
-		if probs := model.Preflight(m.fn, m.versions, again); len(probs) > 0 {
-			m.problems = probs
-			return status
-		}
-		body := fmt.Sprintf("Someone else changed %s while you decided:\nit is now %s.\nApply yours over theirs?\n\n%s",
-			theirs.Name, model.DescribeRouting(theirs.Version, theirs.Routing), ChangeBody(again, 30))
-		return tea.Batch(status, common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-			Title:     fmt.Sprintf("Conflict — %s:%s", m.fn.Name, theirs.Name),
-			Body:      body,
-			Protected: m.protected(),
-			Name:      theirs.Name,
-			Yes:       m.confirmed(again),
-		})))
-	case msg.err != nil:
-		return m.fail(fmt.Sprintf("%s on %s failed: %v", msg.change.Kind, msg.change.Before.Name, msg.err))
-	}
-	m.conflict = nil
-	got := msg.alias
-	if got.Function == "" {
-		got.Function = m.fn.Name
-	}
-	m.setAlias(got)
-	cmds := []tea.Cmd{m.say(fmt.Sprintf("%s: %s is now %s", msg.change.Kind, got.Name, model.DescribeRouting(got.Version, got.Routing)))}
-	if !sameVersions(msg.change.Before, got) {
-		cmds = append(cmds, m.fetchMetrics(got))
-	}
-	return tea.Batch(cmds...)
-}
-
-func sameVersions(a, b model.Alias) bool {
-	return strings.Join(aliasVersions(a), ",") == strings.Join(aliasVersions(b), ",")
-}
-
-// ---- undo -----------------------------------------------------------------
-
-func (m *Model) fetchUndo(a model.Alias) tea.Cmd {
-	if m.deps.Journal == nil {
-		return m.fail("no journal: undo is not available")
-	}
-	journal, target, name := m.deps.Journal, m.fn.Name+":"+a.Name, a.Name
-	return func() tea.Msg {
-		e, ok := journal.Last(target)
-		return journalMsg{alias: name, entry: e, ok: ok}
-	}
-}
-
-func (m *Model) handleJournal(msg journalMsg) tea.Cmd {
-	a, ok := m.aliasNamed(msg.alias)
-	if !ok {
-		return m.fail("alias " + msg.alias + " is gone: press r")
-	}
-	if !msg.ok {
-		return m.fail("the journal has no change to " + msg.alias + " to undo")
-	}
-	c, err := model.UndoChange(a, msg.entry)
-	if err != nil {
-		return m.fail(err.Error())
-	}
-	when := ""
-	if !msg.entry.Time.IsZero() {
-		when = " of " + msg.entry.Time.Format("15:04:05")
-	}
-	return m.propose(c, "Undo "+msg.entry.Action+when)
-}
-
-// ---- prompts --------------------------------------------------------------
-
-func (m *Model) promptWeight(a model.Alias) tea.Cmd {
-	name := a.Name
-	cur := ""
-	if a.Routing.Active() {
-		cur = strings.TrimSuffix(model.FormatWeight(a.Routing.Weight), "%")
-	}
-	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Canary weight for %s (percent; 0 aborts, 100 promotes)", a.Name),
-		Placeholder: "e.g. 25",
-		Value:       cur,
-		Accept: func(s string) (tea.Cmd, error) {
-			w, err := model.ParseWeight(s)
-			if err != nil {
-				return nil, err
-			}
-			return m.weightChange(name, w)
-		},
-	}))
-}
-
-func (m *Model) promptPublish() tea.Cmd {
-	if m.busy {
-		return m.fail("a change is still being applied")
-	}
-	name := m.fn.Name
-	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Publish a version of %s from $LATEST — description", name),
-		Placeholder: "what changed",
-		Value:       m.draftDesc,
-		Submit: func(desc string) tea.Cmd {
-			return func() tea.Msg { return publishMsg{desc: strings.TrimSpace(desc)} }
-		},
-	}))
-}
-
-func (m *Model) publishCmd(desc string) tea.Cmd {
-	fleet, ctx, name := m.deps.Fleet, m.req.Context(), m.fn.Name
-	return func() tea.Msg {
-		v, err := fleet.PublishVersion(ctx, name, desc)
-		return publishedMsg{v: v, desc: desc, err: err}
-	}
-}
-
-func (m *Model) createCmd(a model.Alias) tea.Cmd {
-	fleet, ctx := m.deps.Fleet, m.req.Context()
-	return func() tea.Msg {
-		got, err := fleet.CreateAlias(ctx, a)
-		return createdMsg{a: got, err: err}
-	}
-}
-
-func validAliasName(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 128 {
-		return errors.New("an alias name is 1–128 characters")
-	}
-	for _, r := range s {
-		if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return fmt.Errorf("%q: alias names use letters, digits, - and _", s)
-		}
-	}
-	if _, err := fmt.Sscanf(s, "%d", new(int)); err == nil && strings.Trim(s, "0123456789") == "" {
-		return errors.New("an alias name cannot be all digits (that would be a version)")
-	}
-	return nil
-}
-
-func (m *Model) promptCreate() tea.Cmd {
-	if !m.loaded {
-		return m.fail("aliases are still loading")
-	}
-	existing := map[string]bool{}
-	for _, a := range m.aliases {
-		existing[a.Name] = true
-	}
-	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Create an alias of %s — name", m.fn.Name),
-		Placeholder: "e.g. live",
-		Validate: func(s string) error {
-			if err := validAliasName(s); err != nil {
-				return err
-			}
-			if existing[strings.TrimSpace(s)] {
-				return fmt.Errorf("alias %s already exists", strings.TrimSpace(s))
-			}
-			return nil
-		},
-		Submit: func(s string) tea.Cmd {
-			return func() tea.Msg { return aliasNamedMsg{name: strings.TrimSpace(s)} }
-		},
-	}))
-}
-
-func (m *Model) promptAliasVersion(name string) tea.Cmd {
-	published := map[string]bool{}
-	def := ""
-	for _, v := range m.versions {
-		if v.Version != "$LATEST" {
-			published[v.Version] = true
-			if def == "" {
-				def = v.Version // newest first
-			}
-		}
-	}
-	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("Version for alias %s", name),
-		Placeholder: "a published version number",
-		Value:       def,
-		Validate: func(s string) error {
-			s = strings.TrimSpace(s)
-			if s == "$LATEST" || published[s] {
-				return nil
-			}
-			return fmt.Errorf("%q is not a published version: publish one with p", s)
-		},
-		Submit: func(s string) tea.Cmd {
-			return func() tea.Msg { return aliasVersionMsg{name: name, version: strings.TrimSpace(s)} }
-		},
-	}))
-}
-
-func (m *Model) proposeCreate(name, version string) tea.Cmd {
-	a := model.Alias{Function: m.fn.Name, Name: name, Version: version}
-	body := fmt.Sprintf("before  (no alias)\nafter   %s\n        %s", model.DescribeRouting(version, model.Routing{}), plainBar(model.Routing{}, 30))
-	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-		Title:     fmt.Sprintf("Create alias %s:%s", m.fn.Name, name),
-		Body:      body,
-		Protected: m.protected(),
-		Name:      name,
-		Yes:       func() tea.Msg { return createMsg{a: a} },
-	}))
-}
-
-// DescribeAlias is an alias's routing in words.
-func DescribeAlias(a model.Alias) string { return model.DescribeRouting(a.Version, a.Routing) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
@@ -57,10 +58,14 @@ func TestInitLoadsVersionsAliasesAndMetrics(t *testing.T) {
 
 func TestMetricQueriesPerExecutedVersion(t *testing.T) {
 	qs := MetricQueries("checkout-api", model.Alias{Name: "live", Version: "7", Routing: model.Routing{AdditionalVersion: "8", Weight: 0.1}})
-	if len(qs) != 10 {
+	if len(qs) != 11 {
 		t.Fatalf("queries = %d", len(qs))
 	}
-	for _, q := range qs {
+	// the alias's throttles by Resource alone: a throttled request has no executed version
+	if q := qs[0]; q.Resource != "live" || q.ExecutedVersion != "" || q.Metric != "Throttles" {
+		t.Fatalf("alias throttle query %+v", q)
+	}
+	for _, q := range qs[1:] {
 		if q.Resource != "live" || (q.ExecutedVersion != "7" && q.ExecutedVersion != "8") || q.Period != time.Minute {
 			t.Fatalf("query %+v", q)
 		}
@@ -175,7 +180,11 @@ func TestStartCanaryOnAliasWithoutRouting(t *testing.T) {
 	if a, _ := h.m.selected(); a.Name != "beta" {
 		t.Fatalf("selected %s", a.Name)
 	}
-	h.press("+")
+	h.press("+") // a picker, not a silent choice: preselected on the newest above 6
+	if v := h.dialogView(); !strings.Contains(v, "▸ 8") || !strings.Contains(v, "canary: new pricing client") || !strings.Contains(v, "2026-11-26 10:00") {
+		t.Fatalf("version picker:\n%s", v)
+	}
+	h.press("enter")
 	if got := afterLine(h.dialogView()); got != "90% → 6, 10% → 8" {
 		t.Fatalf("start canary after = %q (newest above 6 is 8)", got)
 	}
@@ -253,7 +262,6 @@ func TestPreflightFailuresShowWhatToDo(t *testing.T) {
 		{"different role", func(f *canaryFake) { f.versions[3].Role = "arn:aws:iam::123456789012:role/other" }, "+", "same role"},
 		{"different DLQ", func(f *canaryFake) { f.versions[3].DLQTarget = "" }, "+", "same DLQ"},
 		{"function mid-update", func(f *canaryFake) { f.fn.LastUpdateStatus = "InProgress" }, "P", "wait until the update finishes"},
-		{"nothing newer to start on", func(f *canaryFake) { f.aliases[1] = model.Alias{Name: "live", Version: "8", RevisionID: "r-1"} }, "+", "publish one from $LATEST with p"},
 		{"no canary to promote", func(f *canaryFake) { f.aliases[1] = model.Alias{Name: "live", Version: "8", RevisionID: "r-1"} }, "P", "no canary to promote"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,7 +371,17 @@ func startPlan(t *testing.T, h *harness, spec string) {
 func TestPlanAbortsOnFailingCanary(t *testing.T) {
 	f := newCanaryFake()
 	h := newHarness(t, f, model.Writable)
-	startPlan(t, h, "")
+	// the canary is already past the plan's thresholds: refused unless overridden
+	h.press("L", "enter")
+	if pd, ok := h.Dialogs[len(h.Dialogs)-1].(*dialog.PromptDialog); !ok || pd.Err() == nil ||
+		!strings.Contains(pd.Err().Error(), "already past this plan's thresholds (version 8 error rate 7.3% is above 5%") {
+		t.Fatalf("plan on a failing canary not refused:\n%s", h.dialogView())
+	}
+	h.press("esc")
+	startPlan(t, h, model.DefaultPlan().Spec()+" "+OverrideMark)
+	if v := h.view(); !h.m.PlanRunning() {
+		t.Fatalf("override did not start the plan:\n%s", v)
+	}
 	// first step is 10%: already there, so nothing is sent and the plan dwells
 	if f.Calls("UpdateAlias") != 0 {
 		t.Fatalf("updates %+v", f.updates)
@@ -663,5 +681,30 @@ func TestCockpitScrollsWhenSmall(t *testing.T) {
 	}
 	if !strings.Contains(h.view(), "Aliases (") {
 		t.Fatalf("ctrl+u did not scroll back to the top:\n%s", h.view())
+	}
+}
+
+// Defect 2: "/" filters the aliases; the letters typed are the filter's
+// (P would promote, + shift weight), and the filter shows in the title.
+func TestSlashFiltersAliases(t *testing.T) {
+	f := newCanaryFake()
+	h := newHarness(t, f, model.Writable)
+	before := f.total()
+	h.typeText("/live+P")
+	if len(h.Dialogs) != 0 || f.total() != before {
+		t.Fatal("a key typed into the filter changed an alias")
+	}
+	if !h.m.CapturesInput() || h.m.list.Filter() != "live+P" {
+		t.Fatalf("filter %q captures %v", h.m.list.Filter(), h.m.CapturesInput())
+	}
+	h.press("backspace", "backspace", "enter")
+	if h.m.list.Len() != 1 {
+		t.Fatalf("/live shows %d aliases", h.m.list.Len())
+	}
+	if v := ansi.Strip(h.m.View()); !strings.Contains(v, "Aliases (1/2)  /live") {
+		t.Fatalf("view:\n%s", v)
+	}
+	if !h.m.Back() || h.m.list.Len() != 2 {
+		t.Fatal("esc did not clear the filter")
 	}
 }

@@ -63,11 +63,12 @@ func (m *Model) promptPlan(a model.Alias) tea.Cmd {
 		Placeholder: m.opt.Plan.Spec(),
 		Value:       m.opt.Plan.Spec(),
 		Accept: func(s string) (tea.Cmd, error) {
-			p, err := model.ParsePlan(s)
+			spec, override := splitOverride(s)
+			p, err := model.ParsePlan(spec)
 			if err != nil {
 				return nil, err
 			}
-			return m.planProposal(name, p)
+			return m.planProposal(name, p, override)
 		},
 	}))
 }
@@ -88,7 +89,7 @@ func planTarget(a model.Alias, versions []model.Version) (primary, canary string
 
 // planProposal opens the plan's confirmation, or says why it cannot run
 // (the plan prompt shows that error and stays open).
-func (m *Model) planProposal(alias string, p model.Plan) (tea.Cmd, error) {
+func (m *Model) planProposal(alias string, p model.Plan, override bool) (tea.Cmd, error) {
 	a, ok := m.aliasNamed(alias)
 	if !ok {
 		return nil, fmt.Errorf("alias %s is gone: press r", alias)
@@ -100,6 +101,10 @@ func (m *Model) planProposal(alias string, p model.Plan) (tea.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	past := m.planPastThresholds(a, canary, p)
+	if past != "" && !override {
+		return nil, fmt.Errorf("refused: the canary is already past this plan's thresholds (%s), so the plan would only abort; add %s at the end to start it anyway", past, OverrideMark)
+	}
 	first := planChange(a, primary, canary, p.Decide(model.NewPlanState(), m.deps.Now(), model.VersionHealth{}))
 	if probs := model.Preflight(m.fn, m.versions, first); len(probs) > 0 {
 		m.problems = probs
@@ -109,6 +114,12 @@ func (m *Model) planProposal(alias string, p model.Plan) (tea.Cmd, error) {
 	steps, abort, _ := strings.Cut(p.Describe(), "; ")
 	body := fmt.Sprintf("steps  %s\n%s\ncanary version %s, stable version %s\n\nfirst step:\n%s\n\nThe plan runs inside this program: quitting,\nclosing this view or the machine sleeping\nstops it (routing stays where it is).\nFor unattended rollouts use CodeDeploy.",
 		steps, abort, canary, primary, ChangeBody(first, 30))
+	if past != "" {
+		body = "⚠ OVERRIDE: the canary is already past the thresholds:\n⚠ " + past + "\n\n" + body
+	}
+	if w := m.worseWarning(first); w != "" {
+		body = w + body
+	}
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("Run plan on %s:%s", m.fn.Name, a.Name),
 		Body:      body,
@@ -164,6 +175,9 @@ func (m *Model) planHealth() model.VersionHealth {
 	// CloudWatch has no ExecutedVersion for it): the guard counts the
 	// alias's throttles since the plan started, else it could never trip.
 	h.Throttles = max(h.Throttles, m.aliasThrottles(p.alias, since))
+	if a, ok := m.aliasNamed(p.alias); ok {
+		h.Alarms = m.firingFor(a, p.canary)
+	}
 	return h
 }
 

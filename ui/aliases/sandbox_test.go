@@ -138,7 +138,7 @@ func TestSandboxConflictDetected(t *testing.T) {
 
 func TestSandboxPlanAbortsFailingCanary(t *testing.T) {
 	r := startRig(t)
-	startPlan(t, r.harness, "10,25,50,100 every 5m; errors>5 min=20")
+	startPlan(t, r.harness, "10,25,50,100 every 5m; errors>5 min=20 !") // overridden: the canary is already failing
 	for i := 0; i < 10 && r.m.PlanRunning(); i++ {
 		r.srv.Advance(time.Minute)
 		r.deliverTicks()
@@ -228,7 +228,7 @@ func TestSandboxPreflightMessages(t *testing.T) {
 	if a := r.live(); a.Routing.Active() {
 		t.Fatalf("abort: %+v", a)
 	}
-	r.press("+")
+	r.press("+", "enter") // the version picker, preselected on the newest
 	refused("role", "same role")
 
 	// a version with another DLQ
@@ -238,7 +238,7 @@ func TestSandboxPreflightMessages(t *testing.T) {
 	r.press("p")
 	r.typeText("with a DLQ")
 	r.press("enter")
-	r.press("+")
+	r.press("+", "enter") // the version picker, preselected on the newest
 	refused("dlq", "same DLQ")
 	if a := r.live(); a.Version != "7" || a.Routing.Active() {
 		t.Fatalf("a refused change reached AWS: %+v", a)

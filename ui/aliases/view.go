@@ -32,6 +32,7 @@ func (m *Model) View() string {
 	}
 	top = append(top, m.aliasLines(w)...)
 	top = append(top, "")
+	top = append(top, m.deployBannerLines(w)...)
 	top = append(top, m.cockpitLines(w)...)
 	top = append(top, m.messageLines(w)...)
 	rest := h - len(top) - 1
@@ -48,7 +49,7 @@ func (m *Model) View() string {
 	top = append(top, m.versionLines(w, len(m.versions)+2)...)
 	focus := -1
 	if len(m.aliases) > 0 {
-		focus = 2 + m.cursor // the title and the column header come first
+		focus = 2 + m.list.Cursor() // the title and the column header come first
 	}
 	return m.fit(m.scroll.Window(top, h, focus, func(s string) string { return m.st.Muted.Render(s) }), w, h)
 }
@@ -127,35 +128,24 @@ func narrow(r rune) bool {
 
 func (m *Model) aliasLines(w int) []string {
 	title := m.st.Title.Render(fmt.Sprintf("Aliases (%d)", len(m.aliases)))
+	if n := m.list.Len(); n != len(m.aliases) {
+		title = m.st.Title.Render(fmt.Sprintf("Aliases (%d/%d)", n, len(m.aliases)))
+	}
+	if f := m.list.FilterView(w); f != "" {
+		title += "  " + f
+	}
 	if m.loading {
 		title += m.st.Muted.Render("  refreshing…")
 	}
 	if len(m.aliases) == 0 {
 		return []string{title, m.st.Muted.Render("  no aliases: press " + m.km.Aliases.Create.Help().Key + " to create one")}
 	}
-	nameW := 5
-	for _, a := range m.aliases {
-		nameW = max(nameW, min(20, len(a.Name)))
+	rows := m.list.Len()
+	if m.list.Choosing() {
+		rows = len(m.aliasTable().Columns) + 1
 	}
-	pcW := 18
-	barW := max(10, min(40, w-2-nameW-1-pcW-26))
-	out := []string{title, m.st.TableHeader.Render(pad("  ALIAS", nameW+3) + pad("ROUTING", barW+24) + "PROVISIONED")}
-	for i, a := range m.aliases {
-		mark := "  "
-		if i == m.cursor {
-			mark = "▸ "
-		}
-		routing := m.routingCell(a, barW)
-		line := mark + pad(a.Name, nameW) + " " + pad(routing, barW+24) + m.provCell(a.Name)
-		if m.plan != nil && m.plan.alias == a.Name {
-			line += m.st.Accent.Render("  plan")
-		}
-		if i == m.cursor {
-			line = m.st.Bold.Render(mark) + line[len(mark):]
-		}
-		out = append(out, line)
-	}
-	return out
+	m.list.SetSize(w, max(2, rows+1))
+	return append([]string{title}, strings.Split(m.list.View(), "\n")...)
 }
 
 // routingCell is "7 █████████░ 8 · 10%" or "7 ██████████ 100%".
@@ -292,11 +282,7 @@ func (m *Model) cockpitLines(w int) []string {
 		}
 		return format.Percent(h.ErrorPct()) + " (" + format.Float(h.Errors) + ")", ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
-	// Throttles belong to the alias, not a version: a throttled request
-	// never ran, so it has no executed version.
-	out = append(out, m.st.Header.Render(pad("throttles", labelW))+
-		pad(format.Float(m.aliasThrottles(a.Name, time.Time{})), valW)+" "+format.Sparkline(am.aliasThr.Values, sparkW)+
-		m.st.Muted.Render("  alias "+a.Name+" (a throttled request has no version)"))
+	out = append(out, m.aliasThrottleLine(a.Name, am, colW))
 	row("p50", func(i int) (string, []float64, bool) {
 		return ms(healths[i].P50Ms), series[i].p50.Values, cmp.P50
 	})
@@ -308,6 +294,18 @@ func (m *Model) cockpitLines(w int) []string {
 		}
 		return v, series[i].p99.Values, cmp.P99 || h.P99OfTimeout() > 0.8
 	})
+	if m.alarms != nil {
+		line := m.st.Header.Render(pad("alarms", labelW))
+		for _, v := range versions {
+			cell, firing := m.alarmCell(a, v)
+			c := pad(cell, colW)
+			if firing {
+				c = m.st.Alarm.Render(c)
+			}
+			line += c
+		}
+		out = append(out, line)
+	}
 	out = append(out, m.st.Header.Render(pad("cold starts", labelW))+
 		m.st.Muted.Render("n/a: CloudWatch has no cold-start metric (REPORT Init Duration in the Logs tab)"))
 	if len(versions) == 2 && !cmp.Judged {

@@ -22,6 +22,8 @@ type Deps struct {
 	Metrics awsapi.Metrics
 	Logs    awsapi.Logs
 	Journal awsapi.Journal
+	// Alarms is CloudWatch alarms (nil in tests that do not need them).
+	Alarms awsapi.Alarms
 	// Connect switches profile or region (nil when switching is not possible).
 	Connect awsapi.Connector
 	Now     func() time.Time
@@ -49,7 +51,7 @@ func (d Deps) Time() time.Time {
 
 // FromSession fills Deps from one session.
 func FromSession(s awsapi.Session, c awsapi.Connector) Deps {
-	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Connect: c, Now: time.Now}
+	return Deps{Fleet: s, Metrics: s, Logs: s, Journal: s, Alarms: s, Connect: c, Now: time.Now}
 }
 
 // Pane is a child of the root model. Only the root implements tea.Model.
@@ -267,6 +269,10 @@ type ScreenContext struct {
 	Args     []string        // palette arguments after the command name
 	Function *model.Function // the function selected or open, if any
 	Target   model.Target
+	// Jobs are the IDs of the background jobs running now (a canary plan
+	// is "plan:<function>:<alias>"), for screens that must not start
+	// while another job owns their function.
+	Jobs []string
 }
 
 // ScreenMaker builds a full-screen pane (":triage", ":esm", ":logs", ...).

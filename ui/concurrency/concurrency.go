@@ -581,17 +581,20 @@ func (m *Model) askProvisioned() tea.Cmd {
 	if m.readOnly() {
 		return m.refuseReadOnly("changing provisioned concurrency")
 	}
-	val := ""
+	val, led, fn := "", m.led, m.fn.Name
 	if q := m.selectedQualifier(); q != "" {
 		val = q + " "
 	}
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       "Provisioned concurrency",
+		Title:       ProvisionedPrompt,
 		Placeholder: "alias count, e.g. live 10 (0 removes)",
 		Value:       val,
 		Validate: func(s string) error {
-			_, _, err := ParseProvisioned(s)
-			return err
+			q, n, err := ParseProvisioned(s)
+			if err != nil {
+				return err
+			}
+			return CheckProvisioned(led, fn, q, n) // before anything is sent
 		},
 		Submit: func(s string) tea.Cmd {
 			q, n, _ := ParseProvisioned(s)
@@ -628,6 +631,9 @@ func (m *Model) confirmProvisioned(q string, n int) tea.Cmd {
 		}
 	}
 	t := fn + ":" + q
+	if err := CheckProvisioned(m.led, fn, q, n); err != nil {
+		return m.say(err.Error()+" (nothing was sent)", true)
+	}
 	if n == 0 {
 		return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 			Title:     "Remove provisioned concurrency from " + t + "?",
@@ -641,7 +647,7 @@ func (m *Model) confirmProvisioned(q string, n int) tea.Cmd {
 	}
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     fmt.Sprintf("Provision %d on %s?", n, t),
-		Body:      fmt.Sprintf("provisioned  %s → %d\nProvisioned environments are billed while allocated; allocation is followed in the footer.", before, n),
+		Body:      fmt.Sprintf("provisioned  %s → %d\ncost         %s\nProvisioned environments are billed while allocated; allocation is followed in the footer.", before, n, m.provisionedCost(n)),
 		Protected: m.deps.Fleet.Target().Protection == model.Protected,
 		Name:      fn,
 		Yes: func() tea.Msg {

@@ -287,8 +287,8 @@ func TestProvisionedAllocationIsAJob(t *testing.T) {
 			if len(h.Dialogs) != 1 {
 				t.Fatal("no prompt")
 			}
-			h.TypeText("4\n")
-			if !strings.Contains(h.DialogView(), "Provision 4 on") {
+			h.TypeText("3\n") // 10 reserved, 7 provisioned elsewhere: 3 fits (4 would not, see TestProvisionedCheckedAgainstReserved)
+			if !strings.Contains(h.DialogView(), "Provision 3 on") {
 				t.Fatalf("confirm %q", h.DialogView())
 			}
 			h.Press("y")
@@ -308,7 +308,7 @@ func TestProvisionedAllocationIsAJob(t *testing.T) {
 				}
 				return
 			}
-			if last.Err != nil || !strings.Contains(m.Notice(), "READY (4)") {
+			if last.Err != nil || !strings.Contains(m.Notice(), "READY (3)") {
 				t.Fatalf("notice %q last %+v", m.Notice(), last)
 			}
 		})
@@ -334,5 +334,40 @@ func TestGoldenLedger(t *testing.T) {
 			m.SetSize(sz[0], sz[1])
 			golden.RequireEqual(t, []byte(ansi.Strip(m.View())))
 		})
+	}
+}
+
+// TestProvisionedCheckedAgainstReserved: asking for more provisioned
+// concurrency than the reservation leaves is refused in the prompt (nothing
+// sent); an accepted request's confirmation shows the monthly cost.
+func TestProvisionedCheckedAgainstReserved(t *testing.T) {
+	s := newSession()
+	_, h := newPane(t, s, "")
+	h.Press("j", "j")
+	h.Press("C")
+	if !strings.Contains(ansi.Strip(h.DialogView()), "type alias count") {
+		t.Fatalf("the prompt should say what to type:\n%s", h.DialogView())
+	}
+	h.TypeText("4\n")
+	v := strings.Join(strings.Fields(ansi.Strip(h.DialogView())), " ")
+	if !strings.Contains(v, "10 reserved executions") || !strings.Contains(v, "at most 3 fits") {
+		t.Fatalf("not refused:\n%s", h.DialogView())
+	}
+	h.Press("backspace")
+	h.TypeText("2\n")
+	v = ansi.Strip(h.DialogView())
+	if !strings.Contains(v, "a month, always on") || !strings.Contains(v, "$") {
+		t.Fatalf("no monthly cost:\n%s", v)
+	}
+	h.Press("n")
+	if s.Calls("PutProvisioned") != 0 {
+		t.Fatal("sent")
+	}
+}
+
+func TestProvisionedMonthly(t *testing.T) {
+	// 10 × 1 GB x86 for 730 h at $0.0000041667/GB-s = $109.50
+	if got := ProvisionedMonthly(10, 1024, "x86_64"); got < 109.4 || got > 109.6 {
+		t.Fatalf("%v", got)
 	}
 }

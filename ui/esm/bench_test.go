@@ -22,7 +22,8 @@ func benchPane(b *testing.B, n int) *Model {
 			SourceType: "Kinesis", State: "Enabled", BatchSize: 100, BatchWindowSec: 1, LastProcessingResult: "OK"}
 		ages[fn] = []float64{1, 5, 20, 400, 9000, 120000}
 	}
-	m.items, m.loaded, m.ages = items, true, ages
+	m.loaded, m.ages = true, ages
+	m.setItems(items)
 	m.SetSize(200, 60)
 	return m
 }
@@ -38,7 +39,7 @@ func BenchmarkRegionCursorMove(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				if i%(n-1) == n-2 {
-					m.cursor = 0
+					m.t.SetCursor(0)
 				}
 				m.Update(down)
 				_ = m.View()

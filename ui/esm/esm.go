@@ -13,24 +13,16 @@
 package esm
 
 import (
-	"errors"
-	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
-	"github.com/lambdaops/lambdaops/ui/dialog"
-	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
-	"github.com/lambdaops/lambdaops/ui/internal/textfit"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -56,18 +48,15 @@ type Model struct {
 	opt  Options
 
 	items   []model.ESM
+	t       *table.Model[*model.ESM] // rows point into items
 	detail  *model.FunctionDetail
 	loaded  bool
 	loadErr error
-	cursor  int
-	offset  int
 	ages    map[string][]float64 // IteratorAge by function
 	asked   map[string]bool
 
 	notice  string
 	noticeE bool
-
-	rows map[string]cachedRow // rendered rows by UUID
 
 	req      request.Tracker // kinds: kindLoad (loads and settle ticks), kindTags
 	settling bool
@@ -112,7 +101,14 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, function string,
 	if opt.After == nil {
 		opt.After = tea.Tick
 	}
-	return &Model{deps: deps, st: st, km: km, fn: function, opt: opt, ages: map[string][]float64{}, asked: map[string]bool{}}
+	m := &Model{deps: deps, st: st, km: km, fn: function, opt: opt, ages: map[string][]float64{}, asked: map[string]bool{}}
+	m.t = table.New(m.tableConfig(), st, km.List)
+	m.t.SetEmpty("no event source mappings")
+	if function != "" { // one function: its name would repeat on every row
+		m.t.SortBy(colSource, false)
+		m.t.SetHidden(colFunction, true)
+	}
+	return m
 }
 
 // Tab is the function view's Event sources tab maker (common.TabMaker).
@@ -160,25 +156,17 @@ func (m *Model) load() tea.Cmd {
 	}
 }
 
-type cachedRow struct{ key, s string }
-
 // InvalidateCache drops cached row renders (the theme changed).
-func (m *Model) InvalidateCache() { m.rows = nil }
+func (m *Model) InvalidateCache() { m.t.InvalidateCache() }
 
-// cachedRow renders a row once per content, width and IteratorAge series.
-func (m *Model) cachedRow(it model.ESM) string {
-	v := m.ages[it.Function]
-	k := fmt.Sprintf("%d|%s|%s|%d|%d|%s|%s|%d|%v|%s", m.w, it.Function, it.State, it.BatchSize, it.BatchWindowSec,
-		it.LastProcessingResult, it.SourceARN, len(v), last(v), it.Tags[CFNTag])
-	if c, ok := m.rows[it.UUID]; ok && c.key == k {
-		return c.s
+// setItems shows items (a new listing, or a mapping changed in place).
+func (m *Model) setItems(items []model.ESM) {
+	m.items = items
+	rows := make([]*model.ESM, len(items))
+	for i := range items {
+		rows[i] = &m.items[i]
 	}
-	if m.rows == nil || len(m.rows) > 4096 {
-		m.rows = map[string]cachedRow{}
-	}
-	r := ansi.Truncate(m.row(it), m.w, "…")
-	m.rows[it.UUID] = cachedRow{key: k, s: r}
-	return r
+	m.t.SetItems(rows)
 }
 
 // Items returns the mappings shown.
@@ -200,6 +188,7 @@ func (m *Model) Title() string {
 
 func (m *Model) say(text string, isErr bool) tea.Cmd {
 	m.notice, m.noticeE = text, isErr
+	m.fitTable()
 	return common.Status(text, isErr)
 }
 
@@ -242,17 +231,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.loadErr = msg.err
 			return m.say("event source mappings: "+msg.err.Error(), true)
 		}
-		sort.SliceStable(msg.items, func(i, j int) bool {
-			a, b := msg.items[i], msg.items[j]
-			if a.Function != b.Function {
-				return a.Function < b.Function
-			}
-			return a.SourceARN < b.SourceARN
-		})
-		m.items, m.detail, m.loaded, m.loadErr = msg.items, msg.detail, true, nil
+		m.detail, m.loaded, m.loadErr = msg.detail, true, nil
 		m.asked = map[string]bool{} // a reload reads the ages afresh
-		m.cursor = min(m.cursor, max(0, len(m.items)-1))
-		m.clamp()
+		m.setItems(msg.items)
 		return tea.Batch(m.fetchAges(), m.scheduleSettle())
 	case agesMsg:
 		if m.req.Closed() {
@@ -262,6 +243,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for k, v := range msg.ages {
 			m.ages[k] = v
 		}
+		m.t.InvalidateCache() // the ITERATOR AGE cells changed
 		return nil
 	case settleMsg:
 		if !m.req.Current(kindLoad, msg.gen) {
@@ -273,14 +255,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			return m.move(-3)
-		}
-		return m.move(3)
+		off := m.t.Offset()
+		m.t.Update(msg)
+		return m.scrolled(off)
 	case tea.MouseClickMsg:
-		row := msg.Y - 2
-		if row >= 0 && m.offset+row < len(m.items) && row < m.listH() {
-			m.cursor = m.offset + row
+		if msg.Button == tea.MouseLeft && msg.Y >= 1 {
+			m.t.Click(msg.X, msg.Y-1)
 		}
 		return nil
 	case stepMsg:
@@ -326,10 +306,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				m.items[i] = n
 			}
 		}
+		m.setItems(m.items)  // re-rendered and re-sorted, the cursor kept
 		m.req.Bump(kindLoad) // older loads and settle ticks are stale now
 		return tea.Batch(m.say(msg.what+" ("+msg.esm.State+")", false), m.scheduleSettle())
+	default:
+		cmd, _ := m.t.Update(msg) // the filter's cursor
+		return cmd
 	}
-	return nil
 }
 
 func (m *Model) listH() int {
@@ -343,25 +326,13 @@ func (m *Model) listH() int {
 	return max(1, m.h-extra)
 }
 
-func (m *Model) clamp() {
-	h := m.listH()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = max(0, min(m.offset, max(0, len(m.items)-h)))
-}
+// fitTable gives the table the lines the title, the async block and the
+// notice leave.
+func (m *Model) fitTable() { m.t.SetSize(m.w, m.listH()+1) }
 
-func (m *Model) move(d int) tea.Cmd {
-	if len(m.items) == 0 {
-		return nil
-	}
-	old := m.offset
-	m.cursor = max(0, min(len(m.items)-1, m.cursor+d))
-	m.clamp()
-	if m.offset != old {
+// scrolled fetches the iterator ages of rows that came on screen.
+func (m *Model) scrolled(off int) tea.Cmd {
+	if m.t.Offset() != off {
 		return m.fetchAges()
 	}
 	return nil
@@ -374,8 +345,9 @@ func (m *Model) fetchAges() tea.Cmd {
 		return nil
 	}
 	var qs []model.MetricQuery
-	end := min(len(m.items), m.offset+m.listH())
-	for _, it := range m.items[m.offset:end] {
+	lo, hi := m.t.VisibleRange()
+	for i := lo; i < hi; i++ {
+		it := m.t.At(i)
 		if !isStream(it.SourceType) || m.asked[it.Function] || it.Function == "" {
 			continue
 		}
@@ -414,8 +386,8 @@ func (m *Model) fetchAges() tea.Cmd {
 func isStream(t string) bool { return t == "Kinesis" || t == "DynamoDB" }
 
 func (m *Model) selected() (model.ESM, bool) {
-	if m.cursor < len(m.items) {
-		return m.items[m.cursor], true
+	if it, ok := m.t.Selected(); ok {
+		return *it, true
 	}
 	return model.ESM{}, false
 }
@@ -433,7 +405,15 @@ func (m *Model) readOnly() bool {
 	return m.deps.Fleet == nil || m.deps.Fleet.Target().Protection == model.ReadOnly
 }
 
+// handleKey: while the filter or the column chooser is open every key is
+// theirs (so "/kinesis" never reaches e); then the pane's keys, then the
+// table's; a key nobody uses says so.
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	off := m.t.Offset()
+	if m.t.CapturesInput() {
+		cmd, _ := m.t.Update(msg)
+		return tea.Batch(cmd, m.scrolled(off))
+	}
 	e, l := m.km.ESM, m.km.List
 	switch {
 	case key.Matches(msg, e.Toggle):
@@ -446,406 +426,44 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return m.step(it.UUID, "batch", false)
 		}
 		return m.say("no mapping selected", true)
-	case key.Matches(msg, l.Down):
-		return m.move(1)
-	case key.Matches(msg, l.Up):
-		return m.move(-1)
-	case key.Matches(msg, l.PageDown):
-		return m.move(max(1, m.listH()/2))
-	case key.Matches(msg, l.PageUp):
-		return m.move(-max(1, m.listH()/2))
-	case key.Matches(msg, l.Top):
-		return m.move(-len(m.items))
-	case key.Matches(msg, l.Bottom):
-		return m.move(len(m.items))
 	case key.Matches(msg, l.Open):
 		if it, ok := m.selected(); ok && m.fn == "" && it.Function != "" {
 			f := model.Function{Name: it.Function, ARN: it.FunctionARN}
 			return func() tea.Msg { return common.OpenFunctionMsg{Function: f, Tab: 2} }
 		}
+		return nil
 	}
-	return nil
+	cmd, used := m.t.Update(msg)
+	if !used {
+		return table.NoAction(msg)
+	}
+	return tea.Batch(cmd, m.scrolled(off))
 }
 
-// tagsMsg carries one function's mappings, with their tags, read before a
-// change made from the region-wide list.
-type tagsMsg struct {
-	gen      uint64
-	uuid     string
-	step     string
-	mappings []model.ESM
-	err      error
-}
+// CapturesInput implements common.InputCapturer.
+func (m *Model) CapturesInput() bool { return m.t.CapturesInput() }
 
-// step opens the next dialog of a change: the drift warning for a
-// CloudFormation-managed mapping (unless acknowledged), then the reason or
-// batch-size prompt.
-func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
-	what := map[string]string{"toggle": "enabling or disabling a mapping", "batch": "changing a batch size"}[step]
-	if m.readOnly() {
-		return m.say("read-only mode: "+what+" refused; nothing was sent", true)
-	}
-	it, ok := m.find(uuid)
-	if !ok {
-		return m.say("that mapping is gone; refresh with r", true)
-	}
-	if Transient(it.State) {
-		return m.say(fmt.Sprintf("mapping %s is %s: wait until it settles", short(uuid), it.State), true)
-	}
-	if m.fn == "" && it.Tags == nil && !driftOK && m.deps.Fleet != nil {
-		// The region-wide sweep carries no tags (one ListTags per mapping
-		// would cost a control-plane token each): read this function's
-		// mappings, which do, before deciding on the drift warning.
-		ctx, gen := m.req.Start(kindTags)
-		fleet, fn := m.deps.Fleet, it.Function
-		return func() tea.Msg {
-			ms, err := fleet.ListMappings(ctx, fn)
-			return tagsMsg{gen: gen, uuid: uuid, step: step, mappings: ms, err: err}
-		}
-	}
-	if stack := it.Tags[CFNTag]; stack != "" && !driftOK {
-		return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-			Title: "Managed by CloudFormation: change it anyway?",
-			Body:  fmt.Sprintf("This mapping belongs to stack %q.\nChanging it here makes the stack drift: the next deploy\nputs it back. Continue only in an emergency.", stack),
-			Yes:   func() tea.Msg { return stepMsg{uuid: uuid, step: step} },
-		}))
-	}
-	enabled := it.State == "Enabled"
-	if step == "toggle" {
-		verb := "Disable"
-		if !enabled {
-			verb = "Enable"
-		}
-		return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-			Title:       fmt.Sprintf("Why %s it? (journaled)", strings.ToLower(verb)),
-			Placeholder: "e.g. poison messages, INC-1234",
-			Validate: func(s string) error {
-				if strings.TrimSpace(s) == "" {
-					return errors.New("a reason is required")
-				}
-				return nil
-			},
-			Submit: func(s string) tea.Cmd {
-				en := !enabled
-				return func() tea.Msg {
-					return askMsg{uuid: uuid, enable: &en, reason: strings.TrimSpace(s), enabled: enabled, oldBat: it.BatchSize}
-				}
-			},
-		}))
-	}
-	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
-		Title:       fmt.Sprintf("New batch size (now %d)", it.BatchSize),
-		Placeholder: fmt.Sprintf("1 to %d", MaxBatch),
-		Validate: func(s string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 1 || n > MaxBatch {
-				return fmt.Errorf("a whole number from 1 to %d", MaxBatch)
-			}
-			if n == it.BatchSize {
-				return errors.New("that is the current batch size")
-			}
-			return nil
-		},
-		Submit: func(s string) tea.Cmd {
-			n, _ := strconv.Atoi(strings.TrimSpace(s))
-			return func() tea.Msg {
-				return askMsg{uuid: uuid, batch: &n, reason: fmt.Sprintf("batch size %d → %d", it.BatchSize, n), enabled: enabled, oldBat: it.BatchSize}
-			}
-		},
-	}))
-}
+// Back implements common.BackHandler: esc clears the filter first.
+func (m *Model) Back() bool { return m.t.Back() }
 
-func (m *Model) confirm(a askMsg) tea.Cmd {
-	if m.readOnly() {
-		return m.say("read-only mode: changing a mapping refused; nothing was sent", true)
-	}
-	it, ok := m.find(a.uuid)
-	if !ok {
-		return m.say("that mapping is gone; refresh with r", true)
-	}
-	fleet, ctx, uuid := m.deps.Fleet, m.req.Context(), a.uuid
-	var title, body, what string
-	if a.enable != nil {
-		if *a.enable {
-			title = "Enable mapping?"
-			what = "enabled " + shortSource(it.SourceARN) + " → " + it.Function
-			body = "state    Disabled → Enabled\nThe function starts receiving batches again."
-		} else {
-			title = "Disable mapping?"
-			what = "disabled " + shortSource(it.SourceARN) + " → " + it.Function
-			body = "state    Enabled → Disabled\nNo more batches reach the function; records wait in the source\n(streams: until they expire from retention)."
-		}
-	} else {
-		title = "Change batch size?"
-		what = fmt.Sprintf("batch size of %s → %s is %d", shortSource(it.SourceARN), it.Function, *a.batch)
-		body = fmt.Sprintf("batch    %d → %d", a.oldBat, *a.batch)
-	}
-	body = fmt.Sprintf("%s\nsource   %s\nfunction %s\n", body, it.SourceARN, it.Function) + "reason   " + a.reason
-	en, bat, reason := a.enable, a.batch, a.reason
-	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-		Title:     title,
-		Body:      body,
-		Protected: m.deps.Fleet.Target().Protection == model.Protected,
-		Name:      it.Function,
-		Yes: func() tea.Msg {
-			out, err := fleet.UpdateMapping(ctx, uuid, en, bat, reason)
-			return doneMsg{uuid: uuid, esm: out, what: what, err: err}
-		},
-	}))
-}
+// SetFilter applies a filter as if typed.
+func (m *Model) SetFilter(s string) { m.t.SetFilter(s) }
 
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.clamp()
+	m.fitTable()
 }
 
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
-	return []key.Binding{m.km.ESM.Toggle, m.km.ESM.BatchSize, m.km.List.Up, m.km.List.Down, m.km.Global.Refresh}
+	if m.t.CapturesInput() {
+		return m.t.HelpKeys()
+	}
+	return append([]key.Binding{m.km.ESM.Toggle, m.km.ESM.BatchSize}, append(m.t.HelpKeys(), m.km.Global.Refresh)...)
 }
 
-// View implements common.Pane.
-func (m *Model) View() string {
-	if m.w <= 0 || m.h <= 0 {
-		return ""
-	}
-	var out []string
-	add := func(s string) { out = append(out, ansi.Truncate(s, m.w, "…")) }
-	title := "Event source mappings"
-	if m.fn == "" {
-		title += " in this region"
-	}
-	if m.loaded {
-		title += fmt.Sprintf(" (%d)", len(m.items))
-	}
-	line := m.st.Title.Render(title)
-	if m.settling {
-		line += "  " + m.st.Accent.Render("following a state change…")
-	}
-	add(line)
-	switch {
-	case m.loadErr != nil && !m.loaded:
-		add(m.st.Error.Render("✗ " + m.loadErr.Error()))
-	case !m.loaded:
-		add(m.st.Muted.Render("loading…"))
-		for i := 0; i < m.listH()-1; i++ {
-			out = append(out, "")
-		}
-	case len(m.items) == 0:
-		add(m.st.Muted.Render("no event source mappings"))
-		for i := 0; i < m.listH()-1; i++ {
-			out = append(out, "")
-		}
-	default:
-		add(m.st.TableHeader.Render(m.header()))
-		h := m.listH()
-		end := min(len(m.items), m.offset+h)
-		for i := m.offset; i < end; i++ {
-			if i == m.cursor {
-				out = append(out, m.st.Selected.Render(ansi.Strip(m.cachedRow(m.items[i]))))
-				continue
-			}
-			out = append(out, m.cachedRow(m.items[i]))
-		}
-		for i := end - m.offset; i < h; i++ {
-			out = append(out, "")
-		}
-	}
-	if m.fn != "" {
-		out = append(out, m.asyncLines()...)
-	}
-	if m.notice != "" {
-		add("")
-		st := m.st.OK
-		if m.noticeE {
-			st = m.st.Error
-		}
-		add(st.Render(m.notice))
-	}
-	return textfit.Lines(out, m.w, m.h)
-}
-
-// layout is the column widths for the pane's width.
-type layout struct{ fn, src, lpr, win, spark int }
-
-func (m *Model) cols() layout {
-	l := layout{lpr: 18, win: 6, spark: 6}
-	if m.w < 100 {
-		l = layout{lpr: 8, win: 4, spark: 4}
-	}
-	ageW := l.spark + 6
-	fixed := 2 + 9 + 1 + 10 + 6 + 1 + l.win + 2 + l.lpr + 1 + ageW
-	if m.fn == "" {
-		l.fn = max(12, min(32, (m.w-fixed)/3))
-		fixed += l.fn + 1
-	}
-	l.src = max(12, min(40, m.w-fixed-8))
-	if m.fn == "" {
-		l.src = max(12, min(40, (m.w-fixed)/2))
-	}
-	return l
-}
-
-func (m *Model) header() string {
-	l := m.cols()
-	s := "  "
-	if l.fn > 0 {
-		s += fmt.Sprintf("%-*s ", l.fn, "FUNCTION")
-	}
-	win := model.WindowLabel(m.deps.MetricsWindow())
-	age := "ITERATOR AGE " + win
-	if l.spark < 6 {
-		age = "ITER AGE " + win
-	}
-	return s + fmt.Sprintf("%-9s%-*s %-10s%6s %*s  %-*s %s", "TYPE", l.src, "SOURCE", "STATE", "BATCH", l.win, "WINDOW"[:min(6, l.win)], l.lpr, ansi.Truncate("LAST RESULT", l.lpr, ""), age)
-}
-
-func (m *Model) row(it model.ESM) string {
-	l := m.cols()
-	s := "  "
-	if l.fn > 0 {
-		s += fmt.Sprintf("%-*s ", l.fn, ansi.Truncate(it.Function, l.fn, "…"))
-	}
-	state := fmt.Sprintf("%-10s", it.State)
-	switch {
-	case Transient(it.State):
-		state = m.st.Accent.Render(state)
-	case it.State == "Disabled":
-		state = m.st.Warn.Render(state)
-	}
-	lpr := it.LastProcessingResult
-	if lpr == "" {
-		lpr = "-"
-	}
-	lprS := fmt.Sprintf("%-*s", l.lpr, ansi.Truncate(lpr, l.lpr, "…"))
-	if lpr != "OK" && lpr != "-" && lpr != "No records processed" {
-		lprS = m.st.Error.Render(lprS)
-	}
-	win := "-"
-	if it.BatchWindowSec > 0 {
-		win = fmt.Sprintf("%ds", it.BatchWindowSec)
-	}
-	age := ""
-	if isStream(it.SourceType) {
-		if v, ok := m.ages[it.Function]; ok && len(v) == 0 {
-			age = m.st.Muted.Render(format.NoData + " no datapoint in " + model.WindowLabel(m.deps.MetricsWindow()))
-		} else if ok {
-			age = format.Sparkline(v, l.spark) + " " + format.Millis(last(v))
-			if last(v) > 60000 {
-				age = m.st.Warn.Render(age)
-			}
-		} else {
-			age = m.st.Muted.Render("…")
-		}
-	}
-	s += fmt.Sprintf("%-9s%-*s ", it.SourceType, l.src, ansi.Truncate(shortSource(it.SourceARN), l.src, "…")) + state +
-		fmt.Sprintf("%6d %*s  ", it.BatchSize, l.win, win) + lprS + " " + age
-	if it.Tags[CFNTag] != "" {
-		s += " " + m.st.Muted.Render("[cfn]")
-	}
-	return s
-}
-
-func (m *Model) asyncLines() []string {
-	var out []string
-	add := func(s string) { out = append(out, ansi.Truncate(s, m.w, "…")) }
-	add("")
-	add(m.st.Header.Render("Async invocation"))
-	if m.detail == nil {
-		add("  " + m.st.Muted.Render("not loaded"))
-		add("")
-		add(m.st.Header.Render("Triggers"))
-		add("")
-		return out
-	}
-	d := m.detail
-	dlq := orDash(d.Function.DLQTarget)
-	if e := d.EventInvoke; e != nil {
-		retries, age := "2 (default)", "6h (default)"
-		if e.MaxRetryAttempts != nil {
-			retries = strconv.Itoa(*e.MaxRetryAttempts)
-		}
-		if e.MaxEventAgeSec != nil {
-			age = fmtSeconds(*e.MaxEventAgeSec)
-		}
-		add(fmt.Sprintf("  retries %s · max event age %s · on success %s · on failure %s · DLQ %s",
-			retries, age, orDash(destName(e.OnSuccess)), orDash(destName(e.OnFailure)), destName(dlq)))
-	} else {
-		add("  " + m.st.Muted.Render("defaults: 2 retries, 6h max event age, no destinations") + " · DLQ " + destName(dlq))
-	}
-	add("")
-	add(m.st.Header.Render("Triggers") + m.st.Muted.Render(fmt.Sprintf("  %d mapping(s) above", len(m.items))))
-	if len(d.Triggers) == 0 {
-		add("  " + m.st.Muted.Render("no resource-policy principals"))
-	} else {
-		var parts []string
-		for _, t := range d.Triggers {
-			parts = append(parts, t.Principal+" "+destName(t.SourceARN))
-		}
-		add("  " + strings.Join(parts, " · "))
-	}
-	return out
-}
-
-func last(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	return v[len(v)-1]
-}
-
-// shortSource shortens an ARN to its resource (the TYPE column names the
-// service): a queue, a stream, or "<table> stream".
-func shortSource(arn string) string {
-	if !strings.HasPrefix(arn, "arn:") {
-		return arn
-	}
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return arn
-	}
-	svc, res := parts[2], parts[5]
-	switch svc {
-	case "kinesis":
-		res = strings.TrimPrefix(res, "stream/")
-	case "dynamodb":
-		res = strings.TrimPrefix(res, "table/")
-		if i := strings.Index(res, "/stream/"); i >= 0 {
-			res = res[:i] + " stream"
-		}
-	}
-	return res
-}
-
-// destName names a destination ARN with its service: sqs:failures.
-func destName(arn string) string {
-	if p := strings.SplitN(arn, ":", 6); len(p) == 6 && p[0] == "arn" {
-		return p[2] + ":" + shortSource(arn)
-	}
-	return arn
-}
-
-func fmtSeconds(sec int) string {
-	switch {
-	case sec%3600 == 0:
-		return fmt.Sprintf("%dh", sec/3600)
-	case sec%60 == 0:
-		return fmt.Sprintf("%dm", sec/60)
-	}
-	return fmt.Sprintf("%ds", sec)
-}
-
-func short(uuid string) string {
-	if len(uuid) > 8 {
-		return uuid[:8]
-	}
-	return uuid
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
+var (
+	_ common.InputCapturer = (*Model)(nil)
+	_ common.BackHandler   = (*Model)(nil)
+)

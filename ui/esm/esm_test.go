@@ -309,3 +309,46 @@ func TestShortSource(t *testing.T) {
 		t.Fatal(shortSource("arn:aws:dynamodb:us-east-1:1:table/users/stream/2026"))
 	}
 }
+
+// Defect 2: in :esm, "/kinesis" filters; its "e" never opens the disable
+// dialog, and the filter shows in the title.
+func TestSlashFiltersAndNeverToggles(t *testing.T) {
+	s := newSession(10)
+	m, h := newPane(t, s, "")
+	h.TypeText("/kinesis\n")
+	if len(h.Dialogs) != 0 {
+		t.Fatalf("typing a filter opened a dialog:\n%s", h.DialogView())
+	}
+	if m.t.Len() == 0 || m.t.Len() == len(m.Items()) {
+		t.Fatalf("filter shows %d of %d", m.t.Len(), len(m.Items()))
+	}
+	for i := 0; i < m.t.Len(); i++ {
+		if m.t.At(i).SourceType != "Kinesis" {
+			t.Fatalf("row %d is %s", i, m.t.At(i).SourceType)
+		}
+	}
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "/kinesis") || !strings.Contains(v, fmt.Sprintf("(%d/%d)", m.t.Len(), len(m.Items()))) {
+		t.Fatalf("filter not shown:\n%s", v)
+	}
+	m.SetFilter("state:disabled")
+	if m.t.Len() != 1 || m.t.At(0).State != "Disabled" {
+		t.Fatalf("state:disabled shows %d", m.t.Len())
+	}
+	h.Press("z")
+	if !strings.Contains(h.LastStatus(), "does nothing here") {
+		t.Fatalf("z said %q", h.LastStatus())
+	}
+}
+
+// Defect 3: at 160x45 FUNCTION and SOURCE are not cut while width is spare.
+func TestRegionColumnsUseTheWidth(t *testing.T) {
+	s := newSession(5)
+	s.maps[0].SourceARN = "arn:aws:sqs:us-east-1:123456789012:catalog-authorizer-staging-orders-dead-letter"
+	m, _ := newPane(t, s, "")
+	m.SetSize(160, 45)
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "catalog-authorizer-staging-orders-dead-letter") {
+		t.Fatalf("source cut at 160 wide:\n%s", v)
+	}
+}

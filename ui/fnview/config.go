@@ -190,7 +190,7 @@ func (c *configTab) render() []string {
 	}
 	b.kv("Runtime", rt)
 	if note := model.RuntimeNote(f.Runtime, c.deps.Time()); note != "" {
-		b.kv("Deprecation", c.st.Warn.Render(note))
+		b.kvStyled("Deprecation", c.st.Warn.Render(common.Clean(note)))
 	}
 	b.kv("Handler", orDash(f.Handler))
 	b.kv("Architecture", orDash(f.Architecture))
@@ -330,8 +330,12 @@ func (b *cfgBuilder) section(t string) {
 
 // kv adds "label value"; both may come from AWS (tag and variable names
 // and values) and are made inert first.
-func (b *cfgBuilder) kv(k, v string) {
-	k, v = common.Clean(k), common.Clean(v)
+func (b *cfgBuilder) kv(k, v string) { b.kvStyled(k, common.Clean(v)) }
+
+// kvStyled is kv for a value already made inert and styled by the caller
+// (kv would make the style's escape sequences visible).
+func (b *cfgBuilder) kvStyled(k, v string) {
+	k = common.Clean(k)
 	label := b.st.Muted.Render(fmt.Sprintf("  %-*s", labelW, ansi.Truncate(k, labelW, "…")))
 	b.lines = append(b.lines, ansi.Truncate(label+" "+v, b.w, "…"))
 }

@@ -1,5 +1,5 @@
-// Package fnview is the function view: one function with five tabs —
-// 1 Config (built here), 2 Aliases, 3 Event sources, 4 Logs, 5 Metrics —
+// Package fnview is the function view: one function with six tabs —
+// 1 Config (built here), 2 Aliases, 3 Event sources, 4 Logs, 5 Metrics, 6 Deployments —
 // whose panes come from common.TabMaker functions supplied by the root. A
 // tab without a maker shows a placeholder. Tabs are built the first time
 // they are shown; their commands are addressed to them with an envelope
@@ -22,10 +22,10 @@ import (
 )
 
 // NumTabs is the number of tabs.
-const NumTabs = 5
+const NumTabs = 7
 
 // TabNames are the tab titles, in order.
-var TabNames = [NumTabs]string{"Config", "Aliases", "Event sources", "Logs", "Metrics"}
+var TabNames = [NumTabs]string{"Config", "Aliases", "Event sources", "Logs", "Metrics", "Alarms", "Deployments"}
 
 // TabID is the envelope address of tab i (0-based).
 func TabID(i int) common.PaneID { return common.PaneID(fmt.Sprintf("tab%d", i+1)) }
@@ -97,6 +97,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		if ic, ok := m.tabs[m.active].(common.InputCapturer); ok && ic.CapturesInput() {
 			return m.forward(msg)
+		}
+		if kc, ok := m.tabs[m.active].(common.KeyClaimer); ok && kc.ClaimsKey(msg) {
+			return m.forward(msg) // e.g. R stops a CodeDeploy deployment in the cockpit
 		}
 		f := m.km.FnView
 		switch {

@@ -1,6 +1,7 @@
 package fnview
 
 import (
+	"github.com/lambdaops/lambdaops/ui/aliases"
 	"strings"
 	"testing"
 	"time"
@@ -173,5 +174,49 @@ func TestConfigShowsDeprecationAndURL(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("config lacks %q", want)
 		}
+	}
+}
+
+// Defect 2: in the cockpit, "/live" filters the aliases; its "i" never
+// opens the invoke screen (the view forwards every key while the tab's
+// filter has them).
+func TestCockpitSlashNeverOpensInvoke(t *testing.T) {
+	v, _ := newView(t, 120, 40)
+	v.makers[1] = func(d common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Function) common.Pane {
+		return aliases.New(d, st, km, fn)
+	}
+	v.Show(1) // its load and ticks are not run: the list is empty, the filter still opens
+	var msgs []bt.Msg
+	for _, r := range "/live" {
+		if cmd := v.Update(bt.KeyPressMsg{Code: r, Text: string(r)}); cmd != nil {
+			msgs = append(msgs, cmd())
+		}
+	}
+	for _, m := range msgs {
+		if _, ok := m.(common.OpenScreenMsg); ok {
+			t.Fatalf("typing /live opened a screen: %#v", m)
+		}
+	}
+	if !v.CapturesInput() {
+		t.Fatal("the cockpit's filter does not hold the keys")
+	}
+}
+
+// TestConfigDeprecationStyledNotEscaped: the styled deprecation line is
+// drawn in colour, not as visible escape sequences.
+func TestConfigDeprecationStyledNotEscaped(t *testing.T) {
+	s, f := detailed()
+	f.Runtime = "nodejs16.x"
+	d := s.Details[f.Name]
+	d.Function = f
+	s.Details[f.Name] = d
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC) }
+	v := New(deps, styles.New(true), keymap.Default(), f, [NumTabs]common.TabMaker{})
+	v.SetSize(160, 200)
+	run(t, v, v.Init())
+	out := ansi.Strip(v.View())
+	if !strings.Contains(out, "deprecated since") || strings.Contains(out, "␛") {
+		t.Errorf("deprecation line: %q", out)
 	}
 }

@@ -28,12 +28,14 @@ const (
 	colUpdate
 	colPkg
 	colModified
+	colTags
+	colAlarm
 )
 
 // columns are the functions table's columns. Priorities put what an
 // operator looks at first (the metrics, then the runtime) last to go when
 // the pane narrows; the name takes spare width up to Lambda's 64.
-func columns() []table.Column[*row] {
+func (m *Model) columns() []table.Column[*row] {
 	return []table.Column[*row]{
 		colName: {Title: "NAME", Width: 24, Max: 64, Priority: 0, Cell: func(r *row) string { return r.fn.Name },
 			Less: func(a, b *row) bool { return a.fn.Name < b.fn.Name }},
@@ -53,8 +55,8 @@ func columns() []table.Column[*row] {
 			Less: func(a, b *row) bool { return a.p99Ratio() < b.p99Ratio() }, SortName: "p99/to"},
 		colThr: {Title: "THR", Width: 5, Priority: 4, Right: true, Cell: func(r *row) string { return r.metricCell(mThrottles) },
 			Less: func(a, b *row) bool { return a.metric(mThrottles) < b.metric(mThrottles) }},
-		colRsv: {Title: "RSV", Width: 4, Priority: 5, Right: true, Cell: func(r *row) string { return reserved(r.fn) },
-			Less: func(a, b *row) bool { return reservedN(a.fn) < reservedN(b.fn) }},
+		colRsv: {Title: "RSV", Width: 4, Priority: 5, Right: true, Cell: rsvCell,
+			Less: func(a, b *row) bool { return reservedSort(a.fn) < reservedSort(b.fn) }},
 		colArch: {Title: "ARCH", Width: 6, Priority: 10, Field: "arch", Cell: func(r *row) string { return orDash(r.fn.Architecture) },
 			Less: func(a, b *row) bool { return a.fn.Architecture < b.fn.Architecture }},
 		colUpdate: {Title: "UPDATE", Width: 10, Priority: 11, Cell: func(r *row) string { return orDash(r.fn.LastUpdateStatus) },
@@ -63,6 +65,9 @@ func columns() []table.Column[*row] {
 			Less: func(a, b *row) bool { return a.fn.PackageType < b.fn.PackageType }},
 		colModified: {Title: "MODIFIED", Width: 16, Priority: 13, Cell: func(r *row) string { return modified(r.fn.LastModified) },
 			Less: func(a, b *row) bool { return a.fn.LastModified.Before(b.fn.LastModified) }},
+		colTags: {Title: "TAGS", Width: 24, Priority: 14, Cell: tagsCell, Less: tagsLess},
+		colAlarm: {Title: "ALARM", Width: 5, Priority: 5, Right: true, Cell: m.alarmCell,
+			Less: func(a, b *row) bool { return a.inAlarm < b.inAlarm }, SortName: "alarms in ALARM"},
 	}
 }
 
@@ -74,7 +79,7 @@ func metricColumn(c int) bool { return c == colInvoc || c == colErr || c == colP
 // by health, with the tag: field.
 func (m *Model) tableConfig() table.Config[*row] {
 	return table.Config[*row]{
-		Columns: columns(),
+		Columns: m.columns(),
 		Key:     func(r *row) string { return r.fn.Name },
 		Text:    func(r *row) string { return r.lower },
 		Version: func(r *row) uint64 { return uint64(r.ver) },
@@ -83,7 +88,7 @@ func (m *Model) tableConfig() table.Config[*row] {
 			k, v, hasV := table.KV(arg)
 			got, has := r.fn.Tags[k]
 			return has && (!hasV || strings.EqualFold(got, v))
-		}}},
+		}}, m.alarmField()},
 		Empty: "no functions in this region",
 	}
 }
@@ -92,6 +97,8 @@ func (m *Model) tableConfig() table.Config[*row] {
 // degraded ones as warnings.
 func (m *Model) rowStyle(r *row) *lipgloss.Style {
 	switch {
+	case r.inAlarm > 0:
+		return &m.st.Alarm
 	case r.fn.State == "Failed" || r.fn.LastUpdateStatus == "Failed":
 		return &m.st.Error
 	case r.errPct() >= 5 || r.p99Ratio() >= 0.9:

@@ -33,6 +33,8 @@ type row struct {
 	metrics *rowMetrics
 	ver     uint32 // bumped whenever fn or metrics change
 	seen    uint64 // listing generation that last delivered it
+	cols    *cellState
+	inAlarm int // CloudWatch alarms in ALARM (alarms.go)
 }
 
 // rebuildEvery bounds how often a large fleet is re-sorted while pages arrive.
@@ -52,6 +54,8 @@ type Model struct {
 	st   *styles.Styles
 	km   keymap.KeyMap
 	opt  Options
+
+	multi bool // one list over several (profile, region) pairs (pairs.go)
 
 	rows map[string]*row
 	t    *table.Model[*row]
@@ -74,6 +78,26 @@ type Model struct {
 
 	lastRebuild time.Time
 	lastList    time.Time
+	listStart   time.Time
+
+	// warm start (fleetdata.go)
+	preloaded  bool
+	validating bool
+	connStart  time.Time
+	verr       error // the STS check failed: the fleet shown is stale
+
+	// reserved concurrency and tags (fleetdata.go)
+	colst       cellState
+	enricher    awsapi.Enrichment
+	sweptTags   map[string]map[string]string
+	tagsSwept   bool
+	lastVisible string
+
+	// a filtered name not listed yet
+	lseq   uint64
+	looked map[string]bool
+
+	alarms *model.AlarmIndex // nil until read (alarms.go)
 }
 
 // New builds the functions pane. Its Init starts the snapshot read and
@@ -84,7 +108,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	if m.deps.Now == nil {
 		m.deps.Now = time.Now
 	}
-	m.t = table.New(m.tableConfig(), st, km.List)
+	m.t = table.New(m.withPairs(m.tableConfig()), st, km.List)
 	return m
 }
 
@@ -127,7 +151,11 @@ type relistTickMsg struct{ gen uint64 }
 
 // Init implements common.Pane.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.readSnapshot(), m.startList())
+	snap := m.readSnapshot()
+	if m.preloaded {
+		snap = nil
+	}
+	return tea.Batch(snap, m.startList(), m.validate(), m.startColumns(), m.loadAlarms(false))
 }
 
 // The pane's request kinds: the cached snapshot read at start, the
@@ -158,6 +186,7 @@ func (m *Model) startList() tea.Cmd {
 	}
 	ctx, gen := m.req.Start(kindList)
 	m.listing, m.loaded, m.pages, m.err = true, 0, 0, nil
+	m.listStart = m.deps.Time()
 	fleet := m.deps.Fleet
 	return func() tea.Msg {
 		ch := make(chan listEvent, 16)
@@ -224,7 +253,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.t.Update(msg)
 		return m.scrolled(off, n)
 	case common.RefreshMsg:
-		return m.refresh()
+		return tea.Batch(m.refresh(), m.loadAlarms(true))
+	case alarmsMsg:
+		return m.applyAlarms(msg)
 	case snapshotMsg:
 		return m.applySnapshot(msg)
 	case listMsg:
@@ -238,6 +269,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.handleMetricsTick(msg)
 	case metricsMsg:
 		return m.applyMetrics(msg)
+	case validatedMsg:
+		return m.applyValidated(msg)
+	case connectTickMsg:
+		if m.req.Current(kindValidate, msg.gen) && (m.validating || m.listing && m.pages == 0) {
+			return m.connectTick()
+		}
+		return nil
+	case enrichMsg:
+		return m.applyEnriched(msg)
+	case tagsMsg:
+		return m.applyTags(msg)
+	case lookupTickMsg:
+		return m.handleLookupTick(msg)
+	case lookupMsg:
+		return m.applyLookup(msg)
 	default:
 		cmd, _ := m.t.Update(msg) // the filter's cursor blinks
 		return cmd
@@ -248,15 +294,29 @@ func (m *Model) refresh() tea.Cmd {
 	if m.listing {
 		return common.Status("still listing functions…", false)
 	}
+	if m.verr != nil || !m.colst.tagsLoading && !m.tagsSwept { // retry the STS check and the columns too
+		return tea.Batch(m.startList(), m.validate(), m.startColumns())
+	}
 	return m.startList()
 }
 
+// applySnapshot merges the cached fleet into the view: live rows that
+// already arrived stay as they are, the rest of the cache fills in around
+// them (marked stale until a complete listing replaces it).
 func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
-	if !m.req.Done(kindSnapshot, msg.gen) || !msg.ok || m.pages > 0 || len(m.rows) > 0 {
+	if !m.req.Done(kindSnapshot, msg.gen) || !msg.ok || len(msg.fns) == 0 {
 		return nil
 	}
+	if !m.listing && m.pages > 0 && m.err == nil {
+		return nil // a complete listing already replaced the cache
+	}
+	if len(m.rows) == 0 {
+		m.rows = make(map[string]*row, len(msg.fns))
+	}
 	for _, f := range msg.fns {
-		m.upsert(f, 0)
+		if _, ok := m.rows[m.key(f)]; !ok {
+			m.upsert(f, 0)
+		}
 	}
 	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	m.rebuild()
@@ -300,7 +360,7 @@ func (m *Model) applyList(msg listMsg) tea.Cmd {
 	m.stale, m.expect = false, 0
 	m.lastList = m.deps.Now()
 	m.rebuild()
-	cmds := []tea.Cmd{m.scheduleMetrics()}
+	cmds := []tea.Cmd{m.scheduleMetrics(), m.queueAllForEnrichment()}
 	if m.opt.ListEvery > 0 {
 		gen := msg.gen
 		cmds = append(cmds, tea.Tick(m.opt.ListEvery, func(time.Time) tea.Msg { return relistTickMsg{gen: gen} }))
@@ -315,17 +375,33 @@ func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
 	return nil
 }
 
+// upsert updates a row in place (a listed function keeps the reserved
+// concurrency and tags already known for it) or adds it.
 func (m *Model) upsert(f model.Function, gen uint64) {
-	r, ok := m.rows[f.Name]
+	if !f.TagsKnown && !f.Enriched {
+		if t, ok := m.sweptTags[f.Name]; ok {
+			f.Tags, f.TagsKnown = t, true
+		} else if m.tagsSwept {
+			f.Tags, f.TagsKnown = nil, true
+		}
+	}
+	r, ok := m.rows[m.key(f)]
 	if !ok {
-		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen}
-		m.rows[f.Name] = r
+		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
+		m.setAlarmCount(r)
+		m.rows[m.key(f)] = r
 		return
 	}
+	// (copies: a cached row's strings live in the snapshot file's buffer,
+	// which the live row must not keep alive)
 	if !f.Enriched && r.fn.Enriched {
-		f.Tags, f.Reserved, f.Enriched = r.fn.Tags, r.fn.Reserved, true
+		f.Tags, f.Reserved, f.Enriched, f.TagsKnown = cloneTags(r.fn.Tags), r.fn.Reserved, true, true
+	}
+	if !f.TagsKnown && r.fn.TagsKnown {
+		f.Tags, f.TagsKnown = cloneTags(r.fn.Tags), true
 	}
 	r.fn, r.seen = f, gen
+	r.lower = strings.ToLower(f.Name) // the new string: the cached one may pin the snapshot's buffer
 	r.ver++
 }
 
@@ -398,6 +474,17 @@ func (m *Model) InvalidateCache() { m.t.InvalidateCache() }
 func (m *Model) Lookup(name string) (model.Function, bool) {
 	if r, ok := m.rows[name]; ok {
 		return r.fn, true
+	}
+	if m.multi { // keyed by ARN: a name in exactly one pair
+		var found []model.Function
+		for _, r := range m.rows {
+			if r.fn.Name == name {
+				found = append(found, r.fn)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], true
+		}
 	}
 	return model.Function{}, false
 }

@@ -14,7 +14,11 @@ import (
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	off, n := m.t.Offset(), m.t.Len()
 	if m.t.CapturesInput() {
+		q := m.t.Filter()
 		cmd, _ := m.t.Update(msg)
+		if m.t.Filter() != q {
+			cmd = tea.Batch(cmd, m.maybeLookup())
+		}
 		return tea.Batch(cmd, m.scrolled(off, n))
 	}
 	l := m.km.List

@@ -145,12 +145,13 @@ func maxOf(vs []float64) float64 {
 
 // scheduleMetrics debounces a metrics fetch for the visible rows.
 func (m *Model) scheduleMetrics() tea.Cmd {
+	enrich := m.visibleToEnricher() // the rows on screen get GetFunction first
 	if m.opt.DisableMetric || m.deps.Metrics == nil || m.t.Len() == 0 {
-		return nil
+		return enrich
 	}
 	m.mseq++
 	gen, seq := m.req.Gen(kindList), m.mseq
-	return tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} })
+	return tea.Batch(enrich, tea.Tick(m.opt.MetricsDelay, func(time.Time) tea.Msg { return metricsTickMsg{gen: gen, seq: seq} }))
 }
 
 func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
@@ -163,7 +164,7 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 	for i := lo; i < hi; i++ {
 		r := m.t.At(i)
 		if r.metrics == nil || now.Sub(r.metrics.taken) >= m.opt.MetricsEvery {
-			names = append(names, r.fn.Name)
+			names = append(names, m.key(r.fn))
 		}
 	}
 	// re-arm the periodic refresh

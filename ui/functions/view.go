@@ -2,11 +2,12 @@ package functions
 
 import (
 	"fmt"
-	"github.com/lambdaops/lambdaops/model"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lambdaops/lambdaops/model"
 )
 
 // FitsSize implements common.Fitted: View always returns exactly h lines
@@ -19,9 +20,14 @@ func (m *Model) titleLine() string {
 	if f := m.t.FilterView(m.w); f != "" {
 		parts = append(parts, f)
 	}
-	parts = append(parts, m.st.Muted.Render(m.t.SortTitle()))
-	// the window INVOC, ERR%, P99/TO and THR are computed over
-	parts = append(parts, m.st.Muted.Render("metrics "+model.WindowLabel(m.deps.MetricsWindow())))
+	// what went wrong and the stale marker come first: on a narrow screen
+	// the sort order is what falls off the end
+	switch {
+	case m.verr != nil && !m.validating:
+		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
+	case m.err != nil && !m.listing:
+		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
+	}
 	if m.stale {
 		age := ""
 		if !m.snapTaken.IsZero() {
@@ -29,12 +35,17 @@ func (m *Model) titleLine() string {
 		}
 		parts = append(parts, m.st.Warn.Render("STALE cached"+age))
 	}
-	if m.listing {
+	if c := m.connecting(); c != "" && m.verr == nil {
+		parts = append(parts, m.st.Muted.Render(c))
+	} else if m.listing && c == "" {
 		parts = append(parts, m.progress())
 	}
-	if m.err != nil && !m.listing {
-		parts = append(parts, m.st.Error.Render("listing failed (r retries)"))
+	// the window INVOC, ERR%, P99/TO and THR are computed over
+	parts = append(parts, m.st.Muted.Render("metrics "+model.WindowLabel(m.deps.MetricsWindow())))
+	if p := m.pairsLine(); p != "" {
+		parts = append(parts, p)
 	}
+	parts = append(parts, m.st.Muted.Render(m.t.SortTitle()))
 	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
 }
 

@@ -115,8 +115,11 @@ type Entry struct {
 	Qualifier string
 	Type      model.InvocationType
 	Size      int // payload bytes sent
-	Result    model.InvokeResult
-	Err       error
+	// Payload is what was sent, kept in memory only (power tuning offers
+	// the last one the editor sent).
+	Payload []byte
+	Result  model.InvokeResult
+	Err     error
 }
 
 // History keeps the latest results per function for the life of the

@@ -61,6 +61,9 @@ type Styles struct {
 	HelpKey     lipgloss.Style
 	HelpDesc    lipgloss.Style
 
+	// Alarm marks CloudWatch alarms in ALARM (the ALARM column, :alarms).
+	Alarm lipgloss.Style
+
 	// IsDark records which background these styles were built for.
 	IsDark bool
 }
@@ -77,6 +80,7 @@ func New(isDark bool) *Styles {
 		Header:   lipgloss.NewStyle().Bold(true).Foreground(t.Muted),
 		Selected: lipgloss.NewStyle().Background(t.Selected).Foreground(t.SelectedFg),
 		Error:    lipgloss.NewStyle().Foreground(t.Error),
+		Alarm:    lipgloss.NewStyle().Foreground(t.Error).Bold(true),
 		Warn:     lipgloss.NewStyle().Foreground(t.Warn),
 		OK:       lipgloss.NewStyle().Foreground(t.OK),
 		Accent:   lipgloss.NewStyle().Foreground(t.Accent),
@@ -124,6 +128,7 @@ func NewPlain() *Styles {
 		Header:         p.Bold(true),
 		Selected:       p.Reverse(true),
 		Error:          p.Bold(true),
+		Alarm:          p.Bold(true).Reverse(true),
 		Warn:           p.Bold(true),
 		OK:             p,
 		Accent:         p,

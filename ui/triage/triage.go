@@ -6,23 +6,17 @@
 package triage
 
 import (
-	"context"
-	"fmt"
-	"sort"
-	"strings"
 	"sync/atomic"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
-	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -45,7 +39,9 @@ type (
 		pane, gen uint64
 		fns       []model.Function
 		acct      model.AccountSettings
+		alarms    *model.AlarmIndex // nil: none or unsupported
 		err       error
+		deploys   []model.Deployment // running CodeDeploy deployments (codedeploy.go)
 	}
 	metricsMsg struct {
 		pane, gen uint64
@@ -67,19 +63,6 @@ type (
 	}
 	refreshMsg struct{ pane, gen uint64 }
 )
-
-// Sort orders of the board.
-const (
-	SortRank = iota
-	SortErrors
-	SortThrottles
-	SortP99
-	SortCost
-	SortName
-	numSorts
-)
-
-var sortNames = [numSorts]string{"rank", "error %", "throttles", "p99/timeout", "cost", "name"}
 
 type row struct {
 	fn      model.Function
@@ -124,12 +107,11 @@ type Model struct {
 
 	fleetGBs map[bool]float64 // monthly GB-seconds on arm64 (true) and x86
 
-	sortBy  int
-	reverse bool
-	moved   bool // the user moved the cursor: keep it on its function
-	cursor  int
-	offset  int
-	w, h    int
+	t     *table.Model[*row]
+	moved bool // the user moved the cursor: keep it on its function
+	w, h  int
+
+	deploying map[string][]model.Deployment // function → its running CodeDeploy deployments
 }
 
 // New returns the board.
@@ -154,7 +136,10 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, o Opt
 	if o.SampleMemory == 0 {
 		o.SampleMemory = SampleMemory
 	}
-	return &Model{deps: deps, st: st, km: km, opts: o, id: nextID.Add(1), byName: map[string]*row{}}
+	m := &Model{deps: deps, st: st, km: km, opts: o, id: nextID.Add(1), byName: map[string]*row{}}
+	m.t = table.New(m.tableConfig(), st, m.listKeys())
+	m.t.SetEmpty("listing functions…")
+	return m
 }
 
 // Screen opens ":triage".
@@ -179,11 +164,17 @@ func (m *Model) Init() tea.Cmd { return m.list() }
 func (m *Model) list() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	m.inFlight, m.ticking = false, false
-	fleet, pane := m.deps.Fleet, m.id
+	fleet, pane, al, cd := m.deps.Fleet, m.id, m.deps.Alarms, m.deps.Deployments()
 	if fleet == nil {
 		return nil
 	}
 	return func() tea.Msg {
+		// CloudWatch alarms rank the board (moto and LocalStack may lack
+		// them: the board works without).
+		var ix *model.AlarmIndex
+		if al != nil {
+			ix, _ = al.Alarms(ctx, false)
+		}
 		var fns []model.Function
 		err := fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 			fns = append(fns, p.Functions...)
@@ -191,15 +182,15 @@ func (m *Model) list() tea.Cmd {
 		})
 		// The board works without account settings (moto lacks them).
 		acct, _ := fleet.AccountSettings(ctx)
-		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, err: err}
+		return listedMsg{pane: pane, gen: gen, fns: fns, acct: acct, alarms: ix, err: err, deploys: activeDeployments(ctx, cd)}
 	}
 }
 
 // Rows returns the board's functions in display order with their health
 // (for tests and the integration test).
 func (m *Model) Rows() []model.Health {
-	out := make([]model.Health, 0, len(m.order))
-	for _, r := range m.order {
+	out := make([]model.Health, 0, m.t.Total())
+	for _, r := range m.t.Items() {
 		out = append(out, r.h)
 	}
 	return out
@@ -221,13 +212,7 @@ func (m *Model) Complete() bool {
 // SetSize implements common.Pane.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
-	m.clamp()
-}
-
-// HelpKeys implements common.Pane.
-func (m *Model) HelpKeys() []key.Binding {
-	t := m.km.Triage
-	return []key.Binding{t.Open, t.Logs, t.Sort, t.Reverse, m.km.List.Up, m.km.List.Down}
+	m.t.SetSize(w, max(1, h-2)) // the title line above, the cost line below
 }
 
 func (m *Model) bodyHeight() int { return max(1, m.h-3) }
@@ -282,16 +267,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.move(-3)
-		case tea.MouseWheelDown:
-			m.move(3)
-		}
+		m.moved = true
+		m.t.Update(msg)
+		return m.fetchNext()
 	case tea.MouseClickMsg:
-		if i := m.offset + msg.Y - 2; msg.Y >= 2 && i < len(m.order) {
-			m.cursor = i
+		if msg.Button == tea.MouseLeft && msg.Y >= 1 {
+			m.moved = m.moved || msg.Y >= 2
+			m.t.Click(msg.X, msg.Y-1)
 		}
+	default:
+		cmd, _ := m.t.Update(msg) // the filter's cursor blinks
+		return cmd
 	}
 	return nil
 }
@@ -303,6 +289,7 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 	}
 	m.listed, m.listErr = true, nil
 	m.acct = msg.acct
+	m.setDeploying(msg.deploys)
 	m.rows = m.rows[:0]
 	m.byName = map[string]*row{}
 	for _, f := range msg.fns {
@@ -313,10 +300,17 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 		if f.Reserved != nil {
 			r.hc.Reserved = f.Reserved
 		}
+		if firing := msg.alarms.FiringFor(f.Name); len(firing) > 0 {
+			r.hc.Alarms, r.hc.AlarmsAt = firing, m.deps.Time()
+			model.ApplyAlarms(&r.h, r.hc)
+		}
 		m.rows = append(m.rows, r)
 		m.byName[f.Name] = r
 	}
-	m.resort()
+	m.t.SetItems(append([]*row(nil), m.rows...))
+	if !m.moved {
+		m.t.SetCursor(0)
+	}
 	return m.fetchNext()
 }
 
@@ -329,13 +323,13 @@ func (m *Model) fetchNext() tea.Cmd {
 	}
 	want := func(r *row) bool { return !r.pending }
 	var batch []*row
-	lo, hi := m.offset, min(len(m.order), m.offset+m.bodyHeight())
+	lo, hi := m.t.VisibleRange()
 	for i := lo; i < hi && len(batch) < BatchFunctions; i++ {
-		if want(m.order[i]) {
-			batch = append(batch, m.order[i])
+		if r := m.t.At(i); want(r) {
+			batch = append(batch, r)
 		}
 	}
-	for _, r := range m.order {
+	for _, r := range m.t.Items() {
 		if len(batch) >= BatchFunctions {
 			break
 		}
@@ -486,453 +480,4 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	m.ticking = true
 	pane, gen := m.id, m.req.Gen(kindRun)
 	return tick(m.opts.Refresh, func(time.Time) tea.Msg { return refreshMsg{pane: pane, gen: gen} })
-}
-
-// extras asks, once per function, for what the metrics cannot say: the
-// reserved concurrency of throttled or busy functions, the provisioned
-// concurrency of those spilling over, and the memory used (from REPORT
-// lines) of the costliest large-memory functions.
-func (m *Model) extras() tea.Cmd {
-	var cmds []tea.Cmd
-	fleet, logs, pane, gen := m.deps.Fleet, m.deps.Logs, m.id, m.req.Gen(kindRun)
-	ctx := m.req.Ctx(kindRun)
-	var big []*row
-	for _, r := range m.rows {
-		if !r.have || r.extras {
-			continue
-		}
-		needRes := r.hc.Reserved == nil && (r.h.Throttles > 0 || r.h.Has("concurrency"))
-		needProv := r.h.Has("spillover")
-		if r.fn.MemoryMB >= 1024 && r.h.Invocations > 0 && m.opts.SampleMemory > 0 && logs != nil {
-			big = append(big, r)
-		}
-		if !needRes && !needProv || fleet == nil {
-			continue
-		}
-		r.extras = true
-		name := r.fn.Name
-		cmds = append(cmds, func() tea.Msg {
-			out := extrasMsg{pane: pane, gen: gen, name: name}
-			if needRes {
-				out.reserved, out.err = fleet.GetReserved(ctx, name)
-			}
-			if needProv && out.err == nil {
-				pcs, err := fleet.ListProvisioned(ctx, name)
-				for _, p := range pcs {
-					out.prov += p.Requested
-				}
-				out.err = err
-			}
-			return out
-		})
-	}
-	metrics := m.deps.Metrics
-	end := m.deps.Now().Truncate(time.Minute)
-	window := m.opts.Window
-	for _, r := range m.rows {
-		// A function with some errors may be a canary failing behind a
-		// weighted alias: split its errors by executed version.
-		if !r.have || r.canary || fleet == nil || metrics == nil || r.h.Errors < model.MinCanaryErrors || r.h.ErrorRate < 0.003 {
-			continue
-		}
-		r.canary = true
-		name := r.fn.Name
-		cmds = append(cmds, func() tea.Msg {
-			out := extrasMsg{pane: pane, gen: gen, name: name}
-			out.canary, out.err = canaryStats(ctx, fleet, metrics, name, end.Add(-window), end)
-			return out
-		})
-	}
-	sort.Slice(big, func(i, j int) bool { return big[i].h.Cost.Monthly > big[j].h.Cost.Monthly })
-	for _, r := range big {
-		if m.sampled >= m.opts.SampleMemory {
-			break
-		}
-		m.sampled++
-		r.extras = true
-		name, group := r.fn.Name, r.fn.LogGroupName()
-		window := m.opts.Window
-		cmds = append(cmds, func() tea.Msg {
-			s := sampleReports(ctx, logs, group, window)
-			return extrasMsg{pane: pane, gen: gen, name: name, memUsed: s.maxUsed, rate: s.rate, avgMs: s.avgMs}
-		})
-	}
-	return tea.Batch(cmds...)
-}
-
-type reportSample struct {
-	maxUsed int
-	rate    float64 // REPORTs per second over the span they cover
-	avgMs   float64 // mean billed duration
-}
-
-// sampleReports reads recent REPORT lines of a group (a short backfill
-// through the tail, cancelled as soon as enough have arrived): the largest
-// memory used, and the invocation rate and mean billed duration they show.
-func sampleReports(parent context.Context, logs awsapi.Logs, group string, window time.Duration) reportSample {
-	ctx, cancel := context.WithTimeout(parent, 5*time.Second)
-	defer cancel()
-	ch := logs.Tail(ctx, awsapi.TailRequest{Groups: []string{group}, Backfill: min(window, 10*time.Minute)})
-	var out reportSample
-	var first, last time.Time
-	var billed time.Duration
-	seen := 0
-	done := func() reportSample {
-		if seen > 0 {
-			out.avgMs = float64(billed.Milliseconds()) / float64(seen)
-		}
-		if span := last.Sub(first).Seconds(); seen > 1 && span > 0 {
-			out.rate = float64(seen-1) / span
-		}
-		return out
-	}
-	var settle <-chan time.Time // after the first REPORT, wait briefly for more
-	for {
-		select {
-		case b, ok := <-ch:
-			if !ok {
-				return done()
-			}
-			for _, ev := range b.Events {
-				r, ok := model.ParseReport(ev.Message)
-				if !ok {
-					continue
-				}
-				if seen == 0 || ev.Timestamp.Before(first) {
-					first = ev.Timestamp
-				}
-				if ev.Timestamp.After(last) {
-					last = ev.Timestamp
-				}
-				seen++
-				billed += r.BilledDuration
-				out.maxUsed = max(out.maxUsed, r.MaxMemoryUsedMB)
-			}
-			if seen >= 200 {
-				return done()
-			}
-			if seen > 0 && settle == nil {
-				settle = time.After(500 * time.Millisecond)
-			}
-		case <-settle:
-			return done()
-		}
-	}
-}
-
-// canaryStats finds a weighted alias of fn and reads its invocations and
-// errors per executed version; nil when there is none.
-func canaryStats(ctx context.Context, fleet awsapi.Fleet, metrics awsapi.Metrics, fn string, start, end time.Time) (*model.CanaryStats, error) {
-	as, err := fleet.ListAliases(ctx, fn)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range as {
-		if !a.Routing.Active() {
-			continue
-		}
-		period := end.Sub(start)
-		q := func(v, metric string) model.MetricQuery {
-			return model.MetricQuery{Function: fn, Resource: a.Name, ExecutedVersion: v, Metric: metric, Stat: model.StatSum, Period: period}
-		}
-		s, err := metrics.GetMetrics(ctx, []model.MetricQuery{
-			q(a.Version, model.MetricInvocations), q(a.Version, model.MetricErrors),
-			q(a.Routing.AdditionalVersion, model.MetricInvocations), q(a.Routing.AdditionalVersion, model.MetricErrors),
-		}, start, end)
-		if err != nil || len(s) != 4 {
-			return nil, err
-		}
-		return &model.CanaryStats{Alias: a.Name, Primary: a.Version, Secondary: a.Routing.AdditionalVersion, Weight: a.Routing.Weight,
-			PrimaryInv: s[0].Sum(), PrimaryErr: s[1].Sum(), SecondaryInv: s[2].Sum(), SecondaryErr: s[3].Sum()}, nil
-	}
-	return nil, nil
-}
-
-// resort orders the rows, keeping the cursor on the same function.
-func (m *Model) resort() {
-	var cur string
-	if m.cursor < len(m.order) {
-		cur = m.order[m.cursor].fn.Name
-	}
-	m.order = append(m.order[:0], m.rows...)
-	less := m.less()
-	sort.SliceStable(m.order, func(i, j int) bool {
-		if m.reverse {
-			return less(m.order[j], m.order[i])
-		}
-		return less(m.order[i], m.order[j])
-	})
-	if !m.moved {
-		m.cursor, m.offset = 0, 0
-	}
-	for i, r := range m.order {
-		if m.moved && r.fn.Name == cur {
-			m.cursor = i
-		}
-	}
-	m.clamp()
-}
-
-func (m *Model) less() func(a, b *row) bool {
-	rank := func(a, b *row) bool {
-		if a.have != b.have {
-			return a.have
-		}
-		if a.h.Tier != b.h.Tier {
-			return a.h.Tier > b.h.Tier
-		}
-		if a.h.Score != b.h.Score {
-			return a.h.Score > b.h.Score
-		}
-		return a.fn.Name < b.fn.Name
-	}
-	by := func(f func(r *row) float64) func(a, b *row) bool {
-		return func(a, b *row) bool {
-			if x, y := f(a), f(b); x != y {
-				return x > y
-			}
-			return rank(a, b)
-		}
-	}
-	switch m.sortBy {
-	case SortErrors:
-		return by(func(r *row) float64 { return r.h.ErrorRate })
-	case SortThrottles:
-		return by(func(r *row) float64 { return r.h.Throttles })
-	case SortP99:
-		return by(func(r *row) float64 {
-			if r.fn.TimeoutSec == 0 {
-				return 0
-			}
-			return r.h.P99.Seconds() / float64(r.fn.TimeoutSec)
-		})
-	case SortCost:
-		return by(func(r *row) float64 { return r.h.Cost.Monthly })
-	case SortName:
-		return func(a, b *row) bool { return a.fn.Name < b.fn.Name }
-	}
-	return rank
-}
-
-func (m *Model) clamp() {
-	n := len(m.order)
-	m.cursor = min(max(m.cursor, 0), max(n-1, 0))
-	h := m.bodyHeight()
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+h {
-		m.offset = m.cursor - h + 1
-	}
-	m.offset = min(max(m.offset, 0), max(n-h, 0))
-}
-
-func (m *Model) move(d int) tea.Cmd {
-	m.moved = true
-	m.cursor += d
-	m.clamp()
-	// Rows scrolled into view get their metrics next.
-	return m.fetchNext()
-}
-
-func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
-	t, nav := m.km.Triage, m.km.List
-	switch {
-	case key.Matches(msg, nav.Up):
-		return m.move(-1)
-	case key.Matches(msg, nav.Down):
-		return m.move(1)
-	case key.Matches(msg, nav.PageUp):
-		return m.move(-m.bodyHeight())
-	case key.Matches(msg, nav.PageDown):
-		return m.move(m.bodyHeight())
-	case key.Matches(msg, nav.Top):
-		return m.move(-len(m.order))
-	case key.Matches(msg, nav.Bottom):
-		return m.move(len(m.order))
-	case key.Matches(msg, t.Sort):
-		m.sortBy = (m.sortBy + 1) % numSorts
-		m.resort()
-		return common.Status("sorted by "+sortNames[m.sortBy], false)
-	case key.Matches(msg, t.Reverse):
-		m.reverse = !m.reverse
-		m.resort()
-	case key.Matches(msg, t.Open), key.Matches(msg, t.Logs):
-		if m.cursor >= len(m.order) {
-			return nil
-		}
-		fn := m.order[m.cursor].fn
-		tab := 0
-		if key.Matches(msg, t.Logs) {
-			tab = 3
-		}
-		return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: tab} }
-	}
-	return nil
-}
-
-// View implements common.Pane.
-func (m *Model) View() string {
-	if m.w <= 0 || m.h <= 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(m.header())
-	b.WriteByte('\n')
-	cols := m.columns()
-	b.WriteString(m.st.TableHeader.Render(ansi.Truncate(cols.head(), m.w, "…")))
-	h := m.bodyHeight()
-	switch {
-	case m.listErr != nil:
-		b.WriteString("\n" + m.st.Error.Render(ansi.Truncate("could not list functions: "+m.listErr.Error(), m.w, "…")))
-		h--
-	case !m.listed:
-		b.WriteString("\n" + m.st.Muted.Render("listing functions…"))
-		h--
-	}
-	for i := m.offset; i < min(len(m.order), m.offset+h); i++ {
-		b.WriteByte('\n')
-		b.WriteString(m.renderRow(m.order[i], i == m.cursor, cols))
-	}
-	rendered := min(len(m.order)-m.offset, h)
-	for i := max(rendered, 0); i < h; i++ {
-		b.WriteByte('\n')
-	}
-	b.WriteByte('\n')
-	b.WriteString(m.footer())
-	return b.String()
-}
-
-func (m *Model) header() string {
-	have, alarms, warns := 0, 0, 0
-	for _, r := range m.rows {
-		if r.have {
-			have++
-		}
-		switch r.h.Tier {
-		case model.TierAlarm:
-			alarms++
-		case model.TierWarn:
-			warns++
-		}
-	}
-	parts := []string{m.st.Title.Render("Triage"),
-		m.st.Muted.Render(fmt.Sprintf("last %s", model.ShortDuration(m.opts.Window))),
-		fmt.Sprintf("%d functions", len(m.rows))}
-	if have < len(m.rows) {
-		parts = append(parts, m.st.Warn.Render(fmt.Sprintf("metrics %d/%d", have, len(m.rows))))
-	}
-	if alarms > 0 {
-		parts = append(parts, m.st.Error.Render(fmt.Sprintf("%d alarming", alarms)))
-	}
-	if warns > 0 {
-		parts = append(parts, m.st.Warn.Render(fmt.Sprintf("%d warnings", warns)))
-	}
-	parts = append(parts, m.st.Muted.Render("sort: "+sortNames[m.sortBy]))
-	return ansi.Truncate(strings.Join(parts, "  "), m.w, "…")
-}
-
-// footer shows the cost of the metric queries: per refresh of the whole
-// board, per hour at the refresh interval, and spent so far.
-func (m *Model) footer() string {
-	per := float64(len(m.rows)*(model.TriageQueriesPerFunction+1)) * pricePerMetric
-	perHour := per * float64(time.Hour) / float64(m.opts.Refresh)
-	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s · %s",
-		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent), model.CostBasis(model.PricesFor(m.region()), m.tier()))
-	if m.fetchErr != nil {
-		return m.st.Error.Render(ansi.Truncate(s+" · "+m.fetchErr.Error(), m.w, "…"))
-	}
-	return m.st.Muted.Render(ansi.Truncate(s, m.w, "…"))
-}
-
-func dollars(v float64) string {
-	if v > 0 && v < 1 {
-		return fmt.Sprintf("$%.4f", v)
-	}
-	return model.FormatDollars(v)
-}
-
-type columns struct {
-	name, errs, thr, p99, cost, why int
-}
-
-func (m *Model) columns() columns {
-	c := columns{name: 24, errs: 7, thr: 9, p99: 13, cost: 10}
-	if m.w < 100 {
-		c = columns{name: 18, errs: 5, thr: 5, p99: 10, cost: 8}
-	}
-	c.why = max(10, m.w-(2+c.name+c.errs+c.thr+c.p99+c.cost+5))
-	return c
-}
-
-func (c columns) head() string {
-	thr, p99, cost := "THROTTLES", "P99/TIMEOUT", "EST $/MO"
-	if c.thr < 9 {
-		thr, p99, cost = "THR", "P99/TO", "$/MO"
-	}
-	return "  " + pad("FUNCTION", c.name) + " " + lpad("ERR%", c.errs) + " " + lpad(thr, c.thr) + " " +
-		lpad(p99, c.p99) + " " + lpad(cost, c.cost) + "  " + "WHY"
-}
-
-func pad(s string, w int) string {
-	s = ansi.Truncate(s, w, "…")
-	return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s)))
-}
-
-func lpad(s string, w int) string {
-	s = ansi.Truncate(s, w, "…")
-	return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s
-}
-
-func (m *Model) renderRow(r *row, selected bool, c columns) string {
-	h := r.h
-	mark := "  "
-	switch h.Tier {
-	case model.TierAlarm:
-		mark = m.st.Error.Render("● ")
-	case model.TierWarn:
-		mark = m.st.Warn.Render("▲ ")
-	case model.TierHint:
-		mark = m.st.Accent.Render("◆ ")
-	}
-	errs, thr, p99, cost, why := "…", "…", "…", "…", ""
-	if r.have {
-		errs = format.NoData
-		if h.Invocations > 0 {
-			errs = fmt.Sprintf("%.1f", h.ErrorRate*100)
-		}
-		thr = fmt.Sprintf("%.0f", h.Throttles)
-		p99 = format.NoData
-		if h.P99 > 0 {
-			p99 = model.ShortDuration(h.P99) + "/" + fmt.Sprint(r.fn.TimeoutSec) + "s"
-		}
-		cost = model.FormatDollars(h.Cost.Monthly)
-		why = h.Reason()
-		if hints := h.Cost.Hints; len(hints) > 0 && !h.Has("memory") {
-			if why != "" {
-				why += "; "
-			}
-			why += strings.Join(hints, "; ")
-		}
-		if why == "" {
-			why = "healthy"
-			if h.Invocations == 0 && h.Throttles == 0 {
-				why = "no invocations"
-			}
-		}
-	}
-	line := pad(r.fn.Name, c.name) + " " + lpad(errs, c.errs) + " " + lpad(thr, c.thr) + " " + lpad(p99, c.p99) + " " +
-		lpad(cost, c.cost) + "  " + ansi.Truncate(why, c.why, "…")
-	line = ansi.Truncate(line, m.w-2, "…")
-	switch {
-	case selected:
-		return mark + m.st.Selected.Render(line)
-	case h.Tier == model.TierAlarm:
-		return mark + m.st.Error.Render(line)
-	case h.Tier == model.TierWarn:
-		return mark + m.st.Warn.Render(line)
-	case !r.have || why == "healthy" || why == "no invocations":
-		return mark + m.st.Muted.Render(line)
-	}
-	return mark + m.st.Text.Render(line)
 }

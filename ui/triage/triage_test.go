@@ -138,7 +138,7 @@ func TestVisibleRowsFetchedFirst(t *testing.T) {
 	// The listing arrives; the first batch is asked for.
 	cmd := m.Update(msgs[0])
 	first := panetest.Messages(cmd)[0].(metricsMsg)
-	if len(first.names) != BatchFunctions || first.names[0] != m.order[0].fn.Name {
+	if len(first.names) != BatchFunctions || first.names[0] != m.t.At(0).fn.Name {
 		t.Fatalf("first batch %v", first.names[:3])
 	}
 	m.Update(first)
@@ -149,7 +149,7 @@ func TestVisibleRowsFetchedFirst(t *testing.T) {
 	}
 	m.inFlight = false
 	next := panetest.Messages(m.fetchNext())[0].(metricsMsg)
-	last := m.order[len(m.order)-1].fn.Name
+	last := m.t.At(m.t.Len() - 1).fn.Name
 	found := false
 	for _, n := range next.names[:m.bodyHeight()] {
 		if n == last {
@@ -196,14 +196,12 @@ func TestOpenSortAndRefresh(t *testing.T) {
 		t.Fatal("l does not open logs")
 	}
 	m.Update(panetest.Key("down"))
-	cur := m.order[m.cursor].fn.Name
-	for range 5 {
-		m.Update(panetest.Key("s")) // to name order
-	}
-	if m.sortBy != SortName || m.order[0].fn.Name > m.order[1].fn.Name {
+	cur := m.t.At(m.t.Cursor()).fn.Name
+	m.Update(panetest.Key("s")) // rank → name
+	if m.t.SortColumn() != ColFunction || m.t.At(0).fn.Name > m.t.At(1).fn.Name {
 		t.Fatal("name sort")
 	}
-	if m.order[m.cursor].fn.Name != cur {
+	if m.t.At(m.t.Cursor()).fn.Name != cur {
 		t.Fatal("cursor did not stay on its function")
 	}
 	// A refresh round refetches everything.
@@ -222,5 +220,71 @@ func TestGolden(t *testing.T) {
 			settle(t, s, m, panetest.Messages(m.Init()))
 			golden.RequireEqual(t, panetest.ASCII(m.View()))
 		})
+	}
+}
+
+// Defect 2: "/" filters the board, and the letters typed into the filter
+// never run as commands (l opens the logs, s sorts).
+func TestSlashFiltersAndCapturesLetters(t *testing.T) {
+	s := fleet(40)
+	m := newBoard(s, 120, 30)
+	settle(t, s, m, panetest.Messages(m.Init()))
+	h := panetest.New(t, m)
+	h.Press("/")
+	if !m.CapturesInput() {
+		t.Fatal("/ did not open the filter")
+	}
+	var opened []tea.Msg
+	for _, r := range "payments-webhook" {
+		for _, msg := range panetest.Messages(m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})) {
+			if _, ok := msg.(common.OpenFunctionMsg); ok {
+				opened = append(opened, msg)
+			}
+		}
+	}
+	if len(opened) > 0 || m.t.SortColumn() != ColRank {
+		t.Fatalf("letters typed into the filter ran commands: %v, sort %d", opened, m.t.SortColumn())
+	}
+	h.Press("enter")
+	if m.t.Len() != 1 || m.t.At(0).fn.Name != "payments-webhook" {
+		t.Fatalf("filter shows %d rows", m.t.Len())
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "/payments-webhook") || !strings.Contains(v, "1/40 functions") {
+		t.Fatalf("filter not shown:\n%s", v)
+	}
+	m.SetFilter("tier:alarm")
+	if m.t.Len() != 3 {
+		t.Fatalf("tier:alarm shows %d rows, want 3", m.t.Len())
+	}
+	if !m.Back() || m.t.Len() != 40 {
+		t.Fatal("esc did not clear the filter")
+	}
+	msgs := panetest.Messages(m.Update(panetest.Key("z")))
+	if len(msgs) != 1 || !strings.Contains(msgs[0].(common.StatusMsg).Text, "does nothing here") {
+		t.Fatalf("an unbound key said nothing: %v", msgs)
+	}
+}
+
+// Defect 3: large counts are never cut to "1193…".
+func TestLargeThrottleCountReadable(t *testing.T) {
+	s := fleet(20)
+	base := s.Series
+	s.Series = func(q model.MetricQuery) []float64 {
+		if q.Metric == model.MetricThrottles && q.Function == "orders-api" {
+			out := make([]float64, 12)
+			for i := range out {
+				out[i] = 119310.0 / 12
+			}
+			return out
+		}
+		return base(q)
+	}
+	for _, w := range []int{140, 80, 60} {
+		m := newBoard(s, w, 20)
+		settle(t, s, m, panetest.Messages(m.Init()))
+		v := ansi.Strip(m.View())
+		if strings.Contains(v, "1193…") || !strings.Contains(v, "119,310") && !strings.Contains(v, "119.3k") && !strings.Contains(v, "119k") {
+			t.Fatalf("at %d wide the throttles read:\n%s", w, v)
+		}
 	}
 }

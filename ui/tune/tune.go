@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -36,7 +37,8 @@ import (
 
 // Options tune the pane (tests inject the event store).
 type Options struct {
-	Events invoke.Events
+	Events  invoke.Events
+	History *invoke.History // the invoke editor's results: its last payload is offered first
 }
 
 type stage int
@@ -90,6 +92,7 @@ type Model struct {
 	sizesText string
 	payloads  []payload
 	payIdx    int
+	fixed     int // payloads before the saved events
 	field     int
 	maxPar    int
 
@@ -97,9 +100,11 @@ type Model struct {
 	cfg      model.Function
 	info     bool
 	blockers []string
-	monthly  float64
-	avgDur   time.Duration
-	infoErr  error
+	// jobBlockers are running jobs of this program that own the function.
+	jobBlockers []string
+	monthly     float64
+	avgDur      time.Duration
+	infoErr     error
 
 	stage    stage
 	plan     model.TunePlan
@@ -135,10 +140,27 @@ func Screen(opt Options) common.ScreenMaker {
 		}
 		tu, ok := deps.Fleet.(awsapi.Tuner)
 		if !ok {
-			return nil, errors.New("power tuning needs an AWS session (this one cannot tune)")
+			return nil, errors.New("power tuning is not available in this session (read-only, or an endpoint lambdaops cannot tune)")
 		}
-		return New(deps, st, km, fn, sc.Target, tu, opt), nil
+		m := New(deps, st, km, fn, sc.Target, tu, opt)
+		m.jobBlockers = JobBlockers(fn.Name, sc.Jobs)
+		return m, nil
 	}
+}
+
+// JobBlockers names the running jobs that own function: a guarded canary
+// plan ("plan:<function>:<alias>") or another tuning run.
+func JobBlockers(function string, jobs []string) []string {
+	var out []string
+	for _, id := range jobs {
+		if a, ok := strings.CutPrefix(id, "plan:"+function+":"); ok {
+			out = append(out, "a canary plan on alias "+a+" owns the function")
+		}
+		if id == "tune:"+function {
+			out = append(out, "this function is already being tuned")
+		}
+	}
+	return out
 }
 
 // New builds the pane.
@@ -149,6 +171,18 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 		payloads: []payload{{name: "{} (empty event)", body: []byte("{}")}}}
 	for _, t := range invoke.Templates {
 		m.payloads = append(m.payloads, payload{name: "template: " + t.Name, body: []byte(t.Body)})
+	}
+	m.fixed = len(m.payloads)
+	if opt.History != nil {
+		hs := opt.History.List(fn.Name)
+		for i := len(hs) - 1; i >= 0; i-- {
+			if e := hs[i]; e.Payload != nil && e.Type != model.Event {
+				m.payloads = append(m.payloads, payload{name: fmt.Sprintf("invoke editor: last sent (%d bytes)", len(e.Payload)), body: e.Payload})
+				m.fixed = len(m.payloads)
+				m.payIdx = m.fixed - 1
+				break
+			}
+		}
 	}
 	m.tbl = table.New(table.Config[*model.SizeResult]{
 		Columns: resultColumns(),
@@ -335,8 +369,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return m.say("tune "+m.fn.Name+": "+msg.err.Error(), true)
 		}
-		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, msg.blockers, max(1, msg.maxPar), msg.monthly, msg.avgDur
-		m.payloads = append(m.payloads[:1+len(invoke.Templates)], msg.events...)
+		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, append(append([]string(nil), m.jobBlockers...), msg.blockers...), max(1, msg.maxPar), msg.monthly, msg.avgDur
+		m.payloads = append(m.payloads[:m.fixed], msg.events...)
+		m.payIdx = min(m.payIdx, len(m.payloads)-1)
 		m.o.Parallelism = min(m.o.Parallelism, m.maxPar)
 		return nil
 	case runsMsg:
@@ -535,8 +570,9 @@ func (m *Model) setField(f int, v string) {
 	case fieldWeight:
 		m.o.Weight, _ = strconv.ParseFloat(v, 64)
 	case fieldPayload:
-		m.payloads = append(m.payloads, payload{name: "edited", body: []byte(v)})
-		m.payIdx = len(m.payloads) - 1
+		m.payloads = append(m.payloads[:m.fixed], append([]payload{{name: "edited here", body: []byte(v)}}, m.payloads[m.fixed:]...)...)
+		m.payIdx = m.fixed
+		m.fixed++
 	}
 }
 
@@ -606,7 +642,11 @@ func (m *Model) start(pl model.TunePlan) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	tu, f, monthly := m.tuner, m.feed, m.monthly
+	running.Add(1)
+	active.Add(1)
 	go func() {
+		defer running.Done()
+		defer active.Add(-1)
 		run, err := tu.Tune(ctx, pl, monthly, f.push)
 		f.finish(doneMsg{run: run, err: err})
 	}()
@@ -674,7 +714,7 @@ func (m *Model) confirmApply() tea.Cmd {
 	mb, fn, tu := m.run.Recommended, m.fn.Name, m.tuner
 	body := fmt.Sprintf("UpdateFunctionConfiguration on %s: memory %d MB → %d MB.\nJournaled; undo by applying %d MB again.", fn, m.run.BaseMemory, mb, m.run.BaseMemory)
 	if m.run.MonthlyCalls > 0 {
-		body += fmt.Sprintf("\nAt %s invocations a month: %s a month.", compact(m.run.MonthlyCalls), signedDollars(m.run.MonthlyDelta))
+		body += "\n" + monthlyText(*m.run)
 	}
 	ctx, gen := m.req.Start(kindApply)
 	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
@@ -751,3 +791,37 @@ func signedDollars(v float64) string {
 }
 
 func fit(s string, w int) string { return ansi.Truncate(s, max(0, w), "…") }
+
+// running counts the tuning jobs of this process, so that the program,
+// once its window is gone, can let a cancelled run finish its cleanup
+// (Drain) instead of leaving it to the next start. Process-wide by nature:
+// the jobs outlive the panes that started them.
+var (
+	running sync.WaitGroup
+	active  atomic.Int64
+)
+
+// Busy reports whether a tuning job of this process is still running.
+func Busy() bool { return active.Load() > 0 }
+
+// Drain waits up to timeout for running tuning jobs (cancelled by their
+// pane's Close) to finish their cleanup; it reports whether they did.
+func Drain(timeout time.Duration) bool {
+	done := make(chan struct{})
+	go func() { running.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
+// monthlyText is the monthly difference of the recommendation, or why it
+// is not known.
+func monthlyText(r model.TuneRun) string {
+	if !r.BaseMeasured {
+		return fmt.Sprintf("the current %d MB was not measured: no monthly difference", r.BaseMemory)
+	}
+	return fmt.Sprintf("at %s invocations a month it %s a month", compact(r.MonthlyCalls), signedDollars(r.MonthlyDelta))
+}

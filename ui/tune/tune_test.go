@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -131,5 +132,68 @@ func TestTuneRefusesReadOnlyAndCanary(t *testing.T) {
 	h.Press("p")
 	if len(h.Dialogs) != 0 || !strings.Contains(h.LastStatus(), "read-only") {
 		t.Fatalf("read-only: dialogs %d, status %q", len(h.Dialogs), h.LastStatus())
+	}
+}
+
+// TestCloseCancelsAndDrainWaitsForTheCleanup: closing the pane (quitting)
+// cancels the run; Drain lets its cleanup finish.
+func TestCloseCancelsAndDrainWaitsForTheCleanup(t *testing.T) {
+	_, c := panetest.StartSandbox(t, sandbox.Options{Functions: 20, Seed: 3}, false)
+	m := New(common.FromSession(c, nil), styles.New(true), keymap.Default(), model.Function{Name: "webhook-relay"}, c.Target(), c, Options{})
+	h := panetest.New(t, m)
+	h.Run(m.Init())
+	m.setField(fieldSizes, "256,1024,2048")
+	pl, err := m.Plan("quit")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = m.start(pl) // the job runs; its messages are not read
+	if !Busy() {
+		t.Fatal("no job running")
+	}
+	m.Close()
+	if !Drain(time.Minute) {
+		t.Fatal("the cleanup did not finish")
+	}
+	f, _ := c.FunctionConfig(context.Background(), "webhook-relay")
+	as, _ := c.ListAliases(context.Background(), "webhook-relay")
+	if f.MemoryMB != 512 || len(as) != 0 {
+		t.Fatalf("memory %d, aliases %+v", f.MemoryMB, as)
+	}
+}
+
+// TestPayloadChoices: the invoke editor's last payload comes first, then
+// saved events are offered; an edited payload survives a refresh.
+func TestPayloadChoices(t *testing.T) {
+	hist := invoke.NewHistory()
+	hist.Add(invoke.Entry{Function: "f", Type: model.RequestResponse, Payload: []byte(`{"order":42}`)})
+	dir := t.TempDir()
+	ev := invoke.Events{Dir: dir}
+	if err := ev.Save("f", "big-order", []byte(`{"order":1e6}`)); err != nil {
+		t.Fatal(err)
+	}
+	m := New(common.Deps{}, styles.New(true), keymap.Default(), model.Function{Name: "f"}, model.Target{}, nil, Options{Events: ev, History: hist})
+	if got := string(m.payloads[m.payIdx].body); got != `{"order":42}` {
+		t.Fatalf("default payload %s", got)
+	}
+	m.Update(infoMsg{gen: m.req.Bump(kindInfo), events: []payload{{name: "saved event: big-order", body: []byte(`{"order":1e6}`)}}})
+	m.setField(fieldPayload, `{"x":1}`)
+	m.Update(infoMsg{gen: m.req.Bump(kindInfo), events: []payload{{name: "saved event: big-order", body: []byte(`{"order":1e6}`)}}})
+	names := []string{}
+	for _, p := range m.payloads {
+		names = append(names, p.name)
+	}
+	if string(m.payloads[m.payIdx].body) != `{"x":1}` || !strings.Contains(strings.Join(names, "|"), "saved event: big-order") {
+		t.Fatalf("payloads %v, chosen %q", names, m.payloads[m.payIdx].name)
+	}
+}
+
+func TestJobBlockers(t *testing.T) {
+	b := JobBlockers("checkout-api", []string{"plan:checkout-api:live", "plan:orders-api:prod", "tune:checkout-api"})
+	if len(b) != 2 || !strings.Contains(b[0], "canary plan on alias live") {
+		t.Fatalf("%v", b)
+	}
+	if len(JobBlockers("orders", []string{"plan:orders-api:prod"})) != 0 {
+		t.Fatal("a plan on orders-api blocks orders")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/NimbleMarkets/ntcharts/v2/canvas"
 	"github.com/NimbleMarkets/ntcharts/v2/linechart"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
@@ -212,7 +213,7 @@ func (m *Model) summary() []string {
 		}
 		line += fmt.Sprintf("): %d MB", r.Recommended)
 		if r.MonthlyCalls > 0 {
-			line += fmt.Sprintf(" · at %s invocations/month it %s", compact(r.MonthlyCalls), signedDollars(r.MonthlyDelta))
+			line += " · " + monthlyText(*r)
 		}
 		out = append(out, m.st.Bold.Render(line))
 	} else {
@@ -234,7 +235,7 @@ func (m *Model) pastLines() []string {
 	}
 	for _, r := range m.past {
 		out = append(out, fmt.Sprintf("%s  %-8s %-10s sizes %-28s → %4d MB  %s", r.Started.Local().Format("2006-01-02 15:04"),
-			r.Run, r.Status, joinSizes(r.Options.Sizes), r.Recommended, signedDollars(r.MonthlyDelta)))
+			r.Run, r.Status, joinSizes(r.Options.Sizes), r.Recommended, pastDelta(r)))
 	}
 	return out
 }
@@ -259,13 +260,9 @@ func Chart(st *styles.Styles, rs []model.SizeResult, w, h, recommended int) stri
 	}
 	n := len(rs)
 	xmax := float64(max(1, n-1))
-	xlabel := func(_ int, v float64) string {
-		i := int(math.Round(v))
-		if i < 0 || i >= n || math.Abs(v-float64(i)) > 0.01 {
-			return ""
-		}
-		return strconv.Itoa(rs[i].MemoryMB)
-	}
+	// The x labels are drawn below, one under each size (the chart's own
+	// labels fall on fixed steps, not on the sizes).
+	xlabel := func(int, float64) string { return "" }
 	ylabel := func(_ int, v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
 	lc := linechart.New(w, h-1, 0, xmax, 0, maxDur*1.05,
 		linechart.WithXYSteps(2, 2),
@@ -294,5 +291,49 @@ func Chart(st *styles.Styles, rs []model.SizeResult, w, h, recommended int) stri
 	if recommended > 0 {
 		legend += "  " + st.OK.Render("★ "+strconv.Itoa(recommended)+" MB")
 	}
-	return fit(legend, w) + "\n" + lc.View()
+	ls := strings.Split(strings.TrimRight(lc.View(), "\n"), "\n")
+	labels := xLabels(rs, lc.Origin().X, lc.GraphWidth(), w)
+	if n := len(ls); n > 0 && strings.TrimSpace(ansiStrip(ls[n-1])) == "" {
+		ls[n-1] = labels // the chart's own (empty) label row
+	} else {
+		ls = append(ls, labels)
+	}
+	return fit(legend, w) + "\n" + strings.Join(ls, "\n")
+}
+
+// xLabels puts each size under its point.
+func xLabels(rs []model.SizeResult, x0, gw, w int) string {
+	line := []rune(strings.Repeat(" ", w))
+	n := len(rs)
+	next := 0
+	for i, r := range rs {
+		pos := x0
+		if n > 1 {
+			pos = x0 + int(math.Round(float64(i)*float64(gw-1)/float64(n-1)))
+		}
+		lab := []rune(strconv.Itoa(r.MemoryMB))
+		start := max(pos-len(lab)/2, next)
+		if start+len(lab) > w {
+			start = w - len(lab)
+		}
+		if start < next || start < 0 {
+			continue
+		}
+		copy(line[start:], lab)
+		next = start + len(lab) + 1
+	}
+	out := strings.TrimRight(string(line), " ")
+	if len([]rune(out))+3 <= w {
+		out += " MB"
+	}
+	return out
+}
+
+func ansiStrip(s string) string { return ansi.Strip(s) }
+
+func pastDelta(r model.TuneRun) string {
+	if !r.BaseMeasured || r.MonthlyCalls == 0 {
+		return ""
+	}
+	return signedDollars(r.MonthlyDelta) + "/month"
 }

@@ -43,6 +43,17 @@ type Session struct {
 	calls   map[string]int
 	ro      atomic.Bool
 	Journal []model.JournalEntry
+
+	// Deploys are the CodeDeploy deployments (deployments.go); DeployErr,
+	// when set, is returned by every CodeDeploy read (e.g. ErrUnsupported).
+	Deploys   []model.Deployment
+	DeployErr error
+	// AlarmList is what Alarms returns (indexed); AlarmHist the history
+	// per alarm; AlarmErr, when set, is returned by Alarms (ErrUnsupported
+	// to play moto).
+	AlarmList []model.Alarm
+	AlarmHist map[string][]model.AlarmHistory
+	AlarmErr  error
 }
 
 // New returns a fake session with n generated functions in region.

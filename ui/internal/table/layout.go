@@ -24,6 +24,7 @@ const (
 // spec is what the layout needs to know of a column.
 type spec struct {
 	width, max, prio int
+	want             int  // the widest cell measured (0: unknown, grow to max)
 	hidden           bool // unticked in the chooser
 }
 
@@ -134,12 +135,19 @@ func fit(specs []spec, width, start int, protected func(int) bool) layout {
 	for k, i := range l.cols {
 		l.widths[k] = specs[i].width
 	}
-	// spare width: the growable columns, more important first
+	// spare width: the growable columns whose cells are cut, more
+	// important first, up to their widest cell
 	spare := width - hintW - total(l.cols)
+	limit := func(i int) int {
+		if w := specs[i].want; w > 0 {
+			return max(specs[i].width, min(w, specs[i].max))
+		}
+		return specs[i].max
+	}
 	for spare > 0 {
 		var grow []int
 		for k, i := range l.cols {
-			if l.widths[k] < specs[i].max {
+			if l.widths[k] < limit(i) {
 				grow = append(grow, k)
 			}
 		}
@@ -154,7 +162,7 @@ func fit(specs []spec, width, start int, protected func(int) bool) layout {
 		}
 		share := max(1, spare/len(grow))
 		for _, k := range grow {
-			add := min(share, specs[l.cols[k]].max-l.widths[k], spare)
+			add := min(share, limit(l.cols[k])-l.widths[k], spare)
 			l.widths[k] += add
 			spare -= add
 			if spare == 0 {

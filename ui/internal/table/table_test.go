@@ -369,8 +369,8 @@ func TestRowCache(t *testing.T) {
 	tb.SetSize(70, 10)
 	cellCalls = 0
 	_ = tb.View()
-	if cellCalls != len(items) {
-		t.Fatalf("width change re-rendered %d rows, want %d", cellCalls, len(items))
+	if cellCalls != 2*len(items) { // measured (NAME grows to its widest cell) and rendered
+		t.Fatalf("width change: %d cell calls, want %d", cellCalls, 2*len(items))
 	}
 }
 
@@ -386,8 +386,8 @@ func TestViewSizeAndVirtualRows(t *testing.T) {
 	if n := strings.Count(v, "\n") + 1; n != 7 {
 		t.Fatalf("%d lines", n)
 	}
-	if cellCalls != 6 {
-		t.Fatalf("rendered %d rows for 6 on screen", cellCalls)
+	if cellCalls > 12 { // the rows on screen, measured (the name grows) and rendered
+		t.Fatalf("%d cell calls for 6 rows on screen", cellCalls)
 	}
 	for _, l := range strings.Split(v, "\n") {
 		if ansi.StringWidth(l) > 50 {
