@@ -67,13 +67,13 @@ func (f Filter) match(i *record.Invocation) bool {
 // Figures are the headline figures over a window, as CloudWatch computes
 // them: Invocations counts every invocation that ran (not throttles),
 // Errors the failed ones, Throttles the rejected ones; P50 and P99 are
-// nearest-rank percentiles of Duration in milliseconds (NaN without
+// nearest-rank percentiles of Duration in milliseconds (P90 likewise; NaN without
 // invocations); ColdStarts counts invocations with an init phase;
 // MaxMemoryUsedMB is the largest REPORT "Max Memory Used".
 type Figures struct {
 	Invocations, Errors, Throttles float64
 	ColdStarts                     float64
-	P50, P99                       float64
+	P50, P90, P99                  float64
 	MeanMs                         float64 // mean Duration (NaN without invocations)
 	MaxMemoryUsedMB, MemorySizeMB  int
 	// Peak is the largest number of concurrent executions seen when an
@@ -132,7 +132,7 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 		durs = append(durs, sample{float64(i.Duration) / float64(time.Millisecond), w})
 		durSum += w * float64(i.Duration) / float64(time.Millisecond)
 	}
-	out.P50, out.P99, out.MeanMs = math.NaN(), math.NaN(), math.NaN()
+	out.P50, out.P90, out.P99, out.MeanMs = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	if len(durs) > 0 {
 		out.MeanMs = durSum / out.Invocations
 		sort.Slice(durs, func(a, b int) bool { return durs[a].ms < durs[b].ms })
@@ -151,7 +151,7 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 			}
 			return durs[len(durs)-1].ms
 		}
-		out.P50, out.P99 = rank(50), rank(99)
+		out.P50, out.P90, out.P99 = rank(50), rank(90), rank(99)
 	}
 	return out
 }
