@@ -11,6 +11,8 @@ package alarms
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
@@ -59,6 +62,8 @@ type (
 		name   string
 		values []float64
 		label  string
+		period time.Duration // one datapoint's period
+		span   time.Duration // the chart's window
 		err    error
 	}
 	actionMsg struct {
@@ -244,7 +249,11 @@ func (m *Model) since(a *model.Alarm) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return model.ShortDuration(m.now().Sub(t).Truncate(time.Minute))
+	d := m.now().Sub(t).Truncate(time.Minute)
+	if d < time.Minute {
+		return "<1m" // changed within the minute, not "0ms"
+	}
+	return model.ShortDuration(d)
 }
 
 // Title implements common.Titled.
@@ -349,7 +358,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err == nil {
-			m.series = &chartData{values: msg.values, label: msg.label}
+			m.series = &chartData{values: msg.values, label: msg.label, period: msg.period, span: msg.span}
 		}
 		return nil
 	case actionMsg:
@@ -442,14 +451,15 @@ func (m *Model) selected() tea.Cmd {
 			ctx, gen := m.req.Start(kindSeries)
 			mt, name := m.deps.Metrics, r.a.Name
 			end := m.now().Truncate(time.Minute)
-			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
+			per := qs[0].Period
+			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * per)
 			ids := make([]string, len(r.a.Metrics))
 			for i, q := range r.a.Metrics {
 				ids[i] = q.ID
 			}
 			cmds = append(cmds, func() tea.Msg {
 				s, err := mt.GetMetrics(ctx, qs, start, end)
-				out := seriesMsg{gen: gen, name: name, err: err, label: label}
+				out := seriesMsg{gen: gen, name: name, err: err, label: label, period: per, span: end.Sub(start)}
 				if err != nil || len(s) != len(qs) {
 					return out
 				}
@@ -473,6 +483,27 @@ func (m *Model) selected() tea.Cmd {
 type chartData struct {
 	values []float64
 	label  string
+	period time.Duration
+	span   time.Duration
+}
+
+// caption names what the chart draws: the metric, its period and window,
+// the newest datapoint (— when that period has none) and the threshold:
+// "Errors Sum per 1m, last 30m · latest 12 · threshold 25 ─".
+func (c *chartData) caption(threshold float64) string {
+	latest := format.NoData
+	if n := len(c.values); n > 0 && !math.IsNaN(c.values[n-1]) && !math.IsInf(c.values[n-1], 0) {
+		latest = fmtNum(c.values[n-1])
+		switch v := c.values[n-1]; {
+		case v == math.Trunc(v):
+		case math.Abs(v) >= 1000:
+			latest = strconv.FormatFloat(v, 'f', 0, 64) // 1414213, not 1.414e+06
+		default:
+			latest = strconv.FormatFloat(v, 'g', 4, 64) // 16.13, not 16.1344537815126
+		}
+	}
+	return fmt.Sprintf("%s per %s, last %s · latest %s · threshold %s ─", common.Clean(c.label),
+		model.ShortDuration(c.period), model.ShortDuration(c.span), latest, fmtNum(threshold))
 }
 
 // chartQueries are the queries that draw an alarm's metric: its one
@@ -761,7 +792,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, "in composites: "+common.Clean(strings.Join(names, ", ")))
 	}
 	if m.series != nil && len(m.series.values) > 0 && !a.Composite {
-		out = append(out, m.st.Muted.Render(common.Clean(m.series.label)+", threshold "+fmtNum(a.Threshold)+" ─"))
+		out = append(out, m.st.Muted.Render(m.series.caption(a.Threshold)))
 		for _, l := range Chart(m.series.values, a.Threshold, true, min(m.w, 120), 4) {
 			out = append(out, m.chartLine(l))
 		}

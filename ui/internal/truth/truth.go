@@ -196,3 +196,20 @@ func (r *Recorder) Functions(start, end time.Time) []string {
 	sort.Strings(out)
 	return out
 }
+
+// IteratorAgeMax is the largest IteratorAge (milliseconds) reported for a
+// function in [start, end) (a Maximum over one period); ok is false when
+// none was.
+func (r *Recorder) IteratorAgeMax(function string, start, end time.Time) (ms float64, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range r.mets {
+		if m.Name != "IteratorAge" || m.Dimensions["FunctionName"] != function || len(m.Dimensions) != 1 || !inWindow(m.Time, start, end) {
+			continue
+		}
+		if !ok || m.Value > ms {
+			ms, ok = m.Value, true
+		}
+	}
+	return ms, ok
+}
