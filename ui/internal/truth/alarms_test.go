@@ -185,7 +185,6 @@ func threshold(t *testing.T, cond string) float64 {
 	return 0
 }
 
-
 // relIfRounded: a cell written with 4 significant digits is exact to half
 // its last digit; an integer cell is exact.
 func relIfRounded(cell string) float64 {
