@@ -213,3 +213,22 @@ func (r *Recorder) IteratorAgeMax(function string, start, end time.Time) (ms flo
 	}
 	return ms, ok
 }
+
+// Durations are the Durations (milliseconds) of the invocations f selects
+// that started in [start, end), one per invocation a record stands for,
+// and how many of them failed.
+func (r *Recorder) Durations(f Filter, start, end time.Time) (ms []float64, errors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.inv {
+		i := &r.inv[k]
+		if !f.match(i) || i.Throttled || !inWindow(i.Start, start, end) {
+			continue
+		}
+		for range max(1, i.Count) {
+			ms = append(ms, float64(i.Duration)/float64(time.Millisecond))
+		}
+		errors += i.Failed()
+	}
+	return ms, errors
+}
