@@ -15,8 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambdaops/lambdaops/internal/peers"
-	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/internal/sandboxtest"
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
 
