@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdaops/lambdaops/internal/cputime"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 )
@@ -163,7 +164,7 @@ func markers(base string) ([]string, error) {
 // own clients too). The client reads only the status line, the headers'
 // Content-Length and the body, so that the figure is the server's.
 func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, error) {
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	var n atomic.Int64
 	var firstErr atomic.Value
 	stop := time.Now().Add(d)
@@ -203,7 +204,7 @@ func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, erro
 		err = v.(error)
 	}
 	wall := float64(n.Load()) / time.Since(begin).Seconds()
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process() - cpu0
 	if cpu <= 0 || n.Load() == 0 {
 		return wall, nan, err
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdaops/lambdaops/internal/cputime"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 )
@@ -58,7 +59,7 @@ func BenchmarkListFunctionsPages(b *testing.B) {
 	var n atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
-	begin, cpu0 := time.Now(), processCPU()
+	begin, cpu0 := time.Now(), cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		i := int(n.Add(7))
 		conns := map[int]*rawConn{}
@@ -147,7 +148,7 @@ func BenchmarkInvoke(b *testing.B) {
 	var throttled atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
-	begin, cpu0 := time.Now(), processCPU()
+	begin, cpu0 := time.Now(), cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		rc := dialRaw(b, s.Addr(), req)
 		defer rc.c.Close()
@@ -201,7 +202,7 @@ func BenchmarkFleetMemory(b *testing.B) {
 // process (server and client together) spent per operation.
 func reportRate(b *testing.B, begin time.Time, cpu0 time.Duration, unit string) {
 	b.ReportMetric(float64(b.N)/time.Since(begin).Seconds(), unit)
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		per := cpu / time.Duration(b.N)
 		b.ReportMetric(float64(per.Microseconds()), "cpu-µs/op")
 		b.ReportMetric(2*float64(time.Second)/float64(per), unit+"@2cores")
