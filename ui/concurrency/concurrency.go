@@ -132,17 +132,9 @@ func Screen(opt Options) common.ScreenMaker {
 			o.Open = args[0]
 			args = args[1:]
 		}
-		var fn model.Function
-		switch {
-		case len(args) > 0:
-			fn = model.Function{Name: args[0]}
-			if sc.Function != nil && sc.Function.Name == args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :concurrency <function>)")
+		fn, err := sc.FunctionArg(args, "concurrency")
+		if err != nil {
+			return nil, err
 		}
 		return New(deps, st, km, fn, o), nil
 	}

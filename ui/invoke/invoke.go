@@ -14,7 +14,6 @@
 package invoke
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -153,17 +152,9 @@ func Screen(opt Options) common.ScreenMaker {
 		opt.History = NewHistory()
 	}
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		var fn model.Function
-		switch {
-		case len(sc.Args) > 0:
-			fn = model.Function{Name: sc.Args[0]}
-			if sc.Function != nil && sc.Function.Name == sc.Args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :invoke <function>)")
+		fn, err := sc.FunctionArg(sc.Args, "invoke")
+		if err != nil {
+			return nil, err
 		}
 		return New(deps, st, km, fn, opt), nil
 	}

@@ -124,17 +124,9 @@ type Model struct {
 // Screen opens the pane: ":tune <function>" or T in the function view.
 func Screen(opt Options) common.ScreenMaker {
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		var fn model.Function
-		switch {
-		case len(sc.Args) > 0:
-			fn = model.Function{Name: sc.Args[0]}
-			if sc.Function != nil && sc.Function.Name == sc.Args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :tune <function>)")
+		fn, err := sc.FunctionArg(sc.Args, "tune")
+		if err != nil {
+			return nil, err
 		}
 		tu, ok := deps.Fleet.(awsapi.Tuner)
 		if !ok {
