@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
 )
@@ -72,15 +71,11 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 		before = "(not loaded yet)"
 	}
 	if n == nil {
-		return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-			Title:     "Remove the reservation of " + fn + "?",
-			Body:      "reserved  " + before + " → none\nThe function then draws on the unreserved pool with every other function.",
-			Protected: m.deps.Fleet.Target().Protection == model.Protected,
-			Name:      fn,
-			Yes: func() tea.Msg {
+		return m.confirm("Remove the reservation of "+fn+"?",
+			"reserved  "+before+" → none\nThe function then draws on the unreserved pool with every other function.",
+			false, func() tea.Msg {
 				return reservedDoneMsg{err: fleet.DeleteReserved(ctx, fn)}
-			},
-		}))
+			})
 	}
 	v := *n
 	if m.loaded {
@@ -102,15 +97,11 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 	} else {
 		body += fmt.Sprintf("\nAt most %d run at once; the rest are throttled.", v)
 	}
-	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-		Title:     fmt.Sprintf("Reserve %d for %s?", v, fn),
-		Body:      body,
-		Protected: v == 0 || m.deps.Fleet.Target().Protection == model.Protected,
-		Name:      fn,
-		Yes: func() tea.Msg {
+	return m.confirm(fmt.Sprintf("Reserve %d for %s?", v, fn),
+		body,
+		v == 0, func() tea.Msg {
 			return reservedDoneMsg{n: &v, err: fleet.PutReserved(ctx, fn, v)}
-		},
-	}))
+		})
 }
 
 func (m *Model) selectedQualifier() string {
@@ -178,24 +169,24 @@ func (m *Model) confirmProvisioned(q string, n int) tea.Cmd {
 		return m.say(err.Error()+" (nothing was sent)", true)
 	}
 	if n == 0 {
-		return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-			Title:     "Remove provisioned concurrency from " + t + "?",
-			Body:      "provisioned  " + before + " → none\nRequests then start cold environments as needed.",
-			Protected: m.deps.Fleet.Target().Protection == model.Protected,
-			Name:      fn,
-			Yes: func() tea.Msg {
+		return m.confirm("Remove provisioned concurrency from "+t+"?",
+			"provisioned  "+before+" → none\nRequests then start cold environments as needed.",
+			false, func() tea.Msg {
 				return provDoneMsg{q: q, n: 0, err: fleet.DeleteProvisioned(ctx, fn, q)}
-			},
-		}))
+			})
 	}
-	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
-		Title:     fmt.Sprintf("Provision %d on %s?", n, t),
-		Body:      fmt.Sprintf("provisioned  %s → %d\ncost         %s\nProvisioned environments are billed while allocated; allocation is followed in the footer.", before, n, m.provisionedCost(n)),
-		Protected: m.deps.Fleet.Target().Protection == model.Protected,
-		Name:      fn,
-		Yes: func() tea.Msg {
+	return m.confirm(fmt.Sprintf("Provision %d on %s?", n, t),
+		fmt.Sprintf("provisioned  %s → %d\ncost         %s\nProvisioned environments are billed while allocated; allocation is followed in the footer.", before, n, m.provisionedCost(n)),
+		false, func() tea.Msg {
 			_, err := fleet.PutProvisioned(ctx, fn, q, n)
 			return provDoneMsg{q: q, n: n, err: err}
-		},
+		})
+}
+
+// confirm asks before a change to the function: its name must be typed on a
+// protected profile, or when typed is set (reserving 0 stops everything).
+func (m *Model) confirm(title, body string, typed bool, yes func() tea.Msg) tea.Cmd {
+	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.deps.Fleet.Target(), dialog.ConfirmOptions{
+		Title: title, Body: body, Protected: typed, Name: m.fn.Name, Yes: yes,
 	}))
 }
