@@ -27,6 +27,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -399,11 +400,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scrollBy(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scrollBy(3)
-		}
+		m.scrollBy(scroll.Wheel(msg))
 		return nil
 	}
 	if m.editing {
@@ -488,18 +485,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.hi++
 			m.scroll = 0
 		}
-	case key.Matches(msg, l.Down):
-		m.scrollBy(1)
-	case key.Matches(msg, l.Up):
-		m.scrollBy(-1)
-	case key.Matches(msg, l.PageDown):
-		m.scrollBy(max(1, m.resultH()/2))
-	case key.Matches(msg, l.PageUp):
-		m.scrollBy(-max(1, m.resultH()/2))
-	case key.Matches(msg, l.Top):
-		m.scroll = 0
-	case key.Matches(msg, l.Bottom):
-		m.scrollBy(1 << 20)
+	default:
+		if d, ok := scroll.Key(msg, l, m.resultH()); ok {
+			m.scrollBy(d)
+		}
 	}
 	return nil
 }
