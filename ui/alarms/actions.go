@@ -15,8 +15,6 @@ import (
 
 // ---- actions: SetAlarmState and muting an alarm's actions, confirmed ----
 
-func (m *Model) protected() bool { return m.target.Protection == model.Protected }
-
 // askState asks which state to set, then confirms (typing the alarm's
 // name on a protected profile).
 func (m *Model) askState() tea.Cmd {
@@ -54,11 +52,10 @@ func (m *Model) askState() tea.Cmd {
 func (m *Model) confirmState(name, state string) tea.Cmd {
 	reason := "set by lambdaops to test the alarm's actions"
 	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
-		Title:     "SetAlarmState " + common.Clean(name) + " → " + state,
-		Body:      "The alarm's actions run as for a real transition (pages, rollbacks).\nIts next evaluation sets it back.\nreason: " + reason,
-		Protected: m.protected(),
-		Name:      name,
-		Yes:       m.run("set "+name+" to "+state, func(al awsapi.Alarms, ctx contextT) error { return al.SetAlarmState(ctx, name, state, reason) }),
+		Title: "SetAlarmState " + common.Clean(name) + " → " + state,
+		Body:  "The alarm's actions run as for a real transition (pages, rollbacks).\nIts next evaluation sets it back.\nreason: " + reason,
+		Name:  name,
+		Yes:   m.run("set "+name+" to "+state, func(al awsapi.Alarms, ctx contextT) error { return al.SetAlarmState(ctx, name, state, reason) }),
 	}))
 }
 
@@ -80,21 +77,15 @@ func (m *Model) askActions() tea.Cmd {
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       verb + " the actions of " + common.Clean(name) + ": why? (journaled)",
 		Placeholder: "maintenance window",
-		Validate: func(v string) error {
-			if strings.TrimSpace(v) == "" {
-				return errors.New("a reason is required")
-			}
-			return nil
-		},
+		Validate:    dialog.Required("a reason"),
 		Submit: func(v string) tea.Cmd {
 			reason := strings.TrimSpace(v)
 			return func() tea.Msg {
 				return confirmMsg{run: func() tea.Cmd {
 					return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
-						Title:     verb + "AlarmActions " + common.Clean(name),
-						Body:      "reason: " + common.Clean(reason),
-						Protected: m.protected(),
-						Name:      name,
+						Title: verb + "AlarmActions " + common.Clean(name),
+						Body:  "reason: " + common.Clean(reason),
+						Name:  name,
 						Yes: m.run(strings.ToLower(verb)+"d the actions of "+name, func(al awsapi.Alarms, ctx contextT) error {
 							return al.SetAlarmActions(ctx, []string{name}, enable, reason)
 						}),

@@ -10,6 +10,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 )
 
 // View implements common.Pane.
@@ -22,13 +23,13 @@ func (m *Model) View() string {
 	switch {
 	case m.unsupported:
 		lines = append(lines, title, m.st.Muted.Render(ansi.Truncate("CloudWatch alarms are not available on this endpoint (DescribeAlarms is missing or partial)", m.w, "…")))
-		return fit(lines, m.w, m.h)
+		return textfit.LinesTail(lines, m.w, m.h, "…")
 	case !m.loaded:
 		lines = append(lines, title, m.st.Muted.Render("reading alarms…"))
-		return fit(lines, m.w, m.h)
+		return textfit.LinesTail(lines, m.w, m.h, "…")
 	case m.err != nil:
 		lines = append(lines, title, m.st.Error.Render(ansi.Truncate("could not read alarms: "+m.err.Error(), m.w, "…")))
-		return fit(lines, m.w, m.h)
+		return textfit.LinesTail(lines, m.w, m.h, "…")
 	}
 	inAlarm := 0
 	for _, it := range m.tbl.Items() {
@@ -48,20 +49,7 @@ func (m *Model) View() string {
 	if r, ok := m.tbl.Selected(); ok {
 		lines = append(lines, m.detail(r, m.h-len(lines))...)
 	}
-	return fit(lines, m.w, m.h)
-}
-
-func fit(lines []string, w, h int) string {
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i := range lines {
-		lines[i] = ansi.Truncate(lines[i], w, "…")
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
+	return textfit.LinesTail(lines, m.w, m.h, "…")
 }
 
 // detail is the selected alarm: state and reason, the chart with the

@@ -2,7 +2,6 @@ package tune
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -107,10 +106,10 @@ func (m *Model) edit() tea.Cmd {
 		}
 	case fieldPerSize:
 		value = strconv.Itoa(m.o.PerSize)
-		validate = intIn(1, 1000)
+		validate = dialog.IntIn(1, 1000)
 	case fieldParallel:
 		value = strconv.Itoa(m.o.Parallelism)
-		validate = intIn(1, m.maxPar)
+		validate = dialog.IntIn(1, m.maxPar)
 	case fieldWeight:
 		value = strconv.FormatFloat(m.o.Weight, 'f', -1, 64)
 		validate = func(s string) error {
@@ -136,16 +135,6 @@ func (m *Model) edit() tea.Cmd {
 		Title: fieldNames[f], Value: value, Validate: validate,
 		Submit: func(s string) tea.Cmd { return func() tea.Msg { return setFieldMsg{field: f, value: s} } },
 	}))
-}
-
-func intIn(lo, hi int) func(string) error {
-	return func(s string) error {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("a whole number from %d to %d", lo, hi)
-		}
-		return nil
-	}
 }
 
 // SetField applies an edited option (the prompt's result).
