@@ -16,10 +16,8 @@ package concurrency
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
@@ -63,8 +61,13 @@ type Model struct {
 	led     Ledger
 	loaded  bool
 	loadErr error
-	util    map[string]float64
-	t       *table.Model[*Row] // the provisioned rows
+	util    map[string]float64 // see utilMsg
+	spill   map[string]float64
+	// metricsDone: UTIL and SPILL have been read once (until then they
+	// show format.Loading); metricsErr is why they could not be.
+	metricsDone bool
+	metricsErr  error
+	t           *table.Model[*Row] // the provisioned rows
 
 	notice  string
 	noticeE bool
@@ -83,8 +86,10 @@ type (
 		err error
 	}
 	utilMsg struct {
-		gen  uint64
-		util map[string]float64
+		gen   uint64
+		util  map[string]float64 // qualifier → utilisation 0..1, when a datapoint was above 0
+		spill map[string]float64 // qualifier → spillover invocations in the window
+		err   error
 	}
 	reservedAskMsg  struct{ n *int } // nil: remove
 	reservedDoneMsg struct {
@@ -160,10 +165,15 @@ const (
 
 func (m *Model) load() tea.Cmd {
 	ctx, gen := m.req.Start(kindLedger)
-	fleet, fn := m.deps.Fleet, m.fn.Name
+	fleet, fn, known := m.deps.Fleet, m.fn.Name, m.fn.MemoryMB > 0
 	return func() tea.Msg {
 		var l Ledger
 		var err error
+		if !known { // best effort: without it the cost is "unknown"
+			if d, err := fleet.GetFunction(ctx, fn); err == nil {
+				l.Function = &d.Function
+			}
+		}
 		l.Settings, l.SettingsErr = fleet.AccountSettings(ctx)
 		if l.SettingsErr != nil && !errors.Is(l.SettingsErr, awsapi.ErrUnsupported) {
 			return ledgerMsg{gen: gen, err: l.SettingsErr}
@@ -185,10 +195,13 @@ func (m *Model) loadUtil() tea.Cmd {
 	if m.deps.Metrics == nil {
 		return nil
 	}
+	// two queries a config: its utilisation and its spillover (Resource is
+	// the qualifier; the aws layer sends the dimension as fn:qualifier)
 	var qs []model.MetricQuery
 	for _, c := range m.led.Provisioned {
-		qs = append(qs, model.MetricQuery{Function: m.fn.Name, Resource: m.fn.Name + ":" + c.Qualifier,
-			Metric: "ProvisionedConcurrencyUtilization", Stat: model.StatMaximum, Period: time.Minute})
+		qs = append(qs,
+			model.MetricQuery{Function: m.fn.Name, Resource: c.Qualifier, Metric: "ProvisionedConcurrencyUtilization", Stat: model.StatMaximum, Period: time.Minute},
+			model.MetricQuery{Function: m.fn.Name, Resource: c.Qualifier, Metric: model.MetricSpillover, Stat: model.StatSum, Period: time.Minute})
 	}
 	if len(qs) == 0 {
 		return nil
@@ -196,28 +209,36 @@ func (m *Model) loadUtil() tea.Cmd {
 	ctx, gen := m.req.Start(kindUtil)
 	met, end := m.deps.Metrics, m.deps.Time()
 	return func() tea.Msg {
-		ss, err := met.GetMetrics(ctx, qs, end.Add(-15*time.Minute), end)
-		if err != nil {
-			return nil
-		}
-		u := map[string]float64{}
+		ss, err := met.GetMetrics(ctx, qs, end.Add(-UtilWindow), end)
+		out := utilMsg{gen: gen, util: map[string]float64{}, spill: map[string]float64{}, err: err}
 		for i, s := range ss {
-			if i < len(qs) {
-				q := strings.TrimPrefix(qs[i].Resource, qs[i].Function+":")
-				u[q] = lastNonZero(s.Values)
+			if i >= len(qs) {
+				break
+			}
+			q := qs[i].Resource
+			if qs[i].Metric == model.MetricSpillover {
+				out.spill[q] = s.Sum()
+			} else if u, ok := lastNonZero(s.Values); ok {
+				out.util[q] = u
 			}
 		}
-		return utilMsg{gen: gen, util: u}
+		return out
 	}
 }
 
-func lastNonZero(v []float64) float64 {
+// UtilWindow is how far back UTIL (the newest datapoint) and SPILL (the
+// sum) look.
+const UtilWindow = 15 * time.Minute
+
+// lastNonZero is the newest value above zero: the aws layer fills periods
+// without a datapoint with 0, so an all-zero series is shown as no data.
+func lastNonZero(v []float64) (float64, bool) {
 	for i := len(v) - 1; i >= 0; i-- {
 		if v[i] != 0 {
-			return v[i]
+			return v[i], true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // Ledger returns what is shown (tests).
@@ -253,13 +274,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.say("concurrency of "+m.fn.Name+": "+msg.err.Error(), true)
 		}
 		m.led, m.loaded, m.loadErr = msg.led, true, nil
+		if f := msg.led.Function; f != nil && f.Name == m.fn.Name {
+			m.fn = *f
+		}
 		m.setRows()
 		return m.loadUtil()
 	case utilMsg:
-		if m.req.Done(kindUtil, msg.gen) {
-			m.util = msg.util
-			m.t.Resort() // the UTIL cells and their order changed
+		if !m.req.Done(kindUtil, msg.gen) {
+			return nil
 		}
+		m.metricsDone = true
+		if msg.err != nil {
+			m.util, m.spill, m.metricsErr = nil, nil, msg.err
+		} else {
+			m.util, m.spill, m.metricsErr = msg.util, msg.spill, nil
+		}
+		m.t.Resort() // the UTIL and SPILL cells and their order changed
 		return nil
 	case common.RefreshMsg:
 		return m.load()
@@ -360,26 +390,4 @@ func (m *Model) poll(q string, n int) tea.Cmd {
 		}
 		return tea.BatchMsg{common.Job(j), func() tea.Msg { return pm }}
 	}
-}
-
-// handleKey: while the filter or the column chooser is open every key is
-// theirs (so "/live" never reaches C); then the pane's keys, then the
-// table's; a key nobody uses says so.
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.t.CapturesInput() {
-		cmd, _ := m.t.Update(msg)
-		return cmd
-	}
-	c := m.km.Concurrency
-	switch {
-	case key.Matches(msg, c.Reserved):
-		return m.askReserved()
-	case key.Matches(msg, c.Provisioned):
-		return m.askProvisioned()
-	}
-	cmd, used := m.t.Update(msg)
-	if !used {
-		return table.NoAction(msg)
-	}
-	return cmd
 }

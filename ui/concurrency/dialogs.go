@@ -92,6 +92,9 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 		u := m.led.Settings.UnreservedConcurrentExecutions
 		body += fmt.Sprintf("\nunreserved %d → %d (of %d)", u, u+cur-v, m.led.Settings.ConcurrentExecutions)
 	}
+	if p := m.led.ProvisionedTotal(); m.loaded && p > v {
+		body += fmt.Sprintf("\n⚠ %d executions are provisioned on this function, more than the %d reserved.", p, v)
+	}
 	if v == 0 {
 		body += "\n\nReserving 0 STOPS EVERY INVOCATION of " + fn + ":\nall of them are throttled until this is changed."
 	} else {

@@ -14,6 +14,10 @@ type Ledger struct {
 	Reserved    *int
 	Provisioned []model.ProvisionedConfig
 	Aliases     []model.Alias
+	// Function is the function's configuration when the pane was opened
+	// without it (":concurrency <name>"): the cost of provisioned
+	// concurrency needs its memory and architecture.
+	Function *model.Function
 }
 
 // Row is one line of the provisioned table.
@@ -64,6 +68,16 @@ func (l Ledger) Orphans() []string {
 		}
 	}
 	return out
+}
+
+// ProvisionedTotal is the provisioned concurrency requested over every
+// qualifier of the function.
+func (l Ledger) ProvisionedTotal() int {
+	n := 0
+	for _, c := range l.Provisioned {
+		n += c.Requested
+	}
+	return n
 }
 
 // FloorCheck returns the refusal (with its arithmetic) when reserving n
