@@ -67,7 +67,8 @@ func (m *Model) setAliases() {
 		rows[i] = &m.aliases[i]
 	}
 	m.list.SetItems(rows)
-	m.list.InvalidateCache() // routing, provisioned and plan cells change in place
+	m.list.InvalidateCache()  // routing, provisioned and plan cells change in place
+	m.vlist.InvalidateCache() // so do the versions' aliases
 }
 
 // listKey gives the table the keys the cockpit does not use (and every
@@ -87,7 +88,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // CapturesInput implements common.InputCapturer: the filter and the
 // column chooser take every key (the function view forwards them).
-func (m *Model) CapturesInput() bool { return m.list.CapturesInput() }
+func (m *Model) CapturesInput() bool {
+	return m.list.CapturesInput() || m.vfocus && m.vlist.CapturesInput()
+}
 
 // SetFilter applies a filter to the aliases as if typed.
 func (m *Model) SetFilter(s string) { m.list.SetFilter(s) }

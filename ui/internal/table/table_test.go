@@ -481,3 +481,24 @@ func TestNoActionSaysSo(t *testing.T) {
 		t.Fatalf("got %v", msg)
 	}
 }
+
+func TestUnfocusedTableHighlightsNoRow(t *testing.T) {
+	st := styles.New(true)
+	tb := New(Config[*string]{Columns: []Column[*string]{{Title: "NAME", Width: 10, Cell: func(s *string) string { return *s }}},
+		Key: func(s *string) string { return *s }}, st, keymap.Default().List)
+	a, b := "alpha", "beta"
+	tb.SetItems([]*string{&a, &b})
+	tb.SetSize(20, 3)
+	focused := tb.View()
+	tb.SetFocused(false)
+	if tb.Focused() || tb.View() == focused {
+		t.Fatal("unfocused table still highlights its cursor row")
+	}
+	if !strings.Contains(tb.View(), "alpha") {
+		t.Fatal(tb.View())
+	}
+	tb.SetFocused(true)
+	if tb.View() != focused {
+		t.Fatal("focus back: not the same view")
+	}
+}
