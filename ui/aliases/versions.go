@@ -44,10 +44,10 @@ func (m *Model) versionTable() table.Config[*model.Version] {
 		Columns: []table.Column[V]{
 			vcolVersion: {Title: "VERSION", Width: 7, Priority: 0, Cell: func(v V) string { return v.Version },
 				Less: func(a, b V) bool { return versionOrder(a.Version) < versionOrder(b.Version) }, SortName: "version"},
-			vcolAliases: {Title: "ALIASES", Width: 12, Max: 28, Priority: 1, Cut: table.CutEnd, Field: "alias", Cell: m.routedBy},
-			vcolDesc: {Title: "DESCRIPTION", Width: 11, Max: 40, Priority: 3, Cut: table.CutEnd, Field: "desc",
+			vcolAliases: {Title: "ALIASES", Width: 12, Max: 48, Priority: 1, Cut: table.CutEnd, Field: "alias", Cell: m.routedBy},
+			vcolDesc: {Title: "DESCRIPTION", Width: 15, Max: 40, Priority: 3, Cut: table.CutEnd, Field: "desc",
 				Cell: func(v V) string { return v.Description }, Less: func(a, b V) bool { return a.Description < b.Description }},
-			vcolSHA: {Title: "CODE SHA", Width: 8, Priority: 5, Cell: func(v V) string {
+			vcolSHA: {Title: "CODE SHA", Width: 8, Priority: 7, Cell: func(v V) string {
 				if len(v.CodeSHA256) > 8 {
 					return v.CodeSHA256[:8]
 				}
@@ -65,7 +65,7 @@ func (m *Model) versionTable() table.Config[*model.Version] {
 				}
 				return v.Runtime
 			}, Less: func(a, b V) bool { return a.Runtime < b.Runtime }},
-			vcolMemory: {Title: "MEMORY", Width: 6, Priority: 6, Right: true, Cell: func(v V) string {
+			vcolMemory: {Title: "MEMORY", Width: 7, Priority: 6, Right: true, Cell: func(v V) string {
 				if v.MemoryMB <= 0 {
 					return format.NoData
 				}
@@ -113,6 +113,9 @@ func (m *Model) focusVersions(on bool) {
 	m.vfocus = on
 	m.vlist.SetFocused(on)
 	m.list.SetFocused(!on)
+	if !on {
+		m.scroll.Off = 0 // back at the top: the aliases' title and header in view
+	}
 }
 
 // versionKey handles a key while the versions list has the keys; used is
