@@ -42,6 +42,17 @@ func status(e *Entry) string {
 	return strconv.Itoa(e.Result.StatusCode)
 }
 
+// start is "cold" or "warm" (from the REPORT line), "" without one.
+func start(e *Entry) string {
+	switch r := e.Result.Report; {
+	case r == nil:
+		return ""
+	case r.ColdStart():
+		return "cold"
+	}
+	return "warm"
+}
+
 func duration(e *Entry) float64 {
 	if e.Result.Report == nil {
 		return -1
@@ -68,19 +79,13 @@ func (m *Model) historyTable() table.Config[*Entry] {
 				}
 				return format.NoData
 			}, Less: func(a, b E) bool { return duration(a) < duration(b) }},
-			hcolCold: {Title: "START", Width: 5, Priority: 5, Cell: func(e E) string {
-				switch r := e.Result.Report; {
-				case r == nil:
-					return ""
-				case r.ColdStart():
-					return "cold"
-				}
-				return "warm"
-			}},
+			hcolCold: {Title: "START", Width: 5, Priority: 5, Field: "start", Cell: start},
 			hcolRequest: {Title: "REQUEST", Width: 8, Max: 36, Priority: 6, Field: "request", Cell: func(e E) string { return e.Result.RequestID }},
 		},
 		Key:   func(e E) string { return strconv.FormatUint(e.id, 10) },
-		Text:  func(e E) string { return e.Qualifier + " " + status(e) + " " + string(e.Type) },
+		Text: func(e E) string {
+			return e.Qualifier + " " + status(e) + " " + string(e.Type) + " " + e.Result.ExecutedVersion + " " + start(e) + " " + e.Result.RequestID
+		},
 		Style: m.historyStyle,
 		Sort:  hcolTime,
 		Desc:  true,

@@ -144,7 +144,7 @@ func (m *Model) resultLines() []string {
 	case len(m.hist) == 0:
 		return []string{m.st.Muted.Render("No result yet: ctrl+s sends (after a confirmation).")}
 	case !ok:
-		return []string{m.st.Muted.Render("No result matches the filter (esc clears it).")}
+		return nil // the history says no row matches the filter
 	}
 	e := *sel
 	k := fmt.Sprintf("%d|%d|%p", e.id, m.w, m.st)

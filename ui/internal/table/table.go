@@ -538,7 +538,26 @@ func (t *Model[V]) scroll(d int) tea.Cmd {
 	case d < 0 && t.start == 0:
 		return common.Status("no columns to the left", false)
 	}
-	t.start = max(0, t.start+d)
-	t.layDirty = true
-	return nil
+	// step until the columns on screen change, so the key always shows its
+	// effect (the first scrolled view may show what the priority view did)
+	for {
+		t.start = max(0, t.start+d)
+		t.layDirty = true
+		n := t.layout()
+		if t.start == 0 || !sameCols(n.cols, l.cols) || d > 0 && n.off == 0 || t.start > len(t.cols) {
+			return nil
+		}
+	}
+}
+
+func sameCols(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
