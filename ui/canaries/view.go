@@ -46,7 +46,7 @@ func (m *Model) tableConfig() table.Config[*Row] {
 				Less: func(a, b *Row) bool { return rowKey(a) < rowKey(b) }, SortName: "alias"},
 			colRouting: {Title: "ROUTING", Width: 14, Max: 22, Priority: 1, Cell: routing,
 				Less: func(a, b *Row) bool { return a.Alias.Routing.Weight < b.Alias.Routing.Weight }, SortName: "weight"},
-			colOwner: {Title: "OWNER", Width: 10, Max: 14, Priority: 2, Field: "owner", Cell: owner,
+			colOwner: {Title: "OWNER", Width: 11, Max: 14, Cut: table.CutEnd, Priority: 2, Field: "owner", Cell: owner,
 				Less: func(a, b *Row) bool { return rank(a) < rank(b) }},
 			colDetail: {Title: "VERDICT / DEPLOYMENT", Width: 24, Max: 120, Priority: 0, Cut: table.CutEnd, Cell: m.detail},
 		},
@@ -69,7 +69,7 @@ func routing(r *Row) string {
 func owner(r *Row) string {
 	switch r.Owner {
 	case OwnerNone:
-		return "none (by hand)"
+		return "by hand"
 	case OwnerPlan:
 		return "plan (here)"
 	}
@@ -109,8 +109,14 @@ func (m *Model) View() string {
 		return ""
 	}
 	title := fmt.Sprintf("What is shifting right now: %d aliases with routing or a deployment", len(m.rows))
+	if w < 120 {
+		title = fmt.Sprintf("What is shifting: %d aliases", len(m.rows))
+	}
 	if n := m.t.Len(); n != len(m.rows) {
 		title = fmt.Sprintf("What is shifting right now: %d of %d aliases with routing or a deployment", n, len(m.rows))
+		if w < 120 {
+			title = fmt.Sprintf("What is shifting: %d of %d aliases", n, len(m.rows))
+		}
 	}
 	switch {
 	case m.listErr != nil:
@@ -119,6 +125,8 @@ func (m *Model) View() string {
 		title = "listing functions and CodeDeploy deployments…"
 	case !m.done:
 		title += fmt.Sprintf(" · scanned %d/%d functions…", m.scanned, len(m.fns))
+	case w < 80:
+		title += fmt.Sprintf(" · %d scanned", len(m.fns))
 	default:
 		title += fmt.Sprintf(" · %d functions scanned", len(m.fns))
 	}
