@@ -575,21 +575,9 @@ func (m *Model) move(d int) tea.Cmd {
 	return nil
 }
 
-func (m *Model) selected() (model.Alias, bool) {
-	if a, ok := m.list.Selected(); ok {
-		return *a, true
-	}
-	return model.Alias{}, false
-}
+func (m *Model) selected() (model.Alias, bool) { return table.SelectedValue(m.list) }
 
-func (m *Model) aliasNamed(name string) (model.Alias, bool) {
-	for _, a := range m.aliases {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return model.Alias{}, false
-}
+func (m *Model) aliasNamed(name string) (model.Alias, bool) { return table.LookupValue(m.list, name) }
 
 func (m *Model) setAlias(a model.Alias) {
 	for i := range m.aliases {

@@ -147,11 +147,10 @@ func (m *Model) View() string {
 
 // detailLines describe the selected deployment.
 func (m *Model) detailLines(w int) []string {
-	sel, ok := m.t.Selected()
+	d, ok := table.SelectedValue(m.t)
 	if !ok {
 		return nil
 	}
-	d := *sel
 	var out []string
 	head := m.st.Title.Render(d.ID) + "  " + d.Status + m.st.Muted.Render("  by "+deploytext.Creator(d.Creator)+" · "+d.Application+"/"+d.Group+" · "+d.Config)
 	out = append(out, head)

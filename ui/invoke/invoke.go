@@ -14,7 +14,6 @@
 package invoke
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -29,6 +28,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
+	screen "github.com/lambdaops/lambdaops/ui/internal/target"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -157,17 +157,9 @@ func Screen(opt Options) common.ScreenMaker {
 		opt.History = NewHistory()
 	}
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		var fn model.Function
-		switch {
-		case len(sc.Args) > 0:
-			fn = model.Function{Name: sc.Args[0]}
-			if sc.Function != nil && sc.Function.Name == sc.Args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :invoke <function>)")
+		fn, err := screen.Function(sc, "invoke")
+		if err != nil {
+			return nil, err
 		}
 		return New(deps, st, km, fn, opt), nil
 	}

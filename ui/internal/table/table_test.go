@@ -544,3 +544,21 @@ func TestScrollShowsAColumnWhenPinnedFillTheWidth(t *testing.T) {
 		t.Fatalf("columns reached: %v", seen)
 	}
 }
+
+func TestLookupFindsFilteredOutRows(t *testing.T) {
+	tb := newTable(sample())
+	tb.SetFilter("re:^zzz")
+	if tb.Len() != 0 {
+		t.Fatalf("%d rows match", tb.Len())
+	}
+	first := sample()[0]
+	if v, ok := LookupValue(tb, first.name); !ok || v.name != first.name {
+		t.Fatalf("lookup %s: %v %v", first.name, v, ok)
+	}
+	if _, ok := SelectedValue(tb); ok {
+		t.Fatal("a selection with no row on screen")
+	}
+	if _, ok := tb.Lookup("nope"); ok {
+		t.Fatal("found a row that is not there")
+	}
+}
