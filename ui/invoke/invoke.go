@@ -27,8 +27,8 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
-	screen "github.com/lambdaops/lambdaops/ui/internal/target"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -157,7 +157,7 @@ func Screen(opt Options) common.ScreenMaker {
 		opt.History = NewHistory()
 	}
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		fn, err := screen.Function(sc, "invoke")
+		fn, err := sc.FunctionArg(sc.Args, "invoke")
 		if err != nil {
 			return nil, err
 		}
@@ -414,11 +414,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scrollBy(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scrollBy(3)
-		}
+		m.scrollBy(scroll.Wheel(msg))
 		return nil
 	}
 	if m.editing {
@@ -502,19 +498,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.step(-1)
 	case key.Matches(msg, k.Newer):
 		return m.step(1)
-	case key.Matches(msg, l.Down):
-		m.scrollBy(1)
-	case key.Matches(msg, l.Up):
-		m.scrollBy(-1)
-	case key.Matches(msg, l.PageDown):
-		m.scrollBy(max(1, m.resultH()/2))
-	case key.Matches(msg, l.PageUp):
-		m.scrollBy(-max(1, m.resultH()/2))
-	case key.Matches(msg, l.Top):
-		m.scroll = 0
-	case key.Matches(msg, l.Bottom):
-		m.scrollBy(1 << 20)
-	default: // the history's filter, sort and columns
+	default:
+		if d, ok := scroll.Key(msg, l, m.resultH()); ok { // the result scrolls
+			m.scrollBy(d)
+			return nil
+		}
+		// the history's filter, sort and columns
 		sel, _ := m.shown()
 		cmd, used := m.ht.Update(msg)
 		if !used {
@@ -525,7 +514,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	return nil
 }
 
 func (m *Model) scrollBy(d int) {
