@@ -87,10 +87,10 @@ type Model struct {
 	aliases  []model.Alias
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
-	list     *table.Model[*model.Alias] // rows point into aliases
+	list     *table.Model[*model.Alias]   // rows point into aliases
 	vlist    *table.Model[*model.Version] // rows point into versions (versions.go)
 	vfocus   bool                         // the versions list has the keys
-	scroll   scroll.View                // the cockpit scrolls when it is taller than the pane
+	scroll   scroll.View                  // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)

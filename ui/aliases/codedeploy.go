@@ -19,8 +19,8 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
-	"github.com/lambdaops/lambdaops/ui/internal/deploytext"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/deploytext"
 	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 )

@@ -351,4 +351,3 @@ func (m *Model) messageLines(w int) (out []string) {
 	}
 	return out
 }
-

@@ -401,4 +401,3 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	return cmd
 }
-

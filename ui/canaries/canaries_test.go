@@ -107,7 +107,7 @@ func TestFilterSortAndKeys(t *testing.T) {
 	if !m.Back() || len(m.Rows()) != 3 {
 		t.Fatal("esc did not clear the filter")
 	}
-	h.Press("s") // the verdict is not sortable: next is the alias name
+	h.Press("s")                                                // the verdict is not sortable: next is the alias name
 	if m.t.SortName() != "alias" || m.Rows()[0].Function != c { // identity-… first
 		t.Fatalf("s: %s, first %s", m.t.SortName(), m.Rows()[0].Function)
 	}

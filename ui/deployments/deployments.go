@@ -190,4 +190,3 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	cmd, _ := m.t.Update(msg) // the wheel, the filter's cursor
 	return cmd
 }
-

@@ -79,10 +79,10 @@ func (m *Model) historyTable() table.Config[*Entry] {
 				}
 				return format.NoData
 			}, Less: func(a, b E) bool { return duration(a) < duration(b) }},
-			hcolCold: {Title: "START", Width: 5, Priority: 5, Field: "start", Cell: start},
+			hcolCold:    {Title: "START", Width: 5, Priority: 5, Field: "start", Cell: start},
 			hcolRequest: {Title: "REQUEST", Width: 8, Max: 36, Priority: 6, Field: "request", Cell: func(e E) string { return e.Result.RequestID }},
 		},
-		Key:   func(e E) string { return strconv.FormatUint(e.id, 10) },
+		Key: func(e E) string { return strconv.FormatUint(e.id, 10) },
 		Text: func(e E) string {
 			return e.Qualifier + " " + status(e) + " " + string(e.Type) + " " + e.Result.ExecutedVersion + " " + start(e) + " " + e.Result.RequestID
 		},
