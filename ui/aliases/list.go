@@ -25,7 +25,7 @@ const (
 func (m *Model) aliasTable() table.Config[*model.Alias] {
 	return table.Config[*model.Alias]{
 		Columns: []table.Column[*model.Alias]{
-			colAlias: {Title: "ALIAS", Width: 5, Max: 20, Priority: 0, Cell: func(a *model.Alias) string { return a.Name },
+			colAlias: {Title: "ALIAS", Width: 8, Max: 20, Priority: 0, Cell: func(a *model.Alias) string { return a.Name },
 				Less: func(a, b *model.Alias) bool { return a.Name < b.Name }, SortName: "alias"},
 			colRouting: {Title: "ROUTING", Width: 24, Max: 64, Priority: 1, Styled: true, Cell: func(a *model.Alias) string { return m.routingCell(*a, m.barW()) },
 				Less: func(a, b *model.Alias) bool { return a.Routing.Weight < b.Routing.Weight }, SortName: "canary weight"},
