@@ -59,6 +59,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 	vs := append([]model.Version(nil), msg.versions...)
 	model.SortVersions(vs)
 	m.versions = vs
+	m.setVersions()
 	m.aliases = append([]model.Alias(nil), msg.aliases...)
 	for i := range m.aliases {
 		if m.aliases[i].Function == "" {

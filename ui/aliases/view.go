@@ -2,7 +2,6 @@ package aliases
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,9 +45,14 @@ func (m *Model) View() string {
 	// taller than the pane: everything, in a window that keeps the
 	// selected alias visible (ctrl+d/ctrl+u and the wheel scroll)
 	top = append(top, "")
-	top = append(top, m.versionLines(w, len(m.versions)+2)...)
+	vtop := len(top)
+	// the versions list scrolls itself within at most a screen of rows
+	top = append(top, m.versionLines(w, max(4, h-1))...)
 	focus := -1
-	if len(m.aliases) > 0 {
+	switch {
+	case m.vfocus && m.vlist.Len() > 0:
+		focus = vtop + 2 + m.vlist.Cursor() - m.vlist.Offset() // its title and header first
+	case len(m.aliases) > 0:
 		focus = 2 + m.list.Cursor() // the title and the column header come first
 	}
 	return m.fit(m.scroll.Window(top, h, focus, func(s string) string { return m.st.Muted.Render(s) }), w, h)
@@ -355,42 +359,6 @@ func (m *Model) messageLines(w int) (out []string) {
 		} else {
 			out = append(out, m.st.OK.Render(m.notice))
 		}
-	}
-	return out
-}
-
-// ---- versions -------------------------------------------------------------
-
-func (m *Model) versionLines(w, rows int) []string {
-	out := []string{m.st.Title.Render(fmt.Sprintf("Versions (%d)", len(m.versions)))}
-	if len(m.versions) == 0 {
-		return append(out, m.st.Muted.Render("  none"))
-	}
-	descW := max(8, min(40, w-8-10-17-15-7-6))
-	out = append(out, m.st.TableHeader.Render("  "+pad("VERSION", 8)+pad("DESCRIPTION", descW+1)+pad("CODE SHA", 10)+
-		pad("MODIFIED", 17)+pad("RUNTIME", 15)+"MEMORY"))
-	for i, v := range m.versions {
-		if len(out) >= rows {
-			out[len(out)-1] = m.st.Muted.Render(fmt.Sprintf("  … %d more", len(m.versions)-i+1))
-			break
-		}
-		sha := v.CodeSHA256
-		if len(sha) > 8 {
-			sha = sha[:8]
-		}
-		mod := ""
-		if !v.LastModified.IsZero() {
-			mod = v.LastModified.UTC().Format("2006-01-02 15:04")
-		}
-		rt := v.Runtime
-		if rt == "" {
-			rt = "image"
-		}
-		mem := ""
-		if v.MemoryMB > 0 {
-			mem = strconv.Itoa(v.MemoryMB) + " MB"
-		}
-		out = append(out, "  "+pad(v.Version, 8)+pad(v.Description, descW)+" "+pad(sha, 10)+pad(mod, 17)+pad(rt, 15)+mem)
 	}
 	return out
 }

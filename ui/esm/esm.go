@@ -385,21 +385,9 @@ func (m *Model) fetchAges() tea.Cmd {
 
 func isStream(t string) bool { return t == "Kinesis" || t == "DynamoDB" }
 
-func (m *Model) selected() (model.ESM, bool) {
-	if it, ok := m.t.Selected(); ok {
-		return *it, true
-	}
-	return model.ESM{}, false
-}
+func (m *Model) selected() (model.ESM, bool) { return table.SelectedValue(m.t) }
 
-func (m *Model) find(uuid string) (model.ESM, bool) {
-	for _, it := range m.items {
-		if it.UUID == uuid {
-			return it, true
-		}
-	}
-	return model.ESM{}, false
-}
+func (m *Model) find(uuid string) (model.ESM, bool) { return table.LookupValue(m.t, uuid) }
 
 func (m *Model) readOnly() bool {
 	return m.deps.Fleet == nil || m.deps.Fleet.Target().Protection == model.ReadOnly
