@@ -173,5 +173,5 @@ func NoAction(msg tea.KeyPressMsg) tea.Cmd {
 	if k == "" || msg.Text == "" && len([]rune(k)) == 1 {
 		return nil
 	}
-	return common.Status(k+" does nothing here (? lists the keys)", false)
+	return common.KeyNotice(k + " does nothing here (? lists the keys)")
 }
