@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 	"testing"
-
 )
 
 // A notice about a key belongs to the context where it was pressed: it is
