@@ -26,6 +26,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui/dialog"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -74,6 +75,9 @@ type row struct {
 	a      *model.Alarm
 	target model.AlarmTarget
 	via    string // composite: the child alarm watching the function
+	// children is a composite's child alarms, those in ALARM first, and
+	// their states.
+	children, states []string
 }
 
 // Model is the alarms tab or screen.
@@ -191,6 +195,18 @@ func stateLabel(s string) string {
 }
 
 func watches(r *row) string {
+	if r.a.Composite && r.via == "" {
+		// what a composite watches is its child alarms: the first (one in
+		// ALARM when there is one) and how many more
+		switch n := len(r.children); n {
+		case 0:
+			return "-"
+		case 1:
+			return r.children[0]
+		default:
+			return fmt.Sprintf("%s +%d", r.children[0], n-1)
+		}
+	}
 	t := r.target
 	if t.Function == "" {
 		return "-"
@@ -213,7 +229,7 @@ func watches(r *row) string {
 func condition(r *row) string {
 	a := r.a
 	if a.Composite {
-		return a.Rule
+		return model.RuleText(a.Rule)
 	}
 	metric := a.MetricName + " " + a.Statistic
 	if len(a.Metrics) > 0 {
@@ -279,6 +295,37 @@ func (m *Model) load(refresh bool) tea.Cmd {
 	}
 }
 
+// children lists a composite's child alarms (see row.children).
+func (m *Model) children(a *model.Alarm) (names, states []string) {
+	if !a.Composite {
+		return nil, nil
+	}
+	var firing, rest []string
+	seen := map[string]bool{}
+	for _, ref := range model.RuleRefs(a.Rule) {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		state := "?"
+		if c, ok := m.ix.Find(ref); ok {
+			state = stateLabel(c.State)
+		}
+		if state == model.AlarmAlarm {
+			firing = append(firing, ref)
+		} else {
+			rest = append(rest, ref, state)
+		}
+	}
+	for _, n := range firing {
+		names, states = append(names, n), append(states, model.AlarmAlarm)
+	}
+	for i := 0; i < len(rest); i += 2 {
+		names, states = append(names, rest[i]), append(states, rest[i+1])
+	}
+	return names, states
+}
+
 // rows builds the list from the index.
 func (m *Model) rows() []*row {
 	var out []*row
@@ -288,7 +335,9 @@ func (m *Model) rows() []*row {
 			return
 		}
 		seen[a] = true
-		out = append(out, &row{a: a, target: t, via: via})
+		r := &row{a: a, target: t, via: via}
+		r.children, r.states = m.children(a)
+		out = append(out, r)
 	}
 	switch {
 	case m.fn != nil:
@@ -751,8 +800,20 @@ func (m *Model) detail(r *row, room int) []string {
 	if a.Description != "" {
 		out = append(out, m.st.Muted.Render(common.Clean(a.Description)))
 	}
-	out = append(out, "reason: "+common.Clean(a.Reason))
-	out = append(out, "condition: "+condition(r)+"  actions: "+map[bool]string{true: "on", false: m.st.Warn.Render("muted")}[a.ActionsEnabled])
+	out = append(out, "reason: "+common.Clean(model.ShortAlarmARNs(a.Reason)))
+	// the condition in full, wrapped at word boundaries
+	cond := textfit.Wrap("condition: "+common.Clean(condition(r))+"  actions: "+map[bool]string{true: "on", false: "muted"}[a.ActionsEnabled], max(1, m.w), 4)
+	if n := len(cond) - 1; !a.ActionsEnabled && strings.HasSuffix(cond[n], "muted") {
+		cond[n] = strings.TrimSuffix(cond[n], "muted") + m.st.Warn.Render("muted")
+	}
+	out = append(out, cond...)
+	if len(r.children) > 0 {
+		parts := make([]string, len(r.children))
+		for i, n := range r.children {
+			parts[i] = n + " (" + r.states[i] + ")"
+		}
+		out = append(out, textfit.Wrap("watches: "+common.Clean(strings.Join(parts, ", ")), max(1, m.w), 3)...)
+	}
 	if ps := m.ix.Parents(a.Name); len(ps) > 0 {
 		var names []string
 		for _, p := range ps {
@@ -781,7 +842,7 @@ func (m *Model) detail(r *row, room int) []string {
 		}
 		line := h.Time.UTC().Format("01-02 15:04") + "  " + padRight(h.Type, 19) + "  " + common.Clean(h.Summary)
 		if reason := historyReason(h); reason != "" {
-			line += " — " + common.Clean(reason)
+			line += " — " + common.Clean(model.ShortAlarmARNs(reason))
 		}
 		out = append(out, line)
 	}
