@@ -157,6 +157,9 @@ func (m *Model) handlePaneMsg(msg common.PaneMsg) tea.Cmd {
 func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case common.StatusMsg:
+		if msg.Key {
+			return m.setKeyNotice(msg.Text), true
+		}
 		return m.setStatus(msg.Text, msg.Err), true
 	case common.JobMsg:
 		var owner common.PaneID

@@ -69,6 +69,9 @@ type row struct {
 	a      *model.Alarm
 	target model.AlarmTarget
 	via    string // composite: the child alarm watching the function
+	// children is a composite's child alarms, those in ALARM first, and
+	// their states.
+	children, states []string
 }
 
 // Model is the alarms tab or screen.

@@ -24,6 +24,37 @@ func (m *Model) load(refresh bool) tea.Cmd {
 	}
 }
 
+// children lists a composite's child alarms (see row.children).
+func (m *Model) children(a *model.Alarm) (names, states []string) {
+	if !a.Composite {
+		return nil, nil
+	}
+	var firing, rest []string
+	seen := map[string]bool{}
+	for _, ref := range model.RuleRefs(a.Rule) {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		state := "?"
+		if c, ok := m.ix.Find(ref); ok {
+			state = stateLabel(c.State)
+		}
+		if state == model.AlarmAlarm {
+			firing = append(firing, ref)
+		} else {
+			rest = append(rest, ref, state)
+		}
+	}
+	for _, n := range firing {
+		names, states = append(names, n), append(states, model.AlarmAlarm)
+	}
+	for i := 0; i < len(rest); i += 2 {
+		names, states = append(names, rest[i]), append(states, rest[i+1])
+	}
+	return names, states
+}
+
 // rows builds the list from the index.
 func (m *Model) rows() []*row {
 	var out []*row
@@ -33,7 +64,9 @@ func (m *Model) rows() []*row {
 			return
 		}
 		seen[a] = true
-		out = append(out, &row{a: a, target: t, via: via})
+		r := &row{a: a, target: t, via: via}
+		r.children, r.states = m.children(a)
+		out = append(out, r)
 	}
 	switch {
 	case m.fn != nil:
