@@ -2,7 +2,6 @@ package aliases
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
