@@ -9,6 +9,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 )
 
 // ---- Update and keys ----
@@ -96,7 +97,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, a.Actions):
 		return m.askActions()
 	}
-	cmd, _ := m.tbl.Update(msg)
+	cmd, used := m.tbl.Update(msg)
+	if !used {
+		return table.NoAction(msg)
+	}
 	return tea.Batch(cmd, m.selected())
 }
 
