@@ -246,7 +246,13 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 }
 
 func (c *Client) identityKey() string {
-	return identityKey(c.cfg.Profile, c.target.Region, c.cfg.EndpointURL)
+	profile := c.cfg.Profile
+	if c.cfg.Sandbox && c.cfg.SandboxAccount != "" {
+		// the sandbox's accounts share one endpoint and no profile: the
+		// access key id (the account) tells them apart
+		profile = "sandbox:" + c.cfg.SandboxAccount
+	}
+	return identityKey(profile, c.target.Region, c.cfg.EndpointURL)
 }
 
 // setIdentity sets the account (and the protection that follows from it).

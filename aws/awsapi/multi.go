@@ -79,6 +79,7 @@ type Multi struct {
 	byUUID map[string]int // event source mapping -> pair
 
 	alarmOwner map[string][]int // alarm name or ARN -> pairs (multi_alarms.go)
+	verrs      []error          // per pair: the warm start's check failed (multi_columns.go)
 }
 
 var (
@@ -172,7 +173,14 @@ func (m *Multi) Sessions() []Session { return m.sessions }
 func (m *Multi) PairStates() []PairState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append(append([]PairState(nil), m.states...), m.failed...)
+	out := append([]PairState(nil), m.states...)
+	for i := range out {
+		out[i].Target = m.sessions[i].Target() // the account may be confirmed late
+		if out[i].Err == nil && i < len(m.verrs) && m.verrs[i] != nil {
+			out[i].Err = m.verrs[i]
+		}
+	}
+	return append(out, m.failed...)
 }
 
 // SessionFor implements PairRouter.
@@ -359,6 +367,9 @@ func (m *Multi) ListFunctions(ctx context.Context, fn func(Page) error) error {
 			})
 			m.mu.Lock()
 			m.states[i].Done, m.states[i].Err = true, errs[i]
+			if errs[i] == nil && i < len(m.verrs) {
+				m.verrs[i] = nil // it answered: the warm start's failed check is over
+			}
 			m.mu.Unlock()
 		}()
 	}
