@@ -1,0 +1,176 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
+	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
+	"github.com/lambdaops/lambdaops/ui/styles"
+)
+
+// sandboxPairsRoot is a root over two accounts × two regions of one
+// sandbox; pair B is the last (210987654321 / eu-west-1).
+func sandboxPairsRoot(t *testing.T) (*Model, *awsapi.Multi) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts the sandbox")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	regions, accounts := []string{"us-east-1", "eu-west-1"}, []string{"123456789012", "210987654321"}
+	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 12, Seed: 1, Regions: regions, Accounts: accounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	d := t.TempDir()
+	pairs, err := aws.Pairs(accounts, regions, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, first, closeAll, err := aws.Combine(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Governor: aws.NewGovernor(),
+		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state")}, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(closeAll)
+	multi := s.(*awsapi.Multi)
+	deps := common.FromSession(multi, first)
+	m := New(Options{Deps: deps, Target: multi.Target(), Config: config.Default(), Styles: styles.NewPlain(), Version: "test"})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	runCmds(t, m, m.Init())
+	return m, multi
+}
+
+// canaryIn finds a function of the pair with a weighted alias.
+func canaryIn(t *testing.T, s awsapi.Session) (model.Function, model.Alias) {
+	t.Helper()
+	ctx := context.Background()
+	var fns []model.Function
+	if err := s.ListFunctions(ctx, func(p awsapi.Page) error { fns = append(fns, p.Functions...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fns {
+		as, _ := s.ListAliases(ctx, f.Name)
+		for _, a := range as {
+			if a.Routing.Active() {
+				return f, a
+			}
+		}
+	}
+	t.Fatalf("no weighted alias in %+v", s.Target())
+	return model.Function{}, model.Alias{}
+}
+
+// A function of pair B opened from the combined list: the header names
+// pair B, the cockpit's weight shift is sent to pair B's world only, and
+// after :readonly the same key sends nothing.
+func TestSandboxShiftInPairB(t *testing.T) {
+	m, multi := sandboxPairsRoot(t)
+	ss := multi.Sessions()
+	b := ss[3]
+	if tg := b.Target(); tg.Account != "210987654321" || tg.Region != "eu-west-1" {
+		t.Fatalf("pair B is %+v", tg)
+	}
+	fn, alias := canaryIn(t, b)
+	ctx := context.Background()
+	// the same function in pair A (123456789012 / eu-west-1), untouched throughout
+	aBefore, aErr := ss[1].GetAlias(ctx, fn.Name, alias.Name)
+
+	// the cockpit's reads go to the sandbox: a longer quiet period than runCmds'
+	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), m.openFunction(fn, 1))
+	h := ansi.Strip(m.headerView())
+	if !strings.Contains(h, "210987654321") || !strings.Contains(h, "eu-west-1") || strings.Contains(h, "us-east-1") {
+		t.Fatalf("header %q", h)
+	}
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, alias.Name) {
+		t.Fatalf("cockpit without %s:\n%s", alias.Name, out)
+	}
+	// select the weighted alias, then +
+	for i := 0; i < 10 && !strings.Contains(ansi.Strip(m.render()), "Cockpit · "+alias.Name+" "); i++ {
+		runCmds(t, m, press(m, "j"))
+	}
+	runCmds(t, m, press(m, "+"))
+	if m.Dialog() == nil {
+		t.Fatalf("+ proposed nothing:\n%s", ansi.Strip(m.render()))
+	}
+	if out := ansi.Strip(m.render()); !strings.Contains(out, "in 210987654321 · eu-west-1") {
+		t.Fatalf("the confirmation does not name pair B:\n%s", out)
+	}
+	sent := func() int { return b.(*aws.Client).Stats().Sent["UpdateAlias"] }
+	runCmds(t, m, press(m, "y"))
+	after, err := b.GetAlias(ctx, fn.Name, alias.Name)
+	if err != nil || sent() != 1 || after.Routing.Weight <= alias.Routing.Weight {
+		t.Fatalf("pair B's alias %+v → %+v (%v), UpdateAlias sent %d\n%s", alias.Routing, after.Routing, err, sent(), ansi.Strip(m.render()))
+	}
+	for i, s := range ss[:3] {
+		if n := s.(*aws.Client).Stats().Sent["UpdateAlias"]; n != 0 {
+			t.Fatalf("pair %d got %d UpdateAlias", i, n)
+		}
+	}
+	if aErr == nil {
+		if aAfter, _ := ss[1].GetAlias(ctx, fn.Name, alias.Name); aAfter.Routing != aBefore.Routing {
+			t.Fatalf("pair A's alias moved: %+v → %+v", aBefore.Routing, aAfter.Routing)
+		}
+	}
+	e, ok := b.Last(fn.Name + ":" + alias.Name)
+	if !ok || e.Account != "210987654321" || e.Region != "eu-west-1" {
+		t.Fatalf("journal %+v %v", e, ok)
+	}
+
+	// read-only: the same shift is refused and nothing is sent
+	runCmds(t, m, press(m, ":"))
+	runCmds(t, m, typeText(m, "readonly"))
+	runCmds(t, m, press(m, "enter"))
+	if h := ansi.Strip(m.headerView()); !strings.Contains(h, "READ-ONLY") {
+		t.Fatalf("header after :readonly %q", h)
+	}
+	runCmds(t, m, press(m, "+"))
+	if m.Dialog() != nil {
+		runCmds(t, m, press(m, "y"))
+	}
+	if sent() != 1 {
+		t.Fatalf("UpdateAlias sent %d times, read-only", sent())
+	}
+	if now, _ := b.GetAlias(ctx, fn.Name, alias.Name); now.Routing != after.Routing {
+		t.Fatalf("read-only moved the alias: %+v → %+v", after.Routing, now.Routing)
+	}
+}
+
+// :invoke and :logs opened from the combined list over a row of pair B
+// show pair B in the header, not the combined target.
+func TestSandboxScreenHeadersNameThePair(t *testing.T) {
+	m, multi := sandboxPairsRoot(t)
+	b := multi.Sessions()[3]
+	for _, screen := range []string{"invoke", "logs"} {
+		// select a row of pair B
+		runCmds(t, m, press(m, "esc", "esc"))
+		runCmds(t, m, press(m, "/"))
+		runCmds(t, m, typeText(m, "region:eu-west-1 account:210987654321"))
+		runCmds(t, m, press(m, "enter"))
+		if f, ok := m.contextFunction(); !ok || !strings.Contains(f.ARN, ":eu-west-1:210987654321:") {
+			t.Fatalf("selected %+v\n%s", f, ansi.Strip(m.render()))
+		}
+		runCmds(t, m, press(m, ":"))
+		runCmds(t, m, typeText(m, screen))
+		runCmds(t, m, press(m, "enter"))
+		h := ansi.Strip(m.headerView())
+		if !strings.Contains(h, b.Target().Account) || !strings.Contains(h, "eu-west-1") || strings.Contains(h, "us-east-1") {
+			t.Fatalf(":%s header %q", screen, h)
+		}
+		runCmds(t, m, press(m, "esc"))
+	}
+}
