@@ -174,3 +174,77 @@ func TestSandboxScreenHeadersNameThePair(t *testing.T) {
 		runCmds(t, m, press(m, "esc"))
 	}
 }
+
+// :esm over two accounts × two regions: every row says its account and
+// region, a change of a mapping of pair B asks pair B (its confirmation
+// names it) and is sent to pair B only.
+func TestSandboxESMAcrossPairs(t *testing.T) {
+	m, multi := sandboxPairsRoot(t)
+	ss := multi.Sessions()
+	runCmds(t, m, press(m, ":"))
+	runCmds(t, m, typeText(m, "esm"))
+	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "ACCOUNT") || !strings.Contains(out, "REGION") || !strings.Contains(out, "eu-west-1") || !strings.Contains(out, "210987654321") {
+		t.Fatalf(":esm without its pairs:\n%s", out)
+	}
+	runCmds(t, m, press(m, "/"))
+	runCmds(t, m, typeText(m, "account:210987654321 region:eu-west-1"))
+	runCmds(t, m, press(m, "enter"))
+	out = ansi.Strip(m.render())
+	if strings.Contains(out, "us-east-1 ") || strings.Contains(out, "123456789012 ") {
+		t.Fatalf("filtered :esm shows another pair:\n%s", out)
+	}
+	runCmds(t, m, press(m, "e"))
+	if d := m.Dialog(); d != nil && strings.Contains(ansi.Strip(m.render()), "CloudFormation") {
+		runCmds(t, m, press(m, "y"))
+	}
+	runCmds(t, m, typeText(m, "INC-7 across pairs"))
+	runCmds(t, m, press(m, "enter"))
+	if out := ansi.Strip(m.render()); !strings.Contains(out, "pair     210987654321 · eu-west-1") {
+		t.Fatalf("the confirmation does not name the pair:\n%s", out)
+	}
+	runCmds(t, m, press(m, "y"))
+	for i, s := range ss {
+		n := s.(*aws.Client).Stats().Sent["UpdateEventSourceMapping"]
+		if (i == 3) != (n == 1) || n > 1 {
+			t.Fatalf("pair %d got %d UpdateEventSourceMapping\n%s", i, n, ansi.Strip(m.render()))
+		}
+	}
+}
+
+// :triage over the pairs: one row per function of every pair (the demo
+// fleets share names), ACCOUNT and REGION on each, metrics filled per
+// pair, and enter opens the row's function in its own pair.
+func TestSandboxTriageAcrossPairs(t *testing.T) {
+	m, multi := sandboxPairsRoot(t)
+	total := 0
+	for _, s := range multi.Sessions() {
+		_ = s.ListFunctions(context.Background(), func(p awsapi.Page) error { total += len(p.Functions); return nil })
+	}
+	runCmds(t, m, press(m, ":"))
+	runCmds(t, m, typeText(m, "triage"))
+	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
+	tr, ok := m.Focused().(interface{ Rows() []model.Health })
+	if !ok {
+		t.Fatalf("focused %T", m.Focused())
+	}
+	if n := len(tr.Rows()); n != total {
+		t.Fatalf("triage rows %d, functions in the pairs %d", n, total)
+	}
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "ACCOUNT") || !strings.Contains(out, "REGION") {
+		t.Fatalf("triage without pair columns:\n%s", out)
+	}
+	runCmds(t, m, press(m, "/"))
+	runCmds(t, m, typeText(m, "account:210987654321 region:eu-west-1"))
+	runCmds(t, m, press(m, "enter"))
+	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
+	f, ok := m.contextFunction()
+	if !ok || !strings.Contains(f.ARN, ":eu-west-1:210987654321:") {
+		t.Fatalf("opened %+v", f)
+	}
+	if h := ansi.Strip(m.headerView()); !strings.Contains(h, "210987654321") || strings.Contains(h, "us-east-1") {
+		t.Fatalf("header %q", h)
+	}
+}

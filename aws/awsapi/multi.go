@@ -727,7 +727,11 @@ func (m *Multi) ActiveDeployments(ctx context.Context) ([]model.Deployment, erro
 		if errs[i] != nil {
 			failed++
 		}
-		all = append(all, res[i]...)
+		t := m.sessions[i].Target()
+		for _, d := range res[i] {
+			d.Account, d.Region = t.Account, t.Region
+			all = append(all, d)
+		}
 	}
 	if failed == len(m.sessions) {
 		return nil, errors.Join(errs...)

@@ -127,18 +127,18 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 	if m.fn != "" {
 		cols[colFunction].Priority = 9 // one function: hidden (New), still choosable
 	}
-	return table.Config[*model.ESM]{
+	return m.withPairs(table.Config[*model.ESM]{
 		Columns: cols,
 		Key:     func(it *model.ESM) string { return it.UUID },
 		Text:    func(it *model.ESM) string { return it.Function + " " + shortSource(it.SourceARN) + " " + it.SourceType },
 		Style:   m.rowStyle,
 		Empty:   "no event source mappings",
-	}
+	})
 }
 
 // age is the latest IteratorAge of a stream mapping's function (-1: none).
 func (m *Model) age(it *model.ESM) float64 {
-	if v, ok := m.ages[it.Function]; ok && isStream(it.SourceType) {
+	if v, ok := m.ages[m.fnKey(it)]; ok && isStream(it.SourceType) {
 		return last(v)
 	}
 	return -1
@@ -148,7 +148,7 @@ func (m *Model) ageCell(it *model.ESM) string {
 	if !isStream(it.SourceType) {
 		return ""
 	}
-	v, ok := m.ages[it.Function]
+	v, ok := m.ages[m.fnKey(it)]
 	if !ok {
 		return format.Loading
 	}
