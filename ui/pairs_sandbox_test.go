@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/fnview"
 	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
@@ -240,11 +242,58 @@ func TestSandboxTriageAcrossPairs(t *testing.T) {
 	runCmds(t, m, typeText(m, "account:210987654321 region:eu-west-1"))
 	runCmds(t, m, press(m, "enter"))
 	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
-	f, ok := m.contextFunction()
-	if !ok || !strings.Contains(f.ARN, ":eu-west-1:210987654321:") {
-		t.Fatalf("opened %+v", f)
+	v, ok := m.Focused().(*fnview.Model)
+	if !ok || !strings.Contains(v.Function().ARN, ":eu-west-1:210987654321:") {
+		t.Fatalf("enter on a row of pair B: %T\n%s", m.Focused(), ansi.Strip(m.render()))
 	}
 	if h := ansi.Strip(m.headerView()); !strings.Contains(h, "210987654321") || strings.Contains(h, "us-east-1") {
 		t.Fatalf("header %q", h)
 	}
+}
+
+// :alarms all over the pairs: the same demo alarm in each pair is its own
+// row with its account and region; enter opens the watched function of
+// that account and region.
+func TestSandboxAlarmsAcrossPairs(t *testing.T) {
+	m, multi := sandboxPairsRoot(t)
+	total := 0
+	for _, s := range multi.Sessions() {
+		ix, err := s.Alarms(context.Background(), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(ix.Alarms)
+	}
+	if total == 0 {
+		t.Skip("no demo alarms")
+	}
+	runCmds(t, m, press(m, ":"))
+	runCmds(t, m, typeText(m, "alarms all"))
+	panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
+	out := ansi.Strip(m.render())
+	if !strings.Contains(out, "ACCOUNT") || !strings.Contains(out, "210987654321") {
+		t.Fatalf(":alarms without pairs:\n%s", out)
+	}
+	if !strings.Contains(out, fmt.Sprintf("%d", total)) {
+		t.Logf("alarms total %d not in the title:\n%s", total, out)
+	}
+	runCmds(t, m, press(m, "/"))
+	runCmds(t, m, typeText(m, "account:210987654321 region:eu-west-1"))
+	runCmds(t, m, press(m, "enter"))
+	// the first alarm of pair B that watches a function
+	for i := 0; i < 20; i++ {
+		panetest.PumpWith(t, panetest.PumpOptions{Wait: time.Second}, panetest.Root(m), press(m, "enter"))
+		if v, ok := m.Focused().(*fnview.Model); ok {
+			f := v.Function()
+			if !strings.Contains(f.ARN, ":eu-west-1:210987654321:") {
+				t.Fatalf("opened %s", f.ARN)
+			}
+			if h := ansi.Strip(m.headerView()); !strings.Contains(h, "210987654321") || strings.Contains(h, "us-east-1") {
+				t.Fatalf("header %q", h)
+			}
+			return
+		}
+		runCmds(t, m, press(m, "j"))
+	}
+	t.Fatalf("no alarm of pair B opened a function:\n%s", ansi.Strip(m.render()))
 }

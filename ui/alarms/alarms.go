@@ -79,9 +79,12 @@ type row struct {
 // Model is the alarms tab or screen.
 type Model struct {
 	deps common.Deps
-	st   *styles.Styles
-	km   keymap.KeyMap
-	req  request.Tracker
+	// acting is the pair session of the alarm a change is being asked
+	// about, over several pairs (pairs.go); nil otherwise.
+	acting awsapi.Session
+	st     *styles.Styles
+	km     keymap.KeyMap
+	req    request.Tracker
 
 	fn     *model.Function // tab: the function; nil on the screen
 	all    bool            // screen: every alarm, not only ALARM
@@ -153,9 +156,9 @@ func newModel(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 			return "muted"
 		}},
 	}
-	m.tbl = table.New(table.Config[*row]{
+	m.tbl = table.New(m.withPairs(table.Config[*row]{
 		Columns: cols,
-		Key:     func(r *row) string { return r.a.Name },
+		Key:     func(r *row) string { return m.rowKey(r) },
 		Text:    func(r *row) string { return r.a.Name + " " + r.target.Function },
 		Style: func(r *row) *lipgloss.Style {
 			switch r.a.State {
@@ -169,7 +172,7 @@ func newModel(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 		Fields: []table.Field[*row]{{Name: "fn", Column: 3, Match: func(r *row, arg string) bool { return strings.HasPrefix(r.target.Function, arg) }}},
 		Sort:   0,
 		Empty:  "no alarms",
-	}, st, km.List)
+	}), st, km.List)
 	return m
 }
 
@@ -416,6 +419,10 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	fn := model.Function{Name: r.target.Function}
+	if m.rowSession(r) != nil { // over several pairs: the function of the alarm's account and region
+		region, account := awsapi.ARNRegionAccount(r.a.ARN)
+		fn.ARN = awsapi.FunctionARN(model.Target{Region: region, Account: account}, fn.Name)
+	}
 	return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: Tab} }
 }
 
@@ -427,20 +434,28 @@ func (m *Model) selected() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if r.a.Name != m.histFor {
-		m.histFor, m.hist, m.histErr = r.a.Name, nil, nil
+	key := m.rowKey(r) // over several pairs the ARN: two pairs may hold the same name
+	pairS := m.rowSession(r)
+	if key != m.histFor {
+		m.histFor, m.hist, m.histErr = key, nil, nil
 		ctx, gen := m.req.Start(kindHistory)
 		al, name := m.deps.Alarms, r.a.Name
+		if pairS != nil {
+			al = pairS
+		}
 		cmds = append(cmds, func() tea.Msg {
 			h, err := al.AlarmHistory(ctx, name, HistoryShown)
-			return historyMsg{gen: gen, name: name, h: h, err: err}
+			return historyMsg{gen: gen, name: key, h: h, err: err}
 		})
 	}
-	if r.a.Name != m.seriesOf {
-		m.seriesOf, m.series = r.a.Name, nil
+	if key != m.seriesOf {
+		m.seriesOf, m.series = key, nil
 		if qs, expr, label, ok := chartQueries(r.a); ok && m.deps.Metrics != nil {
 			ctx, gen := m.req.Start(kindSeries)
-			mt, name := m.deps.Metrics, r.a.Name
+			mt, name := m.deps.Metrics, key
+			if pairS != nil {
+				mt = pairS
+			}
 			end := m.now().Truncate(time.Minute)
 			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
 			ids := make([]string, len(r.a.Metrics))
@@ -539,7 +554,7 @@ func lambdaQuery(ns, name, stat string, dims []model.AlarmDim, per time.Duration
 	return q, q.Function != ""
 }
 
-func (m *Model) protected() bool { return m.target.Protection == model.Protected }
+func (m *Model) protected() bool { return m.tgt().Protection == model.Protected }
 
 // askState asks which state to set, then confirms (typing the alarm's
 // name on a protected profile).
@@ -548,7 +563,8 @@ func (m *Model) askState() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.target.Protection == model.ReadOnly {
+	m.acting = m.rowSession(r)
+	if m.tgt().Protection == model.ReadOnly {
 		return common.Status("read-only mode: SetAlarmState is not sent", true)
 	}
 	name := r.a.Name
@@ -577,7 +593,7 @@ func (m *Model) askState() tea.Cmd {
 
 func (m *Model) confirmState(name, state string) tea.Cmd {
 	reason := "set by lambdaops to test the alarm's actions"
-	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
+	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.tgt(), dialog.ConfirmOptions{
 		Title:     "SetAlarmState " + common.Clean(name) + " → " + state,
 		Body:      "The alarm's actions run as for a real transition (pages, rollbacks).\nIts next evaluation sets it back.\nreason: " + reason,
 		Protected: m.protected(),
@@ -593,7 +609,8 @@ func (m *Model) askActions() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.target.Protection == model.ReadOnly {
+	m.acting = m.rowSession(r)
+	if m.tgt().Protection == model.ReadOnly {
 		return common.Status("read-only mode: alarm actions are not changed", true)
 	}
 	name, enable := r.a.Name, !r.a.ActionsEnabled
@@ -614,7 +631,7 @@ func (m *Model) askActions() tea.Cmd {
 			reason := strings.TrimSpace(v)
 			return func() tea.Msg {
 				return confirmMsg{run: func() tea.Cmd {
-					return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
+					return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.tgt(), dialog.ConfirmOptions{
 						Title:     verb + "AlarmActions " + common.Clean(name),
 						Body:      "reason: " + common.Clean(reason),
 						Protected: m.protected(),
@@ -632,6 +649,9 @@ func (m *Model) askActions() tea.Cmd {
 // run returns the command a confirmation runs: the change, in a command.
 func (m *Model) run(what string, f func(awsapi.Alarms, contextT) error) tea.Cmd {
 	al := m.deps.Alarms
+	if m.acting != nil { // over several pairs: the alarm's own
+		al = m.acting
+	}
 	return func() tea.Msg {
 		// The action's generation is taken when the confirmed command runs
 		// (in Update order), so a second change supersedes the first.
@@ -772,7 +792,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, m.st.Muted.Render("history is not available on this endpoint"))
 	case m.histErr != nil:
 		out = append(out, m.st.Error.Render("history: "+m.histErr.Error()))
-	case m.hist == nil && m.histFor == a.Name:
+	case m.hist == nil && m.histFor == m.rowKey(r):
 		out = append(out, m.st.Muted.Render("reading history…"))
 	}
 	for _, h := range m.hist {
