@@ -155,6 +155,7 @@ type Client struct {
 	metricsUsed int64 // metrics requested via GetMetricData
 
 	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
+	scan    aliasScan  // the fleet-wide alias scan's cache (aliasscan.go)
 }
 
 var (
@@ -620,6 +621,9 @@ func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	c.stats.sent(op)
+	if svc == "Lambda" && req.Method != http.MethodGet {
+		c.scan.changed() // the alias scan's cache may be out of date now
+	}
 	resp, err := h.next.Do(req)
 	if err != nil {
 		c.stats.failed(op)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
@@ -172,4 +173,56 @@ type downPair struct{ awsapi.Session }
 
 func (downPair) Validated(context.Context) error {
 	return &awsapi.NetworkError{Endpoint: "http://127.0.0.1:1", Reason: "connection refused"}
+}
+
+// The alias scan's sweep and cache per pair: published versions keyed by
+// ARN over the pairs, a cached ListAliases answered without a request, and
+// a change sent through the session dropping the cache.
+func TestAliasScanPerPair(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{Functions: 10, Seed: 1,
+		Regions: []string{"us-east-1", "eu-west-1"}, Accounts: []string{"123456789012", "210987654321"}})
+	m, cs := open2x2(t, s, testDirs(t, Config{Sandbox: true, EndpointURL: s.URL()}))
+	ctx := context.Background()
+	pub, err := m.PublishedFunctions(ctx, false)
+	if err != nil || len(pub) == 0 {
+		t.Fatalf("published %v %v", pub, err)
+	}
+	pairs := map[string]bool{}
+	var arn string
+	for k, n := range pub {
+		r, a := awsapi.ARNRegionAccount(k)
+		pairs[a+"/"+r] = true
+		if n >= 2 && strings.Contains(k, ":eu-west-1:210987654321:") {
+			arn = k
+		}
+	}
+	if len(pairs) != 4 || arn == "" {
+		t.Fatalf("published over %v (pair B: %q)", pairs, arn)
+	}
+	if _, err := m.PublishedFunctions(ctx, false); err != nil || cs[3].Stats().Sent["ListFunctions"] != 1 {
+		t.Fatalf("the sweep is not cached: %d ListFunctions", cs[3].Stats().Sent["ListFunctions"])
+	}
+	as, err := m.ScanAliases(ctx, arn, time.Minute)
+	if err != nil || len(as) == 0 {
+		t.Fatalf("aliases of %s: %v %v", arn, as, err)
+	}
+	if _, err := m.ScanAliases(ctx, arn, time.Minute); err != nil || cs[3].Stats().Sent["ListAliases"] != 1 {
+		t.Fatalf("cached aliases read again: %d", cs[3].Stats().Sent["ListAliases"])
+	}
+	if err := cs[3].PutReserved(ctx, functionName(arn), 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.ScanAliases(ctx, arn, time.Minute); err != nil || cs[3].Stats().Sent["ListAliases"] != 2 {
+		t.Fatalf("a change did not drop the cache: %d", cs[3].Stats().Sent["ListAliases"])
+	}
+	for i, c := range cs[:3] {
+		if n := c.Stats().Sent["ListAliases"]; n != 0 {
+			t.Fatalf("pair %d read %d ListAliases", i, n)
+		}
+	}
+}
+
+func functionName(arn string) string {
+	p := strings.Split(arn, ":")
+	return p[len(p)-1]
 }
