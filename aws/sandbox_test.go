@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambdaops/lambdaops/internal/peers"
+	"github.com/lambdaops/lambdaops/internal/sandboxtest"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
@@ -32,14 +33,7 @@ func init() {
 
 func startSandbox(t testing.TB, o sandbox.Options) *sandbox.Server {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := sandbox.Start(ctx, o)
-	if err != nil {
-		cancel()
-		t.Fatalf("sandbox.Start: %v", err)
-	}
-	t.Cleanup(func() { s.Close(); cancel() })
-	return s
+	return sandboxtest.Start(t, o)
 }
 
 func openSandbox(t *testing.T, s *sandbox.Server, cfg Config) *Client {
