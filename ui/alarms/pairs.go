@@ -64,10 +64,10 @@ func (m *Model) withPairs(c table.Config[*row]) table.Config[*row] {
 	}
 	pair := func(r *row) (string, string) { return awsapi.ARNRegionAccount(r.a.ARN) }
 	c.Columns = append(c.Columns,
-		table.Column[*row]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 2, Field: "account",
+		table.Column[*row]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 1, Field: "account", Cut: table.CutEnd,
 			Cell: func(r *row) string { _, a := pair(r); return label(a) },
 			Less: func(a, b *row) bool { _, x := pair(a); _, y := pair(b); return x < y }},
-		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 2, Field: "region",
+		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 1, Field: "region",
 			Cell: func(r *row) string { reg, _ := pair(r); return reg },
 			Less: func(a, b *row) bool { x, _ := pair(a); y, _ := pair(b); return x < y }},
 	)

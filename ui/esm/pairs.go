@@ -78,10 +78,10 @@ func (m *Model) withPairs(c table.Config[*model.ESM]) table.Config[*model.ESM] {
 		return a
 	}
 	c.Columns = append(c.Columns,
-		table.Column[*model.ESM]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 2, Field: "account",
+		table.Column[*model.ESM]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 1, Field: "account", Cut: table.CutEnd,
 			Cell: func(it *model.ESM) string { return label(account(it)) },
 			Less: func(a, b *model.ESM) bool { return account(a) < account(b) }},
-		table.Column[*model.ESM]{Title: "REGION", Width: 9, Max: 14, Priority: 2, Field: "region",
+		table.Column[*model.ESM]{Title: "REGION", Width: 9, Max: 14, Priority: 1, Field: "region",
 			Cell: region, Less: func(a, b *model.ESM) bool { return region(a) < region(b) }},
 	)
 	c.Empty = "no event source mappings in these pairs"

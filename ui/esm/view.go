@@ -23,7 +23,9 @@ func (m *Model) View() string {
 	var out []string
 	add := func(s string) { out = append(out, ansi.Truncate(s, m.w, "…")) }
 	title := "Event source mappings"
-	if m.fn == "" {
+	if _, multi := m.router(); m.fn == "" && multi {
+		title += " in these accounts and regions"
+	} else if m.fn == "" {
 		title += " in this region"
 	}
 	if m.loaded {

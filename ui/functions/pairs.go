@@ -45,10 +45,10 @@ func (m *Model) withPairs(c table.Config[*row]) table.Config[*row] {
 	m.multi = true
 	c.Key = func(r *row) string { return m.key(r.fn) }
 	c.Columns = append(c.Columns,
-		table.Column[*row]{Title: "ACCOUNT", Width: 17, Max: 28, Priority: 1, Field: "account",
+		table.Column[*row]{Title: "ACCOUNT", Width: 17, Max: 28, Priority: 0, Field: "account", Cut: table.CutEnd,
 			Cell: func(r *row) string { _, a := pairOf(r.fn); return m.accountLabel(a) },
 			Less: func(a, b *row) bool { _, x := pairOf(a.fn); _, y := pairOf(b.fn); return x < y }},
-		table.Column[*row]{Title: "REGION", Width: 14, Priority: 1, Field: "region",
+		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 0, Field: "region",
 			Cell: func(r *row) string { reg, _ := pairOf(r.fn); return reg },
 			Less: func(a, b *row) bool { x, _ := pairOf(a.fn); y, _ := pairOf(b.fn); return x < y }},
 	)

@@ -67,10 +67,10 @@ func (m *Model) withPairs(c table.Config[*row]) table.Config[*row] {
 	}
 	pair := func(x *row) (string, string) { return awsapi.ARNRegionAccount(x.fn.ARN) }
 	c.Columns = append(c.Columns,
-		table.Column[*row]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 3, Field: "account",
+		table.Column[*row]{Title: "ACCOUNT", Width: 12, Max: 28, Priority: 1, Field: "account", Cut: table.CutEnd,
 			Cell: func(x *row) string { _, a := pair(x); return label(a) },
 			Less: func(a, b *row) bool { _, x := pair(a); _, y := pair(b); return x < y }, SortName: "account"},
-		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 3, Field: "region",
+		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 1, Field: "region",
 			Cell: func(x *row) string { reg, _ := pair(x); return reg },
 			Less: func(a, b *row) bool { x, _ := pair(a); y, _ := pair(b); return x < y }, SortName: "region"},
 	)
