@@ -56,6 +56,10 @@ func shortErr(err error) string {
 	if errors.As(err, &sso) {
 		return "SSO session expired"
 	}
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return "unreachable (" + ne.Reason + ")"
+	}
 	if len(msg) > 60 {
 		msg = msg[:57] + "…"
 	}

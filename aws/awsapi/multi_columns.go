@@ -42,7 +42,7 @@ type PairsError struct {
 func (e *PairsError) Error() string {
 	var parts []string
 	for _, p := range e.Pairs {
-		parts = append(parts, p.Label+": "+p.Err.Error())
+		parts = append(parts, p.Label+": "+shortErr(p.Err))
 	}
 	return strings.Join(parts, "; ")
 }
