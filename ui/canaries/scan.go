@@ -8,6 +8,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 )
 
 // Lambda has no bulk alias API, so the scan is kept cheap:
@@ -140,10 +141,12 @@ func (m *Model) scanNote() string {
 	return fmt.Sprintf(" (of %d: the others have fewer than two published versions)", m.all)
 }
 
-// padIf pads to w, or is empty when w is 0.
-func padIf(s string, w int) string {
-	if w == 0 {
-		return ""
+// withPairs adds ACCOUNT REGION over several pairs.
+func (m *Model) withPairs(c table.Config[*Row]) table.Config[*Row] {
+	if !m.multi {
+		return c
 	}
-	return pad(s, w)
+	c.Columns = append(c.Columns, table.Column[*Row]{Title: "ACCOUNT REGION", Width: 22, Max: 30, Priority: 1, Field: "pair",
+		Cut: table.CutEnd, Cell: func(r *Row) string { return r.Pair }, Less: func(a, b *Row) bool { return a.Pair < b.Pair }})
+	return c
 }
