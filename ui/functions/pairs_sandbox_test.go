@@ -84,23 +84,35 @@ func TestSandboxPairsFillRSVAndTags(t *testing.T) {
 			}
 		}()
 	}
-	pump := func(cmd tea.Cmd) {
+	// until done() holds (a deadline only against a hang: a loaded machine
+	// may leave seconds between background answers)
+	pump := func(cmd tea.Cmd, done func() bool) {
 		run(cmd)
-		for {
+		deadline := time.After(2 * time.Minute)
+		for !done() {
 			select {
 			case msg := <-msgs:
 				run(m.Update(msg))
-			case <-time.After(time.Second):
+			case <-deadline:
 				return
 			}
 		}
 	}
-	pump(m.Init())
+	listed := func() bool { return len(m.rows) > 0 && !m.listing && !m.colst.tagsLoading }
+	filled := func() bool {
+		for _, r := range m.rows {
+			if c := rsvCell(r); c == "…" || c == "?" {
+				return false
+			}
+		}
+		return listed()
+	}
+	pump(m.Init(), listed)
 	if !m.multi || len(m.rows) == 0 {
 		t.Fatalf("multi %v rows %d", m.multi, len(m.rows))
 	}
 	// every row: RSV from its own pair (enrichment of the rows on screen, then the rest)
-	pump(m.queueAllForEnrichment())
+	pump(m.queueAllForEnrichment(), filled)
 	pairsSeen := map[string]bool{}
 	for _, r := range m.rows {
 		reg, acct := pairOf(r.fn)
