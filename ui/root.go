@@ -21,6 +21,7 @@ import (
 type screen struct {
 	id   common.PaneID
 	pane common.Pane
+	pair awsapi.Session // over several pairs: the one pair this screen acts on (pairs.go), else nil
 }
 
 // openDialog is a dialog with the address of the pane that opened it.

@@ -117,5 +117,9 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	fn := model.Function{Name: r.target.Function}
+	if m.rowSession(r) != nil { // over several pairs: the function of the alarm's account and region
+		region, account := awsapi.ARNRegionAccount(r.a.ARN)
+		fn.ARN = awsapi.FunctionARN(model.Target{Region: region, Account: account}, fn.Name)
+	}
 	return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: Tab} }
 }
