@@ -29,6 +29,37 @@ func (m *Model) load(refresh bool) tea.Cmd {
 	}
 }
 
+// children lists a composite's child alarms (see row.children).
+func (m *Model) children(a *model.Alarm) (names, states []string) {
+	if !a.Composite {
+		return nil, nil
+	}
+	var firing, rest []string
+	seen := map[string]bool{}
+	for _, ref := range model.RuleRefs(a.Rule) {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		state := "?"
+		if c, ok := m.ix.Find(ref); ok {
+			state = stateLabel(c.State)
+		}
+		if state == model.AlarmAlarm {
+			firing = append(firing, ref)
+		} else {
+			rest = append(rest, ref, state)
+		}
+	}
+	for _, n := range firing {
+		names, states = append(names, n), append(states, model.AlarmAlarm)
+	}
+	for i := 0; i < len(rest); i += 2 {
+		names, states = append(names, rest[i]), append(states, rest[i+1])
+	}
+	return names, states
+}
+
 // rows builds the list from the index.
 func (m *Model) rows() []*row {
 	var out []*row
@@ -38,7 +69,9 @@ func (m *Model) rows() []*row {
 			return
 		}
 		seen[a] = true
-		out = append(out, &row{a: a, target: t, via: via})
+		r := &row{a: a, target: t, via: via}
+		r.children, r.states = m.children(a)
+		out = append(out, r)
 	}
 	switch {
 	case m.fn != nil:
@@ -74,20 +107,28 @@ func (m *Model) selected() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if r.a.Name != m.histFor {
-		m.histFor, m.hist, m.histErr = r.a.Name, nil, nil
+	key := m.rowKey(r) // over several pairs the ARN: two pairs may hold the same name
+	pairS := m.rowSession(r)
+	if key != m.histFor {
+		m.histFor, m.hist, m.histErr = key, nil, nil
 		ctx, gen := m.req.Start(kindHistory)
 		al, name := m.deps.Alarms, r.a.Name
+		if pairS != nil {
+			al = pairS
+		}
 		cmds = append(cmds, func() tea.Msg {
 			h, err := al.AlarmHistory(ctx, name, HistoryShown)
-			return historyMsg{gen: gen, name: name, h: h, err: err}
+			return historyMsg{gen: gen, name: key, h: h, err: err}
 		})
 	}
-	if r.a.Name != m.seriesOf {
-		m.seriesOf, m.series = r.a.Name, nil
+	if key != m.seriesOf {
+		m.seriesOf, m.series = key, nil
 		if qs, expr, label, ok := chartQueries(r.a); ok && m.deps.Metrics != nil {
 			ctx, gen := m.req.Start(kindSeries)
-			mt, name := m.deps.Metrics, r.a.Name
+			mt, name := m.deps.Metrics, key
+			if pairS != nil {
+				mt = pairS
+			}
 			end := m.now().Truncate(time.Minute)
 			per := qs[0].Period
 			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * per)

@@ -51,6 +51,8 @@ const (
 // Row is one alias on the screen.
 type Row struct {
 	Function string
+	Key      string // the function's key: its name, or over several pairs its ARN (scan.go)
+	Pair     string // over several pairs: "account region", else ""
 	Alias    model.Alias
 	Deploy   *model.Deployment
 	Owner    Owner
@@ -84,6 +86,14 @@ type Model struct {
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	thr      model.CompareThresholds
 	startedA time.Time
+
+	published  map[string]int  // published versions per function key, when the session can tell (scan.go)
+	moving     map[string]bool // function keys that had a row in the last scan: read again each time
+	multi      bool
+	all        int   // functions listed (m.fns holds those scanned)
+	prev       []Row // the last scan's rows
+	refreshing bool
+	fresh      bool // this scan reads every alias afresh (r)
 }
 
 // Screen is the ScreenMaker for ":canaries".
@@ -99,6 +109,7 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	m := &Model{deps: deps, st: st, km: km, jobs: map[string]bool{}, deploys: map[string]model.Deployment{},
 		after: tea.Tick, thr: model.DefaultCompareThresholds()}
+	m.multi = m.isMulti()
 	m.t = table.New(m.tableConfig(), st, km.List)
 	return m
 }
@@ -166,11 +177,13 @@ func (m *Model) Done() bool { return m.done }
 const kindRun request.Kind = "run"
 
 type listedMsg struct {
-	gen     uint64
-	fns     []model.Function
-	deploys []model.Deployment
-	cdErr   error
-	err     error
+	gen       uint64
+	fns       []model.Function
+	published map[string]int
+	pubErr    error
+	deploys   []model.Deployment
+	cdErr     error
+	err       error
 }
 
 type chunkMsg struct {
@@ -187,13 +200,20 @@ func (m *Model) Init() tea.Cmd { return m.start() }
 func (m *Model) start() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	fleet, cd := m.deps.Fleet, m.deps.Deployments()
+	sc, refresh := m.scanner(), m.refreshing
+	m.refreshing, m.fresh = false, refresh
 	m.done, m.scanned, m.startedA = false, 0, m.deps.Time()
+	m.prev = m.rows
 	return func() tea.Msg {
 		out := listedMsg{gen: gen}
 		var wg sync.WaitGroup
 		if cd != nil {
 			wg.Add(1)
 			go func() { defer wg.Done(); out.deploys, out.cdErr = cd.ActiveDeployments(ctx) }()
+		}
+		if sc != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); out.published, out.pubErr = sc.PublishedFunctions(ctx, refresh) }()
 		}
 		out.err = fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 			out.fns = append(out.fns, p.Functions...)
@@ -207,10 +227,11 @@ func (m *Model) start() tea.Cmd {
 // scan reads the aliases of fns[from:from+Chunk] and judges their canaries.
 func (m *Model) scan(from int) tea.Cmd {
 	ctx, gen := m.req.Ctx(kindRun), m.req.Gen(kindRun)
-	fleet, metrics := m.deps.Fleet, m.deps.Metrics
+	metrics := m.deps.Metrics
 	fns := m.fns[from:min(len(m.fns), from+Chunk)]
 	deploys, jobs, thr := m.deploys, m.jobs, m.thr
 	now, window := m.deps.Time(), m.deps.MetricsWindow()
+	read, multi := m.reader(), m.multi
 	return func() tea.Msg {
 		found := make([][]Row, len(fns))
 		sem := make(chan struct{}, Workers)
@@ -221,19 +242,20 @@ func (m *Model) scan(from int) tea.Cmd {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				as, err := fleet.ListAliases(ctx, f.Name)
+				key := keyOf(multi, f)
+				as, err := read(ctx, f)
 				if err != nil {
 					return
 				}
 				for _, a := range as {
-					d, owned := deploys[f.Name+":"+a.Name]
+					d, owned := deploys[key+":"+a.Name]
 					if !a.Routing.Active() && !owned {
 						continue
 					}
 					if a.Function == "" {
 						a.Function = f.Name
 					}
-					r := Row{Function: f.Name, Alias: a, Owner: OwnerNone, fn: f, Verdict: "…"}
+					r := Row{Function: f.Name, Key: key, Pair: labelOf(multi, f), Alias: a, Owner: OwnerNone, fn: f, Verdict: "…"}
 					switch {
 					case owned:
 						dd := d
@@ -273,12 +295,12 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, now time.Tim
 			continue
 		}
 		for _, v := range []string{r.Alias.Version, r.Alias.Routing.AdditionalVersion} {
-			wq := model.WindowQueries(r.Function, r.Alias.Name, v, window)
+			wq := model.WindowQueries(r.key(), r.Alias.Name, v, window)
 			add(wq[model.WinInvocations])
 			add(wq[model.WinErrors])
 			add(wq[model.WinP99])
 		}
-		add(model.WindowQueries(r.Function, r.Alias.Name, "", window)[model.WinThrottles])
+		add(model.WindowQueries(r.key(), r.Alias.Name, "", window)[model.WinThrottles])
 	}
 	if len(qs) == 0 {
 		return
@@ -296,7 +318,7 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, now time.Tim
 			continue
 		}
 		get := func(v string, k int) model.MetricSeries {
-			return series[idx[model.WindowQueries(r.Function, r.Alias.Name, v, window)[k].Key()]]
+			return series[idx[model.WindowQueries(r.key(), r.Alias.Name, v, window)[k].Key()]]
 		}
 		none := model.MetricSeries{}
 		health := func(v string) model.VersionHealth {
@@ -354,7 +376,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.Status("canaries: listing functions: "+msg.err.Error(), true)
 		}
 		m.listErr = nil
-		m.fns = msg.fns
 		m.rows = nil // the new scan's rows replace the last one's
 		m.setRows()
 		m.deploys = map[string]model.Deployment{}
@@ -366,8 +387,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.cdNote = "CodeDeploy could not be read: " + msg.cdErr.Error()
 		}
 		for _, d := range msg.deploys {
-			m.deploys[d.Target()] = d
+			m.deploys[m.deployKey(d)] = d
 		}
+		m.fns = m.toScan(msg.fns, msg.published, msg.pubErr)
 		if len(m.fns) == 0 {
 			m.done = true
 			m.req.Done(kindRun, msg.gen)
@@ -394,6 +416,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.start()
 	case common.RefreshMsg:
+		m.refreshing = true // r: sweep the published versions again, read every alias afresh
 		return m.start()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
