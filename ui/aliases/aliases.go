@@ -320,11 +320,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scroll.By(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scroll.By(3)
-		}
+		m.scroll.By(scroll.Wheel(msg))
 		return nil
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms(), m.loadDeploys())
@@ -423,10 +419,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
 	case key.Matches(k, m.km.List.PageDown):
-		m.scroll.By(max(1, m.h/2))
+		m.scroll.By(scroll.Page(m.h))
 		return nil
 	case key.Matches(k, m.km.List.PageUp):
-		m.scroll.By(-max(1, m.h/2))
+		m.scroll.By(-scroll.Page(m.h))
 		return nil
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")

@@ -14,7 +14,6 @@
 package invoke
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -28,6 +27,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -153,17 +153,9 @@ func Screen(opt Options) common.ScreenMaker {
 		opt.History = NewHistory()
 	}
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		var fn model.Function
-		switch {
-		case len(sc.Args) > 0:
-			fn = model.Function{Name: sc.Args[0]}
-			if sc.Function != nil && sc.Function.Name == sc.Args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :invoke <function>)")
+		fn, err := sc.FunctionArg(sc.Args, "invoke")
+		if err != nil {
+			return nil, err
 		}
 		return New(deps, st, km, fn, opt), nil
 	}
@@ -408,11 +400,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scrollBy(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scrollBy(3)
-		}
+		m.scrollBy(scroll.Wheel(msg))
 		return nil
 	}
 	if m.editing {
@@ -497,18 +485,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.hi++
 			m.scroll = 0
 		}
-	case key.Matches(msg, l.Down):
-		m.scrollBy(1)
-	case key.Matches(msg, l.Up):
-		m.scrollBy(-1)
-	case key.Matches(msg, l.PageDown):
-		m.scrollBy(max(1, m.resultH()/2))
-	case key.Matches(msg, l.PageUp):
-		m.scrollBy(-max(1, m.resultH()/2))
-	case key.Matches(msg, l.Top):
-		m.scroll = 0
-	case key.Matches(msg, l.Bottom):
-		m.scrollBy(1 << 20)
+	default:
+		if d, ok := scroll.Key(msg, l, m.resultH()); ok {
+			m.scrollBy(d)
+		}
 	}
 	return nil
 }

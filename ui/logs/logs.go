@@ -28,6 +28,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -364,11 +365,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.moveCursor(-3)
-		case tea.MouseWheelDown:
-			m.moveCursor(3)
+		if d := scroll.Wheel(msg); d != 0 {
+			m.moveCursor(d)
 		}
 	}
 	return nil

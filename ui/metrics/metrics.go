@@ -125,13 +125,11 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 
 // Screen opens ":metrics" for the selected function.
 func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-	if len(sc.Args) > 0 {
-		return New(deps, st, km, model.Function{Name: sc.Args[0]}), nil
+	fn, err := sc.FunctionArg(sc.Args, "metrics")
+	if err != nil {
+		return nil, err
 	}
-	if sc.Function == nil {
-		return nil, fmt.Errorf(":metrics needs a function: select one or type :metrics <name>")
-	}
-	return New(deps, st, km, *sc.Function), nil
+	return New(deps, st, km, fn), nil
 }
 
 // Title implements common.Titled.
