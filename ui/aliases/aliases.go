@@ -35,8 +35,7 @@ const PaneID common.PaneID = "aliases"
 
 // Defaults the pane uses; Options may change them.
 const (
-	DefaultRefresh = time.Minute      // metrics and aliases refresh
-	MetricsWindow  = 30 * time.Minute // how far back the cockpit looks
+	DefaultRefresh = time.Minute // metrics and aliases refresh
 	maxBackoff     = 8 * time.Minute
 	planTickEvery  = time.Second
 )
@@ -94,7 +93,8 @@ type Model struct {
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
 	interval    time.Duration
 
-	busy      bool // a mutation is in flight
+	busy      bool   // a mutation is in flight
+	draftDesc string // a publish description not yet used (nothing was published)
 	problems  []model.PreflightProblem
 	notice    string // last outcome, shown in the pane
 	noticeErr bool
@@ -123,6 +123,8 @@ type aliasMetrics struct {
 
 type versionSeries struct {
 	inv, errs, thr, p50, p99 model.MetricSeries
+	// the window's own p50 and p99 (one period as long as the window)
+	winP50, winP99 model.MetricSeries
 }
 
 type conflictInfo struct {
@@ -250,8 +252,9 @@ type journalMsg struct {
 }
 
 type publishedMsg struct {
-	v   model.Version
-	err error
+	v    model.Version
+	desc string // the description typed
+	err  error
 }
 
 type createdMsg struct {
@@ -360,8 +363,20 @@ func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case publishedMsg:
 		if msg.err != nil {
+			m.draftDesc = msg.desc // kept for the next try
 			return m.fail("publish failed: " + msg.err.Error())
 		}
+		if msg.v.Reused {
+			// Lambda returned the version that already holds $LATEST: say
+			// so, and keep the description for the publish that will count.
+			m.draftDesc = msg.desc
+			s := fmt.Sprintf("no change since version %s; nothing published", msg.v.Version)
+			if msg.desc != "" {
+				s += " (your description is kept for the next publish)"
+			}
+			return tea.Batch(m.say(s), m.load())
+		}
+		m.draftDesc = ""
 		return tea.Batch(m.say(fmt.Sprintf("published version %s of %s", msg.v.Version, m.fn.Name)), m.load())
 	case createdMsg:
 		if msg.err != nil {

@@ -164,7 +164,7 @@ func (m *Model) provCell(alias string) string {
 	}
 	p, ok := m.prov[alias]
 	if !ok {
-		return m.st.Muted.Render("—")
+		return m.st.Muted.Render(format.NoData)
 	}
 	s := fmt.Sprintf("%d/%d ", p.Allocated, p.Requested)
 	switch p.Status {
@@ -191,7 +191,7 @@ func (m *Model) cockpitLines(w int) []string {
 	case am.err != nil && len(am.series) == 0:
 		return []string{title, m.st.Error.Render("  metrics unavailable: " + am.err.Error())}
 	}
-	upd := "  metrics " + am.at.Format("15:04") + " (last " + strconv.Itoa(int(MetricsWindow/time.Minute)) + "m)"
+	upd := "  metrics " + am.at.Format("15:04") + " (last " + model.WindowLabel(m.deps.MetricsWindow()) + ")"
 	if am.err != nil {
 		upd += " · refresh failed: " + am.err.Error()
 	}
@@ -205,6 +205,15 @@ func (m *Model) cockpitLines(w int) []string {
 	for i, v := range versions {
 		healths[i], _ = m.health(a.Name, v, time.Time{})
 		series[i] = am.series[v]
+		// the window's own percentiles, as the function list and triage
+		// compute them, not a mean or max of per-minute ones
+		healths[i].P50Ms, healths[i].P99Ms = 0, 0
+		if x, ok := series[i].winP50.LastPresent(); ok {
+			healths[i].P50Ms = x
+		}
+		if x, ok := series[i].winP99.LastPresent(); ok {
+			healths[i].P99Ms = x
+		}
 	}
 	var cmp model.HealthComparison
 	if len(versions) == 2 {
@@ -268,6 +277,9 @@ func (m *Model) cockpitLines(w int) []string {
 	})
 	row("errors", func(i int) (string, []float64, bool) {
 		h := healths[i]
+		if h.Invocations <= 0 {
+			return format.NoData, nil, false // no invocations: no error rate
+		}
 		return format.Percent(h.ErrorPct()) + " (" + format.Float(h.Errors) + ")", ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
 	out = append(out, m.aliasThrottleLine(a.Name, am, colW))
