@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 // FitsSize implements common.Fitted: View always returns exactly h lines
@@ -25,6 +27,9 @@ func (m *Model) titleLine() string {
 		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
 	case m.err != nil && !m.listing:
 		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
+	}
+	if m.mErr != nil && m.err == nil && m.verr == nil {
+		parts = append(parts, m.st.Warn.Render("metrics unavailable: "+common.ErrLine(m.mErr)))
 	}
 	if m.stale {
 		age := ""
