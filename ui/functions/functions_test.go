@@ -13,8 +13,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lambdaops/lambdaops/aws"
-	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/aws/awsapi"
+	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/fake"
