@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 )
 
@@ -34,4 +36,18 @@ func ErrLine(err error) string {
 		msg = msg[:i]
 	}
 	return Clean(msg)
+}
+
+// Unavailable says that what is unavailable because of err, in at most w
+// cells, shortening by whole phrases ("metrics unavailable: not supported
+// by this endpoint", then "no metrics: …", then "no metrics"), never
+// cutting a word.
+func Unavailable(what string, err error, w int) string {
+	line := ErrLine(err)
+	for _, s := range []string{what + " unavailable: " + line, "no " + what + ": " + line, what + " unavailable", "no " + what} {
+		if ansi.StringWidth(s) <= w {
+			return s
+		}
+	}
+	return "no " + what
 }

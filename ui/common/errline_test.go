@@ -20,3 +20,17 @@ func TestErrLine(t *testing.T) {
 		}
 	}
 }
+
+func TestUnavailableShortensByPhrases(t *testing.T) {
+	err := fmt.Errorf("x: %w", awsapi.ErrUnsupported)
+	for w, want := range map[int]string{
+		80: "metrics unavailable: not supported by this endpoint",
+		45: "no metrics: not supported by this endpoint",
+		30: "metrics unavailable",
+		12: "no metrics",
+	} {
+		if got := Unavailable("metrics", err, w); got != want {
+			t.Errorf("%d: %q, want %q", w, got, want)
+		}
+	}
+}

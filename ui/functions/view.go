@@ -29,7 +29,7 @@ func (m *Model) titleLine() string {
 		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
 	}
 	if m.mErr != nil && m.err == nil && m.verr == nil {
-		parts = append(parts, m.st.Warn.Render("metrics unavailable: "+common.ErrLine(m.mErr)))
+		parts = append(parts, m.st.Warn.Render(common.Unavailable("metrics", m.mErr, m.w-ansi.StringWidth(strings.Join(parts, "  "))-4-ansi.StringWidth(m.t.SortTitle()))))
 	}
 	if m.stale {
 		age := ""

@@ -63,7 +63,7 @@ func (m *Model) header() string {
 		parts = append(parts, f)
 	}
 	if m.fetchErr != nil {
-		parts = append(parts, m.st.Warn.Render("metrics unavailable: "+common.ErrLine(m.fetchErr)))
+		parts = append(parts, m.st.Warn.Render(common.Unavailable("metrics", m.fetchErr, m.w-ansi.StringWidth(strings.Join(parts, "  "))-4-ansi.StringWidth(m.t.SortTitle()))))
 	} else if have < len(m.rows) {
 		parts = append(parts, m.st.Warn.Render(fmt.Sprintf("metrics %d/%d", have, len(m.rows))))
 	}
