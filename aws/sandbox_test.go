@@ -388,8 +388,20 @@ func TestDemoFleetOperations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.MemoryMB != 512 || s.Stats().Status(409) != 0 {
+		if v.MemoryMB != 512 || s.Stats().Status(409) != 0 || v.Reused {
 			t.Fatalf("version %+v, 409s %d", v, s.Stats().Status(409))
+		}
+		// Nothing changed since: Lambda answers with the same version, and
+		// the result says nothing was published.
+		again, err := c.PublishVersion(ctx, fn, "typed again")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Reused || again.Version != v.Version {
+			t.Fatalf("unchanged publish: %+v, want version %s reused", again, v.Version)
+		}
+		if e, ok := c.Last(fn); !ok || e.After["unchanged"] != true {
+			t.Fatalf("journal %+v", e.After)
 		}
 	})
 

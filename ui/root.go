@@ -21,6 +21,7 @@ import (
 type screen struct {
 	id   common.PaneID
 	pane common.Pane
+	pair awsapi.Session // over several pairs: the one pair this screen acts on (pairs.go), else nil
 }
 
 // openDialog is a dialog with the address of the pane that opened it.
@@ -104,6 +105,9 @@ func New(opts Options) *Model {
 	}
 	if opts.Now != nil {
 		m.deps.Now = opts.Now
+	}
+	if m.deps.Window == 0 {
+		m.deps.Window = m.cfg.Window
 	}
 	m.target = opts.Target
 	if m.target.Region == "" && m.deps.Fleet != nil {

@@ -156,7 +156,7 @@ func (m *Model) headerView() string {
 		if account != "" {
 			parts = append(parts, account)
 		}
-		if t.Profile != "" {
+		if t.Profile != "" && t.Profile != t.Account { // a sandbox profile is its account
 			if profileLabel {
 				parts = append(parts, m.st.Muted.Render("profile ")+t.Profile)
 			} else {

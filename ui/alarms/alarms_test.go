@@ -69,6 +69,10 @@ func TestScreenAndTabOnSandbox(t *testing.T) {
 	if len(m.Rows()) <= len(strings.Split(rows, ",")) {
 		t.Errorf("all: %d rows", len(m.Rows()))
 	}
+	h.Press("x")
+	if !strings.Contains(h.LastStatus(), "x does nothing here") {
+		t.Errorf("an unused key: %q", h.LastStatus())
+	}
 
 	tab := NewTab(deps, st, km, model.Function{Name: "payments-webhook"})
 	th := panetest.New(t, tab)

@@ -102,20 +102,28 @@ func (m *Model) selected() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if r.a.Name != m.histFor {
-		m.histFor, m.hist, m.histErr = r.a.Name, nil, nil
+	key := m.rowKey(r) // over several pairs the ARN: two pairs may hold the same name
+	pairS := m.rowSession(r)
+	if key != m.histFor {
+		m.histFor, m.hist, m.histErr = key, nil, nil
 		ctx, gen := m.req.Start(kindHistory)
 		al, name := m.deps.Alarms, r.a.Name
+		if pairS != nil {
+			al = pairS
+		}
 		cmds = append(cmds, func() tea.Msg {
 			h, err := al.AlarmHistory(ctx, name, HistoryShown)
-			return historyMsg{gen: gen, name: name, h: h, err: err}
+			return historyMsg{gen: gen, name: key, h: h, err: err}
 		})
 	}
-	if r.a.Name != m.seriesOf {
-		m.seriesOf, m.series = r.a.Name, nil
+	if key != m.seriesOf {
+		m.seriesOf, m.series = key, nil
 		if qs, expr, label, ok := chartQueries(r.a); ok && m.deps.Metrics != nil {
 			ctx, gen := m.req.Start(kindSeries)
-			mt, name := m.deps.Metrics, r.a.Name
+			mt, name := m.deps.Metrics, key
+			if pairS != nil {
+				mt = pairS
+			}
 			end := m.now().Truncate(time.Minute)
 			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
 			ids := make([]string, len(r.a.Metrics))

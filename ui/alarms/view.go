@@ -104,7 +104,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, m.st.Muted.Render("history is not available on this endpoint"))
 	case m.histErr != nil:
 		out = append(out, m.st.Error.Render("history: "+m.histErr.Error()))
-	case m.hist == nil && m.histFor == a.Name:
+	case m.hist == nil && m.histFor == m.rowKey(r):
 		out = append(out, m.st.Muted.Render("reading history…"))
 	}
 	for _, h := range m.hist {

@@ -23,7 +23,9 @@ func (m *Model) View() string {
 	var out []string
 	add := func(s string) { out = append(out, ansi.Truncate(s, m.w, "…")) }
 	title := "Event source mappings"
-	if m.fn == "" {
+	if _, multi := m.router(); m.fn == "" && multi {
+		title += " in these accounts and regions"
+	} else if m.fn == "" {
 		title += " in this region"
 	}
 	if m.loaded {
@@ -96,6 +98,7 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 		}
 		return a.SourceARN < b.SourceARN
 	}
+	win := model.WindowLabel(m.deps.MetricsWindow()) // the window the ages are read over
 	cols := []table.Column[*model.ESM]{
 		colFunction: {Title: "FUNCTION", Width: 20, Max: 48, Priority: 0, Field: "function",
 			Cell: func(it *model.ESM) string { return it.Function }, Less: byFn, SortName: "function"},
@@ -115,7 +118,7 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 		}, Less: func(a, b *model.ESM) bool { return a.BatchWindowSec < b.BatchWindowSec }},
 		colResult: {Title: "LAST RESULT", Width: 11, Max: 32, Priority: 4, Cut: table.CutEnd, Cell: func(it *model.ESM) string { return orDash(it.LastProcessingResult) },
 			Less: func(a, b *model.ESM) bool { return a.LastProcessingResult < b.LastProcessingResult }},
-		colAge: {Title: "ITERATOR AGE", Width: 13, Priority: 3, Cell: m.ageCell,
+		colAge: {Title: "ITERATOR AGE " + win, Width: max(13, len("ITERATOR AGE "+win)), Priority: 3, Cell: m.ageCell,
 			Less: func(a, b *model.ESM) bool { return m.age(a) < m.age(b) }, SortName: "iterator age"},
 		colCFN: {Title: "CFN", Width: 5, Priority: 6, Cell: func(it *model.ESM) string {
 			if it.Tags[CFNTag] != "" {
@@ -127,18 +130,18 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 	if m.fn != "" {
 		cols[colFunction].Priority = 9 // one function: hidden (New), still choosable
 	}
-	return table.Config[*model.ESM]{
+	return m.withPairs(table.Config[*model.ESM]{
 		Columns: cols,
 		Key:     func(it *model.ESM) string { return it.UUID },
 		Text:    func(it *model.ESM) string { return it.Function + " " + shortSource(it.SourceARN) + " " + it.SourceType },
 		Style:   m.rowStyle,
 		Empty:   "no event source mappings",
-	}
+	})
 }
 
 // age is the latest IteratorAge of a stream mapping's function (-1: none).
 func (m *Model) age(it *model.ESM) float64 {
-	if v, ok := m.ages[it.Function]; ok && isStream(it.SourceType) {
+	if v, ok := m.ages[m.fnKey(it)]; ok && len(v) > 0 && isStream(it.SourceType) {
 		return last(v)
 	}
 	return -1
@@ -148,9 +151,12 @@ func (m *Model) ageCell(it *model.ESM) string {
 	if !isStream(it.SourceType) {
 		return ""
 	}
-	v, ok := m.ages[it.Function]
+	v, ok := m.ages[m.fnKey(it)]
 	if !ok {
 		return format.Loading
+	}
+	if len(v) == 0 {
+		return format.NoData // no datapoint in the window (the header names it)
 	}
 	return format.Sparkline(v, 6) + " " + format.Millis(last(v))
 }

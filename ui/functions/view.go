@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 )
 
@@ -43,6 +44,8 @@ func (m *Model) titleLine() string {
 	} else if m.listing && c == "" {
 		parts = append(parts, m.progress())
 	}
+	// the window INVOC, ERR%, P99/TO and THR are computed over
+	parts = append(parts, m.st.Muted.Render("metrics "+model.WindowLabel(m.deps.MetricsWindow())))
 	if p := m.pairsLine(); p != "" {
 		parts = append(parts, p)
 	}

@@ -88,6 +88,12 @@ func (t *Model[V]) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		t.filtering = false
 		t.input.Blur()
+		// Applying a filter that hid the row selected before it accepts the
+		// row the filter selected: clearing the filter later keeps that one
+		// (esc while typing cancels, and brings the old row back).
+		if t.anchorPos >= 0 && (t.cursor < 0 || t.cursor >= len(t.view) || t.view[t.cursor] != t.anchorPos) {
+			t.anchorPos = -1
+		}
 		return nil
 	case "up", "down", "ctrl+d", "ctrl+u", "pgup", "pgdown":
 		t.filtering = false
