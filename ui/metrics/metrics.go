@@ -403,7 +403,10 @@ func (m *Model) View() string {
 	}
 	lines = append(lines, ansi.Truncate(head, m.w, "…"))
 	if m.err != nil {
-		lines = append(lines, m.st.Error.Render(ansi.Truncate("metrics: "+m.err.Error(), m.w, "…")))
+		lines = append(lines, m.st.Error.Render(ansi.Truncate("metrics unavailable: "+common.ErrLine(m.err), m.w, "…")))
+		if m.updated.IsZero() { // nothing read yet: no figures, not zeros
+			return strings.Join(lines, "\n")
+		}
 	}
 	label := func(s string) string { return m.st.Header.Render(fmt.Sprintf("%-13s", s)) }
 	sw := max(8, min(len(m.values(sInv)), m.w-13-32))
