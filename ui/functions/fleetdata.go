@@ -31,6 +31,9 @@ import (
 type cellState struct {
 	rsvLoading  bool // an enrichment is running: rows without GetFunction yet will get it
 	tagsLoading bool // the tags sweep (or enrichment) will tell
+	// gen is part of every row's version (tableConfig): bumping it
+	// re-renders every row without touching 10,000 of them.
+	gen uint32
 }
 
 // rsvCell is the RSV column: the reserved concurrency, "-" for none, "…"
@@ -404,11 +407,7 @@ func (m *Model) queueAllForEnrichment() tea.Cmd {
 	return func() tea.Msg { e.Queue(names...); return nil }
 }
 
-func (m *Model) invalidateCells() {
-	for _, r := range m.rows {
-		r.ver++
-	}
-}
+func (m *Model) invalidateCells() { m.colst.gen++ }
 
 // ---- a name the listing has not delivered yet ----
 

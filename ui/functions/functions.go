@@ -310,17 +310,39 @@ func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
 	if !m.listing && m.pages > 0 && m.err == nil {
 		return nil // a complete listing already replaced the cache
 	}
+	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	if len(m.rows) == 0 {
-		m.rows = make(map[string]*row, len(msg.fns))
+		m.fillFromSnapshot(msg.fns)
+		return m.scheduleMetrics()
 	}
 	for _, f := range msg.fns {
 		if _, ok := m.rows[m.key(f)]; !ok {
 			m.upsert(f, 0)
 		}
 	}
-	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	m.rebuild()
 	return m.scheduleMetrics()
+}
+
+// fillFromSnapshot makes the rows of an empty pane from the snapshot: one
+// allocation for all of them, handed to the table in the snapshot's order
+// (a listing's, by name: the table then needs no sort).
+func (m *Model) fillFromSnapshot(fns []model.Function) {
+	m.rows = make(map[string]*row, len(fns))
+	slab := make([]row, len(fns))
+	items := make([]*row, 0, len(fns))
+	for i := range fns {
+		k := m.key(fns[i])
+		if _, dup := m.rows[k]; dup {
+			continue
+		}
+		r := &slab[i]
+		m.initRow(r, fns[i], 0)
+		m.sweptInto(&r.fn)
+		m.rows[k] = r
+		items = append(items, r)
+	}
+	m.t.SetItems(items)
 }
 
 func (m *Model) applyList(msg listMsg) tea.Cmd {
@@ -378,17 +400,11 @@ func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
 // upsert updates a row in place (a listed function keeps the reserved
 // concurrency and tags already known for it) or adds it.
 func (m *Model) upsert(f model.Function, gen uint64) {
-	if !f.TagsKnown && !f.Enriched {
-		if t, ok := m.sweptTags[f.Name]; ok {
-			f.Tags, f.TagsKnown = t, true
-		} else if m.tagsSwept {
-			f.Tags, f.TagsKnown = nil, true
-		}
-	}
+	m.sweptInto(&f)
 	r, ok := m.rows[m.key(f)]
 	if !ok {
-		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
-		m.setAlarmCount(r)
+		r = new(row)
+		m.initRow(r, f, gen)
 		m.rows[m.key(f)] = r
 		return
 	}
@@ -403,6 +419,24 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 	r.fn, r.seen = f, gen
 	r.lower = strings.ToLower(f.Name) // the new string: the cached one may pin the snapshot's buffer
 	r.ver++
+}
+
+// sweptInto gives f the tags the Tagging API sweep found, unless it
+// knows its own.
+func (m *Model) sweptInto(f *model.Function) {
+	if !f.TagsKnown && !f.Enriched {
+		if t, ok := m.sweptTags[f.Name]; ok {
+			f.Tags, f.TagsKnown = t, true
+		} else if m.tagsSwept {
+			f.Tags, f.TagsKnown = nil, true
+		}
+	}
+}
+
+// initRow makes r the new row of f (its tags already merged by upsert).
+func (m *Model) initRow(r *row, f model.Function, gen uint64) {
+	*r = row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
+	m.setAlarmCount(r)
 }
 
 // SetFunctions replaces the rows (benchmarks and tests).

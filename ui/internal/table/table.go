@@ -318,8 +318,7 @@ func (t *Model[V]) sortItems() {
 		return
 	}
 	less, desc, key := t.cols[c].Less, t.sortDesc, t.cfg.Key
-	sort.Slice(t.items, func(i, j int) bool {
-		a, b := t.items[i], t.items[j]
+	before := func(a, b V) bool {
 		if less(a, b) {
 			return !desc
 		}
@@ -327,7 +326,17 @@ func (t *Model[V]) sortItems() {
 			return desc
 		}
 		return key(a) < key(b)
-	})
+	}
+	// Rows often arrive in order already (a snapshot, pages of a listing
+	// sorted by name): one pass says so, instead of a sort's n log n.
+	sorted := true
+	for i := 1; i < len(t.items) && sorted; i++ {
+		sorted = !before(t.items[i], t.items[i-1])
+	}
+	if sorted {
+		return
+	}
+	sort.Slice(t.items, func(i, j int) bool { return before(t.items[i], t.items[j]) })
 }
 
 // index rebuilds the filter's arena and masks after the order changed.
