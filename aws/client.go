@@ -35,6 +35,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
+	"github.com/lambdaops/lambdaops/internal/startup"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -155,6 +156,8 @@ type Client struct {
 	metricsUsed int64 // metrics requested via GetMetricData
 
 	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
+
+	pre prefetched // the snapshot read while the SDK config loads (prefetch.go)
 }
 
 var (
@@ -188,10 +191,12 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if c.gov == nil {
 		c.gov = DefaultGovernor
 	}
+	pre := startPrefetch(cfg)
 	awsCfg, err := c.loadConfig(ctx)
 	if err != nil {
 		return nil, c.classify(err)
 	}
+	startup.Mark("aws: SDK config loaded")
 	endpoint := func(p **string) {
 		if cfg.EndpointURL != "" {
 			*p = sdkaws.String(cfg.EndpointURL)
@@ -220,10 +225,15 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	c.tagging = tagging.NewFromConfig(awsCfg, taggingOptions(cfg.EndpointURL))
 	c.journal = openJournal(filepath.Join(cfg.StateDir, "journal.jsonl"))
 	c.valid = make(chan struct{})
+	startup.Mark("aws: SDK clients built, journal opened")
 	if cfg.Warm {
 		if id, ok := loadIdentity(cfg.CacheDir, c.identityKey()); ok {
 			// Start from the account seen last time; STS confirms it in
 			// the background (Validated) while the UI draws the cache.
+			startup.Mark("aws: remembered identity loaded")
+			if pre != nil {
+				c.pre.set(pre) // Snapshot checks that it is this target's
+			}
 			c.setIdentity(id)
 			c.pending = true
 			go func() {
