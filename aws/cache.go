@@ -10,12 +10,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"sync"
 	"time"
 	"unsafe"
 
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -41,7 +41,7 @@ const snapshotMagic = "LOPSNAP\x03"
 // decode in parallel.
 const snapshotChunk = 1024
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+var unsafeName = lazyre.New(`[^A-Za-z0-9_.-]`)
 
 // snapshotPath is <cache>/snapshots/<account>-<region>[-<endpoint hash>].snap.
 // The endpoint hash keeps a local emulator's fleet apart from the real account.

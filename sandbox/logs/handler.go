@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 )
 
@@ -143,7 +143,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // ---- helpers ----
 
-var groupNameRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
+var groupNameRE = lazyre.New(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
 
 func validStreamName(n string) bool {
 	return n != "" && len(n) <= 512 && !strings.ContainsAny(n, ":*")

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
@@ -423,7 +423,7 @@ type lookupMsg struct {
 	err error
 }
 
-var plainName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var plainName = lazyre.New(`^[A-Za-z0-9_-]{1,64}$`)
 
 // lookupDelay debounces the lookup while the name is being typed.
 const lookupDelay = 150 * time.Millisecond
