@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/alarms"
@@ -80,12 +79,7 @@ func TestAlarmsOnSandbox(t *testing.T) {
 // one-line notice.
 func TestAlarmsOnMoto(t *testing.T) {
 	t.Parallel()
-	ep := peers.StartMoto(t)
-	c, err := Open(context.Background(), testDirs(t, Config{EndpointURL: ep, StaticCredentials: true, Region: "us-east-1"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := openMoto(t)
 	ctx := context.Background()
 	ix, err := c.Alarms(ctx, true)
 	if err != nil {

@@ -35,6 +35,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
+	"github.com/lambdaops/lambdaops/internal/ownbody"
 	"github.com/lambdaops/lambdaops/internal/startup"
 	"github.com/lambdaops/lambdaops/model"
 )
@@ -619,7 +620,7 @@ func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
 		}
 		defer c.gov.Begin(ctx, acct, region, q)()
 	}
-	req, err := ownBody(req)
+	req, err := ownbody.Copy(req)
 	if err != nil {
 		return nil, err
 	}
@@ -640,28 +641,6 @@ func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
 		c.stats.failed(op)
 	}
 	return resp, nil
-}
-
-// ownBody hands the transport its own copy of the request body. The SDK
-// closes the body it made as soon as response headers arrive; on a fast
-// endpoint that can precede the transport's last read of it, which then
-// fails and closes the connection under the response being read ("use of
-// closed network connection"). Request bodies here are small (Invoke's is
-// at most 6 MB and already in memory), so a copy is cheap.
-func ownBody(req *http.Request) (*http.Request, error) {
-	if req.Body == nil || req.Body == http.NoBody {
-		return req, nil
-	}
-	data, err := io.ReadAll(req.Body)
-	req.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r := req.WithContext(req.Context())
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	r.ContentLength = int64(len(data))
-	return r, nil
 }
 
 // throttledResponse recognises a throttle: HTTP 429, or a 400 whose error

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 )
@@ -91,12 +90,7 @@ func TestDeploymentsAgainstSandbox(t *testing.T) {
 // as ErrUnsupported, never as a failure the UI must show as an error.
 func TestDeploymentsUnderMoto(t *testing.T) {
 	t.Parallel()
-	ep := peers.StartMoto(t)
-	c, err := Open(context.Background(), testDirs(t, Config{EndpointURL: ep, StaticCredentials: true, Region: "us-east-1"}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := openMoto(t)
 	ds, err := c.ActiveDeployments(context.Background())
 	if err != nil && !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("ActiveDeployments under moto: %v", err)

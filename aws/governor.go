@@ -272,6 +272,22 @@ func (g *Governor) bucket(account, region string, q Quota, rate float64) *bucket
 	return b
 }
 
+// refill recovers the AIMD factor linearly (+0.1 per second since the
+// last throttle) and adds the tokens earned since the last refill; it
+// returns the bucket's current rate.
+func (b *bucket) refill(now time.Time, rate float64) float64 {
+	if b.factor < 1 {
+		b.factor = min(1, b.factor+0.1*now.Sub(b.recoverMark).Seconds())
+		b.recoverMark = now
+	}
+	r := rate * b.factor
+	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
+		b.tokens = min(b.burst*b.factor, b.tokens+elapsed*r)
+		b.last = now
+	}
+	return r
+}
+
 // reserve takes one token and returns how long the caller must wait for it.
 func (g *Governor) reserve(account, region string, q Quota, rate float64) time.Duration {
 	g.mu.Lock()
@@ -285,17 +301,7 @@ func (g *Governor) reserve(account, region string, q Quota, rate float64) time.D
 	if rate <= 0 {
 		return wait
 	}
-	// Recover the AIMD factor linearly: +0.1 per second since the last throttle.
-	if b.factor < 1 {
-		b.factor = min(1, b.factor+0.1*now.Sub(b.recoverMark).Seconds())
-		b.recoverMark = now
-	}
-	r := rate * b.factor
-	elapsed := now.Sub(b.last).Seconds()
-	if elapsed > 0 {
-		b.tokens = min(b.burst*b.factor, b.tokens+elapsed*r)
-		b.last = now
-	}
+	r := b.refill(now, rate)
 	b.tokens--
 	if b.tokens < 0 {
 		wait = max(wait, time.Duration(-b.tokens/r*float64(time.Second)))
@@ -390,15 +396,7 @@ func (g *Governor) tryBackground(account, region string, q Quota, rate float64) 
 	if rate <= 0 {
 		return 0
 	}
-	if b.factor < 1 {
-		b.factor = min(1, b.factor+0.1*now.Sub(b.recoverMark).Seconds())
-		b.recoverMark = now
-	}
-	r := rate * b.factor
-	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
-		b.tokens = min(b.burst*b.factor, b.tokens+elapsed*r)
-		b.last = now
-	}
+	r := b.refill(now, rate)
 	if b.tokens >= 1 {
 		b.tokens--
 		return 0

@@ -158,6 +158,7 @@ func fillSeries(q model.MetricQuery, pts map[int64]float64, start, end, now time
 		}
 		seen[i] = true
 	}
+	s.Present = seen
 	if n := len(s.Timestamps); n > 0 {
 		s.Provisional = s.Timestamps[n-1].Add(p).After(now.Add(-ProvisionalWindow))
 	}

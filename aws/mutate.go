@@ -118,7 +118,8 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 		in.CodeSha256 = sdkaws.String(cur.CodeSHA256)
 	}
 	e.Function = function
-	e.Before = map[string]any{"latestVersion": c.newestVersion(ctx, function)}
+	existed := c.versionSet(ctx, function)
+	e.Before = map[string]any{"latestVersion": newestOf(existed)}
 	e.Request = map[string]any{"function": function, "description": description, "revisionId": cur.RevisionID}
 	if e, err = c.intent(e); err != nil {
 		return model.Version{}, err
@@ -146,6 +147,12 @@ func (c *Client) PublishVersion(ctx context.Context, function, description strin
 		v.Function = function
 	}
 	e.After = map[string]any{"version": v.Version}
+	// Lambda answers an unchanged $LATEST with the version that already
+	// holds it: nothing was published, and the description was not used.
+	if existed[v.Version] {
+		v.Reused = true
+		e.After["unchanged"] = true
+	}
 	e.RevisionAfter = v.RevisionID
 	e.RequestID = reqID(out.ResultMetadata)
 	c.record(e, nil)
@@ -627,17 +634,27 @@ func mappingTarget(function, uuid string) string {
 	return function + "/esm/" + uuid
 }
 
-// newestVersion is the highest published version number ("" when none or
-// unreadable), recorded before PublishVersion so that a crash in the middle
-// can be told apart: a newer version means it was applied.
-func (c *Client) newestVersion(ctx context.Context, function string) string {
+// versionSet is the function's published versions (nil when they cannot
+// be listed).
+func (c *Client) versionSet(ctx context.Context, function string) map[string]bool {
 	vs, err := c.ListVersions(ctx, function)
 	if err != nil {
-		return ""
+		return nil
 	}
-	best := 0
+	out := make(map[string]bool, len(vs))
 	for _, v := range vs {
-		if n, err := strconv.Atoi(v.Version); err == nil && n > best {
+		if v.Version != "$LATEST" {
+			out[v.Version] = true
+		}
+	}
+	return out
+}
+
+// newestOf is the highest version number in set ("" when none).
+func newestOf(set map[string]bool) string {
+	best := 0
+	for v := range set {
+		if n, err := strconv.Atoi(v); err == nil && n > best {
 			best = n
 		}
 	}

@@ -190,7 +190,7 @@ func (c *Client) liveCheck(ctx context.Context, e model.JournalEntry) (bool, map
 				return true, map[string]any{"version": v.Version}, nil
 			}
 		}
-		return false, map[string]any{"latestVersion": c.newestVersion(ctx, fn)}, nil
+		return false, map[string]any{"latestVersion": newestOf(c.versionSet(ctx, fn))}, nil
 	case "CreateAlias", "UpdateAlias", "DeleteAlias":
 		_, name, _ := strings.Cut(e.Target, ":")
 		a, err := c.GetAlias(ctx, fn, name)

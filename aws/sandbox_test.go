@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambdaops/lambdaops/internal/peers"
+	"github.com/lambdaops/lambdaops/internal/sandboxtest"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
@@ -32,14 +33,7 @@ func init() {
 
 func startSandbox(t testing.TB, o sandbox.Options) *sandbox.Server {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s, err := sandbox.Start(ctx, o)
-	if err != nil {
-		cancel()
-		t.Fatalf("sandbox.Start: %v", err)
-	}
-	t.Cleanup(func() { s.Close(); cancel() })
-	return s
+	return sandboxtest.Start(t, o)
 }
 
 func openSandbox(t *testing.T, s *sandbox.Server, cfg Config) *Client {
@@ -394,8 +388,20 @@ func TestDemoFleetOperations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v.MemoryMB != 512 || s.Stats().Status(409) != 0 {
+		if v.MemoryMB != 512 || s.Stats().Status(409) != 0 || v.Reused {
 			t.Fatalf("version %+v, 409s %d", v, s.Stats().Status(409))
+		}
+		// Nothing changed since: Lambda answers with the same version, and
+		// the result says nothing was published.
+		again, err := c.PublishVersion(ctx, fn, "typed again")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Reused || again.Version != v.Version {
+			t.Fatalf("unchanged publish: %+v, want version %s reused", again, v.Version)
+		}
+		if e, ok := c.Last(fn); !ok || e.After["unchanged"] != true {
+			t.Fatalf("journal %+v", e.After)
 		}
 	})
 

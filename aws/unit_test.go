@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -291,6 +292,19 @@ func testDirs(t *testing.T, cfg Config) Config {
 	cfg.StateDir = filepath.Join(d, "state")
 	cfg.Governor = NewGovernor()
 	return cfg
+}
+
+// openMoto starts moto_server (peers.StartMoto) and opens a client on it,
+// closed when t ends.
+func openMoto(t *testing.T) *Client {
+	t.Helper()
+	ep := peers.StartMoto(t)
+	c, err := Open(context.Background(), testDirs(t, Config{EndpointURL: ep, StaticCredentials: true, Region: "us-east-1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // Every method of awsapi.FleetMutator is refused on a read-only session

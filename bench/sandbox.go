@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -18,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdaops/lambdaops/internal/cputime"
+	"github.com/lambdaops/lambdaops/internal/rawhttp"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 )
@@ -41,7 +42,7 @@ func benchSandbox(e *env) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := markers(s.URL())
+	ms, err := rawhttp.Markers(http.DefaultClient, s.URL())
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -136,26 +137,6 @@ func interleaved(addr string, reqs [][]byte, n int, d time.Duration) (float64, f
 	return sRate, sCPU, bRate, firstErr
 }
 
-func markers(base string) ([]string, error) {
-	ms := []string{""}
-	for {
-		resp, err := http.Get(base + "/2015-03-31/functions?Marker=" + url.QueryEscape(ms[len(ms)-1]))
-		if err != nil {
-			return nil, err
-		}
-		var out struct{ NextMarker string }
-		err = json.NewDecoder(resp.Body).Decode(&out)
-		resp.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		if out.NextMarker == "" {
-			return ms, nil
-		}
-		ms = append(ms, out.NextMarker)
-	}
-}
-
 // hammer sends reqs round-robin over 4 keep-alive connections for d and
 // returns the wall-clock rate of answered requests on this (shared)
 // machine, and, for reference, the rate two dedicated cores would reach at
@@ -163,7 +144,7 @@ func markers(base string) ([]string, error) {
 // own clients too). The client reads only the status line, the headers'
 // Content-Length and the body, so that the figure is the server's.
 func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, error) {
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	var n atomic.Int64
 	var firstErr atomic.Value
 	stop := time.Now().Add(d)
@@ -185,7 +166,7 @@ func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, erro
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				code, err := readRaw(br)
+				code, err := rawhttp.ReadResponse(br)
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
@@ -203,39 +184,11 @@ func hammer(addr string, reqs [][]byte, d time.Duration) (float64, float64, erro
 		err = v.(error)
 	}
 	wall := float64(n.Load()) / time.Since(begin).Seconds()
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process() - cpu0
 	if cpu <= 0 || n.Load() == 0 {
 		return wall, nan, err
 	}
 	return wall, 2 / (cpu.Seconds() / float64(n.Load())), err
-}
-
-// readRaw reads one HTTP/1.1 response with a Content-Length and returns
-// its status code.
-func readRaw(br *bufio.Reader) (int, error) {
-	line, err := br.ReadSlice('\n')
-	if err != nil || len(line) < 12 {
-		return 0, fmt.Errorf("bad status line %q: %v", line, err)
-	}
-	code, _ := strconv.Atoi(string(line[9:12]))
-	clen := -1
-	for {
-		h, err := br.ReadSlice('\n')
-		if err != nil {
-			return 0, err
-		}
-		if len(h) <= 2 {
-			break
-		}
-		if len(h) > 15 && strings.EqualFold(string(h[:15]), "content-length:") {
-			clen, _ = strconv.Atoi(strings.TrimSpace(string(h[15:])))
-		}
-	}
-	if clen < 0 {
-		return 0, fmt.Errorf("response without Content-Length")
-	}
-	_, err = br.Discard(clen)
-	return code, err
 }
 
 // binary builds the lambdaops binary once into the scratch dir.
@@ -280,7 +233,7 @@ func sandboxRSS(e *env) (float64, error) {
 	if endpoint == "" {
 		return nan, fmt.Errorf("lambdaops sandbox printed no endpoint")
 	}
-	if _, err := markers(endpoint); err != nil {
+	if _, err := rawhttp.Markers(http.DefaultClient, endpoint); err != nil {
 		return nan, err
 	}
 	return vmRSS(cmd.Process.Pid)

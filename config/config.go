@@ -53,6 +53,9 @@ type Config struct {
 	// CanaryStep is the traffic shifted per canary step, in percent.
 	CanaryStep float64
 
+	// Window is what every rate and percentile on screen is computed over
+	// (err% 15m, p99 15m): whole minutes, 1m to 24h.
+	Window time.Duration
 	// QuotaShare is the share of each AWS request quota lambdaops budgets
 	// for itself (0 < share <= 1; default 2/3, leaving the rest to CI,
 	// the console and colleagues).
@@ -73,6 +76,7 @@ func Default() Config {
 		RefreshAliases: 30 * time.Second,
 		Protection:     map[string]model.Protection{},
 		CanaryStep:     10,
+		Window:         model.DefaultWindow,
 		QuotaShare:     2.0 / 3.0,
 		keyLines:       map[string]int{},
 	}
@@ -163,12 +167,14 @@ func Parse(name string, data []byte) (Config, error) {
 			err = c.parseProtection(v)
 		case "canary":
 			err = c.parseCanary(v)
+		case "window":
+			err = c.parseWindow(v)
 		case "quota_share":
 			err = c.parseQuotaShare(v)
 		case "views":
 			err = c.parseViews(v)
 		default:
-			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, quota_share, views)", k.Value)
+			err = c.errAt(k, "unknown setting %q (known: theme, keys, refresh, protection, canary, window, quota_share, views)", k.Value)
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -385,4 +391,16 @@ func (c Config) ProtectionFor(profile, account string) model.Protection {
 		return p
 	}
 	return model.Writable
+}
+
+func (c *Config) parseWindow(v *yaml.Node) error {
+	d, err := c.duration(v)
+	if err != nil {
+		return err
+	}
+	if d < time.Minute || d > 24*time.Hour || d%time.Minute != 0 {
+		return c.errAt(v, "window must be whole minutes from 1m to 24h (CloudWatch periods are minutes), not %q", v.Value)
+	}
+	c.Window = d
+	return nil
 }

@@ -94,6 +94,21 @@ func TestAWSProfiles(t *testing.T) {
 	}
 }
 
+func TestWindow(t *testing.T) {
+	c, err := Parse("c.yaml", []byte("window: 30m\n"))
+	if err != nil || c.Window != 30*time.Minute {
+		t.Fatalf("window: %v %v", c.Window, err)
+	}
+	if c := Default(); c.Window != 15*time.Minute {
+		t.Fatalf("default window %v, want 15m", c.Window)
+	}
+	for _, bad := range []string{"30s", "90s", "25h", "soon"} {
+		if _, err := Parse("c.yaml", []byte("window: "+bad+"\n")); err == nil || !strings.Contains(err.Error(), "c.yaml:1") {
+			t.Errorf("window %s: %v, want an error naming the line", bad, err)
+		}
+	}
+}
+
 func TestQuotaShare(t *testing.T) {
 	for in, want := range map[string]float64{"0.5": 0.5, "1": 1, "2/3": 2.0 / 3, "25%": 0.25} {
 		c, err := Parse("c.yaml", []byte("quota_share: "+in+"\n"))

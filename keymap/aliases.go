@@ -19,6 +19,9 @@ type Aliases struct {
 	// roll back (both ask for the alias name to be typed).
 	StopDeployment key.Binding
 	StopRollback   key.Binding
+	// Versions moves the keys between the aliases list and the versions
+	// list (filter, sort and scroll the versions; esc comes back).
+	Versions key.Binding
 }
 
 func defaultAliases() Aliases {
@@ -35,6 +38,7 @@ func defaultAliases() Aliases {
 
 		StopDeployment: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "stop CodeDeploy deployment")),
 		StopRollback:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "stop deployment and roll back")),
+		Versions:       key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "versions list")),
 	}
 }
 
@@ -48,6 +52,6 @@ func (a Aliases) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{a.WeightUp, a.WeightDown, a.SetWeight, a.Promote, a.Abort},
 		{a.Publish, a.Create, a.Undo, a.Plan},
-		{a.StopDeployment, a.StopRollback},
+		{a.StopDeployment, a.StopRollback, a.Versions},
 	}
 }

@@ -30,13 +30,21 @@ type TriageSeries struct {
 	DurationP99 []float64
 	DurationAvg []float64
 	Concurrent  []float64 // Maximum per period
-	IteratorAge []float64 // Maximum per period
-	DLQErrors   []float64
-	Spillover   []float64
+	IteratorAge []float64 // Maximum per period that has a datapoint
+	// IteratorAgeSpan is the time from the first IteratorAge point to the
+	// last when missing periods were dropped (0: one point per period).
+	IteratorAgeSpan time.Duration
+	DLQErrors       []float64
+	Spillover       []float64
 	// ErrorSamples is the Errors metric's SampleCount: the number of
 	// invocations that reported (0 or 1) errors. It sizes the evidence
 	// when Sum counts are weighted; 0 when unknown.
 	ErrorSamples []float64
+	// WindowP99 is the window's own p99 duration (a query whose period is
+	// the whole window), which P99 and the p99 rule use: nil when it was
+	// not asked for (then the largest per-period p99 of the later half
+	// stands in), empty when no invocation reported a duration.
+	WindowP99 []float64
 }
 
 // triageMetrics lists the queries TriageQueries makes, in order.
@@ -76,6 +84,24 @@ func TriageFromSeries(period time.Duration, s []MetricSeries) TriageSeries {
 			*dst[i] = s[i].Values
 		}
 	}
+	// IteratorAge is a gauge reported when the mapping polls, not every
+	// minute: a minute without a datapoint is no data, not an age of 0.
+	if i := 6; i < len(s) && s[i].Present != nil {
+		t.IteratorAge = nil
+		var first, last time.Time
+		for j, v := range s[i].Values {
+			if s[i].Has(j) {
+				t.IteratorAge = append(t.IteratorAge, v)
+				if j < len(s[i].Timestamps) {
+					if first.IsZero() {
+						first = s[i].Timestamps[j]
+					}
+					last = s[i].Timestamps[j]
+				}
+			}
+		}
+		t.IteratorAgeSpan = last.Sub(first)
+	}
 	return t
 }
 
@@ -92,6 +118,11 @@ type HealthContext struct {
 	ReportRate        float64
 	ReportAvgBilledMs float64
 	Canary            *CanaryStats
+	// Prices are the region's (zero: DefaultPrices); FleetGBSeconds is the
+	// fleet's monthly on-demand GB-seconds on the function's architecture,
+	// which sets the duration tier (CostInput.FleetGBSeconds).
+	Prices         *Prices
+	FleetGBSeconds float64
 	// Alarms are the CloudWatch alarms on the function in ALARM (from
 	// AlarmIndex.FiringFor); AlarmsAt is the time their durations run to.
 	Alarms   []*Alarm
@@ -293,8 +324,7 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 		h.Findings = append(h.Findings, Finding{Rule: "dlq", Tier: TierAlarm, Score: 45 + math.Log10(1+dlq),
 			Reason: fmt.Sprintf("%s dead-letter errors", fmtCount(dlq))})
 	}
-	if fn.TimeoutSec > 0 {
-		p99 := maxF(tailF(s.DurationP99, max(1, len(s.DurationP99)/2)))
+	if p99, ok := windowP99(s); fn.TimeoutSec > 0 && ok {
 		h.P99 = time.Duration(p99 * float64(time.Millisecond))
 		ratio := p99 / (float64(fn.TimeoutSec) * 1000)
 		if ratio >= P99TimeoutRatio {
@@ -302,7 +332,7 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("p99 %s = %d%% of %ds timeout", compactDuration(h.P99), int(math.Round(ratio*100)), fn.TimeoutSec)})
 		}
 	}
-	if f, ok := iteratorRising(s.IteratorAge, s.Period); ok {
+	if f, ok := iteratorRising(s.IteratorAge, s.Period, s.IteratorAgeSpan); ok {
 		h.Findings = append(h.Findings, f)
 	}
 	if sp := sumF(s.Spillover); sp > 0 {
@@ -325,21 +355,25 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 				Reason: fmt.Sprintf("concurrency %d of %d %s", int(peak), limit, what)})
 		}
 	}
+	prices := DefaultPrices
+	if hc.Prices != nil {
+		prices = *hc.Prices
+	}
 	h.Cost = EstimateCost(CostInput{
-		Architecture: fn.Architecture, MemoryMB: fn.MemoryMB,
+		Architecture: fn.Architecture, MemoryMB: fn.MemoryMB, EphemeralMB: fn.EphemeralMB,
 		Window: time.Duration(len(s.Invocations)) * s.Period, Invocations: inv,
 		AvgDurationMs: weightedMean(s.DurationAvg, s.Invocations), Provisioned: hc.Provisioned,
-		MaxMemoryUsedMB: hc.MaxMemoryUsedMB,
-	}, DefaultPrices)
+		MaxMemoryUsedMB: hc.MaxMemoryUsedMB, FleetGBSeconds: hc.FleetGBSeconds,
+	}, prices)
 	if hc.MaxMemoryUsedMB > 0 && fn.MemoryMB > 0 {
 		use := float64(hc.MaxMemoryUsedMB) / float64(fn.MemoryMB)
 		// Sized at twice what it uses, the duration charge would shrink
 		// about in proportion (ignoring the CPU that comes with memory).
 		waste := h.Cost.Compute * (1 - min(1, 2*use))
 		if inv == 0 && hc.ReportRate > 0 && hc.ReportAvgBilledMs > 0 {
-			price := DefaultPrices.GBSecondX86
+			price := prices.GBSecondX86
 			if fn.Architecture == "arm64" {
-				price = DefaultPrices.GBSecondARM
+				price = prices.GBSecondARM
 			}
 			spare := max(0, float64(fn.MemoryMB)-2*float64(hc.MaxMemoryUsedMB)) / 1024
 			waste = hc.ReportRate * HoursPerMonth * 3600 * hc.ReportAvgBilledMs / 1000 * spare * price
@@ -372,6 +406,17 @@ func Assess(fn Function, s TriageSeries, hc HealthContext) Health {
 	return h
 }
 
+// windowP99 is the p99 Assess reports, ok false when there is none.
+func windowP99(s TriageSeries) (float64, bool) {
+	if s.WindowP99 != nil {
+		if len(s.WindowP99) == 0 {
+			return 0, false
+		}
+		return s.WindowP99[0], true
+	}
+	return maxF(tailF(s.DurationP99, max(1, len(s.DurationP99)/2))), true
+}
+
 func weightedMean(v, w []float64) float64 {
 	var num, den float64
 	for i := range v {
@@ -388,7 +433,7 @@ func weightedMean(v, w []float64) float64 {
 
 // iteratorRising flags an IteratorAge that grows across the window and is
 // already large enough to matter (over 30 s).
-func iteratorRising(v []float64, period time.Duration) (Finding, bool) {
+func iteratorRising(v []float64, period, span time.Duration) (Finding, bool) {
 	pts := v
 	if len(pts) < 3 {
 		return Finding{}, false
@@ -397,7 +442,14 @@ func iteratorRising(v []float64, period time.Duration) (Finding, bool) {
 	first := meanF(pts[:third])
 	last := meanF(pts[len(pts)-third:])
 	latest := pts[len(pts)-1]
-	if latest < 30_000 || last <= first*1.5 || slopeF(pts) <= 0 {
+	// Rising: half as old again, or (on a window short next to the age)
+	// ageing at least half as fast as the clock, i.e. falling behind.
+	elapsedMs := float64(len(pts)-third) * float64(period/time.Millisecond)
+	if span > 0 {
+		elapsedMs = float64(span/time.Millisecond) * float64(len(pts)-third) / float64(len(pts)-1)
+	}
+	behind := elapsedMs > 0 && last-first >= 0.5*elapsedMs
+	if latest < 30_000 || (last <= first*1.5 && !behind) || slopeF(pts) <= 0 {
 		return Finding{}, false
 	}
 	from := time.Duration(first * float64(time.Millisecond))
@@ -445,13 +497,9 @@ func Rank(hs []Health) {
 	})
 }
 
-func fmtPct(r float64) string {
-	p := r * 100
-	if p < 10 {
-		return fmt.Sprintf("%.1f%%", p)
-	}
-	return fmt.Sprintf("%.0f%%", p)
-}
+// fmtPct renders a rate with one decimal, as every ERR% cell does, so a
+// reason never reads "15%" beside a column saying 14.7.
+func fmtPct(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
 
 func fmtCount(v float64) string { return thousands(int64(math.Round(v))) }
 

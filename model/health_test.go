@@ -50,8 +50,8 @@ func TestAssessRules(t *testing.T) {
 		reason string
 	}{
 		{"healthy", fn, func(*TriageSeries) {}, HealthContext{}, "", TierHealthy, ""},
-		{"error rate", fn, func(s *TriageSeries) { s.Errors = rep(45, 12) }, HealthContext{}, "error-rate", TierAlarm, "error rate 15% > 1%"},
-		{"recent error jump", fn, func(s *TriageSeries) { s.Errors = append(rep(1, 9), 45, 45, 45) }, HealthContext{}, "error-rate", TierAlarm, "error rate 15% > 1% (last 15m)"},
+		{"error rate", fn, func(s *TriageSeries) { s.Errors = rep(45, 12) }, HealthContext{}, "error-rate", TierAlarm, "error rate 15.0% > 1%"},
+		{"recent error jump", fn, func(s *TriageSeries) { s.Errors = append(rep(1, 9), 45, 45, 45) }, HealthContext{}, "error-rate", TierAlarm, "error rate 15.0% > 1% (last 15m)"},
 		{"few errors are noise", fn, func(s *TriageSeries) { s.Invocations = rep(10, 12); s.Errors = append(rep(0, 11), 2) }, HealthContext{}, "", TierHealthy, ""},
 		{"rate exactly 1% is not above", fn, func(s *TriageSeries) { s.Errors = rep(3, 12) }, HealthContext{}, "", TierHealthy, ""},
 		{"throttles", fn, func(s *TriageSeries) { s.Throttles = rep(20, 12) }, HealthContext{Reserved: &ten}, "throttles", TierAlarm, "240 throttles (reserved 10)"},

@@ -111,6 +111,10 @@ type Version struct {
 	Role         string
 	DLQTarget    string
 	RevisionID   string
+	// Reused is set by PublishVersion when the version it returned existed
+	// before the call: the code and configuration had not changed since,
+	// so nothing was published (and the description was not applied).
+	Reused bool
 }
 
 // Routing is an alias's weighted routing: the primary version takes
@@ -317,6 +321,9 @@ type MetricSeries struct {
 	Timestamps  []time.Time
 	Values      []float64
 	Provisional bool // the newest point may still change
+	// Present says which points hold a datapoint (false: the period had
+	// none and Values reads 0 there); nil means every point does.
+	Present []bool
 }
 
 // Last returns the newest value, or 0.

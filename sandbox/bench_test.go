@@ -2,19 +2,18 @@ package sandbox
 
 import (
 	"bufio"
-	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lambdaops/lambdaops/internal/cputime"
+	"github.com/lambdaops/lambdaops/internal/rawhttp"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 )
@@ -25,20 +24,11 @@ func benchClient() *http.Client {
 
 // markers walks every ListFunctions page once and returns their markers.
 func markers(b *testing.B, c *http.Client, base string) []string {
-	ms := []string{""}
-	for {
-		resp, err := c.Get(base + "/2015-03-31/functions?Marker=" + url.QueryEscape(ms[len(ms)-1]))
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out struct{ NextMarker string }
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		resp.Body.Close()
-		if out.NextMarker == "" {
-			return ms
-		}
-		ms = append(ms, out.NextMarker)
+	ms, err := rawhttp.Markers(c, base)
+	if err != nil {
+		b.Fatal(err)
 	}
+	return ms
 }
 
 // BenchmarkListFunctionsPages serves 50-function pages of a 10,000-function
@@ -58,7 +48,7 @@ func BenchmarkListFunctionsPages(b *testing.B) {
 	var n atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
-	begin, cpu0 := time.Now(), processCPU()
+	begin, cpu0 := time.Now(), cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		i := int(n.Add(7))
 		conns := map[int]*rawConn{}
@@ -102,30 +92,7 @@ func (r *rawConn) do() (int, error) {
 	if _, err := r.c.Write(r.req); err != nil {
 		return 0, err
 	}
-	// Status line, headers (only Content-Length matters), body skipped.
-	line, err := r.br.ReadSlice('\n')
-	if err != nil || len(line) < 12 {
-		return 0, fmt.Errorf("bad status line %q: %v", line, err)
-	}
-	code, _ := strconv.Atoi(string(line[9:12]))
-	clen := -1
-	for {
-		h, err := r.br.ReadSlice('\n')
-		if err != nil {
-			return 0, err
-		}
-		if len(h) <= 2 {
-			break
-		}
-		if len(h) > 15 && strings.EqualFold(string(h[:15]), "content-length:") {
-			clen, _ = strconv.Atoi(strings.TrimSpace(string(h[15:])))
-		}
-	}
-	if clen < 0 {
-		return 0, fmt.Errorf("response without Content-Length")
-	}
-	_, err = r.br.Discard(clen)
-	return code, err
+	return rawhttp.ReadResponse(r.br)
 }
 
 // BenchmarkInvoke invokes a function (RequestResponse) over real HTTP with
@@ -147,7 +114,7 @@ func BenchmarkInvoke(b *testing.B) {
 	var throttled atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
-	begin, cpu0 := time.Now(), processCPU()
+	begin, cpu0 := time.Now(), cputime.Process()
 	b.RunParallel(func(pb *testing.PB) {
 		rc := dialRaw(b, s.Addr(), req)
 		defer rc.c.Close()
@@ -201,7 +168,7 @@ func BenchmarkFleetMemory(b *testing.B) {
 // process (server and client together) spent per operation.
 func reportRate(b *testing.B, begin time.Time, cpu0 time.Duration, unit string) {
 	b.ReportMetric(float64(b.N)/time.Since(begin).Seconds(), unit)
-	if cpu := processCPU() - cpu0; cpu > 0 {
+	if cpu := cputime.Process() - cpu0; cpu > 0 {
 		per := cpu / time.Duration(b.N)
 		b.ReportMetric(float64(per.Microseconds()), "cpu-µs/op")
 		b.ReportMetric(2*float64(time.Second)/float64(per), unit+"@2cores")

@@ -1,10 +1,8 @@
 package sandbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -16,6 +14,7 @@ import (
 	ltypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	"github.com/lambdaops/lambdaops/internal/ownbody"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 )
 
@@ -40,29 +39,8 @@ func awsConfig(region string) aws.Config {
 	return aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider("sandbox", "sandbox", ""),
-		HTTPClient:  &http.Client{Transport: ownBody{&http.Transport{MaxIdleConnsPerHost: 64}}},
+		HTTPClient:  &http.Client{Transport: ownbody.Transport{RT: &http.Transport{MaxIdleConnsPerHost: 64}}},
 	}
-}
-
-// ownBody hands the transport its own copy of the request body: the SDK
-// closes the body it made as soon as response headers arrive, which on
-// loopback can precede the transport's last read and kill the connection
-// under the response ("use of closed network connection"). With retries
-// off, that would be a flaky failure. The aws layer does the same.
-type ownBody struct{ rt http.RoundTripper }
-
-func (o ownBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		data, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	}
-	return o.rt.RoundTrip(r)
 }
 
 // lambdaClient talks to endpoint with retries off so tests see raw errors.

@@ -52,6 +52,11 @@ type Options struct {
 	// answers at once while metrics and logs fill in.
 	Backfill time.Duration
 
+	// Record, when set, also receives everything the simulation reports
+	// (every invocation, metric and log line, backfill included): the
+	// ground truth tests compare the screens against.
+	Record record.Sink
+
 	internal bool  // a world behind the primary's listener: no listener of its own
 	logBytes int64 // the log store's bound (0 = its default)
 }
@@ -199,6 +204,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s.alarmsSt.SetReady(s.ready)
 	s.metricsH = metrics.NewHandlerWith(s.metStore, s.alarmsSt.Ops())
 	sink := record.Multi{s.logsStore, s.metStore}
+	if o.Record != nil {
+		sink = append(sink, o.Record)
+	}
 	s.engine = sim.NewEngine(s.clk, sink, o.Seed, lambda.AccountLimit)
 
 	s.world = lambda.NewWorld(s.clk, o.Region, o.Account, o.Seed)

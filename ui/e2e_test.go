@@ -17,6 +17,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/internal/sandboxtest"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -84,33 +85,36 @@ func contains(sub ...string) func(string) bool {
 	}
 }
 
-func TestE2EAgainstSandbox(t *testing.T) {
+// startE2E runs the whole program at w×h against a sandbox started with o,
+// through a real aws client; everything stops when t ends. It skips under
+// -short.
+func startE2E(t *testing.T, o sandbox.Options, w, h int) (*aws.Client, *Model, *probe, *teatest.TestModel) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts the sandbox")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 40, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := sandboxtest.Start(t, o)
 	// the aws layer writes its snapshot cache in the background, possibly
 	// after the test ends: a directory removed best-effort, not t.TempDir
 	dir, err := os.MkdirTemp("", "lambdaops-e2e")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(dir)
-	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	client, err := aws.Open(context.Background(), aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
 		CacheDir: filepath.Join(dir, "cache"), StateDir: filepath.Join(dir, "state")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	root := New(Options{Deps: common.FromSession(client, client), Config: config.Default(), Version: "e2e"})
 	p := &probe{m: root}
-	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(120, 40),
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	return client, root, p, tm
+}
+
+func TestE2EAgainstSandbox(t *testing.T) {
+	_, root, p, tm := startE2E(t, sandbox.Options{Functions: 40, Seed: 7}, 120, 40)
 
 	// start: the whole fleet is listed, the header says SANDBOX
 	p.waitFor(t, "the fleet", contains("functions 40/40", "SANDBOX", "us-east-1"))

@@ -104,6 +104,9 @@ func New(opts Options) *Model {
 	if opts.Now != nil {
 		m.deps.Now = opts.Now
 	}
+	if m.deps.Window == 0 {
+		m.deps.Window = m.cfg.Window
+	}
 	m.target = opts.Target
 	if m.target.Region == "" && m.deps.Fleet != nil {
 		m.target = m.deps.Fleet.Target()

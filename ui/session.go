@@ -60,9 +60,9 @@ func (m *Model) handleConnected(msg connectedMsg) tea.Cmd {
 	if c, ok := msg.session.(awsapi.Connector); ok {
 		conn = c
 	}
-	now := m.deps.Now
+	now, window := m.deps.Now, m.deps.Window
 	m.deps = common.FromSession(msg.session, conn)
-	m.deps.Now = now
+	m.deps.Now, m.deps.Window = now, window
 	if m.readOnly {
 		// the aws layer keeps :readonly across a switch; a session from
 		// elsewhere is told again

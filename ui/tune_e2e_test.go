@@ -2,49 +2,20 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
-	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/sandbox"
-	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 // TestE2ETuneAgainstSandbox: ":tune <function>" opens the pane, p shows the
 // plan, y starts the job; q then asks first, X cancels, and the cleanup
 // leaves $LATEST as it was.
 func TestE2ETuneAgainstSandbox(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 20, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir, err := os.MkdirTemp("", "lambdaops-e2e-tune")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
-		CacheDir: filepath.Join(dir, "cache"), StateDir: filepath.Join(dir, "state")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := New(Options{Deps: common.FromSession(client, client), Config: config.Default(), Version: "e2e"})
-	p := &probe{m: root}
-	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(160, 45),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	client, _, p, tm := startE2E(t, sandbox.Options{Functions: 20, Seed: 3}, 160, 45)
 	p.waitFor(t, "the fleet", contains("functions 20/20"))
 
 	tm.Type(":tune inventory-proxy")
@@ -61,7 +32,7 @@ func TestE2ETuneAgainstSandbox(t *testing.T) {
 	p.waitFor(t, "the cancel question", contains("Cancel power tuning of inventory-proxy"))
 	tm.Type("y")
 	p.waitFor(t, "the cancelled run", contains("cancelled", "memory restored to 1024 MB"))
-	f, err := client.FunctionConfig(ctx, "inventory-proxy")
+	f, err := client.FunctionConfig(context.Background(), "inventory-proxy")
 	if err != nil || f.MemoryMB != 1024 {
 		t.Fatalf("memory %d after the cancel (%v)", f.MemoryMB, err)
 	}

@@ -413,36 +413,72 @@ func (e *PartialError) Error() string { return strings.Join(e.Pairs, "; ") }
 
 // ---- everything about one function goes to its pair ----
 
-func (m *Multi) GetFunction(ctx context.Context, name string) (model.FunctionDetail, error) {
-	s, err := m.route(name)
+// routed runs f on the pair of function (see route).
+func routed[T any](m *Multi, function string, f func(Session) (T, error)) (T, error) {
+	s, err := m.route(function)
 	if err != nil {
-		return model.FunctionDetail{}, err
+		var zero T
+		return zero, err
 	}
-	return s.GetFunction(ctx, name)
+	return f(s)
+}
+
+// routedErr is routed for calls that return only an error.
+func routedErr(m *Multi, function string, f func(Session) error) error {
+	s, err := m.route(function)
+	if err != nil {
+		return err
+	}
+	return f(s)
+}
+
+// eachPair runs f on every pair in parallel; res[i] and errs[i] are pair
+// i's outcome.
+func eachPair[T any](m *Multi, f func(Session) (T, error)) (res []T, errs []error) {
+	res = make([]T, len(m.sessions))
+	errs = make([]error, len(m.sessions))
+	var wg sync.WaitGroup
+	for i, s := range m.sessions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i], errs[i] = f(s)
+		}()
+	}
+	wg.Wait()
+	return res, errs
+}
+
+// merged joins eachPair's lists; it fails only when every pair failed.
+func merged[T any](res [][]T, errs []error) ([]T, error) {
+	var all []T
+	failed := 0
+	for i := range res {
+		if errs[i] != nil {
+			failed++
+		}
+		all = append(all, res[i]...)
+	}
+	if failed == len(res) {
+		return nil, errors.Join(errs...)
+	}
+	return all, nil
+}
+
+func (m *Multi) GetFunction(ctx context.Context, name string) (model.FunctionDetail, error) {
+	return routed(m, name, func(s Session) (model.FunctionDetail, error) { return s.GetFunction(ctx, name) })
 }
 
 func (m *Multi) ListVersions(ctx context.Context, function string) ([]model.Version, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return nil, err
-	}
-	return s.ListVersions(ctx, function)
+	return routed(m, function, func(s Session) ([]model.Version, error) { return s.ListVersions(ctx, function) })
 }
 
 func (m *Multi) ListAliases(ctx context.Context, function string) ([]model.Alias, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return nil, err
-	}
-	return s.ListAliases(ctx, function)
+	return routed(m, function, func(s Session) ([]model.Alias, error) { return s.ListAliases(ctx, function) })
 }
 
 func (m *Multi) GetAlias(ctx context.Context, function, alias string) (model.Alias, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return model.Alias{}, err
-	}
-	return s.GetAlias(ctx, function, alias)
+	return routed(m, function, func(s Session) (model.Alias, error) { return s.GetAlias(ctx, function, alias) })
 }
 
 // ListMappings with function "" sweeps every pair (in parallel); a pair's
@@ -455,34 +491,15 @@ func (m *Multi) ListMappings(ctx context.Context, function string) ([]model.ESM,
 		}
 		return s.ListMappings(ctx, function)
 	}
-	res := make([][]model.ESM, len(m.sessions))
-	errs := make([]error, len(m.sessions))
-	var wg sync.WaitGroup
-	for i, s := range m.sessions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res[i], errs[i] = s.ListMappings(ctx, "")
-		}()
-	}
-	wg.Wait()
-	var all []model.ESM
-	failed := 0
+	res, errs := eachPair(m, func(s Session) ([]model.ESM, error) { return s.ListMappings(ctx, "") })
 	m.mu.Lock()
 	for i := range res {
-		if errs[i] != nil {
-			failed++
-		}
 		for _, e := range res[i] {
 			m.byUUID[e.UUID] = i
 		}
-		all = append(all, res[i]...)
 	}
 	m.mu.Unlock()
-	if failed == len(m.sessions) {
-		return nil, errors.Join(errs...)
-	}
-	return all, nil
+	return merged(res, errs)
 }
 
 // AccountSettings is the first pair's (each account has its own).
@@ -491,75 +508,39 @@ func (m *Multi) AccountSettings(ctx context.Context) (model.AccountSettings, err
 }
 
 func (m *Multi) GetReserved(ctx context.Context, function string) (*int, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return nil, err
-	}
-	return s.GetReserved(ctx, function)
+	return routed(m, function, func(s Session) (*int, error) { return s.GetReserved(ctx, function) })
 }
 
 func (m *Multi) ListProvisioned(ctx context.Context, function string) ([]model.ProvisionedConfig, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return nil, err
-	}
-	return s.ListProvisioned(ctx, function)
+	return routed(m, function, func(s Session) ([]model.ProvisionedConfig, error) { return s.ListProvisioned(ctx, function) })
 }
 
 func (m *Multi) PublishVersion(ctx context.Context, function, description string) (model.Version, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return model.Version{}, err
-	}
-	return s.PublishVersion(ctx, function, description)
+	return routed(m, function, func(s Session) (model.Version, error) { return s.PublishVersion(ctx, function, description) })
 }
 
 func (m *Multi) CreateAlias(ctx context.Context, a model.Alias) (model.Alias, error) {
-	s, err := m.route(a.Function)
-	if err != nil {
-		return model.Alias{}, err
-	}
-	return s.CreateAlias(ctx, a)
+	return routed(m, a.Function, func(s Session) (model.Alias, error) { return s.CreateAlias(ctx, a) })
 }
 
 func (m *Multi) UpdateAlias(ctx context.Context, current model.Alias, version string, routing model.Routing) (model.Alias, error) {
-	s, err := m.route(current.Function)
-	if err != nil {
-		return model.Alias{}, err
-	}
-	return s.UpdateAlias(ctx, current, version, routing)
+	return routed(m, current.Function, func(s Session) (model.Alias, error) { return s.UpdateAlias(ctx, current, version, routing) })
 }
 
 func (m *Multi) PutReserved(ctx context.Context, function string, n int) error {
-	s, err := m.route(function)
-	if err != nil {
-		return err
-	}
-	return s.PutReserved(ctx, function, n)
+	return routedErr(m, function, func(s Session) error { return s.PutReserved(ctx, function, n) })
 }
 
 func (m *Multi) DeleteReserved(ctx context.Context, function string) error {
-	s, err := m.route(function)
-	if err != nil {
-		return err
-	}
-	return s.DeleteReserved(ctx, function)
+	return routedErr(m, function, func(s Session) error { return s.DeleteReserved(ctx, function) })
 }
 
 func (m *Multi) PutProvisioned(ctx context.Context, function, qualifier string, n int) (model.ProvisionedConfig, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return model.ProvisionedConfig{}, err
-	}
-	return s.PutProvisioned(ctx, function, qualifier, n)
+	return routed(m, function, func(s Session) (model.ProvisionedConfig, error) { return s.PutProvisioned(ctx, function, qualifier, n) })
 }
 
 func (m *Multi) DeleteProvisioned(ctx context.Context, function, qualifier string) error {
-	s, err := m.route(function)
-	if err != nil {
-		return err
-	}
-	return s.DeleteProvisioned(ctx, function, qualifier)
+	return routedErr(m, function, func(s Session) error { return s.DeleteProvisioned(ctx, function, qualifier) })
 }
 
 // UpdateMapping goes to the pair the mapping was listed in.
@@ -577,11 +558,7 @@ func (m *Multi) UpdateMapping(ctx context.Context, uuid string, enabled *bool, b
 }
 
 func (m *Multi) Invoke(ctx context.Context, req model.InvokeRequest) (model.InvokeResult, error) {
-	s, err := m.route(req.Function)
-	if err != nil {
-		return model.InvokeResult{}, err
-	}
-	return s.Invoke(ctx, req)
+	return routed(m, req.Function, func(s Session) (model.InvokeResult, error) { return s.Invoke(ctx, req) })
 }
 
 // GetMetrics splits the queries by the pair of their function and asks the
@@ -699,29 +676,8 @@ func functionName(arn string) string {
 // ActiveDeployments merges every pair's running deployments (asked in
 // parallel); a pair's failure is returned only when every pair failed.
 func (m *Multi) ActiveDeployments(ctx context.Context) ([]model.Deployment, error) {
-	res := make([][]model.Deployment, len(m.sessions))
-	errs := make([]error, len(m.sessions))
-	var wg sync.WaitGroup
-	for i, s := range m.sessions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res[i], errs[i] = s.ActiveDeployments(ctx)
-		}()
-	}
-	wg.Wait()
-	var all []model.Deployment
-	failed := 0
-	for i := range res {
-		if errs[i] != nil {
-			failed++
-		}
-		all = append(all, res[i]...)
-	}
-	if failed == len(m.sessions) {
-		return nil, errors.Join(errs...)
-	}
-	return all, nil
+	res, errs := eachPair(m, func(s Session) ([]model.Deployment, error) { return s.ActiveDeployments(ctx) })
+	return merged(res, errs)
 }
 
 // DeploymentFor asks the pair of the function.
@@ -735,18 +691,10 @@ func (m *Multi) DeploymentFor(ctx context.Context, function, alias string) (mode
 
 // DeploymentHistory asks the pair of the function.
 func (m *Multi) DeploymentHistory(ctx context.Context, function string, limit int) ([]model.Deployment, error) {
-	s, err := m.route(function)
-	if err != nil {
-		return nil, err
-	}
-	return s.DeploymentHistory(ctx, function, limit)
+	return routed(m, function, func(s Session) ([]model.Deployment, error) { return s.DeploymentHistory(ctx, function, limit) })
 }
 
 // StopDeployment goes to the pair of the deployment's function.
 func (m *Multi) StopDeployment(ctx context.Context, d model.Deployment, rollback bool) error {
-	s, err := m.route(d.Function)
-	if err != nil {
-		return err
-	}
-	return s.StopDeployment(ctx, d, rollback)
+	return routedErr(m, d.Function, func(s Session) error { return s.StopDeployment(ctx, d, rollback) })
 }

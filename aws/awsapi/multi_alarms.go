@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/lambdaops/lambdaops/model"
 )
@@ -14,17 +13,7 @@ import (
 // when no pair has them). AlarmHistory and the alarm mutations go to the
 // pair that holds the alarm (by ARN, else by name when unambiguous).
 func (m *Multi) Alarms(ctx context.Context, refresh bool) (*model.AlarmIndex, error) {
-	ixs := make([]*model.AlarmIndex, len(m.sessions))
-	errs := make([]error, len(m.sessions))
-	var wg sync.WaitGroup
-	for i, s := range m.sessions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ixs[i], errs[i] = s.Alarms(ctx, refresh)
-		}()
-	}
-	wg.Wait()
+	ixs, errs := eachPair(m, func(s Session) (*model.AlarmIndex, error) { return s.Alarms(ctx, refresh) })
 	var all []model.Alarm
 	owner := map[string][]int{}
 	ok := false

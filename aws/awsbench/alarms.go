@@ -9,6 +9,7 @@ import (
 	"time"
 
 	lambdaops "github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/cputime"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/sandbox/alarms"
@@ -139,10 +140,10 @@ func Alarms(ctx context.Context, e Env, nFns, nAlarms int) ([]Result, error) {
 	var built *model.AlarmIndex
 	for r := 0; r < 15; r++ {
 		cp := append([]model.Alarm(nil), raw...)
-		t, c := time.Now(), processCPU()
+		t, c := time.Now(), cputime.Process()
 		built = model.NewAlarmIndex(cp)
 		best = math.Min(best, float64(time.Since(t).Microseconds())/1000)
-		bestCPU = math.Min(bestCPU, float64((processCPU()-c).Microseconds())/1000)
+		bestCPU = math.Min(bestCPU, float64((cputime.Process()-c).Microseconds())/1000)
 	}
 	fns := make([]string, nFns)
 	for i := range fns {

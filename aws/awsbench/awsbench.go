@@ -24,6 +24,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	lambdaops "github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/peers"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
@@ -106,7 +107,7 @@ func Listing(ctx context.Context, e Env, n int, latency time.Duration) ([]Result
 	if e.AWSCLI != "" {
 		start := time.Now()
 		cmd := exec.CommandContext(ctx, e.AWSCLI, "--endpoint-url", s.URL(), "lambda", "list-functions", "--output", "json")
-		cmd.Env = cliEnv(s.URL())
+		cmd.Env = peers.CLIEnv(s.URL(), "us-east-1")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			e.logf("aws cli: %v %s", err, out)
 		} else {
@@ -412,21 +413,6 @@ func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s[len(s)/2]
-}
-
-func cliEnv(endpoint string) []string {
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "AWS_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
-		"AWS_ACCESS_KEY_ID=sandbox", "AWS_SECRET_ACCESS_KEY=sandbox",
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_REGION=us-east-1", "AWS_ENDPOINT_URL="+endpoint,
-		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_PAGER=", "AWS_EC2_METADATA_DISABLED=true")
 }
 
 // Lookup measures a name typed into the filter before the listing has

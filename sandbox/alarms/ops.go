@@ -15,36 +15,19 @@ import (
 
 // Ops returns the alarm operations for metrics.NewHandlerWith.
 func (s *Store) Ops() map[string]metrics.Op {
-	op := func(newIn func() any, run func(any) (any, error)) metrics.Op {
-		return metrics.Op{NewInput: newIn, Run: run}
-	}
 	return map[string]metrics.Op{
-		"PutMetricAlarm": op(func() any { return &PutMetricAlarmInput{} }, func(in any) (any, error) {
-			return s.PutMetricAlarm(in.(*PutMetricAlarmInput))
+		"PutMetricAlarm":          metrics.OpOf(s.PutMetricAlarm),
+		"PutCompositeAlarm":       metrics.OpOf(s.PutCompositeAlarm),
+		"DescribeAlarms":          metrics.OpOf(s.DescribeAlarms),
+		"DescribeAlarmsForMetric": metrics.OpOf(s.DescribeAlarmsForMetric),
+		"DescribeAlarmHistory":    metrics.OpOf(s.DescribeAlarmHistory),
+		"DeleteAlarms":            metrics.OpOf(s.DeleteAlarms),
+		"SetAlarmState":           metrics.OpOf(s.SetAlarmState),
+		"EnableAlarmActions": metrics.OpOf(func(in *AlarmNamesInput) (*Empty, error) {
+			return s.SetActions(in, true)
 		}),
-		"PutCompositeAlarm": op(func() any { return &PutCompositeAlarmInput{} }, func(in any) (any, error) {
-			return s.PutCompositeAlarm(in.(*PutCompositeAlarmInput))
-		}),
-		"DescribeAlarms": op(func() any { return &DescribeAlarmsInput{} }, func(in any) (any, error) {
-			return s.DescribeAlarms(in.(*DescribeAlarmsInput))
-		}),
-		"DescribeAlarmsForMetric": op(func() any { return &DescribeAlarmsForMetricInput{} }, func(in any) (any, error) {
-			return s.DescribeAlarmsForMetric(in.(*DescribeAlarmsForMetricInput))
-		}),
-		"DescribeAlarmHistory": op(func() any { return &DescribeAlarmHistoryInput{} }, func(in any) (any, error) {
-			return s.DescribeAlarmHistory(in.(*DescribeAlarmHistoryInput))
-		}),
-		"DeleteAlarms": op(func() any { return &DeleteAlarmsInput{} }, func(in any) (any, error) {
-			return s.DeleteAlarms(in.(*DeleteAlarmsInput))
-		}),
-		"SetAlarmState": op(func() any { return &SetAlarmStateInput{} }, func(in any) (any, error) {
-			return s.SetAlarmState(in.(*SetAlarmStateInput))
-		}),
-		"EnableAlarmActions": op(func() any { return &AlarmNamesInput{} }, func(in any) (any, error) {
-			return s.SetActions(in.(*AlarmNamesInput), true)
-		}),
-		"DisableAlarmActions": op(func() any { return &AlarmNamesInput{} }, func(in any) (any, error) {
-			return s.SetActions(in.(*AlarmNamesInput), false)
+		"DisableAlarmActions": metrics.OpOf(func(in *AlarmNamesInput) (*Empty, error) {
+			return s.SetActions(in, false)
 		}),
 	}
 }

@@ -1,11 +1,9 @@
 package alarms_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,6 +19,7 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
+	"github.com/lambdaops/lambdaops/internal/ownbody"
 	"github.com/lambdaops/lambdaops/sandbox/alarms"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
@@ -31,27 +30,12 @@ var base = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 var protocols = []string{"cbor", "json", "query"}
 
-type ownBody struct{ rt http.RoundTripper }
-
-func (o ownBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		data, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(data))
-	}
-	return o.rt.RoundTrip(r)
-}
-
 func newClient(url, proto string) *cloudwatch.Client {
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
-		o.HTTPClient = &http.Client{Transport: ownBody{http.DefaultTransport}}
+		o.HTTPClient = &http.Client{Transport: ownbody.Transport{}}
 		switch proto {
 		case "json":
 			o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)

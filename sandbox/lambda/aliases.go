@@ -69,6 +69,19 @@ func (w *World) lookupFn(ref string) (*function, *Error) {
 	return f, nil
 }
 
+// lookupLatest is lookupFn for the updates of $LATEST: the name may carry
+// the qualifier $LATEST and no other.
+func (w *World) lookupLatest(ref string) (*function, *Error) {
+	f, q, err := w.lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	if q != "" && q != "$LATEST" {
+		return nil, invalidParam("Unsupported function name: %s. Only $LATEST can be updated.", clip(ref, 140))
+	}
+	return f, nil
+}
+
 // CreateAlias creates an alias with optional weighted routing.
 func (w *World) CreateAlias(ref string, in *aliasIn) ([]byte, *Error) {
 	if !validAliasName(in.Name) {

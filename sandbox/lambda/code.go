@@ -25,12 +25,9 @@ func (w *World) UpdateFunctionCode(ref string, in *updateCodeIn) ([]byte, *Error
 	now := w.clk.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupLatest(ref)
 	if err != nil {
 		return nil, err
-	}
-	if q != "" && q != "$LATEST" {
-		return nil, invalidParam("Unsupported function name: %s. Only $LATEST can be updated.", clip(ref, 140))
 	}
 	pkg := orDefault(f.latest.cfg.PackageType, "Zip")
 	if pkg == "Zip" && in.ImageUri != "" {

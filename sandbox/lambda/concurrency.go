@@ -2,7 +2,8 @@ package lambda
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -195,11 +196,7 @@ func (w *World) ListProvisionedConcurrencyConfigs(ref, marker string, maxItems i
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]string, 0, len(f.provisioned))
-	for k := range f.provisioned {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(f.provisioned))
 	items, next, err := pageKeys(keys, marker, size, func(k string) []byte {
 		b, _ := json.Marshal(provOut(f.provisioned[k], f.arn+":"+k, now))
 		return b

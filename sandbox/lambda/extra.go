@@ -1,7 +1,8 @@
 package lambda
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -15,12 +16,9 @@ const cscPattern = `arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-
 func (w *World) GetFunctionCodeSigningConfig(ref string) ([]byte, *Error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
 		return nil, err
-	}
-	if q != "" {
-		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
 	}
 	return mustJSON(map[string]string{"CodeSigningConfigArn": "", "FunctionName": f.name}), nil
 }
@@ -62,18 +60,11 @@ func (w *World) ListFunctionEventInvokeConfigs(ref, marker string, maxItems int)
 	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
 		return nil, err
 	}
-	if q != "" {
-		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
-	}
-	keys := make([]string, 0, len(f.eventInvoke))
-	for k := range f.eventInvoke {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(f.eventInvoke))
 	items, next, err := pageKeys(keys, marker, pageSize(maxItems, 50), func(k string) []byte {
 		return mustJSON(w.eventInvokeOut(f, k, f.eventInvoke[k]))
 	})

@@ -58,12 +58,9 @@ func (w *World) UpdateFunctionConfiguration(ref string, in *updateConfigIn) ([]b
 	now := w.clk.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupLatest(ref)
 	if err != nil {
 		return nil, err
-	}
-	if q != "" && q != "$LATEST" {
-		return nil, invalidParam("Unsupported function name: %s. Only $LATEST can be updated.", clip(ref, 140))
 	}
 	if in.Runtime != nil {
 		if err := w.runtimeBlocked(*in.Runtime, false, now); err != nil {

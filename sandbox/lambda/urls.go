@@ -2,7 +2,8 @@ package lambda
 
 import (
 	"encoding/json"
-	"sort"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -233,18 +234,11 @@ func (w *World) ListFunctionUrlConfigs(ref, marker string, maxItems int) ([]byte
 	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
 		return nil, err
 	}
-	if q != "" {
-		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
-	}
-	keys := make([]string, 0, len(f.urls))
-	for k := range f.urls {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(f.urls))
 	items, next, err := pageKeys(keys, marker, pageSize(maxItems, maxURLPage), func(k string) []byte {
 		return mustJSON(w.urlOut(f, k, f.urls[k], true))
 	})

@@ -39,12 +39,9 @@ func (w *World) PublishVersion(ref string, in *publishIn) ([]byte, *Error) {
 	now := w.clk.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
 		return nil, err
-	}
-	if q != "" {
-		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
 	}
 	if err := w.busy(f, now); err != nil {
 		return nil, err
@@ -66,12 +63,9 @@ func (w *World) ListVersionsByFunction(ref, marker string, maxItems int) ([]byte
 	now := w.clk.Now()
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	f, q, err := w.lookup(ref)
+	f, err := w.lookupFn(ref)
 	if err != nil {
 		return nil, err
-	}
-	if q != "" {
-		return nil, invalidParam("Unsupported function name: %s", clip(ref, 140))
 	}
 	start := 0
 	if marker != "" {

@@ -1,19 +1,14 @@
 package logs
 
 import (
-	"bytes"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
+	"github.com/lambdaops/lambdaops/sandbox/internal/awsjson"
 )
 
 // MaxRequestBytes bounds a request body (PutLogEvents allows 1 MiB of
@@ -45,74 +40,38 @@ func NewHandler(s *Store, clk clock.Clock) http.Handler {
 	return &handler{s: s, clk: clk}
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		writeError(w, 500, "ServiceUnavailableException", "internal error encoding the response")
-		return
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-RequestId", newUUID())
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b)
+// front is the awsJson1.1 plumbing (sandbox/internal/awsjson).
+var front = awsjson.Service{
+	Prefix:       targetPrefix,
+	Name:         "CloudWatch Logs",
+	MaxBytes:     MaxRequestBytes,
+	InternalType: "ServiceUnavailableException",
+	TooLargeType: "RequestEntityTooLargeException",
 }
 
+func writeJSON(w http.ResponseWriter, v any) { front.WriteJSON(w, v) }
+
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	b, _ := json.Marshal(map[string]string{"__type": typ, "message": msg})
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-ErrorType", typ)
-	w.Header().Set("X-Amzn-RequestId", newUUID())
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	awsjson.WriteError(w, status, typ, msg)
 }
 
 // decode parses body into v, answering SerializationException on failure.
 func decode(w http.ResponseWriter, body []byte, v any) bool {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := awsjson.Unmarshal(body, v); err != nil {
 		writeError(w, 400, "SerializationException", "Could not parse the request body as JSON: "+err.Error())
 		return false
 	}
 	return true
 }
 
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
+func newUUID() string { return awsjson.NewUUID() }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	defer func() {
-		if v := recover(); v != nil {
-			writeError(w, 500, "ServiceUnavailableException", "internal error")
-		}
-	}()
-	target := r.Header.Get("X-Amz-Target")
-	if !strings.HasPrefix(target, targetPrefix) {
-		writeError(w, 400, "UnknownOperationException", "Missing or unknown X-Amz-Target header; expected Logs_20140328.<Operation>.")
+	defer front.Recover(w)
+	op, body, ok := front.Read(w, r)
+	if !ok {
 		return
 	}
-	if r.Method != http.MethodPost {
-		writeError(w, 405, "InvalidAction", "Use POST for CloudWatch Logs operations.")
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, 413, "RequestEntityTooLargeException", fmt.Sprintf("Request body larger than %d bytes.", MaxRequestBytes))
-			return
-		}
-		writeError(w, 400, "SerializationException", "Could not read the request body.")
-		return
-	}
-	op := strings.TrimPrefix(target, targetPrefix)
 	switch op {
 	case "CreateLogGroup":
 		h.createLogGroup(w, body)

@@ -1,11 +1,9 @@
 package logs
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/lambdaops/lambdaops/internal/ownbody"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/record"
 )
@@ -46,30 +45,8 @@ func newClient(url string) *cwl.Client {
 		BaseEndpoint:     aws.String(url),
 		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Transport: bufferedBody{http.DefaultTransport}},
+		HTTPClient:       &http.Client{Transport: ownbody.Transport{}},
 	})
-}
-
-// bufferedBody hands the transport its own copy of the request body. The
-// SDK closes the request body as soon as the response headers arrive; on
-// loopback that can land before the transport's final EOF read of the body,
-// which then fails and makes the transport close the connection, killing a
-// streaming (Live Tail) response. A copy the SDK cannot close avoids it.
-type bufferedBody struct{ rt http.RoundTripper }
-
-func (b bufferedBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		data, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-		r.ContentLength = int64(len(data))
-	}
-	return b.rt.RoundTrip(r)
 }
 
 func apiCode(err error) string {

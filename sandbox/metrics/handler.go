@@ -22,15 +22,10 @@ const (
 	maxBody      = 8 << 20
 )
 
-type operation struct {
-	newInput func() any
-	run      func(in any) (any, error)
-}
-
 // Handler serves the CloudWatch operations in the three encodings.
 type Handler struct {
 	s   *Store
-	ops map[string]operation
+	ops map[string]Op
 	seq atomic.Uint64
 }
 
@@ -50,27 +45,28 @@ type Op struct {
 	Run      func(in any) (any, error)
 }
 
+// OpOf is the Op of a typed operation: NewInput makes a new In, Run calls
+// run with it.
+func OpOf[In, Out any](run func(*In) (Out, error)) Op {
+	return Op{
+		NewInput: func() any { return new(In) },
+		Run:      func(in any) (any, error) { return run(in.(*In)) },
+	}
+}
+
 // NewHandlerWith is NewHandler with extra operations served in the same
 // three encodings (they never replace the metrics operations).
 func NewHandlerWith(s *Store, extra map[string]Op) http.Handler {
 	h := &Handler{s: s}
-	h.ops = map[string]operation{
-		"GetMetricData": {func() any { return &GetMetricDataInput{} }, func(in any) (any, error) {
-			return s.GetMetricData(in.(*GetMetricDataInput))
-		}},
-		"GetMetricStatistics": {func() any { return &GetMetricStatisticsInput{} }, func(in any) (any, error) {
-			return s.GetMetricStatistics(in.(*GetMetricStatisticsInput))
-		}},
-		"ListMetrics": {func() any { return &ListMetricsInput{} }, func(in any) (any, error) {
-			return s.ListMetrics(in.(*ListMetricsInput))
-		}},
-		"PutMetricData": {func() any { return &PutMetricDataInput{} }, func(in any) (any, error) {
-			return s.PutMetricData(in.(*PutMetricDataInput))
-		}},
+	h.ops = map[string]Op{
+		"GetMetricData":       OpOf(s.GetMetricData),
+		"GetMetricStatistics": OpOf(s.GetMetricStatistics),
+		"ListMetrics":         OpOf(s.ListMetrics),
+		"PutMetricData":       OpOf(s.PutMetricData),
 	}
 	for name, op := range extra {
 		if _, taken := h.ops[name]; !taken && op.NewInput != nil && op.Run != nil {
-			h.ops[name] = operation{op.NewInput, op.Run}
+			h.ops[name] = op
 		}
 	}
 	return h
@@ -148,14 +144,14 @@ func (h *Handler) serveCBOR(w http.ResponseWriter, opName string, body []byte) {
 		h.writeCBORError(w, e)
 		return
 	}
-	in := op.newInput()
+	in := op.NewInput()
 	if len(body) > 0 {
 		if err := cborDec.Unmarshal(body, in); err != nil {
 			h.writeCBORError(w, errSerialization(err))
 			return
 		}
 	}
-	out, err := op.run(in)
+	out, err := op.Run(in)
 	if err != nil {
 		h.writeCBORError(w, asAPIError(err))
 		return
@@ -188,14 +184,14 @@ func (h *Handler) serveJSON(w http.ResponseWriter, opName string, body []byte) {
 		h.writeJSONError(w, errUnknownOp(opName))
 		return
 	}
-	in := op.newInput()
+	in := op.NewInput()
 	if len(bytes.TrimSpace(body)) > 0 {
 		if err := json.Unmarshal(body, in); err != nil {
 			h.writeJSONError(w, errSerialization(err))
 			return
 		}
 	}
-	out, err := op.run(in)
+	out, err := op.Run(in)
 	if err != nil {
 		h.writeJSONError(w, asAPIError(err))
 		return
@@ -245,12 +241,12 @@ func (h *Handler) serveQuery(w http.ResponseWriter, r *http.Request, reqID strin
 		h.writeXMLError(w, reqID, errUnknownOp(opName))
 		return
 	}
-	in := op.newInput()
+	in := op.NewInput()
 	if err := decodeForm(vals, in); err != nil {
 		h.writeXMLError(w, reqID, errInvalidValue("%v", err))
 		return
 	}
-	out, err := op.run(in)
+	out, err := op.Run(in)
 	if err != nil {
 		h.writeXMLError(w, reqID, asAPIError(err))
 		return

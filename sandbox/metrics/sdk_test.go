@@ -1,11 +1,9 @@
 package metrics_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +19,7 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
+	"github.com/lambdaops/lambdaops/internal/ownbody"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/metrics"
 	"github.com/lambdaops/lambdaops/sandbox/record"
@@ -38,7 +37,7 @@ func newClient(url, proto string, more ...func(*cloudwatch.Options)) *cloudwatch
 	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 		o.BaseEndpoint = aws.String(url)
 		o.RetryMaxAttempts = 1
-		o.HTTPClient = &http.Client{Transport: ownBody{http.DefaultTransport}}
+		o.HTTPClient = &http.Client{Transport: ownbody.Transport{}}
 		switch proto {
 		case "json":
 			o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
@@ -478,25 +477,4 @@ func TestPutMetricDataRoundTrip(t *testing.T) {
 			wantCode(t, err, "InvalidParameterValue")
 		})
 	}
-}
-
-// ownBody hands the transport its own copy of the request body: the SDK
-// closes the body it made as soon as response headers arrive, which on
-// loopback can precede the transport's last read and kill the connection
-// under the response ("use of closed network connection"). With retries
-// off, that would be a flaky failure.
-type ownBody struct{ rt http.RoundTripper }
-
-func (o ownBody) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		data, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r = r.Clone(r.Context())
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	}
-	return o.rt.RoundTrip(r)
 }

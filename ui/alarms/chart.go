@@ -1,30 +1,11 @@
 package alarms
 
 import (
-	"context"
 	"encoding/json"
 	"math"
 
-	tea "charm.land/bubbletea/v2"
-
 	"github.com/lambdaops/lambdaops/model"
 )
-
-type contextT = context.Context
-
-// startActionMsg runs a confirmed change in a command, under the action
-// request's generation.
-type startActionMsg struct {
-	what string
-	f    func(context.Context) error
-}
-
-func (m *Model) startAction(msg startActionMsg) tea.Cmd {
-	ctx, gen := m.req.Start(kindAction)
-	return func() tea.Msg {
-		return actionMsg{gen: gen, what: msg.what, err: msg.f(ctx)}
-	}
-}
 
 // ChartLine is one line of a chart: its cells, and which are bars above
 // the threshold.

@@ -35,8 +35,7 @@ const PaneID common.PaneID = "aliases"
 
 // Defaults the pane uses; Options may change them.
 const (
-	DefaultRefresh = time.Minute      // metrics and aliases refresh
-	MetricsWindow  = 30 * time.Minute // how far back the cockpit looks
+	DefaultRefresh = time.Minute // metrics and aliases refresh
 	maxBackoff     = 8 * time.Minute
 	planTickEvery  = time.Second
 )
@@ -87,14 +86,17 @@ type Model struct {
 	aliases  []model.Alias
 	prov     map[string]model.ProvisionedConfig
 	provErr  error
-	list     *table.Model[*model.Alias] // rows point into aliases
-	scroll   scroll.View                // the cockpit scrolls when it is taller than the pane
+	list     *table.Model[*model.Alias]   // rows point into aliases
+	vlist    *table.Model[*model.Version] // rows point into versions (versions.go)
+	vfocus   bool                         // the versions list has the keys
+	scroll   scroll.View                  // the cockpit scrolls when it is taller than the pane
 
 	metrics     map[string]*aliasMetrics // by alias name
 	metricsBusy map[string]bool          // alias → a request is in flight (the tick does not pile up)
 	interval    time.Duration
 
-	busy      bool // a mutation is in flight
+	busy      bool   // a mutation is in flight
+	draftDesc string // a publish description not yet used (nothing was published)
 	problems  []model.PreflightProblem
 	notice    string // last outcome, shown in the pane
 	noticeErr bool
@@ -123,6 +125,8 @@ type aliasMetrics struct {
 
 type versionSeries struct {
 	inv, errs, thr, p50, p99 model.MetricSeries
+	// the window's own p50 and p99 (one period as long as the window)
+	winP50, winP99 model.MetricSeries
 }
 
 type conflictInfo struct {
@@ -152,6 +156,8 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn mo
 	}
 	m.list = table.New(m.aliasTable(), st, km.List)
 	m.list.SetHidden(colDeploy, true) // until a CodeDeploy deployment owns an alias
+	m.vlist = table.New(m.versionTable(), st, km.List)
+	m.focusVersions(false)
 	return m
 }
 
@@ -166,6 +172,12 @@ var (
 // Back implements common.BackHandler: while a plan runs, the first esc only
 // warns that leaving the view stops the plan; a second esc leaves.
 func (m *Model) Back() bool {
+	if m.vfocus {
+		if !m.vlist.Back() { // esc clears the versions filter, then comes back to the aliases
+			m.focusVersions(false)
+		}
+		return true
+	}
 	if m.list.Back() {
 		return true
 	}
@@ -194,14 +206,19 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
 	a := m.km.Aliases
-	if m.list.CapturesInput() {
+	switch {
+	case m.vfocus && m.vlist.CapturesInput():
+		return m.vlist.HelpKeys()
+	case m.vfocus:
+		return m.versionsHelp()
+	case m.list.CapturesInput():
 		return m.listHelp()
 	}
 	if _, owned := m.Owner(); owned {
-		return append([]key.Binding{a.StopDeployment, a.StopRollback, a.Publish, a.Create}, m.listHelp()...)
+		return append([]key.Binding{a.StopDeployment, a.StopRollback, a.Publish, a.Create, a.Versions}, m.listHelp()...)
 	}
 	return append([]key.Binding{a.WeightUp, a.WeightDown, a.Promote, a.Abort, a.Plan, a.SetWeight,
-		a.Undo, a.Publish, a.Create}, m.listHelp()...)
+		a.Undo, a.Publish, a.Create, a.Versions}, m.listHelp()...)
 }
 
 // PlanRunning reports whether a guarded plan is in progress.
@@ -250,8 +267,9 @@ type journalMsg struct {
 }
 
 type publishedMsg struct {
-	v   model.Version
-	err error
+	v    model.Version
+	desc string // the description typed
+	err  error
 }
 
 type createdMsg struct {
@@ -320,11 +338,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scroll.By(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scroll.By(3)
-		}
+		m.scroll.By(scroll.Wheel(msg))
 		return nil
 	case common.RefreshMsg:
 		return tea.Batch(m.load(), m.refreshMetrics(), m.loadAlarms(), m.loadDeploys())
@@ -364,8 +378,20 @@ func (m *Model) handleCreated(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case publishedMsg:
 		if msg.err != nil {
+			m.draftDesc = msg.desc // kept for the next try
 			return m.fail("publish failed: " + msg.err.Error())
 		}
+		if msg.v.Reused {
+			// Lambda returned the version that already holds $LATEST: say
+			// so, and keep the description for the publish that will count.
+			m.draftDesc = msg.desc
+			s := fmt.Sprintf("no change since version %s; nothing published", msg.v.Version)
+			if msg.desc != "" {
+				s += " (your description is kept for the next publish)"
+			}
+			return tea.Batch(m.say(s), m.load())
+		}
+		m.draftDesc = ""
 		return tea.Batch(m.say(fmt.Sprintf("published version %s of %s", msg.v.Version, m.fn.Name)), m.load())
 	case createdMsg:
 		if msg.err != nil {
@@ -408,11 +434,26 @@ func (m *Model) handleAccepted(msg tea.Msg) tea.Cmd {
 
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	m.leaveWarned = false
+	if m.vfocus && m.vlist.CapturesInput() {
+		cmd, _ := m.versionKey(k)
+		return cmd
+	}
 	if m.list.CapturesInput() {
 		cmd, _ := m.listKey(k)
 		return cmd
 	}
 	a := m.km.Aliases
+	if key.Matches(k, a.Versions) {
+		m.focusVersions(!m.vfocus)
+		if m.vfocus {
+			return common.Status("versions list: j/k move, / filters, s sorts; v or esc back to the aliases", false)
+		}
+		return nil
+	}
+	if m.vfocus && isListMove(m.km.List, k) { // the cockpit keys below still act on the selected alias
+		cmd, _ := m.versionKey(k)
+		return cmd
+	}
 	switch {
 	case key.Matches(k, m.km.List.Up):
 		return m.move(-1)
@@ -423,10 +464,10 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.km.List.Bottom):
 		return m.move(len(m.aliases))
 	case key.Matches(k, m.km.List.PageDown):
-		m.scroll.By(max(1, m.h/2))
+		m.scroll.By(scroll.Page(m.h))
 		return nil
 	case key.Matches(k, m.km.List.PageUp):
-		m.scroll.By(-max(1, m.h/2))
+		m.scroll.By(-scroll.Page(m.h))
 		return nil
 	case key.Matches(k, a.Plan) && m.plan != nil:
 		return m.stopPlan("stopped by the operator")
@@ -466,7 +507,11 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, a.Undo):
 		return m.withAlias(m.fetchUndo)
 	default:
-		if cmd, used := m.listKey(k); used {
+		if m.vfocus {
+			if cmd, used := m.versionKey(k); used {
+				return cmd
+			}
+		} else if cmd, used := m.listKey(k); used {
 			return cmd
 		}
 		return noAction(k)
@@ -485,6 +530,16 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return run(al)
 	}
 	return m.withAlias(run)
+}
+
+// isListMove reports whether k moves a list's cursor.
+func isListMove(l keymap.List, k tea.KeyPressMsg) bool {
+	for _, b := range []key.Binding{l.Up, l.Down, l.Top, l.Bottom, l.PageDown, l.PageUp} {
+		if key.Matches(k, b) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Model) mutatingKey(k tea.KeyPressMsg) bool {
@@ -531,21 +586,9 @@ func (m *Model) move(d int) tea.Cmd {
 	return nil
 }
 
-func (m *Model) selected() (model.Alias, bool) {
-	if a, ok := m.list.Selected(); ok {
-		return *a, true
-	}
-	return model.Alias{}, false
-}
+func (m *Model) selected() (model.Alias, bool) { return table.SelectedValue(m.list) }
 
-func (m *Model) aliasNamed(name string) (model.Alias, bool) {
-	for _, a := range m.aliases {
-		if a.Name == name {
-			return a, true
-		}
-	}
-	return model.Alias{}, false
-}
+func (m *Model) aliasNamed(name string) (model.Alias, bool) { return table.LookupValue(m.list, name) }
 
 func (m *Model) setAlias(a model.Alias) {
 	for i := range m.aliases {

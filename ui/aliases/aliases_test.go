@@ -613,6 +613,27 @@ func TestWidthMatchesAnsi(t *testing.T) {
 	}
 }
 
+// Publishing with nothing changed since the newest version says so, not
+// "published version N", and keeps the typed description for the next
+// publish.
+func TestPublishUnchangedSaysNothingPublished(t *testing.T) {
+	f := newCanaryFake()
+	f.unchanged = true
+	h := newHarness(t, f, model.Writable)
+	newest := f.versions[len(f.versions)-1].Version
+	h.press("p")
+	h.typeText("hotfix for the retry budget")
+	h.press("enter")
+	st := h.lastStatus()
+	if want := "no change since version " + newest + "; nothing published"; !strings.Contains(st.Text, want) || strings.Contains(st.Text, "published version") {
+		t.Fatalf("status %q, want %q", st.Text, want)
+	}
+	h.press("p")
+	if v := h.dialogView(); !strings.Contains(v, "hotfix for the retry budget") {
+		t.Fatalf("the description was not kept:\n%s", v)
+	}
+}
+
 // Every line of the cockpit is reachable at 60x15: it scrolls with ctrl+d
 // and ctrl+u, and the selected alias stays visible.
 func TestCockpitScrollsWhenSmall(t *testing.T) {

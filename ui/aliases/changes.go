@@ -239,6 +239,7 @@ func (m *Model) promptPublish() tea.Cmd {
 	return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 		Title:       fmt.Sprintf("Publish a version of %s from $LATEST — description", name),
 		Placeholder: "what changed",
+		Value:       m.draftDesc,
 		Submit: func(desc string) tea.Cmd {
 			return func() tea.Msg { return publishMsg{desc: strings.TrimSpace(desc)} }
 		},
@@ -249,7 +250,7 @@ func (m *Model) publishCmd(desc string) tea.Cmd {
 	fleet, ctx, name := m.deps.Fleet, m.req.Context(), m.fn.Name
 	return func() tea.Msg {
 		v, err := fleet.PublishVersion(ctx, name, desc)
-		return publishedMsg{v: v, err: err}
+		return publishedMsg{v: v, desc: desc, err: err}
 	}
 }
 

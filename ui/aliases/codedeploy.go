@@ -20,6 +20,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/deploytext"
 	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 )
@@ -216,7 +217,7 @@ func (m *Model) deployKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (m *Model) confirmStop(d model.Deployment, rollback bool) tea.Cmd {
 	var b strings.Builder
-	fmt.Fprintf(&b, "deployment %s (%s), created by %s\n", d.ID, shortConfig(d.Config), creatorWord(d.Creator))
+	fmt.Fprintf(&b, "deployment %s (%s), created by %s\n", d.ID, deploytext.Config(d.Config), deploytext.Creator(d.Creator))
 	fmt.Fprintf(&b, "now     %s: version %s with %s on version %s\n", d.Target(), d.CurrentVersion, model.FormatWeight(d.TargetWeight/100), d.TargetVersion)
 	if rollback {
 		fmt.Fprintf(&b, "after   CodeDeploy rolls back: all traffic to version %s (a rollback deployment is created)", d.CurrentVersion)
@@ -234,18 +235,6 @@ func (m *Model) confirmStop(d model.Deployment, rollback bool) tea.Cmd {
 		Name:      d.Alias,
 		Yes:       func() tea.Msg { return stopConfirmedMsg{d: d, rollback: rollback} },
 	}))
-}
-
-func shortConfig(c string) string { return strings.TrimPrefix(c, "CodeDeployDefault.") }
-
-func creatorWord(c string) string {
-	switch c {
-	case "codeDeployRollback":
-		return "CodeDeploy (rollback)"
-	case "":
-		return "unknown"
-	}
-	return c
 }
 
 // deployBannerLines is the banner above the cockpit when a deployment owns
@@ -267,7 +256,7 @@ func (m *Model) deployBannerLines(w int) []string {
 		return out
 	}
 	now := m.deps.Now()
-	out = append(out, m.st.Warn.Render("CodeDeploy · "+d.ID)+"  "+m.st.Bold.Render(d.Status)+"  "+shortConfig(d.Config))
+	out = append(out, m.st.Warn.Render("CodeDeploy · "+d.ID)+"  "+m.st.Bold.Render(d.Status)+"  "+deploytext.Config(d.Config))
 	barW := max(10, min(30, w-46))
 	n := canaryCells(d.TargetWeight/100, barW)
 	bar := m.st.Muted.Render(strings.Repeat("█", barW-n)) + m.st.Accent.Render(strings.Repeat("░", n))
@@ -294,7 +283,7 @@ func (m *Model) deployBannerLines(w int) []string {
 		alarms += " · rolls back on " + rollbackWords(d.RollbackEvents)
 	}
 	if w >= 120 {
-		alarms += m.st.Muted.Render(" · " + d.Application + "/" + d.Group + " by " + creatorWord(d.Creator))
+		alarms += m.st.Muted.Render(" · " + d.Application + "/" + d.Group + " by " + deploytext.Creator(d.Creator))
 	}
 	out = append(out, alarms)
 	k := m.km.Aliases

@@ -28,15 +28,16 @@ import (
 type canaryFake struct {
 	*fake.Session
 
-	mu       sync.Mutex
-	calls    map[string]int
-	fn       model.Function
-	versions []model.Version
-	aliases  []model.Alias
-	prov     []model.ProvisionedConfig
-	rev      int
-	journal  []model.JournalEntry
-	updates  []sentUpdate
+	mu        sync.Mutex
+	calls     map[string]int
+	fn        model.Function
+	versions  []model.Version
+	aliases   []model.Alias
+	prov      []model.ProvisionedConfig
+	rev       int
+	unchanged bool // PublishVersion answers with the newest version, as Lambda does for an unchanged $LATEST
+	journal   []model.JournalEntry
+	updates   []sentUpdate
 	// series gives the values of one query for the minutes start..end.
 	series func(q model.MetricQuery, start, end time.Time) model.MetricSeries
 	// beforeUpdate runs inside UpdateAlias before the revision check: a
@@ -267,6 +268,11 @@ func (f *canaryFake) PublishVersion(ctx context.Context, function, description s
 	f.count("PublishVersion")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.unchanged {
+		v := f.versions[len(f.versions)-1]
+		v.Reused = true
+		return v, nil
+	}
 	v := f.versions[0]
 	v.Version = fmt.Sprint(len(f.versions) + 5)
 	v.Description = description

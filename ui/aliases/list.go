@@ -25,7 +25,7 @@ const (
 func (m *Model) aliasTable() table.Config[*model.Alias] {
 	return table.Config[*model.Alias]{
 		Columns: []table.Column[*model.Alias]{
-			colAlias: {Title: "ALIAS", Width: 5, Max: 20, Priority: 0, Cell: func(a *model.Alias) string { return a.Name },
+			colAlias: {Title: "ALIAS", Width: 8, Max: 20, Priority: 0, Cell: func(a *model.Alias) string { return a.Name },
 				Less: func(a, b *model.Alias) bool { return a.Name < b.Name }, SortName: "alias"},
 			colRouting: {Title: "ROUTING", Width: 24, Max: 64, Priority: 1, Styled: true, Cell: func(a *model.Alias) string { return m.routingCell(*a, m.barW()) },
 				Less: func(a, b *model.Alias) bool { return a.Routing.Weight < b.Routing.Weight }, SortName: "canary weight"},
@@ -67,7 +67,8 @@ func (m *Model) setAliases() {
 		rows[i] = &m.aliases[i]
 	}
 	m.list.SetItems(rows)
-	m.list.InvalidateCache() // routing, provisioned and plan cells change in place
+	m.list.InvalidateCache()  // routing, provisioned and plan cells change in place
+	m.vlist.InvalidateCache() // so do the versions' aliases
 }
 
 // listKey gives the table the keys the cockpit does not use (and every
@@ -87,7 +88,9 @@ func (m *Model) listKey(k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 // CapturesInput implements common.InputCapturer: the filter and the
 // column chooser take every key (the function view forwards them).
-func (m *Model) CapturesInput() bool { return m.list.CapturesInput() }
+func (m *Model) CapturesInput() bool {
+	return m.list.CapturesInput() || m.vfocus && m.vlist.CapturesInput()
+}
 
 // SetFilter applies a filter to the aliases as if typed.
 func (m *Model) SetFilter(s string) { m.list.SetFilter(s) }

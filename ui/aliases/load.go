@@ -59,6 +59,7 @@ func (m *Model) handleLoaded(msg loadedMsg) tea.Cmd {
 	vs := append([]model.Version(nil), msg.versions...)
 	model.SortVersions(vs)
 	m.versions = vs
+	m.setVersions()
 	m.aliases = append([]model.Alias(nil), msg.aliases...)
 	for i := range m.aliases {
 		if m.aliases[i].Function == "" {
@@ -147,8 +148,12 @@ func (m *Model) fetchMetrics(a model.Alias) tea.Cmd {
 	metrics := m.deps.Metrics
 	qs := MetricQueries(m.fn.Name, a)
 	versions := aliasVersions(a)
-	end := m.deps.Now().Truncate(time.Minute)
-	start := end.Add(-MetricsWindow)
+	window := m.deps.MetricsWindow()
+	for _, v := range versions {
+		wq := model.WindowQueries(m.fn.Name, a.Name, v, window)
+		qs = append(qs, wq[model.WinP50], wq[model.WinP99])
+	}
+	start, end := model.WindowRange(m.deps.Now(), window)
 	name := a.Name
 	return func() tea.Msg {
 		series, err := metrics.GetMetrics(ctx, qs, start, end)
@@ -170,9 +175,16 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 		m.interval = min(maxBackoff, m.interval*2)
 	} else {
 		m.interval = m.opt.Refresh
-		for _, s := range msg.series {
+		// MetricQueries (the alias's throttles under "", then each
+		// version's per-minute series), then the window's p50, p99 per version
+		perMinute := len(msg.series) - 2*len(msg.versions)
+		for i, s := range msg.series {
 			vs := am.series[s.Query.ExecutedVersion]
 			switch {
+			case i >= perMinute && s.Query.Stat == "p50":
+				vs.winP50 = s
+			case i >= perMinute && s.Query.Stat == "p99":
+				vs.winP99 = s
 			case s.Query.Metric == "Invocations":
 				vs.inv = s
 			case s.Query.Metric == "Errors":
@@ -192,6 +204,23 @@ func (m *Model) handleMetrics(msg metricsMsg) tea.Cmd {
 		return m.planStep() // judge the fresh numbers at once
 	}
 	return nil
+}
+
+// aliasThrottles are the alias's throttles since a time (all of it for
+// the zero time).
+func (m *Model) aliasThrottles(alias string, since time.Time) float64 {
+	am, ok := m.metrics[alias]
+	if !ok {
+		return 0
+	}
+	thr := am.series[""].thr // by Resource alone (MetricQueries)
+	var n float64
+	for i, v := range thr.Values {
+		if i < len(thr.Timestamps) && !thr.Timestamps[i].Before(since) {
+			n += v
+		}
+	}
+	return n
 }
 
 // health folds an alias's metrics for one version since a time.

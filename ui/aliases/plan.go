@@ -171,6 +171,10 @@ func (m *Model) planHealth() model.VersionHealth {
 	since := p.state.Started.Truncate(time.Minute)
 	h, _ := m.health(p.alias, p.canary, since)
 	h.Version = p.canary
+	// No version is ever throttled (a throttled request never ran, so
+	// CloudWatch has no ExecutedVersion for it): the guard counts the
+	// alias's throttles since the plan started, else it could never trip.
+	h.Throttles = max(h.Throttles, m.aliasThrottles(p.alias, since))
 	if a, ok := m.aliasNamed(p.alias); ok {
 		h.Alarms = m.firingFor(a, p.canary)
 	}

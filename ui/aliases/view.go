@@ -2,7 +2,6 @@ package aliases
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -46,9 +45,14 @@ func (m *Model) View() string {
 	// taller than the pane: everything, in a window that keeps the
 	// selected alias visible (ctrl+d/ctrl+u and the wheel scroll)
 	top = append(top, "")
-	top = append(top, m.versionLines(w, len(m.versions)+2)...)
+	vtop := len(top)
+	// the versions list scrolls itself within at most a screen of rows
+	top = append(top, m.versionLines(w, max(4, h-1))...)
 	focus := -1
-	if len(m.aliases) > 0 {
+	switch {
+	case m.vfocus && m.vlist.Len() > 0:
+		focus = vtop + 2 + m.vlist.Cursor() - m.vlist.Offset() // its title and header first
+	case len(m.aliases) > 0:
 		focus = 2 + m.list.Cursor() // the title and the column header come first
 	}
 	return m.fit(m.scroll.Window(top, h, focus, func(s string) string { return m.st.Muted.Render(s) }), w, h)
@@ -164,7 +168,7 @@ func (m *Model) provCell(alias string) string {
 	}
 	p, ok := m.prov[alias]
 	if !ok {
-		return m.st.Muted.Render("—")
+		return m.st.Muted.Render(format.NoData)
 	}
 	s := fmt.Sprintf("%d/%d ", p.Allocated, p.Requested)
 	switch p.Status {
@@ -191,7 +195,7 @@ func (m *Model) cockpitLines(w int) []string {
 	case am.err != nil && len(am.series) == 0:
 		return []string{title, m.st.Error.Render("  metrics unavailable: " + am.err.Error())}
 	}
-	upd := "  metrics " + am.at.Format("15:04") + " (last " + strconv.Itoa(int(MetricsWindow/time.Minute)) + "m)"
+	upd := "  metrics " + am.at.Format("15:04") + " (last " + model.WindowLabel(m.deps.MetricsWindow()) + ")"
 	if am.err != nil {
 		upd += " · refresh failed: " + am.err.Error()
 	}
@@ -205,6 +209,15 @@ func (m *Model) cockpitLines(w int) []string {
 	for i, v := range versions {
 		healths[i], _ = m.health(a.Name, v, time.Time{})
 		series[i] = am.series[v]
+		// the window's own percentiles, as the function list and triage
+		// compute them, not a mean or max of per-minute ones
+		healths[i].P50Ms, healths[i].P99Ms = 0, 0
+		if x, ok := series[i].winP50.LastPresent(); ok {
+			healths[i].P50Ms = x
+		}
+		if x, ok := series[i].winP99.LastPresent(); ok {
+			healths[i].P99Ms = x
+		}
 	}
 	var cmp model.HealthComparison
 	if len(versions) == 2 {
@@ -268,6 +281,9 @@ func (m *Model) cockpitLines(w int) []string {
 	})
 	row("errors", func(i int) (string, []float64, bool) {
 		h := healths[i]
+		if h.Invocations <= 0 {
+			return format.NoData, nil, false // no invocations: no error rate
+		}
 		return format.Percent(h.ErrorPct()) + " (" + format.Float(h.Errors) + ")", ratioSeries(series[i].errs.Values, series[i].inv.Values), cmp.Errors
 	})
 	out = append(out, m.aliasThrottleLine(a.Name, am, colW))
@@ -343,42 +359,6 @@ func (m *Model) messageLines(w int) (out []string) {
 		} else {
 			out = append(out, m.st.OK.Render(m.notice))
 		}
-	}
-	return out
-}
-
-// ---- versions -------------------------------------------------------------
-
-func (m *Model) versionLines(w, rows int) []string {
-	out := []string{m.st.Title.Render(fmt.Sprintf("Versions (%d)", len(m.versions)))}
-	if len(m.versions) == 0 {
-		return append(out, m.st.Muted.Render("  none"))
-	}
-	descW := max(8, min(40, w-8-10-17-15-7-6))
-	out = append(out, m.st.TableHeader.Render("  "+pad("VERSION", 8)+pad("DESCRIPTION", descW+1)+pad("CODE SHA", 10)+
-		pad("MODIFIED", 17)+pad("RUNTIME", 15)+"MEMORY"))
-	for i, v := range m.versions {
-		if len(out) >= rows {
-			out[len(out)-1] = m.st.Muted.Render(fmt.Sprintf("  … %d more", len(m.versions)-i+1))
-			break
-		}
-		sha := v.CodeSHA256
-		if len(sha) > 8 {
-			sha = sha[:8]
-		}
-		mod := ""
-		if !v.LastModified.IsZero() {
-			mod = v.LastModified.UTC().Format("2006-01-02 15:04")
-		}
-		rt := v.Runtime
-		if rt == "" {
-			rt = "image"
-		}
-		mem := ""
-		if v.MemoryMB > 0 {
-			mem = strconv.Itoa(v.MemoryMB) + " MB"
-		}
-		out = append(out, "  "+pad(v.Version, 8)+pad(v.Description, descW)+" "+pad(sha, 10)+pad(mod, 17)+pad(rt, 15)+mem)
 	}
 	return out
 }

@@ -15,20 +15,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -77,8 +76,7 @@ type Model struct {
 	deploys  map[string]model.Deployment // fn:alias
 	cdNote   string
 	rows     []Row
-	cursor   int
-	offset   int
+	t        *table.Model[*Row] // rows point into rows
 	done     bool
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	thr      model.CompareThresholds
@@ -96,8 +94,10 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 
 // New builds the screen.
 func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
-	return &Model{deps: deps, st: st, km: km, jobs: map[string]bool{}, deploys: map[string]model.Deployment{},
+	m := &Model{deps: deps, st: st, km: km, jobs: map[string]bool{}, deploys: map[string]model.Deployment{},
 		after: tea.Tick, thr: model.DefaultCompareThresholds()}
+	m.t = table.New(m.tableConfig(), st, km.List)
+	return m
 }
 
 var (
@@ -117,11 +117,45 @@ func (m *Model) SetSize(w, h int) { m.w, m.h = w, h }
 
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
-	return []key.Binding{m.km.List.Up, m.km.List.Down, m.km.List.Open, m.km.Global.Refresh}
+	if m.t.CapturesInput() {
+		return m.t.HelpKeys()
+	}
+	return append([]key.Binding{m.km.List.Open}, append(m.t.HelpKeys(), m.km.Global.Refresh)...)
 }
 
-// Rows is what the screen shows (tests).
-func (m *Model) Rows() []Row { return m.rows }
+// CapturesInput implements common.InputCapturer: the filter and the
+// column chooser take every key.
+func (m *Model) CapturesInput() bool { return m.t.CapturesInput() }
+
+// Back implements common.BackHandler: esc closes the chooser or clears the
+// filter first.
+func (m *Model) Back() bool { return m.t.Back() }
+
+// SetFilter applies a filter as if typed.
+func (m *Model) SetFilter(s string) { m.t.SetFilter(s) }
+
+var (
+	_ common.InputCapturer = (*Model)(nil)
+	_ common.BackHandler   = (*Model)(nil)
+)
+
+// Rows is what the screen shows, in its order (tests).
+func (m *Model) Rows() []Row {
+	out := make([]Row, 0, m.t.Len())
+	for i := 0; i < m.t.Len(); i++ {
+		out = append(out, *m.t.At(i))
+	}
+	return out
+}
+
+// setRows hands the rows to the table (a chunk arrived, a scan started).
+func (m *Model) setRows() {
+	ptrs := make([]*Row, len(m.rows))
+	for i := range m.rows {
+		ptrs[i] = &m.rows[i]
+	}
+	m.t.SetItems(ptrs)
+}
 
 // Done reports whether the scan finished.
 func (m *Model) Done() bool { return m.done }
@@ -150,7 +184,7 @@ func (m *Model) Init() tea.Cmd { return m.start() }
 func (m *Model) start() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	fleet, cd := m.deps.Fleet, m.deps.Deployments()
-	m.done, m.scanned, m.rows, m.startedA = false, 0, nil, m.deps.Time()
+	m.done, m.scanned, m.startedA = false, 0, m.deps.Time()
 	return func() tea.Msg {
 		out := listedMsg{gen: gen}
 		var wg sync.WaitGroup
@@ -304,6 +338,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.listErr = nil
 		m.fns = msg.fns
+		m.rows = nil // the new scan's rows replace the last one's
+		m.setRows()
 		m.deploys = map[string]model.Deployment{}
 		m.cdNote = ""
 		switch {
@@ -327,7 +363,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.scanned = msg.next
 		m.rows = append(m.rows, msg.rows...)
-		sortRows(m.rows)
+		m.setRows()
 		if msg.next < len(m.fns) {
 			return m.scan(msg.next)
 		}
@@ -343,135 +379,25 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.RefreshMsg:
 		return m.start()
 	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, m.km.List.Up):
-			m.cursor = max(0, m.cursor-1)
-		case key.Matches(msg, m.km.List.Down):
-			m.cursor = max(0, min(len(m.rows)-1, m.cursor+1))
-		case key.Matches(msg, m.km.List.Open):
-			if m.cursor < len(m.rows) {
-				fn := m.rows[m.cursor].fn
-				return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: 1} }
-			}
-		}
+		return m.handleKey(msg)
 	}
-	return nil
+	cmd, _ := m.t.Update(msg) // the wheel, the filter's cursor
+	return cmd
 }
 
-// sortRows: CodeDeploy first, then plans, then canaries judged worse, then the rest by name.
-func sortRows(rows []Row) {
-	rank := func(r Row) int {
-		switch {
-		case r.Owner == OwnerCodeDeploy:
-			return 0
-		case r.Owner == OwnerPlan:
-			return 1
-		case r.Worse:
-			return 2
+// handleKey: the filter and the chooser take every key; enter opens the
+// alias's function on its Aliases tab; the rest is the table's.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if !m.t.CapturesInput() && key.Matches(msg, m.km.List.Open) {
+		if r, ok := m.t.Selected(); ok {
+			fn := r.fn
+			return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: 1} }
 		}
-		return 3
+		return common.Status("no alias selected", false)
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if a, b := rank(rows[i]), rank(rows[j]); a != b {
-			return a < b
-		}
-		return rows[i].Function+":"+rows[i].Alias.Name < rows[j].Function+":"+rows[j].Alias.Name
-	})
-}
-
-// View implements common.Pane.
-func (m *Model) View() string {
-	w, h := m.w, m.h
-	if w <= 0 || h <= 0 {
-		return ""
+	cmd, used := m.t.Update(msg)
+	if !used {
+		return table.NoAction(msg)
 	}
-	var out []string
-	title := fmt.Sprintf("What is shifting right now: %d aliases with routing or a deployment", len(m.rows))
-	switch {
-	case m.listErr != nil:
-		title = "could not list functions: " + m.listErr.Error()
-	case !m.done && len(m.fns) == 0:
-		title = "listing functions and CodeDeploy deployments…"
-	case !m.done:
-		title += fmt.Sprintf(" · scanned %d/%d functions…", m.scanned, len(m.fns))
-	default:
-		title += fmt.Sprintf(" · %d functions scanned", len(m.fns))
-	}
-	out = append(out, m.st.Title.Render(title))
-	if m.cdNote != "" {
-		out = append(out, m.st.Muted.Render(m.cdNote))
-	}
-	aw := 34
-	if w < 100 {
-		aw = 26
-	}
-	out = append(out, m.st.TableHeader.Render("  "+pad("FUNCTION:ALIAS", aw)+pad("ROUTING", 18)+pad("OWNER", 16)+"VERDICT / DEPLOYMENT"))
-	if len(m.rows) == 0 && m.done {
-		out = append(out, m.st.Muted.Render("  nothing is shifting: no alias has weighted routing and no CodeDeploy deployment runs"))
-	}
-	rows := max(1, h-len(out))
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	now := m.deps.Time()
-	for i := m.offset; i < min(len(m.rows), m.offset+rows); i++ { // only the rows on screen
-		r := m.rows[i]
-		a := r.Alias
-		routing := a.Version + " 100%"
-		if a.Routing.Active() {
-			routing = fmt.Sprintf("%s → %s %s", a.Version, a.Routing.AdditionalVersion, model.FormatWeight(a.Routing.Weight))
-		}
-		owner := string(r.Owner)
-		switch r.Owner {
-		case OwnerNone:
-			owner = "none (by hand)"
-		case OwnerPlan:
-			owner = "plan (here)"
-		}
-		detail := r.Verdict
-		if d := r.Deploy; d != nil {
-			detail = fmt.Sprintf("%s %s %s→%s %g%%", d.ID, strings.TrimPrefix(d.Config, "CodeDeployDefault."), d.CurrentVersion, d.TargetVersion, d.TargetWeight)
-			if at, wt, ok := d.NextStep(now); ok {
-				detail += fmt.Sprintf(", %g%% at %s", wt, at.Format("15:04"))
-			}
-			if a.Routing.Active() && r.Verdict != "" {
-				detail += " · " + r.Verdict
-			}
-		}
-		mark := "  "
-		if i == m.cursor {
-			mark = "▸ "
-		}
-		line := mark + pad(r.Function+":"+a.Name, aw) + pad(routing, 18) + pad(owner, 16) + detail
-		switch {
-		case r.Worse:
-			line = m.st.Error.Render(line)
-		case r.Owner == OwnerCodeDeploy:
-			line = m.st.Warn.Render(line)
-		}
-		if i == m.cursor {
-			line = m.st.Bold.Render(line)
-		}
-		out = append(out, line)
-	}
-	if len(out) > h {
-		out = out[:h]
-	}
-	for i, l := range out {
-		if ansi.StringWidth(l) > w {
-			out[i] = ansi.Truncate(l, w, "…")
-		}
-	}
-	return strings.Join(out, "\n")
-}
-
-func pad(s string, w int) string {
-	n := ansi.StringWidth(s)
-	if n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return ansi.Truncate(s, w-1, "…") + " "
+	return cmd
 }

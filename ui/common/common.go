@@ -27,6 +27,17 @@ type Deps struct {
 	// Connect switches profile or region (nil when switching is not possible).
 	Connect awsapi.Connector
 	Now     func() time.Time
+	// Window is what rates and percentiles are computed over (the config
+	// file's window:); 0 is model.DefaultWindow. Read it with MetricsWindow.
+	Window time.Duration
+}
+
+// MetricsWindow is the window every rate and percentile is computed over.
+func (d Deps) MetricsWindow() time.Duration {
+	if d.Window < time.Minute {
+		return model.DefaultWindow
+	}
+	return d.Window
 }
 
 // Time is the current time from Deps.Now (tests inject a clock), or the

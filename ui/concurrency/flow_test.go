@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/esm"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
 type rig struct {
@@ -30,22 +30,7 @@ type rig struct {
 
 func start(t *testing.T, readOnly bool) *rig {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 20, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	d := t.TempDir()
-	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1", ReadOnly: readOnly,
-		CacheDir: filepath.Join(d, "c"), StateDir: filepath.Join(d, "s")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, client := panetest.StartSandbox(t, sandbox.Options{Functions: 20, Seed: 1}, readOnly)
 	root := ui.New(ui.Options{Deps: common.FromSession(client, client), Config: config.Default(), Version: "flow"})
 	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))

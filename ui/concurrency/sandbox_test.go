@@ -135,10 +135,8 @@ func TestSandboxOrphanAndProvisionedJob(t *testing.T) {
 		t.Fatalf("view:\n%s", m.View())
 	}
 	// C on the live row: 3 executions, followed to READY on the manual clock
-	for i, r := range l.Rows() {
-		if r.Qualifier == "live" {
-			m.cursor = i
-		}
+	if !m.t.Select("live") {
+		t.Fatal("no live row")
 	}
 	h.Press("C")
 	h.TypeText("3\n")

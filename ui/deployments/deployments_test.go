@@ -108,7 +108,7 @@ func TestStaleResultDropped(t *testing.T) {
 	f := fake.New("us-east-1", 0)
 	f.Deploys = history()
 	m, _ := newTab(t, f)
-	m.Update(loadedMsg{gen: m.gen - 1, list: nil})
+	m.Update(loadedMsg{gen: m.req.Gen(kindLoad) - 1, list: nil})
 	if len(m.Deployments()) != 5 {
 		t.Fatal("a stale result replaced the list")
 	}
@@ -138,5 +138,78 @@ func TestGoldenDeploymentsTab(t *testing.T) {
 			}
 			golden.RequireEqual(t, out)
 		})
+	}
+}
+
+// TestFilterSortAndKeys: "/" filters the history with the table's syntax
+// (fuzzy, alias:, status:), the letters typed never act, s/S sort, enter
+// applies, esc clears; a key the tab does not use says so.
+func TestFilterSortAndKeys(t *testing.T) {
+	f := fake.New("us-east-1", 0)
+	f.Deploys = history()
+	m, h := newTab(t, f)
+	m.SetSize(120, 30)
+	before := f.Calls("")
+	h.Press("/")
+	if !m.CapturesInput() {
+		t.Fatal("/ did not open the filter")
+	}
+	h.TypeText("alarm\n")
+	if m.CapturesInput() || m.t.Len() != 1 {
+		t.Fatalf("filter alarm: %d rows", m.t.Len())
+	}
+	if d, _ := m.t.Selected(); d.ID != "d-ALARMED01" {
+		t.Fatalf("selected %s", d.ID)
+	}
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "(1/5)") || !strings.Contains(v, "/alarm") || !strings.Contains(v, "rolled back by d-ROLLBACK1") {
+		t.Fatalf("filtered view:\n%s", v)
+	}
+	if !m.Back() || m.t.Len() != 5 {
+		t.Fatal("esc did not clear the filter")
+	}
+	m.SetFilter("alias:preview")
+	if m.t.Len() != 1 || m.t.At(0).ID != "d-PREVIEW01" {
+		t.Fatalf("alias:preview: %d rows", m.t.Len())
+	}
+	m.SetFilter("")
+	// sorted by created, newest first; S reverses, s goes to the next column
+	if m.t.At(0).ID != "d-PREVIEW01" {
+		t.Fatalf("first %s", m.t.At(0).ID)
+	}
+	h.Press("S")
+	if m.t.At(0).ID != "d-FIRST0001" || !strings.Contains(ansi.Strip(m.View()), "sort created ↑") {
+		t.Fatalf("S: first %s", m.t.At(0).ID)
+	}
+	h.Press("s")
+	if m.t.SortName() != "id" {
+		t.Fatalf("s sorts by %s", m.t.SortName())
+	}
+	h.Press("x")
+	if !strings.Contains(h.LastStatus(), "does nothing here") {
+		t.Fatalf("x: %q", h.LastStatus())
+	}
+	if f.Calls("") != before {
+		t.Fatal("filtering and sorting called AWS")
+	}
+}
+
+// TestNarrowKeepsOutcome: at 60 columns the outcome and the ID stay, the
+// columns dropped are named, → scrolls to them.
+func TestNarrowKeepsOutcome(t *testing.T) {
+	f := fake.New("us-east-1", 0)
+	f.Deploys = history()
+	m, h := newTab(t, f)
+	m.SetSize(60, 15)
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "OUTCOME") || !strings.Contains(v, "d-PREVIEW01") || !strings.Contains(v, "›") {
+		t.Fatalf("60x15:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n > 15 {
+		t.Fatalf("%d lines", n)
+	}
+	h.Press("right")
+	if v2 := ansi.Strip(m.View()); v2 == v {
+		t.Fatalf("→ changed nothing:\n%s", v2)
 	}
 }

@@ -124,3 +124,23 @@ func TestConfirmForProtectedTarget(t *testing.T) {
 		t.Fatal("writable target asks for the name")
 	}
 }
+
+func TestValidators(t *testing.T) {
+	if err := Required("a reason")("  "); err == nil || err.Error() != "a reason is required" {
+		t.Fatalf("%v", err)
+	}
+	if Required("a reason")(" INC-1 ") != nil {
+		t.Fatal("a reason refused")
+	}
+	in := IntIn(1, 10)
+	for _, ok := range []string{"1", " 10 ", "5"} {
+		if in(ok) != nil {
+			t.Errorf("%q refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "0", "11", "x", "1.5"} {
+		if err := in(bad); err == nil || err.Error() != "a whole number from 1 to 10" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -65,12 +65,7 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 		return common.OpenDialog(dialog.Prompt(m.st, m.km.Confirm, dialog.PromptOptions{
 			Title:       fmt.Sprintf("Why %s it? (journaled)", strings.ToLower(verb)),
 			Placeholder: "e.g. poison messages, INC-1234",
-			Validate: func(s string) error {
-				if strings.TrimSpace(s) == "" {
-					return errors.New("a reason is required")
-				}
-				return nil
-			},
+			Validate:    dialog.Required("a reason"),
 			Submit: func(s string) tea.Cmd {
 				en := !enabled
 				return func() tea.Msg {
@@ -83,11 +78,10 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 		Title:       fmt.Sprintf("New batch size (now %d)", it.BatchSize),
 		Placeholder: fmt.Sprintf("1 to %d", MaxBatch),
 		Validate: func(s string) error {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 1 || n > MaxBatch {
-				return fmt.Errorf("a whole number from 1 to %d", MaxBatch)
+			if err := dialog.IntIn(1, MaxBatch)(s); err != nil {
+				return err
 			}
-			if n == it.BatchSize {
+			if n, _ := strconv.Atoi(strings.TrimSpace(s)); n == it.BatchSize {
 				return errors.New("that is the current batch size")
 			}
 			return nil

@@ -232,6 +232,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.say("event source mappings: "+msg.err.Error(), true)
 		}
 		m.detail, m.loaded, m.loadErr = msg.detail, true, nil
+		m.asked = map[string]bool{} // a reload reads the ages afresh
 		m.setItems(msg.items)
 		return tea.Batch(m.fetchAges(), m.scheduleSettle())
 	case agesMsg:
@@ -356,16 +357,26 @@ func (m *Model) fetchAges() tea.Cmd {
 	if len(qs) == 0 {
 		return nil
 	}
-	met, ctx, t := m.deps.Metrics, m.req.Context(), m.deps.Time()
+	met, ctx := m.deps.Metrics, m.req.Context()
+	from, to := model.WindowRange(m.deps.Time(), m.deps.MetricsWindow())
 	return func() tea.Msg {
-		ss, err := met.GetMetrics(ctx, qs, t.Add(-30*time.Minute), t)
+		ss, err := met.GetMetrics(ctx, qs, from, to)
 		if err != nil {
 			return nil
 		}
 		out := map[string][]float64{}
 		for i, s := range ss {
 			if i < len(qs) {
-				out[qs[i].Function] = s.Values
+				// IteratorAge is reported when the mapping polls, not every
+				// minute: only minutes with a datapoint count (a zero-filled
+				// minute is no data, not an age of 0ms).
+				v := []float64{}
+				for j, x := range s.Values {
+					if s.Has(j) {
+						v = append(v, x)
+					}
+				}
+				out[qs[i].Function] = v
 			}
 		}
 		return agesMsg{ages: out}
@@ -374,21 +385,9 @@ func (m *Model) fetchAges() tea.Cmd {
 
 func isStream(t string) bool { return t == "Kinesis" || t == "DynamoDB" }
 
-func (m *Model) selected() (model.ESM, bool) {
-	if it, ok := m.t.Selected(); ok {
-		return *it, true
-	}
-	return model.ESM{}, false
-}
+func (m *Model) selected() (model.ESM, bool) { return table.SelectedValue(m.t) }
 
-func (m *Model) find(uuid string) (model.ESM, bool) {
-	for _, it := range m.items {
-		if it.UUID == uuid {
-			return it, true
-		}
-	}
-	return model.ESM{}, false
-}
+func (m *Model) find(uuid string) (model.ESM, bool) { return table.LookupValue(m.t, uuid) }
 
 func (m *Model) readOnly() bool {
 	return m.deps.Fleet == nil || m.deps.Fleet.Target().Protection == model.ReadOnly

@@ -96,6 +96,7 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 		}
 		return a.SourceARN < b.SourceARN
 	}
+	win := model.WindowLabel(m.deps.MetricsWindow()) // the window the ages are read over
 	cols := []table.Column[*model.ESM]{
 		colFunction: {Title: "FUNCTION", Width: 20, Max: 48, Priority: 0, Field: "function",
 			Cell: func(it *model.ESM) string { return it.Function }, Less: byFn, SortName: "function"},
@@ -115,7 +116,7 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 		}, Less: func(a, b *model.ESM) bool { return a.BatchWindowSec < b.BatchWindowSec }},
 		colResult: {Title: "LAST RESULT", Width: 11, Max: 32, Priority: 4, Cut: table.CutEnd, Cell: func(it *model.ESM) string { return orDash(it.LastProcessingResult) },
 			Less: func(a, b *model.ESM) bool { return a.LastProcessingResult < b.LastProcessingResult }},
-		colAge: {Title: "ITERATOR AGE", Width: 13, Priority: 3, Cell: m.ageCell,
+		colAge: {Title: "ITERATOR AGE " + win, Width: max(13, len("ITERATOR AGE "+win)), Priority: 3, Cell: m.ageCell,
 			Less: func(a, b *model.ESM) bool { return m.age(a) < m.age(b) }, SortName: "iterator age"},
 		colCFN: {Title: "CFN", Width: 5, Priority: 6, Cell: func(it *model.ESM) string {
 			if it.Tags[CFNTag] != "" {
@@ -138,7 +139,7 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 
 // age is the latest IteratorAge of a stream mapping's function (-1: none).
 func (m *Model) age(it *model.ESM) float64 {
-	if v, ok := m.ages[it.Function]; ok && isStream(it.SourceType) {
+	if v, ok := m.ages[it.Function]; ok && len(v) > 0 && isStream(it.SourceType) {
 		return last(v)
 	}
 	return -1
@@ -151,6 +152,9 @@ func (m *Model) ageCell(it *model.ESM) string {
 	v, ok := m.ages[it.Function]
 	if !ok {
 		return format.Loading
+	}
+	if len(v) == 0 {
+		return format.NoData // no datapoint in the window (the header names it)
 	}
 	return format.Sparkline(v, 6) + " " + format.Millis(last(v))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -93,25 +94,15 @@ func (c *configTab) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, c.km.FnView.Reveal):
 			c.reveal = !c.reveal
 			c.lines = nil
-		case key.Matches(msg, l.Down):
-			c.scroll(1)
-		case key.Matches(msg, l.Up):
-			c.scroll(-1)
-		case key.Matches(msg, l.PageDown):
-			c.scroll(c.h / 2)
-		case key.Matches(msg, l.PageUp):
-			c.scroll(-c.h / 2)
-		case key.Matches(msg, l.Top):
-			c.offset = 0
-		case key.Matches(msg, l.Bottom):
-			c.scroll(1 << 20)
-			c.stick = true
+		default:
+			if d, ok := scroll.Key(msg, l, c.h); ok {
+				c.scroll(d)
+				c.stick = key.Matches(msg, l.Bottom) // stay at the bottom as content arrives
+			}
 		}
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			c.scroll(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			c.scroll(3)
+		if d := scroll.Wheel(msg); d != 0 {
+			c.scroll(d)
 		}
 	}
 	return nil

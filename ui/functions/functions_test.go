@@ -85,7 +85,7 @@ func TestStaleListingIsDropped(t *testing.T) {
 	if _, ok := m.rows["ghost"]; ok {
 		t.Fatal("a stale page was applied")
 	}
-	m.Update(metricsMsg{gen: old, vals: map[string][nMetrics]float64{s.Fns[0].Name: {5, 1, 0, 100}}})
+	m.Update(metricsMsg{gen: old, vals: map[string]rowMetrics{s.Fns[0].Name: {v: [nMetrics]float64{5, 1, 0, 100}, hasP99: true}}})
 	if m.rows[s.Fns[0].Name].metrics != nil {
 		t.Fatal("stale metrics were applied")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 const (
@@ -20,17 +21,11 @@ const (
 	nMetrics
 )
 
-var metricNames = [nMetrics]struct{ metric, stat string }{
-	{"Invocations", model.StatSum},
-	{"Errors", model.StatSum},
-	{"Throttles", model.StatSum},
-	{"Duration", "p99"},
-}
-
-// rowMetrics are the last hour's figures for one function.
+// rowMetrics are the window's figures for one function.
 type rowMetrics struct {
-	v     [nMetrics]float64
-	taken time.Time
+	v      [nMetrics]float64
+	hasP99 bool // some invocation reported a duration (else p99 is no data)
+	taken  time.Time
 }
 
 func (r *row) metric(i int) float64 {
@@ -60,7 +55,7 @@ func (r *row) errPctCell() string {
 	}
 	p := r.errPct()
 	if p < 0 {
-		return "-"
+		return format.NoData
 	}
 	return fmt.Sprintf("%.1f", p)
 }
@@ -77,8 +72,8 @@ func (r *row) p99Cell() string {
 	if r.metrics == nil {
 		return "·"
 	}
-	if r.metrics.v[mInvocations] == 0 {
-		return "-"
+	if !r.metrics.hasP99 || r.fn.TimeoutSec == 0 {
+		return format.NoData
 	}
 	return fmt.Sprintf("%.0f%%", 100*r.p99Ratio())
 }
@@ -86,7 +81,7 @@ func (r *row) p99Cell() string {
 // metricsMsg carries metrics for some functions.
 type metricsMsg struct {
 	gen  uint64
-	vals map[string][nMetrics]float64
+	vals map[string]rowMetrics
 	at   time.Time
 	err  error
 }
@@ -100,41 +95,38 @@ type metricsTickMsg struct {
 // maxQueriesPerCall is GetMetricData's limit.
 const maxQueriesPerCall = 500
 
-// fetchMetrics builds a command fetching the last hour's metrics for
-// names, in batches of at most 500 queries. It captures only its arguments.
-func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now time.Time, gen uint64) tea.Cmd {
+// fetchMetrics builds a command fetching the window's figures for names
+// (model.WindowQueries: one period as long as the window, so p99 is the
+// window's p99), in batches of at most 500 queries. It captures only its
+// arguments.
+func fetchMetrics(ctx context.Context, m awsapi.Metrics, names []string, now time.Time, window time.Duration, gen uint64) tea.Cmd {
 	if m == nil || len(names) == 0 {
 		return nil
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		// twelve aligned 5-minute periods: the last hour
-		end := now.Truncate(5 * time.Minute).Add(5 * time.Minute)
-		start := end.Add(-time.Hour)
-		qs := make([]model.MetricQuery, 0, len(names)*nMetrics)
+		start, end := model.WindowRange(now, window)
+		per := model.NumWindowQueries
+		qs := make([]model.MetricQuery, 0, len(names)*per)
 		for _, n := range names {
-			for _, mn := range metricNames {
-				qs = append(qs, model.MetricQuery{Function: n, Metric: mn.metric, Stat: mn.stat, Period: 5 * time.Minute})
-			}
+			qs = append(qs, model.WindowQueries(n, "", "", window)...)
 		}
-		out := make(map[string][nMetrics]float64, len(names))
-		for lo := 0; lo < len(qs); lo += maxQueriesPerCall {
-			hi := min(lo+maxQueriesPerCall, len(qs))
+		out := make(map[string]rowMetrics, len(names))
+		// batches hold whole functions
+		step := maxQueriesPerCall / per * per
+		for lo := 0; lo < len(qs); lo += step {
+			hi := min(lo+step, len(qs))
 			series, err := m.GetMetrics(ctx, qs[lo:hi], start, end)
 			if err != nil {
 				return metricsMsg{gen: gen, err: err}
 			}
-			for i, s := range series {
-				q := qs[lo+i]
-				v := out[q.Function]
-				idx := (lo + i) % nMetrics
-				if idx == mP99 {
-					v[idx] = maxOf(s.Values)
-				} else {
-					v[idx] = s.Sum()
-				}
-				out[q.Function] = v
+			for i := 0; i+per <= len(series); i += per {
+				ws := model.WindowStatsFrom(window, series[i:i+per])
+				var rm rowMetrics
+				rm.v[mInvocations], rm.v[mErrors], rm.v[mThrottles], rm.v[mP99] = ws.Invocations, ws.Errors, ws.Throttles, ws.P99
+				rm.hasP99 = ws.HasDuration
+				out[qs[lo+i].Function] = rm
 			}
 		}
 		return metricsMsg{gen: gen, vals: out, at: now}
@@ -184,7 +176,7 @@ func (m *Model) handleMetricsTick(msg metricsTickMsg) tea.Cmd {
 		return next
 	}
 	ctx, mgen := m.req.Start(kindMetrics)
-	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, mgen), next)
+	return tea.Batch(fetchMetrics(ctx, m.deps.Metrics, names, now, m.deps.MetricsWindow(), mgen), next)
 }
 
 func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
@@ -199,7 +191,8 @@ func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
 	m.mErr, m.mFails = nil, 0
 	for name, v := range msg.vals {
 		if r, ok := m.rows[name]; ok {
-			r.metrics = &rowMetrics{v: v, taken: msg.at}
+			v.taken = msg.at
+			r.metrics = &v
 			r.ver++
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lambdaops/lambdaops/model"
 )
 
 // FitsSize implements common.Fitted: View always returns exactly h lines
@@ -38,6 +40,8 @@ func (m *Model) titleLine() string {
 	} else if m.listing && c == "" {
 		parts = append(parts, m.progress())
 	}
+	// the window INVOC, ERR%, P99/TO and THR are computed over
+	parts = append(parts, m.st.Muted.Render("metrics "+model.WindowLabel(m.deps.MetricsWindow())))
 	if p := m.pairsLine(); p != "" {
 		parts = append(parts, p)
 	}

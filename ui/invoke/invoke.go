@@ -14,7 +14,6 @@
 package invoke
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -28,6 +27,8 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -66,8 +67,8 @@ type Model struct {
 	tmpl  int // last template applied, -1 none
 	saved []string
 
-	hist    []Entry
-	hi      int // shown entry (index into hist)
+	hist    []Entry              // the function's results, oldest first
+	ht      *table.Model[*Entry] // the history table (history.go); rows point into hist
 	scroll  int
 	notice  string
 	noticeE bool
@@ -141,8 +142,11 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	m.editor = ta
 	m.editing = true
 	m.editor.Focus()
+	m.ht = table.New(m.historyTable(), st, km.List)
 	m.hist = opt.History.List(fn.Name)
-	m.hi = len(m.hist) - 1
+	if n := len(m.hist); n > 0 {
+		m.setHistory(m.hist[n-1].id)
+	}
 	return m
 }
 
@@ -153,17 +157,9 @@ func Screen(opt Options) common.ScreenMaker {
 		opt.History = NewHistory()
 	}
 	return func(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-		var fn model.Function
-		switch {
-		case len(sc.Args) > 0:
-			fn = model.Function{Name: sc.Args[0]}
-			if sc.Function != nil && sc.Function.Name == sc.Args[0] {
-				fn = *sc.Function
-			}
-		case sc.Function != nil:
-			fn = *sc.Function
-		default:
-			return nil, errors.New("select a function first (or :invoke <function>)")
+		fn, err := sc.FunctionArg(sc.Args, "invoke")
+		if err != nil {
+			return nil, err
 		}
 		return New(deps, st, km, fn, opt), nil
 	}
@@ -173,7 +169,7 @@ func Screen(opt Options) common.ScreenMaker {
 func (m *Model) Init() tea.Cmd {
 	fleet, fn, ev := m.deps.Fleet, m.fn.Name, m.opt.Events
 	ctx, gen := m.req.Start(kindQuals)
-	return tea.Batch(func() tea.Msg {
+	return tea.Batch(m.loadKept(), func() tea.Msg {
 		vs, err := fleet.ListVersions(ctx, fn)
 		if err != nil {
 			return qualsMsg{gen: gen, err: err}
@@ -225,11 +221,16 @@ const (
 // Title implements common.Titled.
 func (m *Model) Title() string { return "invoke " + m.fn.Name }
 
-// CapturesInput implements common.InputCapturer: the editor takes keys.
-func (m *Model) CapturesInput() bool { return m.editing }
+// CapturesInput implements common.InputCapturer: the editor takes keys,
+// and so do the history's filter and column chooser.
+func (m *Model) CapturesInput() bool { return m.editing || m.ht.CapturesInput() }
 
-// Back implements common.BackHandler: esc leaves the editor first.
+// Back implements common.BackHandler: esc leaves the editor first, then
+// clears the history's filter.
 func (m *Model) Back() bool {
+	if m.ht.Back() {
+		return true
+	}
 	if m.editing {
 		m.blur()
 		return true
@@ -384,14 +385,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.inflight = false
-		m.opt.History.Add(msg.entry)
-		m.hist = append(m.hist, msg.entry)
-		if len(m.hist) > 20 {
-			m.hist = m.hist[len(m.hist)-20:]
-		}
-		m.hi, m.scroll = len(m.hist)-1, 0
+		e := m.opt.History.Add(msg.entry)
+		m.hist = m.opt.History.List(m.fn.Name)
+		m.ht.SetFilter("") // the new result is shown, whatever the filter was
+		m.setHistory(e.id)
 		m.blur()
-		return m.resultStatus(msg.entry)
+		return tea.Batch(m.resultStatus(msg.entry), m.saveKept())
+	case keptMsg:
+		return m.handleKept(msg)
+	case keptSavedMsg:
+		if msg.err != nil {
+			return common.Status("this invocation is not kept for the next run: "+msg.err.Error(), true)
+		}
+		return nil
 	case tea.PasteMsg:
 		if m.editing && m.big == nil && len(msg.Content) > editLimit {
 			// The textarea is far too slow for megabytes (a 10 MB paste hung
@@ -408,11 +414,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.scrollBy(-3)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.scrollBy(3)
-		}
+		m.scrollBy(scroll.Wheel(msg))
 		return nil
 	}
 	if m.editing {
@@ -435,6 +437,11 @@ func (m *Model) resultStatus(e Entry) tea.Cmd {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.km.Invoke
+	if m.ht.CapturesInput() { // typing the history's filter, choosing its columns
+		cmd, _ := m.ht.Update(msg)
+		m.scroll = 0
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Send):
 		return m.requestSend()
@@ -488,29 +495,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.editing = true
 		return m.editor.Focus()
 	case key.Matches(msg, k.Older):
-		if m.hi > 0 {
-			m.hi--
-			m.scroll = 0
-		}
+		return m.step(-1)
 	case key.Matches(msg, k.Newer):
-		if m.hi < len(m.hist)-1 {
-			m.hi++
+		return m.step(1)
+	default:
+		if d, ok := scroll.Key(msg, l, m.resultH()); ok { // the result scrolls
+			m.scrollBy(d)
+			return nil
+		}
+		// the history's filter, sort and columns
+		sel, _ := m.shown()
+		cmd, used := m.ht.Update(msg)
+		if !used {
+			return table.NoAction(msg)
+		}
+		if now, _ := m.shown(); now != sel {
 			m.scroll = 0
 		}
-	case key.Matches(msg, l.Down):
-		m.scrollBy(1)
-	case key.Matches(msg, l.Up):
-		m.scrollBy(-1)
-	case key.Matches(msg, l.PageDown):
-		m.scrollBy(max(1, m.resultH()/2))
-	case key.Matches(msg, l.PageUp):
-		m.scrollBy(-max(1, m.resultH()/2))
-	case key.Matches(msg, l.Top):
-		m.scroll = 0
-	case key.Matches(msg, l.Bottom):
-		m.scrollBy(1 << 20)
+		return cmd
 	}
-	return nil
 }
 
 func (m *Model) scrollBy(d int) {

@@ -116,33 +116,44 @@ type Entry struct {
 	Type      model.InvocationType
 	Size      int // payload bytes sent
 	// Payload is what was sent, kept in memory only (power tuning offers
-	// the last one the editor sent).
+	// the last one the editor sent); the kept history never has it.
 	Payload []byte
 	Result  model.InvokeResult
 	Err     error
+
+	id uint64 // the history's number for it (the table's key)
 }
 
 // History keeps the latest results per function for the life of the
-// program (shared by every invoke pane the root opens). It is only touched
-// from Update, but is safe for concurrent use anyway.
+// program (shared by every invoke pane the root opens); the pane also
+// keeps them on disk through awsapi.InvokeHistory and merges what a
+// previous run kept (Merge). It is only touched from Update, but is safe
+// for concurrent use anyway.
 type History struct {
-	mu   sync.Mutex
-	byFn map[string][]Entry
-	max  int
+	mu     sync.Mutex
+	byFn   map[string][]Entry
+	loaded map[string]bool
+	max    int
+	next   uint64
 }
 
 // NewHistory returns a history keeping up to 20 results per function.
-func NewHistory() *History { return &History{byFn: map[string][]Entry{}, max: 20} }
+func NewHistory() *History {
+	return &History{byFn: map[string][]Entry{}, loaded: map[string]bool{}, max: model.MaxKeptInvocations}
+}
 
-// Add appends an entry for its function.
-func (h *History) Add(e Entry) {
+// Add appends an entry for its function and returns it numbered.
+func (h *History) Add(e Entry) Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.next++
+	e.id = h.next
 	l := append(h.byFn[e.Function], e)
 	if len(l) > h.max {
 		l = l[len(l)-h.max:]
 	}
 	h.byFn[e.Function] = l
+	return e
 }
 
 // List returns the function's entries, oldest first.
@@ -150,6 +161,53 @@ func (h *History) List(function string) []Entry {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return append([]Entry(nil), h.byFn[function]...)
+}
+
+// Loaded reports whether the function's kept history was merged already.
+func (h *History) Loaded(function string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.loaded[function]
+}
+
+// Merge puts what a previous run kept before this run's entries (once per
+// function) and returns the function's entries.
+func (h *History) Merge(function string, kept []model.Invocation) []Entry {
+	h.mu.Lock()
+	if !h.loaded[function] {
+		h.loaded[function] = true
+		var l []Entry
+		for _, inv := range kept {
+			h.next++
+			e := entryOf(inv)
+			e.id = h.next
+			l = append(l, e)
+		}
+		l = append(l, h.byFn[function]...)
+		if len(l) > h.max {
+			l = l[len(l)-h.max:]
+		}
+		h.byFn[function] = l
+	}
+	h.mu.Unlock()
+	return h.List(function)
+}
+
+// invocation is e as the kept history stores it: without the payload sent.
+func (e Entry) invocation() model.Invocation {
+	inv := model.Invocation{At: e.At, Function: e.Function, Qualifier: e.Qualifier, Type: e.Type, Size: e.Size, Result: e.Result}
+	if e.Err != nil {
+		inv.Err = e.Err.Error()
+	}
+	return inv.Trimmed()
+}
+
+func entryOf(inv model.Invocation) Entry {
+	e := Entry{At: inv.At, Function: inv.Function, Qualifier: inv.Qualifier, Type: inv.Type, Size: inv.Size, Result: inv.Result}
+	if inv.Err != "" {
+		e.Err = errors.New(inv.Err)
+	}
+	return e
 }
 
 // size renders a byte count: 512 B, 1.5 KB, 6.0 MB.

@@ -25,7 +25,7 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) editorH() int { return max(3, (m.h-4)*2/5) }
 
-func (m *Model) resultH() int { return max(1, m.h-m.editorH()-3) }
+func (m *Model) resultH() int { return max(1, m.h-m.editorH()-3-m.historyH()) }
 
 // HelpKeys implements common.Pane.
 func (m *Model) HelpKeys() []key.Binding {
@@ -33,7 +33,18 @@ func (m *Model) HelpKeys() []key.Binding {
 	if m.editing {
 		return []key.Binding{k.Send, k.Template, k.Qualifier, k.Type, k.Format, k.Save, k.Load, m.km.Global.Back}
 	}
-	return []key.Binding{k.Send, k.Edit, k.Older, k.Newer, k.Qualifier, k.Type, k.Template, k.Load}
+	if m.ht.CapturesInput() {
+		return m.ht.HelpKeys()
+	}
+	out := []key.Binding{k.Send, k.Edit, k.Older, k.Newer, k.Qualifier, k.Type, k.Template, k.Load}
+	if len(m.hist) > 0 {
+		l := m.km.List
+		out = append(out, l.Filter, l.SortNext, l.SortReverse)
+		if _, off := m.ht.Columns(); off > 0 {
+			out = append(out, l.ScrollRight, l.Columns)
+		}
+	}
+	return out
 }
 
 // View implements common.Pane.
@@ -68,6 +79,10 @@ func (m *Model) View() string {
 	b.WriteString("\n")
 	b.WriteString(m.ruler())
 	b.WriteString("\n")
+	for _, l := range m.historyLines() {
+		b.WriteString(l)
+		b.WriteString("\n")
+	}
 	lines := m.resultLines()
 	rh := m.resultH()
 	end := min(len(lines), m.scroll+rh)
@@ -104,20 +119,35 @@ func (m *Model) validationLine() string {
 
 func (m *Model) ruler() string {
 	label := " Result "
-	if len(m.hist) > 0 {
-		label = fmt.Sprintf(" Result %d/%d ", m.hi+1, len(m.hist))
+	if e, ok := m.shown(); ok {
+		label = fmt.Sprintf(" Result %d/%d ", m.histIndex(e.id)+1, len(m.hist))
+		if f := m.ht.FilterView(m.w); f != "" {
+			label += f + " "
+		}
+		if m.ht.SortColumn() != hcolTime || !m.ht.SortDesc() {
+			label += m.st.Muted.Render(m.ht.SortTitle()) + " "
+		}
+	} else if f := m.ht.FilterView(m.w); f != "" {
+		label += f + " "
 	}
 	rest := max(0, m.w-ansi.StringWidth(label)-2)
+	if m.ht.Filtering() || m.ht.Filter() != "" {
+		return m.st.Muted.Render("──") + label + m.st.Muted.Render(strings.Repeat("─", rest))
+	}
 	return m.st.Muted.Render("──" + label + strings.Repeat("─", rest))
 }
 
 // resultLines renders the shown history entry, cached by entry and width.
 func (m *Model) resultLines() []string {
-	if len(m.hist) == 0 {
+	sel, ok := m.shown()
+	switch {
+	case len(m.hist) == 0:
 		return []string{m.st.Muted.Render("No result yet: ctrl+s sends (after a confirmation).")}
+	case !ok:
+		return nil // the history says no row matches the filter
 	}
-	e := m.hist[m.hi]
-	k := fmt.Sprintf("%d|%d|%p|%v", m.hi, m.w, m.st, e.At)
+	e := *sel
+	k := fmt.Sprintf("%d|%d|%p", e.id, m.w, m.st)
 	if m.cache.key == k {
 		return m.cache.lines
 	}

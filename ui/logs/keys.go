@@ -128,7 +128,7 @@ func (m *Model) onInputKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) resetRollup() {
-	m.vstats = nil
+	m.vstats, m.perFn = nil, nil
 	m.invocations, m.cold, m.errors, m.durTotal, m.maxMem, m.memSize, m.costTotal = 0, 0, 0, 0, 0, 0, 0
 }
 

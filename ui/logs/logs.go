@@ -28,6 +28,7 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
@@ -129,6 +130,17 @@ type Model struct {
 	durTotal                  time.Duration
 	maxMem, memSize           int
 	costTotal                 float64
+	// perFn is the same roll-up per function (index into fns), so a tail
+	// of several functions shows each one's memory, not one figure for all.
+	perFn map[int]*fnRollup
+}
+
+// fnRollup is one function's REPORT-line roll-up.
+type fnRollup struct {
+	invocations, cold int
+	durTotal          time.Duration
+	maxMem, memSize   int
+	cost              float64
 }
 
 // New returns the Logs tab for one function.
@@ -364,11 +376,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.moveCursor(-3)
-		case tea.MouseWheelDown:
-			m.moveCursor(3)
+		if d := scroll.Wheel(msg); d != 0 {
+			m.moveCursor(d)
 		}
 	}
 	return nil
@@ -402,12 +411,12 @@ func (m *Model) onBatch(msg batchMsg) tea.Cmd {
 
 // ingest parses and buffers events, keeping the view where it was.
 func (m *Model) ingest(evs []model.LogEvent) {
-	arch := ""
-	if len(m.fns) == 1 {
-		arch = m.fns[0].Architecture
-	}
 	for _, ev := range evs {
 		src := m.sources[ev.Group]
+		arch := ""
+		if src < len(m.fns) {
+			arch = m.fns[src].Architecture // each function priced at its own architecture
+		}
 		l := model.ParseLogEvent(ev, src)
 		if !m.ring.Append(l) {
 			continue
@@ -444,7 +453,24 @@ func (m *Model) ingest(evs []model.LogEvent) {
 				m.maxMem = r.MaxMemoryUsedMB
 			}
 			m.memSize = r.MemorySizeMB
-			m.costTotal += model.InvocationCost(r.BilledDuration, r.MemorySizeMB, arch, model.DefaultPrices)
+			c := model.InvocationCost(r.BilledDuration, r.MemorySizeMB, arch, model.DefaultPrices)
+			m.costTotal += c
+			if m.perFn == nil {
+				m.perFn = map[int]*fnRollup{}
+			}
+			f := m.perFn[src]
+			if f == nil {
+				f = &fnRollup{}
+				m.perFn[src] = f
+			}
+			f.invocations++
+			if l.Cold {
+				f.cold++
+			}
+			f.durTotal += r.Duration
+			f.maxMem = max(f.maxMem, r.MaxMemoryUsedMB)
+			f.memSize = r.MemorySizeMB
+			f.cost += c
 		}
 	}
 	if m.follow {

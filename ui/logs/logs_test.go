@@ -653,3 +653,28 @@ func TestGoldenViews(t *testing.T) {
 		golden.RequireEqual(t, panetest.ASCII(m.View()))
 	})
 }
+
+// :logs a b: the header's roll-up is per function (each its own memory
+// size and use), not one "mem 88/256MB" for both.
+func TestMultiTailRollupPerFunction(t *testing.T) {
+	f := newTailFake()
+	a := model.Function{Name: "orders-api", Architecture: "x86_64", MemoryMB: 256}
+	b := model.Function{Name: "image-resizer", Architecture: "arm64", MemoryMB: 1024}
+	m := newPane(t, f, a, b)
+	m.SetSize(160, 20)
+	report := func(group, id string, size, used int) model.LogEvent {
+		return model.LogEvent{Group: group, Stream: stream7, Timestamp: t0, IngestionTime: t0, EventID: group + id,
+			Message: fmt.Sprintf("REPORT RequestId: %s\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: %d MB\tMax Memory Used: %d MB\t", id, size, used)}
+	}
+	m.ingest([]model.LogEvent{
+		report(a.LogGroupName(), "r1", 256, 88),
+		report(b.LogGroupName(), "r2", 1024, 300),
+		report(b.LogGroupName(), "r3", 1024, 310),
+	})
+	h := ansi.Strip(m.View())
+	for _, want := range []string{"orders-api 1 inv", "mem 88/256MB", "image-resizer 2 inv", "mem 310/1024MB"} {
+		if !strings.Contains(h, want) {
+			t.Fatalf("header lacks %q:\n%s", want, strings.SplitN(h, "\n", 2)[0])
+		}
+	}
+}

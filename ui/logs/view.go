@@ -469,7 +469,22 @@ func (m *Model) statusLine() string {
 		parts = append(parts, m.st.Muted.Render("json"))
 	}
 	parts = append(parts, m.st.Muted.Render(fmt.Sprintf("%s lines", format.Int(m.ring.Len()))))
-	if m.invocations > 0 {
+	if m.invocations > 0 && len(m.fns) > 1 {
+		// one roll-up per function: memory and price differ between them
+		var each []string
+		for i, f := range m.fns {
+			r := m.perFn[i]
+			if r == nil || r.invocations == 0 {
+				continue
+			}
+			s := fmt.Sprintf("%s %d inv · %d%% cold", f.Name, r.invocations, (r.cold*100+r.invocations/2)/r.invocations)
+			if r.memSize > 0 {
+				s += fmt.Sprintf(" · mem %d/%dMB", r.maxMem, r.memSize)
+			}
+			each = append(each, s)
+		}
+		parts = append(parts, m.st.Text.Render(strings.Join(each, "; ")))
+	} else if m.invocations > 0 {
 		avg := m.durTotal / time.Duration(m.invocations)
 		s := fmt.Sprintf("%d inv · %d%% cold · avg %s", m.invocations, (m.cold*100+m.invocations/2)/m.invocations, ms(avg))
 		if m.memSize > 0 {

@@ -61,6 +61,15 @@ const (
 	numSeries
 )
 
+// The window's own percentiles (one period as long as the window) follow
+// the series in the query.
+const (
+	sWinP50 = numSeries + iota
+	sWinP90
+	sWinP99
+	numQueries
+)
+
 var queryDefs = [numSeries]struct{ metric, stat string }{
 	{model.MetricInvocations, model.StatSum},
 	{model.MetricErrors, model.StatSum},
@@ -106,6 +115,7 @@ type Model struct {
 	reserved *int
 	qual     int // 0 = the function, i = aliases[i-1]
 	win      int
+	wins     []Window // Windows, with the session's window first when it is not one of them
 	series   []model.MetricSeries
 	reports  int
 	cold     int
@@ -120,18 +130,29 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	return &Model{deps: deps, st: st, km: km, fn: fn, id: nextID.Add(1), win: 1, sample: true}
+	m := &Model{deps: deps, st: st, km: km, fn: fn, id: nextID.Add(1), sample: true}
+	// open on the session's window, as every other pane shows it
+	w := deps.MetricsWindow()
+	m.wins, m.win = Windows, -1
+	for i, x := range Windows {
+		if x.Span == w {
+			m.win = i
+		}
+	}
+	if m.win < 0 {
+		m.wins = append([]Window{{model.WindowLabel(w), w, max(time.Minute, (w / 60).Truncate(time.Minute))}}, Windows...)
+		m.win = 0
+	}
+	return m
 }
 
 // Screen opens ":metrics" for the selected function.
 func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.ScreenContext) (common.Pane, error) {
-	if len(sc.Args) > 0 {
-		return New(deps, st, km, model.Function{Name: sc.Args[0]}), nil
+	fn, err := sc.FunctionArg(sc.Args, "metrics")
+	if err != nil {
+		return nil, err
 	}
-	if sc.Function == nil {
-		return nil, fmt.Errorf(":metrics needs a function: select one or type :metrics <name>")
-	}
-	return New(deps, st, km, *sc.Function), nil
+	return New(deps, st, km, fn), nil
 }
 
 // Title implements common.Titled.
@@ -185,13 +206,15 @@ func (m *Model) fetch(withReports bool) tea.Cmd {
 		return nil
 	}
 	ctx, gen := m.req.Start(kindData)
-	win := Windows[m.win]
-	qs := make([]model.MetricQuery, numSeries)
+	win := m.wins[m.win]
+	qs := make([]model.MetricQuery, numSeries, numQueries)
 	for i, d := range queryDefs {
 		qs[i] = model.MetricQuery{Function: m.fn.Name, Resource: m.qualifier(), Metric: d.metric, Stat: d.stat, Period: win.Period}
 	}
-	end := m.deps.Now().Truncate(time.Minute)
-	start := end.Add(-win.Span)
+	for _, stat := range []string{"p50", "p90", "p99"} {
+		qs = append(qs, model.MetricQuery{Function: m.fn.Name, Resource: m.qualifier(), Metric: model.MetricDuration, Stat: stat, Period: win.Span})
+	}
+	start, end := model.WindowRange(m.deps.Now(), win.Span)
 	metrics, logs, pane := m.deps.Metrics, m.deps.Logs, m.id
 	group := m.fn.LogGroupName()
 	sample := withReports && m.sample && logs != nil
@@ -286,10 +309,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		k := m.km.Metrics
 		switch {
 		case key.Matches(msg, k.Window):
-			m.win = (m.win + 1) % len(Windows)
+			m.win = (m.win + 1) % len(m.wins)
 			return m.fetch(true)
 		case key.Matches(msg, k.PrevWindow):
-			m.win = (m.win + len(Windows) - 1) % len(Windows)
+			m.win = (m.win + len(m.wins) - 1) % len(m.wins)
 			return m.fetch(true)
 		case key.Matches(msg, k.Qualifier):
 			m.qual = (m.qual + 1) % (len(m.aliases) + 1)
@@ -322,6 +345,26 @@ func maxOf(v []float64) float64 {
 	return t
 }
 
+// winStat is one of the window's own percentiles, or no data when no
+// invocation in the window reported a duration.
+func (m *Model) winStat(i int) string {
+	if i < len(m.series) {
+		if v, ok := m.series[i].LastPresent(); ok {
+			return millisOr(v) // a duration is never 0 when an invocation reported it
+		}
+	}
+	return format.NoData
+}
+
+// millisOr is format.Millis, with no data for 0 (a maximum over minutes
+// without datapoints).
+func millisOr(v float64) string {
+	if v <= 0 {
+		return format.NoData
+	}
+	return format.Millis(v)
+}
+
 // View implements common.Pane.
 func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
@@ -336,7 +379,7 @@ func (m *Model) View() string {
 		}
 	}
 	var wins []string
-	for i, w := range Windows {
+	for i, w := range m.wins {
 		if i == m.win {
 			wins = append(wins, m.st.TabActive.Render(w.Name))
 		} else {
@@ -364,9 +407,12 @@ func (m *Model) View() string {
 	text := func(s string) string { return m.st.Text.Render(s) }
 	inv, errs, thr := sumOf(m.values(sInv)), sumOf(m.values(sErr)), sumOf(m.values(sThr))
 	errPct := 0.0
+	errText := format.NoData // no invocations: no error rate, not 0%
 	if inv > 0 {
 		errPct = errs / inv * 100
+		errText = fmt.Sprintf("%.2f%%", errPct)
 	}
+	wl := m.wins[m.win].Name
 	errStyle, thrStyle := text, text
 	if errPct > 1 {
 		errStyle = func(s string) string { return m.st.Error.Render(s) }
@@ -374,11 +420,11 @@ func (m *Model) View() string {
 	if thr > 0 {
 		thrStyle = func(s string) string { return m.st.Error.Render(s) }
 	}
-	per := Windows[m.win].Period
+	per := m.wins[m.win].Period
 	lines = append(lines,
-		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s total · %.0f/%s last", format.Float(inv), last(m.values(sInv)), model.ShortDuration(per)),
-		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s total · %.2f%%", format.Float(errs), errPct)),
-		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s total", format.Float(thr))),
+		label("Invocations")+spark(sInv, text)+fmt.Sprintf("  %s in %s · %.0f/%s last", format.Float(inv), wl, last(m.values(sInv)), model.ShortDuration(per)),
+		label("Errors")+spark(sErr, errStyle)+errStyle(fmt.Sprintf("  %s in %s · %s", format.Float(errs), wl, errText)),
+		label("Throttles")+spark(sThr, thrStyle)+thrStyle(fmt.Sprintf("  %s in %s", format.Float(thr), wl)),
 	)
 	// Duration: p99 bars against the timeout line, then p50/p90/p99 figures.
 	timeout := float64(m.fn.TimeoutSec) * 1000
@@ -401,11 +447,11 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s (max %s)", format.Millis(lastSeen(p99)), format.Millis(maxOf(p99)))
+			extra = fmt.Sprintf("  p99 %s %s · worst min %s", wl, m.winStat(sWinP99), millisOr(maxOf(p99)))
 		case 1:
-			extra = fmt.Sprintf("  p90 %s", format.Millis(lastSeen(m.values(sP90))))
+			extra = fmt.Sprintf("  p90 %s %s", wl, m.winStat(sWinP90))
 		case 2:
-			extra = fmt.Sprintf("  p50 %s", format.Millis(lastSeen(m.values(sP50))))
+			extra = fmt.Sprintf("  p50 %s %s", wl, m.winStat(sWinP50))
 		}
 		lines = append(lines, label(l)+p99Style(b)+text(extra))
 	}
@@ -421,7 +467,13 @@ func (m *Model) View() string {
 	lines = append(lines, label("Concurrency")+spark(sConc, concStyle)+concStyle(concText))
 	if m.hasStream() {
 		it := m.values(sIter)
-		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s now · max %s", format.Millis(last(it)), format.Millis(maxOf(it)))))
+		now := format.NoData
+		if sIter < len(m.series) {
+			if v, ok := m.series[sIter].LastPresent(); ok {
+				now = format.Millis(v) // the newest reported age, not a zero-filled minute
+			}
+		}
+		lines = append(lines, label("IteratorAge")+spark(sIter, text)+text(fmt.Sprintf("  %s latest · max %s in %s", now, millisOr(maxOf(it)), wl)))
 	}
 	if sp := m.values(sSpill); sumOf(sp) > 0 {
 		lines = append(lines, label("PC spillover")+spark(sSpill, func(s string) string { return m.st.Warn.Render(s) })+
@@ -430,7 +482,7 @@ func (m *Model) View() string {
 	cold := m.st.Muted.Render("no REPORT lines in the last 15m")
 	if m.reports > 0 {
 		cold = text(fmt.Sprintf("%.1f%% of %d REPORT lines (last %s)", float64(m.cold)*100/float64(m.reports), m.reports,
-			model.ShortDuration(min(Windows[m.win].Span, 15*time.Minute))))
+			model.ShortDuration(min(m.wins[m.win].Span, 15*time.Minute))))
 	}
 	lines = append(lines, label("Cold starts")+cold)
 	lines = append(lines, "", m.st.Muted.Render(ansi.Truncate("w window · a function/alias · r refresh", m.w, "…")))

@@ -92,7 +92,7 @@ func TestLoadsAndRenders(t *testing.T) {
 		t.Fatalf("calls %s", s.CallLog())
 	}
 	v := ansi.Strip(m.View())
-	for _, want := range []string{"Invocations", "timeout 30s", "p99 27.0s", "Errors", "report-generator", "1h"} {
+	for _, want := range []string{"Invocations", "timeout 30s", "p99 15m 27.0s", "Errors", "report-generator", "1h"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("missing %q:\n%s", want, v)
 		}
@@ -110,7 +110,7 @@ func TestWindowAndQualifierRefetchAndDropStale(t *testing.T) {
 	if s.Calls("") != before {
 		t.Fatal("Update called AWS")
 	}
-	if m.req.Gen(kindData) == old || Windows[m.win].Name != "3h" {
+	if m.req.Gen(kindData) == old || m.wins[m.win].Name != "1h" {
 		t.Fatal("window not switched")
 	}
 	msgs := panetest.Messages(cmd)
@@ -194,5 +194,23 @@ func TestLatestPercentileSkipsEmptyMinutes(t *testing.T) {
 	}
 	if got := lastSeen(nil); got != 0 {
 		t.Fatalf("lastSeen(nil) = %v", got)
+	}
+}
+
+// No invocations in the window: the percentiles and the error rate are no
+// data ("—"), not "p99 0ms" and "0.00%".
+func TestNoInvocationsReadNoData(t *testing.T) {
+	s := session()
+	s.Series = func(q model.MetricQuery) []float64 { return make([]float64, 15) }
+	m := newTab(s)
+	deliver(t, s, m, panetest.Messages(m.Init()))
+	v := ansi.Strip(m.View())
+	for _, want := range []string{"p99 15m —", "p50 15m —", "0 in 15m · —"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("missing %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "0ms") || strings.Contains(v, "0.00%") {
+		t.Fatalf("no data shown as zero:\n%s", v)
 	}
 }

@@ -60,7 +60,7 @@ func (m *Model) tableConfig() table.Config[*row] {
 		}, Less: worse(func(r *row) float64 { return r.h.Throttles }), SortName: "throttles"},
 		ColP99: {Title: "P99/TO", Width: 10, Priority: 4, Right: true, Cell: p99Cell,
 			Less: worse(p99Ratio), SortName: "p99/timeout"},
-		ColCost: {Title: "$/MO", Width: 9, Priority: 5, Right: true, Cell: func(r *row) string {
+		ColCost: {Title: "EST $/MO", Width: 9, Priority: 5, Right: true, Cell: func(r *row) string {
 			if !r.have {
 				return format.Loading
 			}

@@ -52,7 +52,9 @@ func TestBoardOnDemoFleet(t *testing.T) {
 	}
 	deps := common.FromSession(c, nil)
 	deps.Now = clk.Now
-	m := NewWithOptions(deps, styles.New(true), keymap.Default(), Options{})
+	// an hour, as the demo incidents are built to show (some, like the
+	// dead-letter errors, are sparse: a 15m window may hold none)
+	m := NewWithOptions(deps, styles.New(true), keymap.Default(), Options{Window: time.Hour})
 	m.SetSize(160, 40)
 	settleReal(t, m)
 	if !m.Complete() {

@@ -20,12 +20,11 @@ import (
 	"github.com/lambdaops/lambdaops/ui/styles"
 )
 
-// Defaults.
+// Defaults. The window is the session's (common.Deps.MetricsWindow, the
+// config file's window:); the period splits it into about 15 points.
 const (
-	Window         = time.Hour
-	Period         = 5 * time.Minute
 	Refresh        = time.Minute
-	BatchFunctions = 50 // functions per GetMetrics call (50 × 9 = 450 queries ≤ 500)
+	BatchFunctions = 45 // functions per GetMetrics call (45 × 11 = 495 queries ≤ 500)
 	SampleMemory   = 8  // functions whose REPORT lines are sampled for memory use
 	pricePerMetric = 0.01 / 1000
 )
@@ -106,6 +105,8 @@ type Model struct {
 	sampled   int
 	rounds    int
 
+	fleetGBs map[bool]float64 // monthly GB-seconds on arm64 (true) and x86
+
 	t     *table.Model[*row]
 	moved bool // the user moved the cursor: keep it on its function
 	w, h  int
@@ -124,10 +125,10 @@ func NewWithOptions(deps common.Deps, st *styles.Styles, km keymap.KeyMap, o Opt
 		deps.Now = time.Now
 	}
 	if o.Window <= 0 {
-		o.Window = Window
+		o.Window = deps.MetricsWindow()
 	}
 	if o.Period <= 0 {
-		o.Period = Period
+		o.Period = max(time.Minute, (o.Window / 15).Truncate(time.Minute))
 	}
 	if o.Refresh <= 0 {
 		o.Refresh = Refresh
@@ -247,7 +248,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			if msg.canary != nil {
 				r.hc.Canary = msg.canary
 			}
-			r.h = model.Assess(r.fn, r.series, r.hc)
+			m.assess(r)
 			m.resort()
 		}
 		return nil
@@ -345,12 +346,13 @@ func (m *Model) fetchNext() tea.Cmd {
 		r.pending = true
 		names[i] = r.fn.Name
 		qs = append(qs, model.TriageQueries(r.fn.Name, m.opts.Period)...)
+		// the window's own p99, as the function list and cockpit show it
+		qs = append(qs, model.WindowQueries(r.fn.Name, "", "", m.opts.Window)[model.WinP99])
 	}
 	m.inFlight = true
 	metrics, pane, gen := m.deps.Metrics, m.id, m.req.Gen(kindRun)
-	end := m.deps.Now().Truncate(time.Minute)
-	start := end.Add(-m.opts.Window)
-	per := model.TriageQueriesPerFunction
+	start, end := model.WindowRange(m.deps.Now(), m.opts.Window)
+	per := model.TriageQueriesPerFunction + 1
 	ctx := m.req.Ctx(kindRun)
 	return func() tea.Msg {
 		s, err := metrics.GetMetrics(ctx, qs, start, end)
@@ -395,12 +397,80 @@ func (m *Model) onMetrics(msg metricsMsg) tea.Cmd {
 		if r == nil || i >= len(msg.series) {
 			continue
 		}
-		r.series = model.TriageFromSeries(m.opts.Period, msg.series[i])
+		ss := msg.series[i]
+		r.series = model.TriageFromSeries(m.opts.Period, ss[:model.TriageQueriesPerFunction])
+		r.series.WindowP99 = []float64{}
+		if v, ok := ss[model.TriageQueriesPerFunction].LastPresent(); ok {
+			r.series.WindowP99 = []float64{v}
+		}
 		r.have = true
-		r.h = model.Assess(r.fn, r.series, r.hc)
+		m.assess(r)
 	}
+	m.fleetTiers()
 	m.resort()
 	return m.fetchNext()
+}
+
+// assess applies the triage rules to r, its cost at the region's prices
+// and the duration tier the fleet's total reaches.
+func (m *Model) assess(r *row) {
+	p := model.PricesFor(m.region())
+	r.hc.Prices = &p
+	r.hc.FleetGBSeconds = m.fleetGBs[r.fn.Architecture == "arm64"]
+	r.h = model.Assess(r.fn, r.series, r.hc)
+}
+
+// tier is the highest duration tier the fleet's usage reaches.
+func (m *Model) tier() int {
+	t := 1
+	for _, r := range m.rows {
+		t = max(t, r.h.Cost.Tier)
+	}
+	return t
+}
+
+func (m *Model) region() string {
+	if m.deps.Fleet == nil {
+		return ""
+	}
+	return m.deps.Fleet.Target().Region
+}
+
+// fleetTiers totals the fleet's monthly GB-seconds per architecture
+// (duration tiers apply to the account's total) and re-prices the board
+// when a total passes the first tier, where the rate changes.
+func (m *Model) fleetTiers() {
+	var tot [2]float64
+	for _, r := range m.rows {
+		if r.have {
+			i := 0
+			if r.fn.Architecture == "arm64" {
+				i = 1
+			}
+			tot[i] += r.h.Cost.GBSeconds
+		}
+	}
+	changed := false
+	for i, arm := range []bool{false, true} {
+		bound := model.TiersX86[0].UpToGBSeconds
+		if arm {
+			bound = model.TiersARM[0].UpToGBSeconds
+		}
+		if tot[i] > bound || m.fleetGBs[arm] > bound {
+			changed = changed || tot[i] != m.fleetGBs[arm]
+		}
+		if m.fleetGBs == nil {
+			m.fleetGBs = map[bool]float64{}
+		}
+		m.fleetGBs[arm] = tot[i]
+	}
+	if changed {
+		for _, r := range m.rows {
+			if r.have {
+				m.assess(r)
+			}
+		}
+	}
 }
 
 func (m *Model) scheduleRefresh() tea.Cmd {

@@ -118,7 +118,7 @@ func TestBoardRanksIncidentsFirst(t *testing.T) {
 			t.Fatalf("healthy function flagged: %s %s", h.Function, h.Reason())
 		}
 	}
-	// 120 functions in batches of 50: 3 calls; reserved asked for orders-api.
+	// 120 functions in batches of 45: 3 calls; reserved asked for orders-api.
 	if got := s.Calls("GetMetrics"); got != 3 {
 		t.Fatalf("GetMetrics calls %d", got)
 	}
@@ -126,7 +126,7 @@ func TestBoardRanksIncidentsFirst(t *testing.T) {
 		t.Fatalf("GetReserved %d", s.Calls("GetReserved"))
 	}
 	v := ansi.Strip(m.View())
-	if !strings.Contains(v, "error rate 15% > 1%") || !strings.Contains(v, "metric queries: $0.0120/refresh") {
+	if !strings.Contains(v, "error rate 15.0% > 1%") || !strings.Contains(v, "metric queries: $0.0132/refresh") {
 		t.Fatalf("view:\n%s", v)
 	}
 }

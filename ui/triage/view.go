@@ -77,10 +77,10 @@ func (m *Model) header() string {
 // footer shows the cost of the metric queries: per refresh of the whole
 // board, per hour at the refresh interval, and spent so far.
 func (m *Model) footer() string {
-	per := float64(len(m.rows)*model.TriageQueriesPerFunction) * pricePerMetric
+	per := float64(len(m.rows)*(model.TriageQueriesPerFunction+1)) * pricePerMetric
 	perHour := per * float64(time.Hour) / float64(m.opts.Refresh)
-	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s",
-		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent))
+	s := fmt.Sprintf("metric queries: %s/refresh · %s/hour at 1/%s · spent %s · %s",
+		dollars(per), dollars(perHour), model.ShortDuration(m.opts.Refresh), dollars(m.spent), model.CostBasis(model.PricesFor(m.region()), m.tier()))
 	if m.fetchErr != nil {
 		return m.st.Error.Render(ansi.Truncate(s+" · "+m.fetchErr.Error(), m.w, "…"))
 	}

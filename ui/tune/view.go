@@ -337,3 +337,36 @@ func pastDelta(r model.TuneRun) string {
 	}
 	return signedDollars(r.MonthlyDelta) + "/month"
 }
+
+func compact(v float64) string {
+	switch {
+	case v >= 1e9:
+		return fmt.Sprintf("%.1fB", v/1e9)
+	case v >= 1e6:
+		return fmt.Sprintf("%.1fM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func signedDollars(v float64) string {
+	if v < 0 {
+		return "saves " + model.FormatDollars(-v)
+	}
+	if v == 0 {
+		return "no change"
+	}
+	return "costs " + model.FormatDollars(v) + " more"
+}
+
+func fit(s string, w int) string { return ansi.Truncate(s, max(0, w), "…") }
+
+// monthlyText is the monthly difference of the recommendation, or why it
+// is not known.
+func monthlyText(r model.TuneRun) string {
+	if !r.BaseMeasured {
+		return fmt.Sprintf("the current %d MB was not measured: no monthly difference", r.BaseMemory)
+	}
+	return fmt.Sprintf("at %s invocations a month it %s a month", compact(r.MonthlyCalls), signedDollars(r.MonthlyDelta))
+}

@@ -10,33 +10,20 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
-	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/config"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
 // TestFlowFromFunctionList drives the whole program as a user would: filter
 // the function list to checkout-api, enter, 2 (Aliases), +, y; then
 // GetAlias on the sandbox shows the new weight.
 func TestFlowFromFunctionList(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the sandbox")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	srv, err := sandbox.Start(ctx, sandbox.Options{Functions: 20, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	client, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), Region: "us-east-1",
-		CacheDir: t.TempDir(), StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background()
+	_, client := panetest.StartSandbox(t, sandbox.Options{Functions: 20, Seed: 1}, false)
 	root := ui.New(ui.Options{Deps: common.FromSession(client, client), Config: config.Default(), Version: "flow"})
 	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
@@ -58,6 +45,7 @@ func TestFlowFromFunctionList(t *testing.T) {
 
 	deadline := time.Now().Add(10 * time.Second)
 	var a model.Alias
+	var err error
 	for time.Now().Before(deadline) {
 		a, err = client.GetAlias(ctx, "checkout-api", "live")
 		if err == nil && a.Routing.Weight == 0.2 {

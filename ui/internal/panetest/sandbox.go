@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/internal/sandboxtest"
 	"github.com/lambdaops/lambdaops/sandbox"
 )
 
@@ -18,15 +19,9 @@ func StartSandbox(t *testing.T, opt sandbox.Options, readOnly bool) (*sandbox.Se
 	if testing.Short() {
 		t.Skip("starts the sandbox")
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := sandbox.Start(ctx, opt)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close(); cancel() })
+	srv := sandboxtest.Start(t, opt)
 	d := t.TempDir()
-	c, err := aws.Open(ctx, aws.Config{Sandbox: true, EndpointURL: srv.URL(), ReadOnly: readOnly,
+	c, err := aws.Open(context.Background(), aws.Config{Sandbox: true, EndpointURL: srv.URL(), ReadOnly: readOnly,
 		CacheDir: filepath.Join(d, "cache"), StateDir: filepath.Join(d, "state"), Now: srv.Clock().Now})
 	if err != nil {
 		t.Fatal(err)

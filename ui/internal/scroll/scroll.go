@@ -5,7 +5,58 @@
 // this is for the views that are not one list (the cockpit, the ledger).
 package scroll
 
-import "fmt"
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/keymap"
+)
+
+// WheelLines is how far one notch of the mouse wheel scrolls, everywhere.
+const WheelLines = 3
+
+// Far is a distance past any end: Window (and a pane's own clamp) stops
+// at the top or the bottom.
+const Far = 1 << 30
+
+// Wheel is how many lines a wheel event scrolls: negative up, 0 for a
+// sideways wheel.
+func Wheel(msg tea.MouseWheelMsg) int {
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		return -WheelLines
+	case tea.MouseWheelDown:
+		return WheelLines
+	}
+	return 0
+}
+
+// Page is how far ctrl+d/ctrl+u scroll a window of h rows: half of it, at
+// least one line.
+func Page(h int) int { return max(1, h/2) }
+
+// Key is how many lines a list key scrolls a window of h rows: ↓/↑ one,
+// ctrl+d/ctrl+u a Page, g/G to the top or the bottom (Far). ok is false
+// for any other key.
+func Key(msg tea.KeyPressMsg, km keymap.List, h int) (d int, ok bool) {
+	switch {
+	case key.Matches(msg, km.Down):
+		return 1, true
+	case key.Matches(msg, km.Up):
+		return -1, true
+	case key.Matches(msg, km.PageDown):
+		return Page(h), true
+	case key.Matches(msg, km.PageUp):
+		return -Page(h), true
+	case key.Matches(msg, km.Top):
+		return -Far, true
+	case key.Matches(msg, km.Bottom):
+		return Far, true
+	}
+	return 0, false
+}
 
 // View is the scroll state: the first line shown.
 type View struct {

@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/lambdaops/lambdaops/keymap"
+	"github.com/lambdaops/lambdaops/ui/internal/panetest"
 )
 
 func lines(n int) []string {
@@ -45,4 +50,23 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestKeysAndWheel(t *testing.T) {
+	km := keymap.Default().List
+	for k, want := range map[string]int{"j": 1, "down": 1, "k": -1, "up": -1, "ctrl+d": 5, "pgdown": 5, "ctrl+u": -5, "g": -Far, "G": Far} {
+		if d, ok := Key(panetest.Key(k), km, 10); !ok || d != want {
+			t.Errorf("%s: %d %v, want %d", k, d, ok, want)
+		}
+	}
+	if _, ok := Key(panetest.Key("x"), km, 10); ok {
+		t.Error("x scrolls")
+	}
+	if Page(1) != 1 || Page(0) != 1 {
+		t.Error("a page is at least a line")
+	}
+	if Wheel(tea.MouseWheelMsg{Button: tea.MouseWheelUp}) != -WheelLines || Wheel(tea.MouseWheelMsg{Button: tea.MouseWheelDown}) != WheelLines ||
+		Wheel(tea.MouseWheelMsg{Button: tea.MouseWheelLeft}) != 0 {
+		t.Error("wheel")
+	}
 }

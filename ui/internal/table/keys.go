@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 )
 
 // ---- keys ----
@@ -25,12 +26,8 @@ func (t *Model[V]) Update(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return t.key(msg)
 	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			t.Move(-3)
-			return nil, true
-		case tea.MouseWheelDown:
-			t.Move(3)
+		if d := scroll.Wheel(msg); d != 0 {
+			t.Move(d)
 			return nil, true
 		}
 	default:
@@ -55,9 +52,9 @@ func (t *Model[V]) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, l.Bottom):
 		t.Move(len(t.view))
 	case key.Matches(msg, l.PageDown):
-		t.Move(max(1, t.bodyHeight()/2))
+		t.Move(scroll.Page(t.bodyHeight()))
 	case key.Matches(msg, l.PageUp):
-		t.Move(-max(1, t.bodyHeight()/2))
+		t.Move(-scroll.Page(t.bodyHeight()))
 	case key.Matches(msg, l.Filter):
 		t.filtering = true
 		t.input.SetValue(t.text)

@@ -107,12 +107,15 @@ func fit(specs []spec, width, start int, protected func(int) bool) layout {
 				if pinned(i) {
 					continue
 				}
-				if skipped < start {
+				if skipped < start-1 { // start 1 is the display order from the first column
 					skipped++
 					continue
 				}
 				rest++
-				if full || total(append(shown, i)) > avail {
+				// the first column scrolled to is shown even when it does
+				// not fit (the widest column is squeezed below): → always
+				// brings a column into view
+				if full || added > 0 && total(append(shown, i)) > avail {
 					full = true
 					continue
 				}

@@ -144,7 +144,7 @@ func (t *Model[V]) WriteView(b *strings.Builder) {
 		lo, hi := t.VisibleRange()
 		for i := lo; i < hi && lines < bh; i++ {
 			b.WriteByte('\n')
-			b.WriteString(t.render(t.At(i), i == t.cursor))
+			b.WriteString(t.render(t.At(i), i == t.cursor && !t.blurred))
 			lines++
 		}
 		if len(t.view) == 0 && lines < bh {

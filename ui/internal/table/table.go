@@ -163,6 +163,7 @@ type Model[V any] struct {
 	selPre, selPost string
 	selStyle        string
 	empty           string
+	blurred         bool // another list of the pane has the keys: no row is highlighted
 }
 
 // New builds a table.
@@ -252,6 +253,15 @@ func (t *Model[V]) Selected() (V, bool) {
 	var zero V
 	return zero, false
 }
+
+// SetFocused says whether the table has the keys. A pane with two lists
+// (the cockpit's aliases and versions) unfocuses the other one: its
+// cursor row is then drawn like the others, so only one row looks
+// selected.
+func (t *Model[V]) SetFocused(on bool) { t.blurred = !on }
+
+// Focused reports whether the table has the keys (the default).
+func (t *Model[V]) Focused() bool { return !t.blurred }
 
 // Cursor and Offset are the selected row and the first row on screen, as
 // indices among the rows that match the filter.
@@ -550,7 +560,26 @@ func (t *Model[V]) scroll(d int) tea.Cmd {
 	case d < 0 && t.start == 0:
 		return common.Status("no columns to the left", false)
 	}
-	t.start = max(0, t.start+d)
-	t.layDirty = true
-	return nil
+	// step until the columns on screen change, so the key always shows its
+	// effect (the first scrolled view may show what the priority view did)
+	for {
+		t.start = max(0, t.start+d)
+		t.layDirty = true
+		n := t.layout()
+		if t.start == 0 || !sameCols(n.cols, l.cols) || d > 0 && n.off == 0 || t.start > len(t.cols) {
+			return nil
+		}
+	}
+}
+
+func sameCols(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -511,3 +511,84 @@ func TestSetItemsLazyIndexAndSortedInput(t *testing.T) {
 		t.Fatal("sorted input reordered")
 	}
 }
+
+func TestUnfocusedTableHighlightsNoRow(t *testing.T) {
+	st := styles.New(true)
+	tb := New(Config[*string]{Columns: []Column[*string]{{Title: "NAME", Width: 10, Cell: func(s *string) string { return *s }}},
+		Key: func(s *string) string { return *s }}, st, keymap.Default().List)
+	a, b := "alpha", "beta"
+	tb.SetItems([]*string{&a, &b})
+	tb.SetSize(20, 3)
+	focused := tb.View()
+	tb.SetFocused(false)
+	if tb.Focused() || tb.View() == focused {
+		t.Fatal("unfocused table still highlights its cursor row")
+	}
+	if !strings.Contains(tb.View(), "alpha") {
+		t.Fatal(tb.View())
+	}
+	tb.SetFocused(true)
+	if tb.View() != focused {
+		t.Fatal("focus back: not the same view")
+	}
+}
+
+// When the pinned columns leave no room for another, → still brings the
+// next column into view (the widest column gives up the room), so the key
+// always shows its effect.
+func TestScrollShowsAColumnWhenPinnedFillTheWidth(t *testing.T) {
+	cols := testCols()
+	cols[3].Priority = 0 // NAME and INVOC pinned: 12 + 1 + 6 of 22
+	tb := New(Config[*item]{Columns: cols, Key: func(r *item) string { return r.name }}, styles.New(true), keymap.Default().List)
+	tb.SetItems(sample())
+	tb.SetSize(22, 5)
+	before, off := tb.Columns()
+	if off == 0 {
+		t.Fatalf("everything fits at 22: %v", before)
+	}
+	seen := map[int]bool{}
+	for i := 0; i < 2; i++ {
+		prev, _ := tb.Columns()
+		for _, c := range prev {
+			seen[c] = true
+		}
+		if _, off := tb.Columns(); off == 0 {
+			break
+		}
+		tb.Update(press("right"))
+		now, _ := tb.Columns()
+		if fmt.Sprint(now) == fmt.Sprint(prev) {
+			t.Fatalf("→ %d changed nothing: %v", i+1, now)
+		}
+		for _, l := range strings.Split(ansi.Strip(tb.View()), "\n") {
+			if ansi.StringWidth(l) > 22 {
+				t.Fatalf("line too wide: %q", l)
+			}
+		}
+	}
+	s, _ := tb.Columns()
+	for _, c := range s {
+		seen[c] = true
+	}
+	if len(seen) != len(cols) {
+		t.Fatalf("columns reached: %v", seen)
+	}
+}
+
+func TestLookupFindsFilteredOutRows(t *testing.T) {
+	tb := newTable(sample())
+	tb.SetFilter("re:^zzz")
+	if tb.Len() != 0 {
+		t.Fatalf("%d rows match", tb.Len())
+	}
+	first := sample()[0]
+	if v, ok := LookupValue(tb, first.name); !ok || v.name != first.name {
+		t.Fatalf("lookup %s: %v %v", first.name, v, ok)
+	}
+	if _, ok := SelectedValue(tb); ok {
+		t.Fatal("a selection with no row on screen")
+	}
+	if _, ok := tb.Lookup("nope"); ok {
+		t.Fatal("found a row that is not there")
+	}
+}

@@ -10,7 +10,10 @@ import (
 
 // Lines cuts or pads lines to exactly h lines, cuts each to at most w
 // cells, and joins them with newlines. It may reuse lines' backing array.
-func Lines(lines []string, w, h int) string {
+func Lines(lines []string, w, h int) string { return LinesTail(lines, w, h, "") }
+
+// LinesTail is Lines with tail ("…") ending each line that was cut.
+func LinesTail(lines []string, w, h int, tail string) string {
 	if len(lines) > h {
 		lines = lines[:h]
 	}
@@ -19,7 +22,7 @@ func Lines(lines []string, w, h int) string {
 	}
 	for i, l := range lines {
 		if ansi.StringWidth(l) > w {
-			lines[i] = ansi.Truncate(l, w, "")
+			lines[i] = ansi.Truncate(l, w, tail)
 		}
 	}
 	return strings.Join(lines, "\n")

@@ -18,3 +18,10 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+func TestLinesTail(t *testing.T) {
+	got := LinesTail([]string{"abcdef", "ab"}, 4, 3, "…")
+	if got != "abc…\nab\n" {
+		t.Fatalf("%q", got)
+	}
+}
