@@ -71,13 +71,22 @@ func benchWarm(e *env) ([]Row, error) {
 	// the spawn of the process in a terminal to its frame, not tmux's own
 	// start-up. The floor of that spawn, and the figure with tmux's start
 	// counted as this bench first did, are measured beside it.
-	var warm, fresh []float64
+	var warm, fresh, prior []float64
 	for i := 0; i < 3; i++ {
 		res, err := r.run(ctx, fleetN, 15*time.Second)
 		if err != nil {
 			return rows, err
 		}
 		warm = append(warm, res.rows)
+		if e.warmBefore != "" { // the same spawn of the other build, right after
+			b := *r
+			b.bin = e.warmBefore
+			res, err := b.run(ctx, fleetN, 15*time.Second)
+			if err != nil {
+				return rows, fmt.Errorf("-warm-before: %w", err)
+			}
+			prior = append(prior, res.rows)
+		}
 		r.freshServer = true
 		res, err = r.run(ctx, fleetN, 15*time.Second)
 		r.freshServer = false
@@ -107,6 +116,10 @@ func benchWarm(e *env) ([]Row, error) {
 		fmt.Sprintf("real binary spawned in a running tmux server (tmux -L), median of 3; baseline = cold start (no cache) to the first row with 600 ms latency (STS, then page 1). "+
 			"Spawn floor (a program that marks its frame first thing, same spawn): %.0f ms. With tmux's own server start counted too (the bench's first method): %.0f ms, floor %.0f ms",
 			floor*1000, awsbenchMedian(fresh)*1000, floorFresh*1000)))
+	if len(prior) > 0 {
+		rows = append(rows, Row{Group: "warm", Name: "warm start, this build against -warm-before (interleaved, same cache)", Figure: w * 1000, Baseline: awsbenchMedian(prior) * 1000,
+			Unit: "ms", Target: "-", Pass: true, Note: fmt.Sprintf("median of 3 each, one run of each in turn; before: %s", filepath.Base(e.warmBefore))})
+	}
 	rows = append(rows, Row{Group: "warm", Name: "tmux spawn floor: a trivial program's first instruction, same spawn as the warm start", Figure: floor * 1000, Baseline: floorFresh * 1000,
 		Unit: "ms", Target: "-", Pass: true, Note: "median of 5; baseline = the same with the tmux server started by the spawn (counted in this figure before)"})
 
