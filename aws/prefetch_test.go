@@ -83,4 +83,12 @@ func TestWarmOpenPrefetchesSnapshot(t *testing.T) {
 	if fns, _, ok := c3.Snapshot(); !ok || len(fns) != 5 {
 		t.Fatalf("after a new listing: %d functions, %v", len(fns), ok)
 	}
+	// the warm opens' background STS checks write the identity file:
+	// let them finish before the cache directory is removed
+	for _, c := range []*Client{c2, c3} {
+		if err := c.Validated(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
 }
