@@ -157,6 +157,7 @@ type Client struct {
 	metricsUsed int64 // metrics requested via GetMetricData
 
 	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
+	scan    aliasScan  // the fleet-wide alias scan's cache (aliasscan.go)
 
 	pre prefetched // the snapshot read while the SDK config loads (prefetch.go)
 }
@@ -257,7 +258,13 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 }
 
 func (c *Client) identityKey() string {
-	return identityKey(c.cfg.Profile, c.target.Region, c.cfg.EndpointURL)
+	profile := c.cfg.Profile
+	if c.cfg.Sandbox && c.cfg.SandboxAccount != "" {
+		// the sandbox's accounts share one endpoint and no profile: the
+		// access key id (the account) tells them apart
+		profile = "sandbox:" + c.cfg.SandboxAccount
+	}
+	return identityKey(profile, c.target.Region, c.cfg.EndpointURL)
 }
 
 // setIdentity sets the account (and the protection that follows from it).
@@ -625,6 +632,9 @@ func (h *governedHTTP) Do(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	c.stats.sent(op)
+	if svc == "Lambda" && req.Method != http.MethodGet {
+		c.scan.changed() // the alias scan's cache may be out of date now
+	}
 	resp, err := h.next.Do(req)
 	if err != nil {
 		c.stats.failed(op)

@@ -161,7 +161,9 @@ func OpenAll(ctx context.Context, base Config, pairs []Pair) []PairResult {
 		cfg.SandboxAccount = p.Account
 		c, err := Open(ctx, cfg)
 		if err == nil && p.Account != "" {
+			c.tmu.Lock() // a warm session's STS check may already be reading the target
 			c.target.Profile = p.Profile
+			c.tmu.Unlock()
 		}
 		res[i].Client, res[i].Err = c, err
 	}

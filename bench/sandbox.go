@@ -59,7 +59,10 @@ func benchSandbox(e *env) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.SetBehaviour("image-resizer", sim.Behaviour{MeanDuration: 2 * time.Millisecond, MemoryUsedMB: 120})
+	// Instant: a synchronous Invoke waits out its simulated run on the real
+	// clock (as Lambda answers when the function ends); the figure is the
+	// sandbox's own cost per request, so the function takes no time.
+	s.SetBehaviour("image-resizer", sim.Behaviour{Instant: true, MemoryUsedMB: 120})
 	payload := `{"key":"cat.jpg"}`
 	inv := []byte("POST /2015-03-31/functions/image-resizer/invocations HTTP/1.1\r\nHost: " + s.Addr() +
 		"\r\nContent-Type: application/json\r\nX-Amz-Invocation-Type: RequestResponse\r\nContent-Length: " +

@@ -157,3 +157,109 @@ func (p *exprParser) unary(depth int) (float64, error) {
 	p.pos = j
 	return v[p.i], nil
 }
+
+// RuleText is a composite alarm's rule made readable: each state function
+// on one alarm becomes the alarm's bare name (ARNs and quotes dropped):
+// ALARM("a") reads "a", OK("b") reads "OK b", INSUFFICIENT_DATA("c") reads
+// "NO DATA c"; AND, OR, NOT, TRUE, FALSE and parentheses stay, and runs of
+// white space become one space. Anything else is kept as written.
+func RuleText(rule string) string {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(rule); {
+		c := rule[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			space = b.Len() > 0
+			i++
+			continue
+		}
+		if space && c != ')' && !strings.HasSuffix(b.String(), "(") {
+			b.WriteByte(' ')
+		}
+		space = false
+		if fn, name, n, ok := ruleCall(rule[i:]); ok && (i == 0 || !isRuleWord(rule[i-1])) {
+			switch fn {
+			case AlarmOK:
+				b.WriteString("OK ")
+			case AlarmInsufficient:
+				b.WriteString("NO DATA ")
+			}
+			b.WriteString(name)
+			i += n
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+func isRuleWord(c byte) bool { return c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+
+// ruleCall reads STATE(name) or STATE("name") at the start of s: the state,
+// the alarm's name (ARNs made names) and the bytes read.
+func ruleCall(s string) (fn, name string, n int, ok bool) {
+	for _, f := range []string{AlarmAlarm, AlarmOK, AlarmInsufficient} {
+		if !strings.HasPrefix(s, f) {
+			continue
+		}
+		rest := strings.TrimLeft(s[len(f):], " \t")
+		if !strings.HasPrefix(rest, "(") {
+			continue
+		}
+		pos := len(s) - len(rest) + 1
+		arg := strings.TrimLeft(s[pos:], " \t")
+		pos = len(s) - len(arg)
+		if strings.HasPrefix(arg, `"`) {
+			e := strings.IndexByte(arg[1:], '"')
+			if e < 0 {
+				return "", "", 0, false
+			}
+			name = arg[1 : 1+e]
+			pos += e + 2
+		} else {
+			e := strings.IndexByte(arg, ')')
+			if e < 0 {
+				return "", "", 0, false
+			}
+			name = strings.TrimSpace(arg[:e])
+			pos += e
+		}
+		tail := strings.TrimLeft(s[pos:], " \t")
+		if !strings.HasPrefix(tail, ")") || name == "" {
+			return "", "", 0, false
+		}
+		pos = len(s) - len(tail) + 1
+		return f, AlarmNameOf(name), pos, true
+	}
+	return "", "", 0, false
+}
+
+// ShortAlarmARNs replaces every CloudWatch alarm ARN in s by the alarm's
+// name (a composite's StateReason lists its children by ARN).
+func ShortAlarmARNs(s string) string {
+	const mark = ":alarm:"
+	if !strings.Contains(s, mark) {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "arn:")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], mark)
+		if j < 0 {
+			break
+		}
+		if k := strings.IndexAny(s[i:i+j], " \t\n\"'()"); k >= 0 { // not one ARN
+			b.WriteString(s[:i+k])
+			s = s[i+k:]
+			continue
+		}
+		b.WriteString(s[:i])
+		s = s[i+j+len(mark):]
+	}
+	b.WriteString(s)
+	return b.String()
+}

@@ -343,8 +343,36 @@ func (ix *AlarmIndex) ForFunction(fn string) []AlarmMatch {
 	if ix == nil {
 		return nil
 	}
+	if strings.HasPrefix(fn, "arn:") {
+		return ix.forFunctionARN(fn)
+	}
 	out := append([]AlarmMatch(nil), ix.byFn[fn]...)
 	return append(out, ix.compFn[fn]...)
+}
+
+// forFunctionARN is ForFunction for a function ARN: over several accounts
+// and regions (one index over every pair) the same name may be two
+// functions, so only the alarms of the ARN's own account and region count
+// (an alarm without an ARN is kept).
+func (ix *AlarmIndex) forFunctionARN(arn string) []AlarmMatch {
+	p := strings.Split(arn, ":")
+	if len(p) < 7 {
+		return nil
+	}
+	region, account, name := p[3], p[4], p[6]
+	var out []AlarmMatch
+	for _, l := range [][]AlarmMatch{ix.byFn[name], ix.compFn[name]} {
+		for _, m := range l {
+			if m.Alarm == nil || m.Alarm.ARN == "" {
+				out = append(out, m)
+				continue
+			}
+			if q := strings.Split(m.Alarm.ARN, ":"); len(q) > 4 && q[3] == region && q[4] == account {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // ForAlias returns the alarms of an alias: those on Resource fn:alias (any
@@ -379,6 +407,9 @@ func (ix *AlarmIndex) ForAlias(fn, alias string, versions ...string) []AlarmMatc
 func (ix *AlarmIndex) InAlarm(fn string) int {
 	if ix == nil {
 		return 0
+	}
+	if strings.HasPrefix(fn, "arn:") { // only that account and region's
+		return len(ix.FiringFor(fn))
 	}
 	return ix.inAlarm[fn]
 }

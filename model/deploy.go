@@ -43,8 +43,11 @@ type Deployment struct {
 
 	Function, Alias               string
 	CurrentVersion, TargetVersion string
-	TargetWeight                  float64 // percent of the alias's traffic on the target version
-	TargetStatus                  string
+	// Account and Region of the deployment's function, set by a session
+	// over several pairs (the same name may be two functions); "" otherwise.
+	Account, Region string
+	TargetWeight    float64 // percent of the alias's traffic on the target version
+	TargetStatus    string
 
 	Created, Started, Completed time.Time
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/lambda"
 	"github.com/lambdaops/lambdaops/sandbox/sim"
 )
@@ -18,7 +19,7 @@ import (
 type simWire struct {
 	w     *lambda.World
 	eng   *sim.Engine
-	clk   interface{ Now() time.Time }
+	clk   clock.Clock
 	fleet int
 	seed  int64
 	start time.Time // when the fleet was created
@@ -69,10 +70,24 @@ func callFrom(in *lambda.InvokeInput, b *sim.Behaviour, arn string) sim.Call {
 type simExec struct{ x *simWire }
 
 // Invoke implements lambda.Executor.
-func (e simExec) Invoke(_ context.Context, in *lambda.InvokeInput) lambda.InvokeOutput {
+//
+// A synchronous invocation answers when its simulated run ends, as Lambda
+// does: on the real clock it waits out what is left of Init Duration plus
+// Duration (cancelled when the client goes away), so a serial client finds
+// the environment free again and reuses it warm; on the manual clock it
+// does not wait (clock.Sleep).
+func (e simExec) Invoke(ctx context.Context, in *lambda.InvokeInput) lambda.InvokeOutput {
 	x := e.x
 	b := x.behaviour(in.Function, in.Hint, &in.Config)
-	r := x.eng.Invoke(callFrom(in, b, in.FunctionARN))
+	start := x.clk.Now()
+	r := x.eng.InvokeAt(start, callFrom(in, b, in.FunctionARN))
+	if in.Type != model.Event && !r.Throttled {
+		end := start.Add(r.InitDuration + r.Duration)
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		clock.Sleep(ctx, x.clk, end.Sub(x.clk.Now()))
+	}
 	return outputFrom(in, r)
 }
 

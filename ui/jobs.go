@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,9 +63,45 @@ func (m *Model) quitNow() tea.Cmd {
 
 func (m *Model) setStatus(text string, isErr bool) tea.Cmd {
 	m.status, m.statusErr = common.Clean(text), isErr
+	m.statusCtx = ""
 	m.statusSeq++
 	seq := m.statusSeq
 	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return statusFadeMsg{seq: seq} })
+}
+
+// setKeyNotice shows a notice about a key, which holds only in the context
+// where the key was pressed (dropStaleNotice clears it when that changes).
+func (m *Model) setKeyNotice(text string) tea.Cmd {
+	cmd := m.setStatus(text, false)
+	m.statusCtx = m.keyContext()
+	return cmd
+}
+
+// keyContext names where keys go now: the top screen, its tab, and whether
+// a dialog or the palette is in front.
+func (m *Model) keyContext() string {
+	ctx := ""
+	if n := len(m.stack); n > 0 {
+		top := m.stack[n-1]
+		ctx = string(top.id)
+		if t, ok := top.pane.(interface{ Active() int }); ok {
+			ctx += "#" + strconv.Itoa(t.Active())
+		}
+	}
+	if len(m.dialogs) > 0 {
+		ctx += "+dialog" + strconv.Itoa(len(m.dialogs))
+	}
+	if m.pal != nil {
+		ctx += "+palette"
+	}
+	return ctx
+}
+
+// dropStaleNotice clears a key notice once the context it was about is gone.
+func (m *Model) dropStaleNotice() {
+	if m.statusCtx != "" && m.status != "" && m.keyContext() != m.statusCtx {
+		m.status, m.statusCtx = "", ""
+	}
 }
 
 func (m *Model) updateJob(j common.JobMsg, owner common.PaneID) {

@@ -59,6 +59,13 @@ func sameFunction(a, b model.Function) bool {
 // pair when there is one, else the session's.
 func (m *Model) headerTarget() model.Target {
 	for i := len(m.stack) - 1; i >= 1; i-- {
+		if s := m.stack[i].pair; s != nil { // a screen about one function (:invoke, :logs, ...)
+			t := s.Target()
+			if m.readOnly {
+				t.Protection = model.ReadOnly
+			}
+			return t
+		}
 		if v, ok := m.stack[i].pane.(*fnview.Model); ok {
 			if s, ok := m.pairSession(v.Function()); ok {
 				t := s.Target()
@@ -210,13 +217,18 @@ func (m *Model) dialogBox(box string) string {
 	// only where the context function is surely the action's: the
 	// function view on top, or the list itself (a fleet-wide screen such
 	// as :esm acts on its own rows)
-	top := m.stack[len(m.stack)-1].pane
-	if _, isFn := top.(*fnview.Model); !isFn && len(m.stack) > 1 {
-		return box
-	}
-	t, ok := m.actionTarget()
-	if !ok {
-		return box
+	top := m.stack[len(m.stack)-1]
+	var t model.Target
+	if top.pair != nil { // a screen about one function: its pair
+		t = top.pair.Target()
+	} else {
+		if _, isFn := top.pane.(*fnview.Model); !isFn && len(m.stack) > 1 {
+			return box
+		}
+		var ok bool
+		if t, ok = m.actionTarget(); !ok {
+			return box
+		}
 	}
 	who := t.Account
 	if t.Profile != "" && t.Profile != t.Account {
@@ -245,4 +257,21 @@ func (m *Model) screenDeps(name string, sc *common.ScreenContext) common.Deps {
 	}
 	sc.Target = s.Target()
 	return m.depsFor(*sc.Function)
+}
+
+// screenPair is the pair session a screen opened with screenDeps acts
+// on, nil when it spans every pair (or there is only one).
+func (m *Model) screenPair(name string, sc common.ScreenContext) awsapi.Session {
+	if !functionScreens[name] || sc.Function == nil || !m.multiPairs() {
+		return nil
+	}
+	s, _ := m.pairSession(*sc.Function)
+	return s
+}
+
+// markPair records the pair of the screen just pushed (the header names it).
+func (m *Model) markPair(s awsapi.Session) {
+	if s != nil && len(m.stack) > 0 {
+		m.stack[len(m.stack)-1].pair = s
+	}
 }

@@ -21,6 +21,7 @@ import (
 type screen struct {
 	id   common.PaneID
 	pane common.Pane
+	pair awsapi.Session // over several pairs: the one pair this screen acts on (pairs.go), else nil
 }
 
 // openDialog is a dialog with the address of the pane that opened it.
@@ -61,6 +62,7 @@ type Model struct {
 	status    string
 	statusErr bool
 	statusSeq uint64
+	statusCtx string // set for a key notice: the context it is about
 	jobs      []job
 
 	w, h       int
@@ -202,6 +204,12 @@ func (m *Model) PaletteOpen() bool { return m.pal != nil }
 // → global keys → focused pane), then results addressed to one pane, then
 // the root's own messages.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	m.dropStaleNotice()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)

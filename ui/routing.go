@@ -5,6 +5,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/scroll"
 )
 
 // ---- routing: input by mode (dialog › palette › help › text input › global › focused pane), then results addressed to one pane ----
@@ -116,7 +117,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	if m.showHelp && !m.tooSmall() {
 		if w, ok := msg.(tea.MouseWheelMsg); ok {
-			m.scrollHelp(map[bool]int{true: -3, false: 3}[w.Button == tea.MouseWheelUp])
+			m.scrollHelp(scroll.Wheel(w))
 		}
 		return nil
 	}
@@ -157,6 +158,9 @@ func (m *Model) handlePaneMsg(msg common.PaneMsg) tea.Cmd {
 func (m *Model) handleRootMsg(path []common.PaneID, msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case common.StatusMsg:
+		if msg.Key {
+			return m.setKeyNotice(msg.Text), true
+		}
 		return m.setStatus(msg.Text, msg.Err), true
 	case common.JobMsg:
 		var owner common.PaneID

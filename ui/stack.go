@@ -185,13 +185,19 @@ func (m *Model) openScreen(name string, args []string, replace bool) tea.Cmd {
 		if err != nil {
 			return m.setStatus(":"+name+": "+err.Error(), true)
 		}
+		pair := m.screenPair(name, sc)
 		if !replace {
-			return m.push(m.newID(name), p)
+			cmd := m.push(m.newID(name), p)
+			m.markPair(pair)
+			return cmd
 		}
 		// as in k9s, a : command replaces the top-level view instead of
 		// stacking on it: esc from it goes home, to the functions list
 		return m.guardClose(1, "Open :"+name+" anyway?", func() tea.Cmd {
-			return tea.Batch(m.popTo(1), m.push(m.newID(name), p))
+			pop := m.popTo(1)
+			cmd := m.push(m.newID(name), p)
+			m.markPair(pair)
+			return tea.Batch(pop, cmd)
 		})
 	}
 	if tab, ok := screenTabs[name]; ok {

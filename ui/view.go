@@ -11,6 +11,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 )
 
 // ---- view: header, body, footer, overlays ----
@@ -44,6 +45,9 @@ func (m *Model) render() string {
 		body = fitLines(m.Focused().View(), m.w, bh)
 	}
 	base := m.cachedHeader() + "\n" + body + "\n" + m.cachedFooter()
+	if so := m.statusOverlay(); so != "" {
+		base = overlay(base, so, 0, m.h-footerH-lipgloss.Height(so))
+	}
 	if m.pal != nil {
 		if comp := m.pal.completionView(); comp != "" {
 			base = overlay(base, comp, 0, m.h-footerH-lipgloss.Height(comp))
@@ -152,7 +156,7 @@ func (m *Model) headerView() string {
 		if account != "" {
 			parts = append(parts, account)
 		}
-		if t.Profile != "" {
+		if t.Profile != "" && t.Profile != t.Account { // a sandbox profile is its account
 			if profileLabel {
 				parts = append(parts, m.st.Muted.Render("profile ")+t.Profile)
 			} else {
@@ -234,16 +238,53 @@ func (m *Model) footerView() string {
 	left := ""
 	avail := max(0, m.w-rw-1)
 	if m.status != "" {
-		st := m.st.OK
-		if m.statusErr {
-			st = m.st.Error
-		}
-		left = st.Render(ansi.Truncate(m.status, avail, "…"))
+		lines := m.statusLines(avail)
+		left = m.statusStyle().Render(lines[len(lines)-1])
 	} else {
 		left = m.shortHelp(m.helpKeys(), avail)
 	}
 	pad := max(0, m.w-ansi.StringWidth(left)-rw)
 	return ansi.Truncate(left+strings.Repeat(" ", pad)+right, m.w, "")
+}
+
+// maxStatusLines is how many lines a long status may take: its first lines
+// are drawn over the bottom of the body, above the footer, while it shows.
+const maxStatusLines = 3
+
+// statusLines is the status wrapped at word boundaries to w cells (never
+// cut mid-word): the footer holds the last line.
+func (m *Model) statusLines(w int) []string {
+	lines := textfit.Wrap(m.status, max(1, w), maxStatusLines)
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	return lines
+}
+
+func (m *Model) statusStyle() lipgloss.Style {
+	if m.statusErr {
+		return m.st.Error
+	}
+	return m.st.OK
+}
+
+// statusOverlay returns the lines of a long status that do not fit in the
+// footer, padded to the width, or "".
+func (m *Model) statusOverlay() string {
+	if m.status == "" || m.pal != nil {
+		return ""
+	}
+	avail := max(0, m.w-ansi.StringWidth(m.jobsView())-1)
+	lines := m.statusLines(avail)
+	if len(lines) < 2 {
+		return ""
+	}
+	st := m.statusStyle()
+	out := make([]string, len(lines)-1)
+	for i, l := range lines[:len(lines)-1] {
+		out[i] = st.Render(l) + strings.Repeat(" ", max(0, m.w-ansi.StringWidth(l)))
+	}
+	return strings.Join(out, "\n")
 }
 
 func (m *Model) jobsView() string {

@@ -32,6 +32,10 @@ type TagPage struct {
 	Tags  map[string]map[string]string
 	Index int
 	Last  bool
+	// Swept (over several pairs, where Tags are keyed by ARN) is the ARN
+	// prefix of each pair whose sweep ended with this page: a function of
+	// that pair in no page has no tags.
+	Swept []string
 }
 
 // Columns fills in what ListFunctions leaves empty. Optional: the UI

@@ -56,6 +56,10 @@ func shortErr(err error) string {
 	if errors.As(err, &sso) {
 		return "SSO session expired"
 	}
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return "unreachable (" + ne.Reason + ")"
+	}
 	if len(msg) > 60 {
 		msg = msg[:57] + "…"
 	}
@@ -79,6 +83,7 @@ type Multi struct {
 	byUUID map[string]int // event source mapping -> pair
 
 	alarmOwner map[string][]int // alarm name or ARN -> pairs (multi_alarms.go)
+	verrs      []error          // per pair: the warm start's check failed (multi_columns.go)
 }
 
 var (
@@ -172,7 +177,14 @@ func (m *Multi) Sessions() []Session { return m.sessions }
 func (m *Multi) PairStates() []PairState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append(append([]PairState(nil), m.states...), m.failed...)
+	out := append([]PairState(nil), m.states...)
+	for i := range out {
+		out[i].Target = m.sessions[i].Target() // the account may be confirmed late
+		if out[i].Err == nil && i < len(m.verrs) && m.verrs[i] != nil {
+			out[i].Err = m.verrs[i]
+		}
+	}
+	return append(out, m.failed...)
 }
 
 // SessionFor implements PairRouter.
@@ -359,6 +371,9 @@ func (m *Multi) ListFunctions(ctx context.Context, fn func(Page) error) error {
 			})
 			m.mu.Lock()
 			m.states[i].Done, m.states[i].Err = true, errs[i]
+			if errs[i] == nil && i < len(m.verrs) {
+				m.verrs[i] = nil // it answered: the warm start's failed check is over
+			}
 			m.mu.Unlock()
 		}()
 	}
@@ -677,6 +692,12 @@ func functionName(arn string) string {
 // parallel); a pair's failure is returned only when every pair failed.
 func (m *Multi) ActiveDeployments(ctx context.Context) ([]model.Deployment, error) {
 	res, errs := eachPair(m, func(s Session) ([]model.Deployment, error) { return s.ActiveDeployments(ctx) })
+	for i := range res { // the same name may be two functions: each says its pair
+		t := m.sessions[i].Target()
+		for k := range res[i] {
+			res[i][k].Account, res[i][k].Region = t.Account, t.Region
+		}
+	}
 	return merged(res, errs)
 }
 

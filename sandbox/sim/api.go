@@ -81,6 +81,10 @@ type Behaviour struct {
 	// runtime (Java/.NET slow, Python/Node fast, Go/custom fastest),
 	// package size and type (container images slower); VPC adds little.
 	InitDuration time.Duration
+	// Instant runs every invocation in no simulated time (Duration and
+	// Init Duration 0), so a synchronous Invoke answers at once on the real
+	// clock too: for benchmarks of the sandbox's own overhead.
+	Instant bool
 
 	// Rate is the direct invocation rate at the daily peak, invocations/s
 	// (before the traffic engine's scale factor).

@@ -642,6 +642,9 @@ func outcome(rng *rand.Rand, b *Behaviour, c *Call, at time.Time) outcomeT {
 		o.errType, o.oom = ErrorUnhandled, true
 		d = time.Duration(float64(d) * (0.3 + 0.5*rng.Float64()))
 	}
+	if b.Instant {
+		d = 0
+	}
 	timeout := time.Duration(c.TimeoutSec) * time.Second
 	if timeout <= 0 {
 		timeout = 3 * time.Second
@@ -651,7 +654,7 @@ func outcome(rng *rand.Rand, b *Behaviour, c *Call, at time.Time) outcomeT {
 		o.timedOut = true
 		o.errType = ErrorUnhandled
 	}
-	if d < 500*time.Microsecond {
+	if !b.Instant && d < 500*time.Microsecond {
 		d = 500*time.Microsecond + time.Duration(rng.Int64N(int64(time.Millisecond)))
 	}
 	o.duration = d.Round(10 * time.Microsecond)
@@ -719,6 +722,9 @@ func BaseInitDuration(runtime, packageType string, codeSize int64, vpc bool) tim
 }
 
 func initDuration(rng *rand.Rand, b *Behaviour, c *Call) time.Duration {
+	if b.Instant {
+		return 0
+	}
 	d := b.InitDuration
 	if d <= 0 {
 		d = BaseInitDuration(c.Runtime, c.PackageType, c.CodeSize, c.VPC)

@@ -22,7 +22,8 @@ func (m *Model) askState() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.target.Protection == model.ReadOnly {
+	m.acting = m.rowSession(r)
+	if m.tgt().Protection == model.ReadOnly {
 		return common.Status("read-only mode: SetAlarmState is not sent", true)
 	}
 	name := r.a.Name
@@ -51,7 +52,7 @@ func (m *Model) askState() tea.Cmd {
 
 func (m *Model) confirmState(name, state string) tea.Cmd {
 	reason := "set by lambdaops to test the alarm's actions"
-	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
+	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.tgt(), dialog.ConfirmOptions{
 		Title: "SetAlarmState " + common.Clean(name) + " → " + state,
 		Body:  "The alarm's actions run as for a real transition (pages, rollbacks).\nIts next evaluation sets it back.\nreason: " + reason,
 		Name:  name,
@@ -66,7 +67,8 @@ func (m *Model) askActions() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if m.target.Protection == model.ReadOnly {
+	m.acting = m.rowSession(r)
+	if m.tgt().Protection == model.ReadOnly {
 		return common.Status("read-only mode: alarm actions are not changed", true)
 	}
 	name, enable := r.a.Name, !r.a.ActionsEnabled
@@ -82,7 +84,7 @@ func (m *Model) askActions() tea.Cmd {
 			reason := strings.TrimSpace(v)
 			return func() tea.Msg {
 				return confirmMsg{run: func() tea.Cmd {
-					return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.target, dialog.ConfirmOptions{
+					return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.tgt(), dialog.ConfirmOptions{
 						Title: verb + "AlarmActions " + common.Clean(name),
 						Body:  "reason: " + common.Clean(reason),
 						Name:  name,
@@ -99,6 +101,9 @@ func (m *Model) askActions() tea.Cmd {
 // run returns the command a confirmation runs: the change, in a command.
 func (m *Model) run(what string, f func(awsapi.Alarms, contextT) error) tea.Cmd {
 	al := m.deps.Alarms
+	if m.acting != nil { // over several pairs: the alarm's own
+		al = m.acting
+	}
 	return func() tea.Msg {
 		// The action's generation is taken when the confirmed command runs
 		// (in Update order), so a second change supersedes the first.

@@ -11,11 +11,13 @@ package alarms
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -54,6 +56,8 @@ type (
 		name   string
 		values []float64
 		label  string
+		period time.Duration // one datapoint's period
+		span   time.Duration // the chart's window
 		err    error
 	}
 	actionMsg struct {
@@ -69,14 +73,20 @@ type row struct {
 	a      *model.Alarm
 	target model.AlarmTarget
 	via    string // composite: the child alarm watching the function
+	// children is a composite's child alarms, those in ALARM first, and
+	// their states.
+	children, states []string
 }
 
 // Model is the alarms tab or screen.
 type Model struct {
 	deps common.Deps
-	st   *styles.Styles
-	km   keymap.KeyMap
-	req  request.Tracker
+	// acting is the pair session of the alarm a change is being asked
+	// about, over several pairs (pairs.go); nil otherwise.
+	acting awsapi.Session
+	st     *styles.Styles
+	km     keymap.KeyMap
+	req    request.Tracker
 
 	fn     *model.Function // tab: the function; nil on the screen
 	all    bool            // screen: every alarm, not only ALARM
@@ -148,9 +158,9 @@ func newModel(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 			return "muted"
 		}},
 	}
-	m.tbl = table.New(table.Config[*row]{
+	m.tbl = table.New(m.withPairs(table.Config[*row]{
 		Columns: cols,
-		Key:     func(r *row) string { return r.a.Name },
+		Key:     func(r *row) string { return m.rowKey(r) },
 		Text:    func(r *row) string { return r.a.Name + " " + r.target.Function },
 		Style: func(r *row) *lipgloss.Style {
 			switch r.a.State {
@@ -164,7 +174,7 @@ func newModel(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 		Fields: []table.Field[*row]{{Name: "fn", Column: 3, Match: func(r *row, arg string) bool { return strings.HasPrefix(r.target.Function, arg) }}},
 		Sort:   0,
 		Empty:  "no alarms",
-	}, st, km.List)
+	}), st, km.List)
 	return m
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
@@ -67,6 +68,10 @@ func TestScreenAndTabOnSandbox(t *testing.T) {
 	h.Press("a")
 	if len(m.Rows()) <= len(strings.Split(rows, ",")) {
 		t.Errorf("all: %d rows", len(m.Rows()))
+	}
+	h.Press("x")
+	if !strings.Contains(h.LastStatus(), "x does nothing here") {
+		t.Errorf("an unused key: %q", h.LastStatus())
 	}
 
 	tab := NewTab(deps, st, km, model.Function{Name: "payments-webhook"})
@@ -174,5 +179,63 @@ func TestChart(t *testing.T) {
 	top, bottom := string(ls[0].Cells), string(ls[1].Cells)
 	if top != "──█─" && top != "  █ " || !ls[1].Over[2] || ls[1].Over[3] {
 		t.Errorf("chart %q / %q %v", top, bottom, ls[1].Over)
+	}
+}
+
+// A composite alarm shows what it watches (its child alarms, the one in
+// ALARM first) and a readable rule; the detail has the rule and the
+// children in full at 80×24.
+func TestCompositeWatchesAndCondition(t *testing.T) {
+	srv, c := panetest.StartSandbox(t, sandbox.Options{Functions: 30, Seed: 1, Traffic: true, Clock: clock.NewManual(t0)}, false)
+	deps := common.FromSession(c, nil)
+	deps.Now = srv.Clock().Now
+	p, err := Screen(deps, styles.NewPlain(), keymap.Default(), common.ScreenContext{Target: c.Target()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := panetest.New(t, p)
+	p.SetSize(80, 22)
+	h.Run(p.Init())
+	m := p.(*Model)
+	for i := 0; i < len(m.Rows()) && m.selectedName() != sbalarms.SeedCheckoutDegraded; i++ {
+		h.Press("j")
+	}
+	if m.selectedName() != sbalarms.SeedCheckoutDegraded {
+		t.Fatalf("no %s in %v", sbalarms.SeedCheckoutDegraded, m.Rows())
+	}
+	view := ansi.Strip(p.View())
+	var row string
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, sbalarms.SeedCheckoutDegraded) {
+			row = l
+			break
+		}
+	}
+	// at 80 columns the child's name may be trimmed in the middle (the
+	// alarm names take the room); wider, it is whole
+	if !strings.Contains(row, "-error-rate +2") || strings.Contains(row, "payments-webhook ") {
+		t.Errorf("WATCHES of the composite should name its children:\n%s\n%s", row, view)
+	}
+	p.SetSize(160, 22)
+	if v := ansi.Strip(p.View()); !strings.Contains(v, sbalarms.SeedPaymentsErrorRate+" +2") {
+		t.Errorf("160 wide: WATCHES of the composite lacks its child:\n%s", v)
+	}
+	flat := strings.Join(strings.Fields(view), " ")
+	for _, want := range []string{
+		"condition: " + sbalarms.SeedPaymentsErrorRate + " OR (" + sbalarms.SeedCheckoutCanary + " AND NOT OK " + sbalarms.SeedCheckoutErrors + ")",
+		"watches: " + sbalarms.SeedPaymentsErrorRate + " (ALARM)",
+		sbalarms.SeedCheckoutErrors + " (",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("detail lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "arn:aws:cloudwatch") {
+		t.Errorf("the reason shows raw ARNs:\n%s", view)
+	}
+	for _, l := range strings.Split(view, "\n") {
+		if ansi.StringWidth(l) > 80 {
+			t.Errorf("wider than 80: %q", l)
+		}
 	}
 }

@@ -27,6 +27,18 @@ func stateLabel(s string) string {
 }
 
 func watches(r *row) string {
+	if r.a.Composite && r.via == "" {
+		// what a composite watches is its child alarms: the first (one in
+		// ALARM when there is one) and how many more
+		switch n := len(r.children); n {
+		case 0:
+			return "-"
+		case 1:
+			return r.children[0]
+		default:
+			return fmt.Sprintf("%s +%d", r.children[0], n-1)
+		}
+	}
 	t := r.target
 	if t.Function == "" {
 		return "-"
@@ -49,7 +61,7 @@ func watches(r *row) string {
 func condition(r *row) string {
 	a := r.a
 	if a.Composite {
-		return a.Rule
+		return model.RuleText(a.Rule)
 	}
 	metric := a.MetricName + " " + a.Statistic
 	if len(a.Metrics) > 0 {
@@ -80,5 +92,9 @@ func (m *Model) since(a *model.Alarm) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return model.ShortDuration(m.now().Sub(t).Truncate(time.Minute))
+	d := m.now().Sub(t).Truncate(time.Minute)
+	if d < time.Minute {
+		return "<1m" // changed within the minute, not "0ms"
+	}
+	return model.ShortDuration(d)
 }

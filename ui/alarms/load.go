@@ -1,12 +1,17 @@
 package alarms
 
 import (
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 // ---- loading: the alarm index, and the history and metric of the selected alarm ----
@@ -24,6 +29,37 @@ func (m *Model) load(refresh bool) tea.Cmd {
 	}
 }
 
+// children lists a composite's child alarms (see row.children).
+func (m *Model) children(a *model.Alarm) (names, states []string) {
+	if !a.Composite {
+		return nil, nil
+	}
+	var firing, rest []string
+	seen := map[string]bool{}
+	for _, ref := range model.RuleRefs(a.Rule) {
+		if seen[ref] {
+			continue
+		}
+		seen[ref] = true
+		state := "?"
+		if c, ok := m.ix.Find(ref); ok {
+			state = stateLabel(c.State)
+		}
+		if state == model.AlarmAlarm {
+			firing = append(firing, ref)
+		} else {
+			rest = append(rest, ref, state)
+		}
+	}
+	for _, n := range firing {
+		names, states = append(names, n), append(states, model.AlarmAlarm)
+	}
+	for i := 0; i < len(rest); i += 2 {
+		names, states = append(names, rest[i]), append(states, rest[i+1])
+	}
+	return names, states
+}
+
 // rows builds the list from the index.
 func (m *Model) rows() []*row {
 	var out []*row
@@ -33,7 +69,9 @@ func (m *Model) rows() []*row {
 			return
 		}
 		seen[a] = true
-		out = append(out, &row{a: a, target: t, via: via})
+		r := &row{a: a, target: t, via: via}
+		r.children, r.states = m.children(a)
+		out = append(out, r)
 	}
 	switch {
 	case m.fn != nil:
@@ -69,29 +107,38 @@ func (m *Model) selected() tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	if r.a.Name != m.histFor {
-		m.histFor, m.hist, m.histErr = r.a.Name, nil, nil
+	key := m.rowKey(r) // over several pairs the ARN: two pairs may hold the same name
+	pairS := m.rowSession(r)
+	if key != m.histFor {
+		m.histFor, m.hist, m.histErr = key, nil, nil
 		ctx, gen := m.req.Start(kindHistory)
 		al, name := m.deps.Alarms, r.a.Name
+		if pairS != nil {
+			al = pairS
+		}
 		cmds = append(cmds, func() tea.Msg {
 			h, err := al.AlarmHistory(ctx, name, HistoryShown)
-			return historyMsg{gen: gen, name: name, h: h, err: err}
+			return historyMsg{gen: gen, name: key, h: h, err: err}
 		})
 	}
-	if r.a.Name != m.seriesOf {
-		m.seriesOf, m.series = r.a.Name, nil
+	if key != m.seriesOf {
+		m.seriesOf, m.series = key, nil
 		if qs, expr, label, ok := chartQueries(r.a); ok && m.deps.Metrics != nil {
 			ctx, gen := m.req.Start(kindSeries)
-			mt, name := m.deps.Metrics, r.a.Name
+			mt, name := m.deps.Metrics, key
+			if pairS != nil {
+				mt = pairS
+			}
 			end := m.now().Truncate(time.Minute)
-			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
+			per := qs[0].Period
+			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * per)
 			ids := make([]string, len(r.a.Metrics))
 			for i, q := range r.a.Metrics {
 				ids[i] = q.ID
 			}
 			cmds = append(cmds, func() tea.Msg {
 				s, err := mt.GetMetrics(ctx, qs, start, end)
-				out := seriesMsg{gen: gen, name: name, err: err, label: label}
+				out := seriesMsg{gen: gen, name: name, err: err, label: label, period: per, span: end.Sub(start)}
 				if err != nil || len(s) != len(qs) {
 					return out
 				}
@@ -115,6 +162,27 @@ func (m *Model) selected() tea.Cmd {
 type chartData struct {
 	values []float64
 	label  string
+	period time.Duration
+	span   time.Duration
+}
+
+// caption names what the chart draws: the metric, its period and window,
+// the newest datapoint (— when that period has none) and the threshold:
+// "Errors Sum per 1m, last 30m · latest 12 · threshold 25 ─".
+func (c *chartData) caption(threshold float64) string {
+	latest := format.NoData
+	if n := len(c.values); n > 0 && !math.IsNaN(c.values[n-1]) && !math.IsInf(c.values[n-1], 0) {
+		latest = fmtNum(c.values[n-1])
+		switch v := c.values[n-1]; {
+		case v == math.Trunc(v):
+		case math.Abs(v) >= 1000:
+			latest = strconv.FormatFloat(v, 'f', 0, 64) // 1414213, not 1.414e+06
+		default:
+			latest = strconv.FormatFloat(v, 'g', 4, 64) // 16.13, not 16.1344537815126
+		}
+	}
+	return fmt.Sprintf("%s per %s, last %s · latest %s · threshold %s ─", common.Clean(c.label),
+		model.ShortDuration(c.period), model.ShortDuration(c.span), latest, fmtNum(threshold))
 }
 
 // chartQueries are the queries that draw an alarm's metric: its one

@@ -9,6 +9,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 )
 
 // ---- Update and keys ----
@@ -46,7 +47,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err == nil {
-			m.series = &chartData{values: msg.values, label: msg.label}
+			m.series = &chartData{values: msg.values, label: msg.label, period: msg.period, span: msg.span}
 		}
 		return nil
 	case actionMsg:
@@ -96,7 +97,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, a.Actions):
 		return m.askActions()
 	}
-	cmd, _ := m.tbl.Update(msg)
+	cmd, used := m.tbl.Update(msg)
+	if !used {
+		return table.NoAction(msg)
+	}
 	return tea.Batch(cmd, m.selected())
 }
 
@@ -113,5 +117,9 @@ func (m *Model) open() tea.Cmd {
 		return nil
 	}
 	fn := model.Function{Name: r.target.Function}
+	if m.rowSession(r) != nil { // over several pairs: the function of the alarm's account and region
+		region, account := awsapi.ARNRegionAccount(r.a.ARN)
+		fn.ARN = awsapi.FunctionARN(model.Target{Region: region, Account: account}, fn.Name)
+	}
 	return func() tea.Msg { return common.OpenFunctionMsg{Function: fn, Tab: Tab} }
 }

@@ -71,8 +71,20 @@ func (m *Model) detail(r *row, room int) []string {
 	if a.Description != "" {
 		out = append(out, m.st.Muted.Render(common.Clean(a.Description)))
 	}
-	out = append(out, "reason: "+common.Clean(a.Reason))
-	out = append(out, "condition: "+condition(r)+"  actions: "+map[bool]string{true: "on", false: m.st.Warn.Render("muted")}[a.ActionsEnabled])
+	out = append(out, "reason: "+common.Clean(model.ShortAlarmARNs(a.Reason)))
+	// the condition in full, wrapped at word boundaries
+	cond := textfit.Wrap("condition: "+common.Clean(condition(r))+"  actions: "+map[bool]string{true: "on", false: "muted"}[a.ActionsEnabled], max(1, m.w), 4)
+	if n := len(cond) - 1; !a.ActionsEnabled && strings.HasSuffix(cond[n], "muted") {
+		cond[n] = strings.TrimSuffix(cond[n], "muted") + m.st.Warn.Render("muted")
+	}
+	out = append(out, cond...)
+	if len(r.children) > 0 {
+		parts := make([]string, len(r.children))
+		for i, n := range r.children {
+			parts[i] = n + " (" + r.states[i] + ")"
+		}
+		out = append(out, textfit.Wrap("watches: "+common.Clean(strings.Join(parts, ", ")), max(1, m.w), 3)...)
+	}
 	if ps := m.ix.Parents(a.Name); len(ps) > 0 {
 		var names []string
 		for _, p := range ps {
@@ -81,7 +93,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, "in composites: "+common.Clean(strings.Join(names, ", ")))
 	}
 	if m.series != nil && len(m.series.values) > 0 && !a.Composite {
-		out = append(out, m.st.Muted.Render(common.Clean(m.series.label)+", threshold "+fmtNum(a.Threshold)+" ─"))
+		out = append(out, m.st.Muted.Render(m.series.caption(a.Threshold)))
 		for _, l := range Chart(m.series.values, a.Threshold, true, min(m.w, 120), 4) {
 			out = append(out, m.chartLine(l))
 		}
@@ -92,7 +104,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, m.st.Muted.Render("history is not available on this endpoint"))
 	case m.histErr != nil:
 		out = append(out, m.st.Error.Render("history: "+m.histErr.Error()))
-	case m.hist == nil && m.histFor == a.Name:
+	case m.hist == nil && m.histFor == m.rowKey(r):
 		out = append(out, m.st.Muted.Render("reading history…"))
 	}
 	for _, h := range m.hist {
@@ -101,7 +113,7 @@ func (m *Model) detail(r *row, room int) []string {
 		}
 		line := h.Time.UTC().Format("01-02 15:04") + "  " + padRight(h.Type, 19) + "  " + common.Clean(h.Summary)
 		if reason := historyReason(h); reason != "" {
-			line += " — " + common.Clean(reason)
+			line += " — " + common.Clean(model.ShortAlarmARNs(reason))
 		}
 		out = append(out, line)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/internal/format"
+	"github.com/lambdaops/lambdaops/ui/internal/textfit"
 )
 
 const labelW = 13 // cockpit label column
@@ -311,9 +312,16 @@ func (m *Model) cockpitLines(w int) []string {
 		out = append(out, line)
 	}
 	out = append(out, m.st.Header.Render(pad("cold starts", labelW))+
-		m.st.Muted.Render("n/a: CloudWatch has no cold-start metric (REPORT Init Duration in the Logs tab)"))
+		m.st.Muted.Render(textfit.First(w-labelW,
+			"n/a: CloudWatch has no cold-start metric (REPORT Init Duration in the Logs tab)",
+			"n/a: no CloudWatch metric (Init Duration in the Logs tab)",
+			"n/a: see Init Duration in the Logs tab",
+			"n/a (Logs tab)")))
 	if len(versions) == 2 && !cmp.Judged {
-		out = append(out, m.st.Muted.Render(pad("", labelW)+fmt.Sprintf("too little canary traffic to judge (< %.0f invocations)", m.opt.Thresholds.MinInvocations)))
+		out = append(out, m.st.Muted.Render(pad("", labelW)+textfit.First(w-labelW,
+			fmt.Sprintf("too little canary traffic to judge (< %.0f invocations)", m.opt.Thresholds.MinInvocations),
+			fmt.Sprintf("too little traffic to judge (< %.0f)", m.opt.Thresholds.MinInvocations),
+			"too little traffic to judge")))
 	}
 	return out
 }

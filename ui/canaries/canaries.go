@@ -26,6 +26,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
@@ -33,9 +34,8 @@ import (
 
 // Tuning.
 const (
-	Chunk       = 25               // functions whose aliases one command reads
-	Workers     = 4                // ListAliases in flight at once
-	Window      = 30 * time.Minute // how far back the verdict looks
+	Chunk       = 25 // functions whose aliases one command reads
+	Workers     = 4  // ListAliases in flight at once
 	RefreshEach = time.Minute
 )
 
@@ -51,13 +51,18 @@ const (
 // Row is one alias on the screen.
 type Row struct {
 	Function string
+	Key      string // the function's key: its name, or over several pairs its ARN (scan.go)
+	Pair     string // over several pairs: "account region", else ""
 	Alias    model.Alias
 	Deploy   *model.Deployment
 	Owner    Owner
 	Judged   bool
 	Verdict  string // "✗ worse: errors 7.9% vs 0.6%", "ok", "too little traffic", "…"
 	Worse    bool
-	fn       model.Function
+	// Stable and Canary are the versions' figures over the window
+	// (the window's own p99, one period as long as the window).
+	Stable, Canary model.VersionHealth
+	fn             model.Function
 }
 
 // Model is the screen.
@@ -81,6 +86,14 @@ type Model struct {
 	after    func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	thr      model.CompareThresholds
 	startedA time.Time
+
+	published  map[string]int  // published versions per function key, when the session can tell (scan.go)
+	moving     map[string]bool // function keys that had a row in the last scan: read again each time
+	multi      bool
+	all        int   // functions listed (m.fns holds those scanned)
+	prev       []Row // the last scan's rows
+	refreshing bool
+	fresh      bool // this scan reads every alias afresh (r)
 }
 
 // Screen is the ScreenMaker for ":canaries".
@@ -96,6 +109,7 @@ func Screen(deps common.Deps, st *styles.Styles, km keymap.KeyMap, sc common.Scr
 func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap) *Model {
 	m := &Model{deps: deps, st: st, km: km, jobs: map[string]bool{}, deploys: map[string]model.Deployment{},
 		after: tea.Tick, thr: model.DefaultCompareThresholds()}
+	m.multi = m.isMulti()
 	m.t = table.New(m.tableConfig(), st, km.List)
 	return m
 }
@@ -163,11 +177,13 @@ func (m *Model) Done() bool { return m.done }
 const kindRun request.Kind = "run"
 
 type listedMsg struct {
-	gen     uint64
-	fns     []model.Function
-	deploys []model.Deployment
-	cdErr   error
-	err     error
+	gen       uint64
+	fns       []model.Function
+	published map[string]int
+	pubErr    error
+	deploys   []model.Deployment
+	cdErr     error
+	err       error
 }
 
 type chunkMsg struct {
@@ -184,13 +200,20 @@ func (m *Model) Init() tea.Cmd { return m.start() }
 func (m *Model) start() tea.Cmd {
 	ctx, gen := m.req.Start(kindRun)
 	fleet, cd := m.deps.Fleet, m.deps.Deployments()
+	sc, refresh := m.scanner(), m.refreshing
+	m.refreshing, m.fresh = false, refresh
 	m.done, m.scanned, m.startedA = false, 0, m.deps.Time()
+	m.prev = m.rows
 	return func() tea.Msg {
 		out := listedMsg{gen: gen}
 		var wg sync.WaitGroup
 		if cd != nil {
 			wg.Add(1)
 			go func() { defer wg.Done(); out.deploys, out.cdErr = cd.ActiveDeployments(ctx) }()
+		}
+		if sc != nil {
+			wg.Add(1)
+			go func() { defer wg.Done(); out.published, out.pubErr = sc.PublishedFunctions(ctx, refresh) }()
 		}
 		out.err = fleet.ListFunctions(ctx, func(p awsapi.Page) error {
 			out.fns = append(out.fns, p.Functions...)
@@ -204,10 +227,11 @@ func (m *Model) start() tea.Cmd {
 // scan reads the aliases of fns[from:from+Chunk] and judges their canaries.
 func (m *Model) scan(from int) tea.Cmd {
 	ctx, gen := m.req.Ctx(kindRun), m.req.Gen(kindRun)
-	fleet, metrics := m.deps.Fleet, m.deps.Metrics
+	metrics := m.deps.Metrics
 	fns := m.fns[from:min(len(m.fns), from+Chunk)]
 	deploys, jobs, thr := m.deploys, m.jobs, m.thr
-	end := m.deps.Time().Truncate(time.Minute)
+	now, window := m.deps.Time(), m.deps.MetricsWindow()
+	read, multi := m.reader(), m.multi
 	return func() tea.Msg {
 		found := make([][]Row, len(fns))
 		sem := make(chan struct{}, Workers)
@@ -218,19 +242,20 @@ func (m *Model) scan(from int) tea.Cmd {
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
-				as, err := fleet.ListAliases(ctx, f.Name)
+				key := keyOf(multi, f)
+				as, err := read(ctx, f)
 				if err != nil {
 					return
 				}
 				for _, a := range as {
-					d, owned := deploys[f.Name+":"+a.Name]
+					d, owned := deploys[key+":"+a.Name]
 					if !a.Routing.Active() && !owned {
 						continue
 					}
 					if a.Function == "" {
 						a.Function = f.Name
 					}
-					r := Row{Function: f.Name, Alias: a, Owner: OwnerNone, fn: f, Verdict: "…"}
+					r := Row{Function: f.Name, Key: key, Pair: labelOf(multi, f), Alias: a, Owner: OwnerNone, fn: f, Verdict: "…"}
 					switch {
 					case owned:
 						dd := d
@@ -247,37 +272,41 @@ func (m *Model) scan(from int) tea.Cmd {
 		for _, rs := range found {
 			rows = append(rows, rs...)
 		}
-		judge(ctx, metrics, rows, end, thr)
+		judge(ctx, metrics, rows, now, window, thr)
 		return chunkMsg{gen: gen, next: from + len(fns), rows: rows}
 	}
 }
 
-// judge fills in each row's verdict with one GetMetricData batch.
-func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Time, thr model.CompareThresholds) {
+// judge fills in each row's verdict with one GetMetricData batch: per
+// version the window's invocations, errors and p99 (one period as long as
+// the window, as the cockpit reads them), and the alias's throttles.
+func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, now time.Time, window time.Duration, thr model.CompareThresholds) {
 	if metrics == nil || len(rows) == 0 {
 		return
 	}
 	var qs []model.MetricQuery
 	idx := map[string]int{}
+	add := func(q model.MetricQuery) {
+		idx[q.Key()] = len(qs)
+		qs = append(qs, q)
+	}
 	for _, r := range rows {
 		if !r.Alias.Routing.Active() {
 			continue
 		}
 		for _, v := range []string{r.Alias.Version, r.Alias.Routing.AdditionalVersion} {
-			for _, ms := range [][2]string{{"Invocations", model.StatSum}, {"Errors", model.StatSum}, {"Duration", "p99"}} {
-				q := model.MetricQuery{Function: r.Function, Resource: r.Alias.Name, ExecutedVersion: v, Metric: ms[0], Stat: ms[1], Period: time.Minute}
-				idx[q.Key()] = len(qs)
-				qs = append(qs, q)
-			}
+			wq := model.WindowQueries(r.key(), r.Alias.Name, v, window)
+			add(wq[model.WinInvocations])
+			add(wq[model.WinErrors])
+			add(wq[model.WinP99])
 		}
-		q := model.MetricQuery{Function: r.Function, Resource: r.Alias.Name, Metric: "Throttles", Stat: model.StatSum, Period: time.Minute}
-		idx[q.Key()] = len(qs)
-		qs = append(qs, q)
+		add(model.WindowQueries(r.key(), r.Alias.Name, "", window)[model.WinThrottles])
 	}
 	if len(qs) == 0 {
 		return
 	}
-	series, err := metrics.GetMetrics(ctx, qs, end.Add(-Window), end)
+	start, end := model.WindowRange(now, window)
+	series, err := metrics.GetMetrics(ctx, qs, start, end)
 	for i := range rows {
 		r := &rows[i]
 		if !r.Alias.Routing.Active() {
@@ -288,20 +317,21 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Tim
 			r.Verdict = "metrics unavailable"
 			continue
 		}
-		get := func(v, metric, stat string) model.MetricSeries {
-			q := model.MetricQuery{Function: r.Function, Resource: r.Alias.Name, ExecutedVersion: v, Metric: metric, Stat: stat, Period: time.Minute}
-			return series[idx[q.Key()]]
+		get := func(v string, k int) model.MetricSeries {
+			return series[idx[model.WindowQueries(r.key(), r.Alias.Name, v, window)[k].Key()]]
 		}
 		none := model.MetricSeries{}
 		health := func(v string) model.VersionHealth {
-			return model.HealthFromSeries(v, get(v, "Invocations", model.StatSum), get(v, "Errors", model.StatSum), none, none, get(v, "Duration", "p99"), time.Time{})
+			h := model.HealthFromSeries(v, get(v, model.WinInvocations), get(v, model.WinErrors), none, none, none, time.Time{})
+			if x, ok := get(v, model.WinP99).LastPresent(); ok {
+				h.P99Ms = x
+			}
+			return h
 		}
 		st, ca := health(r.Alias.Version), health(r.Alias.Routing.AdditionalVersion)
+		r.Stable, r.Canary = st, ca
 		cmp := model.CompareHealth(st, ca, thr)
-		aliasThr := 0.0
-		for _, v := range get("", "Throttles", model.StatSum).Values {
-			aliasThr += v
-		}
+		aliasThr := get("", model.WinThrottles).Sum()
 		var why []string
 		if cmp.Errors {
 			why = append(why, fmt.Sprintf("errors %.1f%% vs %.1f%%", ca.ErrorPct(), st.ErrorPct()))
@@ -318,10 +348,19 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Tim
 		default:
 			r.Verdict = "✓ no worse"
 		}
+		r.Verdict += " · " + figures(ca) + " vs " + figures(st)
 		if aliasThr > 0 {
 			r.Verdict += fmt.Sprintf(" · alias throttled %.0f", aliasThr)
 		}
 	}
+}
+
+// figures is one version's window figures: "v8 7.9% err of 1,322".
+func figures(h model.VersionHealth) string {
+	if h.Invocations <= 0 {
+		return "v" + h.Version + " " + format.NoData + " (no invocations)"
+	}
+	return fmt.Sprintf("v%s %s err of %s", h.Version, format.Percent(h.ErrorPct()), format.Float(h.Invocations))
 }
 
 // Update implements common.Pane; it never calls AWS.
@@ -337,7 +376,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.Status("canaries: listing functions: "+msg.err.Error(), true)
 		}
 		m.listErr = nil
-		m.fns = msg.fns
 		m.rows = nil // the new scan's rows replace the last one's
 		m.setRows()
 		m.deploys = map[string]model.Deployment{}
@@ -349,8 +387,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.cdNote = "CodeDeploy could not be read: " + msg.cdErr.Error()
 		}
 		for _, d := range msg.deploys {
-			m.deploys[d.Target()] = d
+			m.deploys[m.deployKey(d)] = d
 		}
+		m.fns = m.toScan(msg.fns, msg.published, msg.pubErr)
 		if len(m.fns) == 0 {
 			m.done = true
 			m.req.Done(kindRun, msg.gen)
@@ -377,6 +416,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.start()
 	case common.RefreshMsg:
+		m.refreshing = true // r: sweep the published versions again, read every alias afresh
 		return m.start()
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)

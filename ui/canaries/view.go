@@ -36,11 +36,14 @@ func rank(r *Row) int {
 
 func rowKey(r *Row) string { return r.Function + ":" + r.Alias.Name }
 
+// rowID is a row's key: over several pairs the same fn:alias may be in two.
+func rowID(r *Row) string { return rowKey(r) + " " + r.Pair }
+
 // tableConfig: sorted by owner (CodeDeploy, plans, worse, the rest, then
 // by name); the alias and its verdict are never dropped; owner: filters
 // ("/owner:code"), fuzzy matches the alias, the owner and the verdict.
 func (m *Model) tableConfig() table.Config[*Row] {
-	return table.Config[*Row]{
+	return m.withPairs(table.Config[*Row]{
 		Columns: []table.Column[*Row]{
 			colAlias: {Title: "FUNCTION:ALIAS", Width: 20, Max: 48, Priority: 0, Field: "alias", Cell: rowKey,
 				Less: func(a, b *Row) bool { return rowKey(a) < rowKey(b) }, SortName: "alias"},
@@ -48,14 +51,14 @@ func (m *Model) tableConfig() table.Config[*Row] {
 				Less: func(a, b *Row) bool { return a.Alias.Routing.Weight < b.Alias.Routing.Weight }, SortName: "weight"},
 			colOwner: {Title: "OWNER", Width: 11, Max: 14, Cut: table.CutEnd, Priority: 2, Field: "owner", Cell: owner,
 				Less: func(a, b *Row) bool { return rank(a) < rank(b) }},
-			colDetail: {Title: "VERDICT / DEPLOYMENT", Width: 24, Max: 120, Priority: 0, Cut: table.CutEnd, Cell: m.detail},
+			colDetail: {Title: "VERDICT " + model.WindowLabel(m.deps.MetricsWindow()) + " / DEPLOYMENT", Width: 24, Max: 120, Priority: 0, Cut: table.CutEnd, Cell: m.detail},
 		},
-		Key:   rowKey,
+		Key:   rowID,
 		Text:  func(r *Row) string { return rowKey(r) + " " + owner(r) + " " + r.Verdict },
 		Style: m.rowStyle,
 		Sort:  colOwner,
 		Empty: "nothing is shifting: no alias has weighted routing and no CodeDeploy deployment runs",
-	}
+	})
 }
 
 func routing(r *Row) string {
@@ -124,11 +127,11 @@ func (m *Model) View() string {
 	case !m.done && len(m.fns) == 0:
 		title = "listing functions and CodeDeploy deployments…"
 	case !m.done:
-		title += fmt.Sprintf(" · scanned %d/%d functions…", m.scanned, len(m.fns))
+		title += fmt.Sprintf(" · scanned %d/%d functions…", m.scanned, len(m.fns)) + m.scanNote()
 	case w < 80:
 		title += fmt.Sprintf(" · %d scanned", len(m.fns))
 	default:
-		title += fmt.Sprintf(" · %d functions scanned", len(m.fns))
+		title += fmt.Sprintf(" · %d functions scanned", len(m.fns)) + m.scanNote()
 	}
 	line := m.st.Title.Render(title)
 	if f := m.t.FilterView(w); f != "" {

@@ -113,6 +113,16 @@ func Wrap(id PaneID, cmd tea.Cmd) tea.Cmd {
 type StatusMsg struct {
 	Text string
 	Err  bool
+	// Key marks a notice about a key pressed in the focused context ("x does
+	// nothing here"): the root clears it when the context changes (another
+	// screen, tab or dialog), since it is no longer true there.
+	Key bool
+}
+
+// KeyNotice returns a command that shows a notice about a key in the
+// footer, cleared when the user moves to another screen, tab or dialog.
+func KeyNotice(text string) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text, Key: true} }
 }
 
 // Status returns a command that shows text in the footer.

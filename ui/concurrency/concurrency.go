@@ -68,6 +68,7 @@ type Model struct {
 	metricsDone bool
 	metricsErr  error
 	t           *table.Model[*Row] // the provisioned rows
+	tableY      int                // the line of the table's header in the last View, -1 when none
 
 	notice  string
 	noticeE bool
@@ -122,7 +123,7 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	if opt.Wait == nil {
 		opt.Wait = time.After
 	}
-	m := &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, jobs: map[string]bool{}}
+	m := &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, jobs: map[string]bool{}, tableY: -1}
 	m.t = table.New(m.tableConfig(), st, km.List)
 	return m
 }
@@ -298,6 +299,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseWheelMsg:
 		cmd, _ := m.t.Update(msg)
 		return cmd
+	case tea.MouseClickMsg:
+		// a row selects it, the header sorts by the column (as the last
+		// View laid them out; the table is indented by two)
+		if msg.Button == tea.MouseLeft && m.tableY >= 0 && msg.Y >= m.tableY && !m.t.CapturesInput() {
+			m.t.Click(msg.X-2, msg.Y-m.tableY)
+		}
+		return nil
 	case reservedAskMsg:
 		return m.confirmReserved(msg.n)
 	case reservedDoneMsg:

@@ -218,6 +218,10 @@ func TestZeroAsksForTheName(t *testing.T) {
 	if !strings.Contains(v, "STOPS EVERY INVOCATION") || !strings.Contains(v, "type "+fn) {
 		t.Fatalf("zero confirmation: %q", v)
 	}
+	// the profile is not protected: the line says why the name is asked for
+	if strings.Contains(v, "PROTECTED") || !strings.Contains(v, "THIS STOPS EVERY INVOCATION: type "+fn) {
+		t.Fatalf("the name prompt should say why, not PROTECTED: %q", v)
+	}
 	h.Press("y")
 	if s.Calls("PutReserved") != 0 || len(h.Dialogs) != 1 {
 		t.Fatal("y accepted for 0")

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
 )
@@ -73,7 +74,7 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 	if n == nil {
 		return m.confirm("Remove the reservation of "+fn+"?",
 			"reserved  "+before+" → none\nThe function then draws on the unreserved pool with every other function.",
-			false, func() tea.Msg {
+			"", func() tea.Msg {
 				return reservedDoneMsg{err: fleet.DeleteReserved(ctx, fn)}
 			})
 	}
@@ -100,9 +101,13 @@ func (m *Model) confirmReserved(n *int) tea.Cmd {
 	} else {
 		body += fmt.Sprintf("\nAt most %d run at once; the rest are throttled.", v)
 	}
+	danger := ""
+	if v == 0 {
+		danger = "THIS STOPS EVERY INVOCATION"
+	}
 	return m.confirm(fmt.Sprintf("Reserve %d for %s?", v, fn),
 		body,
-		v == 0, func() tea.Msg {
+		danger, func() tea.Msg {
 			return reservedDoneMsg{n: &v, err: fleet.PutReserved(ctx, fn, v)}
 		})
 }
@@ -174,22 +179,28 @@ func (m *Model) confirmProvisioned(q string, n int) tea.Cmd {
 	if n == 0 {
 		return m.confirm("Remove provisioned concurrency from "+t+"?",
 			"provisioned  "+before+" → none\nRequests then start cold environments as needed.",
-			false, func() tea.Msg {
+			"", func() tea.Msg {
 				return provDoneMsg{q: q, n: 0, err: fleet.DeleteProvisioned(ctx, fn, q)}
 			})
 	}
 	return m.confirm(fmt.Sprintf("Provision %d on %s?", n, t),
 		fmt.Sprintf("provisioned  %s → %d\ncost         %s\nProvisioned environments are billed while allocated; allocation is followed in the footer.", before, n, m.provisionedCost(n)),
-		false, func() tea.Msg {
+		"", func() tea.Msg {
 			_, err := fleet.PutProvisioned(ctx, fn, q, n)
 			return provDoneMsg{q: q, n: n, err: err}
 		})
 }
 
 // confirm asks before a change to the function: its name must be typed on a
-// protected profile, or when typed is set (reserving 0 stops everything).
-func (m *Model) confirm(title, body string, typed bool, yes func() tea.Msg) tea.Cmd {
-	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, m.deps.Fleet.Target(), dialog.ConfirmOptions{
-		Title: title, Body: body, Protected: typed, Name: m.fn.Name, Yes: yes,
+// protected profile, and on any profile when danger says what the change
+// does (reserving 0 stops every invocation).
+func (m *Model) confirm(title, body, danger string, yes func() tea.Msg) tea.Cmd {
+	target := m.deps.Fleet.Target()
+	why := ""
+	if danger != "" && target.Protection != model.Protected {
+		why = danger
+	}
+	return common.OpenDialog(dialog.ConfirmFor(m.st, m.km.Confirm, target, dialog.ConfirmOptions{
+		Title: title, Body: body, Protected: danger != "", Name: m.fn.Name, Why: why, Yes: yes,
 	}))
 }

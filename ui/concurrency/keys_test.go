@@ -66,8 +66,23 @@ func TestKeysMoveTheCursor(t *testing.T) {
 	if got := selected(m); got != "live" {
 		t.Fatalf("wheel up: on %q", got)
 	}
-	// C acts on the row under the cursor
-	h.Press("j", "C")
+	// a click selects a row; a click on the header sorts by that column
+	h.Run(m.Update(tea.MouseClickMsg{X: 3, Y: 2, Button: tea.MouseLeft})) // before any View: nothing
+	if got := selected(m); got != "live" {
+		t.Fatalf("a click before the table was drawn selected %q", got)
+	}
+	v := strings.Split(ansi.Strip(m.View()), "\n")
+	y := slices.IndexFunc(v, func(l string) bool { return strings.HasPrefix(l, "  3 ") })
+	h.Run(m.Update(tea.MouseClickMsg{X: 4, Y: y, Button: tea.MouseLeft}))
+	if got := selected(m); got != "3" {
+		t.Fatalf("click on line %d selected %q", y, got)
+	}
+	h.Run(m.Update(tea.MouseClickMsg{X: 4, Y: y - 2, Button: tea.MouseLeft})) // the header's QUALIFIER
+	if m.t.SortName() != "qualifier" || selected(m) != "3" {
+		t.Fatalf("header click: sort %q, on %q", m.t.SortName(), selected(m))
+	}
+	// C acts on the row under the cursor (3 is first by qualifier)
+	h.Press("G", "g", "C")
 	if len(h.Dialogs) != 1 || !strings.Contains(ansi.Strip(h.DialogView()), "> 3 ") {
 		t.Fatalf("C on row 3 should start the prompt with it:\n%s", h.DialogView())
 	}

@@ -159,6 +159,7 @@ func (m *Model) View() string {
 	if m.w <= 0 || m.h <= 0 {
 		return ""
 	}
+	m.tableY = -1
 	lines := []string{m.fit(m.st.Title.Render("Concurrency of " + m.fn.Name))}
 	var notice []string
 	if m.notice != "" {
@@ -212,6 +213,7 @@ func (m *Model) ledgerLines(room int) []string {
 		return append(out, "  "+m.st.Muted.Render("no aliases and no provisioned concurrency"))
 	}
 	tail := m.orphanWarning(orphans, compact)
+	m.tableY = 1 + len(out) // below the title line: where a click lands on the table's header
 	th := room - len(out) - len(tail)
 	if !m.t.Choosing() {
 		th = min(th, m.t.Total()+1)

@@ -213,3 +213,28 @@ func TestNarrowKeepsOutcome(t *testing.T) {
 		t.Fatalf("→ changed nothing:\n%s", v2)
 	}
 }
+
+// A running deployment is followed: the tab re-reads the history on a
+// tick; a tick from before a reload (or after Close) is dropped.
+func TestFollowsRunningDeployment(t *testing.T) {
+	f := fake.New("us-east-1", 0)
+	f.Deploys = history()
+	m, h := newTab(t, f)
+	if len(h.Held) != 1 {
+		t.Fatalf("%d ticks held", len(h.Held))
+	}
+	tick := h.Held[0].(heldTick).msg
+	before := f.Calls("")
+	h.Run(m.Update(tick))
+	if f.Calls("") == before || len(h.Held) != 2 {
+		t.Fatalf("the tick did not re-read: %d calls, %d ticks", f.Calls("")-before, len(h.Held))
+	}
+	before = f.Calls("")
+	if m.Update(tick) != nil { // the first tick again: superseded
+		t.Fatal("a stale tick re-read the history")
+	}
+	m.Close()
+	if m.Update(h.Held[1].(heldTick).msg) != nil || f.Calls("") != before {
+		t.Fatal("a tick after Close re-read the history")
+	}
+}

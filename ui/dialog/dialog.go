@@ -41,6 +41,10 @@ type ConfirmOptions struct {
 	// Protected asks for Name to be typed instead of accepting y.
 	Protected bool
 	Name      string
+	// Why says why the name must be typed (default "PROTECTED", the
+	// profile's protection); a change dangerous on any profile says what
+	// it does instead.
+	Why string
 	// Yes runs when the user accepts; No (optional) when they refuse.
 	Yes tea.Cmd
 	No  tea.Cmd
@@ -176,7 +180,11 @@ func (d *ConfirmDialog) View(width, height int) string {
 		b.WriteString("\n")
 	}
 	if d.opt.Protected {
-		b.WriteString(d.st.Warn.Render("PROTECTED: type " + d.opt.Name + " to confirm"))
+		why := d.opt.Why
+		if why == "" {
+			why = "PROTECTED"
+		}
+		b.WriteString(d.st.Warn.Render(why + ": type " + d.opt.Name + " to confirm"))
 		b.WriteString("\n")
 		d.input.SetWidth(inner - 3)
 		b.WriteString(d.input.View())

@@ -35,6 +35,9 @@ func (m *Model) step(uuid, step string, driftOK bool) tea.Cmd {
 	if !ok {
 		return m.say("that mapping is gone; refresh with r", true)
 	}
+	if m.targetOf(it).Protection == model.ReadOnly { // over several pairs: this mapping's own
+		return m.say("read-only mode: "+what+" refused; nothing was sent", true)
+	}
 	if Transient(it.State) {
 		return m.say(fmt.Sprintf("mapping %s is %s: wait until it settles", short(uuid), it.State), true)
 	}
@@ -120,12 +123,12 @@ func (m *Model) confirm(a askMsg) tea.Cmd {
 		what = fmt.Sprintf("batch size of %s → %s is %d", shortSource(it.SourceARN), it.Function, *a.batch)
 		body = fmt.Sprintf("batch    %d → %d", a.oldBat, *a.batch)
 	}
-	body = fmt.Sprintf("%s\nsource   %s\nfunction %s\n", body, it.SourceARN, it.Function) + "reason   " + a.reason
+	body = fmt.Sprintf("%s\nsource   %s\nfunction %s\n", body, it.SourceARN, it.Function) + m.pairLine(it) + "reason   " + a.reason
 	en, bat, reason := a.enable, a.batch, a.reason
 	return common.OpenDialog(dialog.Confirm(m.st, m.km.Confirm, dialog.ConfirmOptions{
 		Title:     title,
 		Body:      body,
-		Protected: m.deps.Fleet.Target().Protection == model.Protected,
+		Protected: m.targetOf(it).Protection == model.Protected,
 		Name:      it.Function,
 		Yes: func() tea.Msg {
 			out, err := fleet.UpdateMapping(ctx, uuid, en, bat, reason)

@@ -348,11 +348,12 @@ func (m *Model) fetchAges() tea.Cmd {
 	lo, hi := m.t.VisibleRange()
 	for i := lo; i < hi; i++ {
 		it := m.t.At(i)
-		if !isStream(it.SourceType) || m.asked[it.Function] || it.Function == "" {
+		k := m.fnKey(it) // over several pairs the ARN
+		if !isStream(it.SourceType) || m.asked[k] || it.Function == "" {
 			continue
 		}
-		m.asked[it.Function] = true
-		qs = append(qs, model.MetricQuery{Function: it.Function, Metric: "IteratorAge", Stat: model.StatMaximum, Period: time.Minute})
+		m.asked[k] = true
+		qs = append(qs, model.MetricQuery{Function: k, Metric: "IteratorAge", Stat: model.StatMaximum, Period: time.Minute})
 	}
 	if len(qs) == 0 {
 		return nil
@@ -390,6 +391,9 @@ func (m *Model) selected() (model.ESM, bool) { return table.SelectedValue(m.t) }
 func (m *Model) find(uuid string) (model.ESM, bool) { return table.LookupValue(m.t, uuid) }
 
 func (m *Model) readOnly() bool {
+	if _, ok := m.router(); ok && m.deps.Fleet != nil {
+		return false // over several pairs each mapping's own pair decides (targetOf)
+	}
 	return m.deps.Fleet == nil || m.deps.Fleet.Target().Protection == model.ReadOnly
 }
 

@@ -23,7 +23,9 @@ func (m *Model) View() string {
 	var out []string
 	add := func(s string) { out = append(out, ansi.Truncate(s, m.w, "…")) }
 	title := "Event source mappings"
-	if m.fn == "" {
+	if _, multi := m.router(); m.fn == "" && multi {
+		title += " in these accounts and regions"
+	} else if m.fn == "" {
 		title += " in this region"
 	}
 	if m.loaded {
@@ -128,18 +130,18 @@ func (m *Model) tableConfig() table.Config[*model.ESM] {
 	if m.fn != "" {
 		cols[colFunction].Priority = 9 // one function: hidden (New), still choosable
 	}
-	return table.Config[*model.ESM]{
+	return m.withPairs(table.Config[*model.ESM]{
 		Columns: cols,
 		Key:     func(it *model.ESM) string { return it.UUID },
 		Text:    func(it *model.ESM) string { return it.Function + " " + shortSource(it.SourceARN) + " " + it.SourceType },
 		Style:   m.rowStyle,
 		Empty:   "no event source mappings",
-	}
+	})
 }
 
 // age is the latest IteratorAge of a stream mapping's function (-1: none).
 func (m *Model) age(it *model.ESM) float64 {
-	if v, ok := m.ages[it.Function]; ok && len(v) > 0 && isStream(it.SourceType) {
+	if v, ok := m.ages[m.fnKey(it)]; ok && len(v) > 0 && isStream(it.SourceType) {
 		return last(v)
 	}
 	return -1
@@ -149,7 +151,7 @@ func (m *Model) ageCell(it *model.ESM) string {
 	if !isStream(it.SourceType) {
 		return ""
 	}
-	v, ok := m.ages[it.Function]
+	v, ok := m.ages[m.fnKey(it)]
 	if !ok {
 		return format.Loading
 	}

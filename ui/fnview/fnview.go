@@ -126,12 +126,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.forward(msg)
 	case tea.MouseClickMsg:
 		if msg.Y == 0 {
-			x := 0
-			for i, n := range TabNames {
-				x += ansi.StringWidth(tabLabel(i, n)) + 2
-				if msg.X < x {
-					return m.Show(i)
-				}
+			if i := m.tabAt(msg.X); i >= 0 {
+				return m.Show(i)
 			}
 			return nil
 		}
@@ -203,20 +199,9 @@ func openScreen(name string, args ...string) tea.Cmd {
 	return func() tea.Msg { return common.OpenScreenMsg{Name: name, Args: args} }
 }
 
-func tabLabel(i int, name string) string { return fmt.Sprintf("%d %s", i+1, name) }
-
 // View implements common.Pane.
 func (m *Model) View() string {
-	var tabs []string
-	for i, n := range TabNames {
-		l := tabLabel(i, n)
-		if i == m.active {
-			tabs = append(tabs, m.st.TabActive.Render(l))
-		} else {
-			tabs = append(tabs, m.st.TabInactive.Render(l))
-		}
-	}
-	bar := ansi.Truncate(strings.Join(tabs, "  "), m.w, "…")
+	bar := m.tabBar()
 	rule := m.st.Muted.Render(strings.Repeat("─", max(0, m.w)))
 	body := ""
 	if t := m.tabs[m.active]; t != nil {

@@ -220,3 +220,39 @@ func TestConfigDeprecationStyledNotEscaped(t *testing.T) {
 		t.Errorf("deprecation line: %q", out)
 	}
 }
+
+// At 60 columns every tab keeps a readable title (issue 18: "6 Alarms" and
+// "7 Deployments" were cut); narrower, the bar scrolls and the active tab
+// is always on it, whole.
+func TestTabBarFitsNarrow(t *testing.T) {
+	v, _ := newView(t, 60, 15)
+	bar := ansi.Strip(strings.SplitN(v.View(), "\n", 2)[0])
+	for _, want := range []string{"Config", "Aliases", "Sources", "Logs", "Metrics", "Alarms", "Deploys"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("60 wide: tab bar %q lacks %q", bar, want)
+		}
+	}
+	if strings.Contains(bar, "…") || ansi.StringWidth(bar) > 60 {
+		t.Errorf("60 wide: tab bar cut: %q", bar)
+	}
+	for _, w := range []int{59, 45, 30, 20} {
+		for i := 0; i < NumTabs; i++ {
+			v.SetSize(w, 15)
+			run(t, v, v.Show(i))
+			bar := ansi.Strip(strings.SplitN(v.View(), "\n", 2)[0])
+			if !strings.Contains(bar, shortNames[i]) || strings.Contains(bar, "…") || ansi.StringWidth(bar) > w {
+				t.Errorf("%d wide, tab %d: bar %q", w, i+1, bar)
+			}
+			if !strings.Contains(bar, "Config") && !strings.HasPrefix(bar, "‹") || !strings.Contains(bar, "Deploys") && !strings.HasSuffix(bar, "›") {
+				t.Errorf("%d wide, tab %d: no marker for the hidden tabs: %q", w, i+1, bar)
+			}
+			// A click on the active title selects it.
+			spans, _, _ := tabLayout(w, i)
+			for _, s := range spans {
+				if s.tab == i && v.tabAt(s.x0) != i {
+					t.Errorf("%d wide: a click on tab %d's title selects %d", w, i+1, v.tabAt(s.x0))
+				}
+			}
+		}
+	}
+}

@@ -53,7 +53,7 @@ func (m *Model) setAlarmCount(r *row) {
 	if m.alarms == nil {
 		return
 	}
-	n := m.alarms.InAlarm(r.fn.Name)
+	n := m.alarms.InAlarm(m.key(r.fn))
 	if n != r.inAlarm {
 		r.inAlarm = n
 		r.ver++
@@ -69,7 +69,7 @@ func (m *Model) alarmCell(r *row) string {
 	if r.inAlarm > 0 {
 		return strconv.Itoa(r.inAlarm)
 	}
-	if len(m.alarms.ForFunction(r.fn.Name)) == 0 {
+	if len(m.alarms.ForFunction(m.key(r.fn))) == 0 {
 		return "-"
 	}
 	return "0"
@@ -84,7 +84,7 @@ func (m *Model) alarmField() table.Field[*row] {
 			return false
 		}
 		state := strings.ToUpper(arg)
-		for _, mt := range m.alarms.ForFunction(r.fn.Name) {
+		for _, mt := range m.alarms.ForFunction(m.key(r.fn)) {
 			switch state {
 			case model.AlarmAlarm, model.AlarmOK, model.AlarmInsufficient:
 				if mt.Alarm.State == state {

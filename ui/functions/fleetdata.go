@@ -165,6 +165,10 @@ func (m *Model) applyValidated(msg validatedMsg) tea.Cmd {
 		return nil
 	}
 	m.validating = false
+	var pe *awsapi.PairsError
+	if errors.As(msg.err, &pe) && m.multi {
+		return m.applyPairsValidated(pe)
+	}
 	var ac *awsapi.AccountChangedError
 	switch {
 	case msg.err == nil:
@@ -353,13 +357,14 @@ func (m *Model) applyTags(msg tagsMsg) tea.Cmd {
 	if m.sweptTags == nil {
 		m.sweptTags = map[string]map[string]string{}
 	}
-	for name, tags := range msg.page.Tags {
+	for name, tags := range msg.page.Tags { // name is the row key (the ARN over several pairs)
 		m.sweptTags[name] = tags
 		if r, ok := m.rows[name]; ok && !r.fn.Enriched {
 			r.fn.Tags, r.fn.TagsKnown = tags, true
 			r.ver++
 		}
 	}
+	m.pairSwept(msg.page.Swept)
 	if m.tagFiltered() || m.t.SortColumn() == colTags {
 		m.rebuild()
 	}
@@ -376,7 +381,7 @@ func (m *Model) visibleToEnricher() tea.Cmd {
 	lo, hi := m.t.VisibleRange()
 	for i := lo; i < hi; i++ {
 		if r := m.t.At(i); !r.fn.Enriched {
-			names = append(names, r.fn.Name)
+			names = append(names, m.key(r.fn)) // over several pairs, the ARN
 		}
 	}
 	key := strings.Join(names, "\x00")
@@ -397,7 +402,7 @@ func (m *Model) queueAllForEnrichment() tea.Cmd {
 	var names []string
 	for _, r := range m.t.Items() {
 		if !r.fn.Enriched {
-			names = append(names, r.fn.Name)
+			names = append(names, m.key(r.fn))
 		}
 	}
 	if len(names) == 0 {

@@ -92,6 +92,7 @@ type Model struct {
 	enricher    awsapi.Enrichment
 	sweptTags   map[string]map[string]string
 	tagsSwept   bool
+	sweptPairs  []string // over several pairs: the ARN prefixes whose sweep ended (pairs.go)
 	lastVisible string
 
 	// a filtered name not listed yet
@@ -444,9 +445,9 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 // knows its own.
 func (m *Model) sweptInto(f *model.Function) {
 	if !f.TagsKnown && !f.Enriched {
-		if t, ok := m.sweptTags[f.Name]; ok {
+		if t, ok := m.sweptTags[m.key(*f)]; ok {
 			f.Tags, f.TagsKnown = t, true
-		} else if m.tagsSwept {
+		} else if m.tagsSwept || m.sweptPair(*f) {
 			f.Tags, f.TagsKnown = nil, true
 		}
 	}

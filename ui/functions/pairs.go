@@ -1,10 +1,15 @@
 package functions
 
 import (
+	"errors"
+	"fmt"
 	"strings"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
 )
 
@@ -40,10 +45,10 @@ func (m *Model) withPairs(c table.Config[*row]) table.Config[*row] {
 	m.multi = true
 	c.Key = func(r *row) string { return m.key(r.fn) }
 	c.Columns = append(c.Columns,
-		table.Column[*row]{Title: "ACCOUNT", Width: 17, Max: 28, Priority: 1, Field: "account",
+		table.Column[*row]{Title: "ACCOUNT", Width: 17, Max: 28, Priority: 0, Field: "account", Cut: table.CutEnd,
 			Cell: func(r *row) string { _, a := pairOf(r.fn); return m.accountLabel(a) },
 			Less: func(a, b *row) bool { _, x := pairOf(a.fn); _, y := pairOf(b.fn); return x < y }},
-		table.Column[*row]{Title: "REGION", Width: 14, Priority: 1, Field: "region",
+		table.Column[*row]{Title: "REGION", Width: 9, Max: 14, Priority: 0, Field: "region",
 			Cell: func(r *row) string { reg, _ := pairOf(r.fn); return reg },
 			Less: func(a, b *row) bool { x, _ := pairOf(a.fn); y, _ := pairOf(b.fn); return x < y }},
 	)
@@ -81,4 +86,75 @@ func (m *Model) pairsLine() string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// pairSwept marks the rows of pairs whose tags sweep has ended: a row of
+// such a pair in no page has no tags.
+func (m *Model) pairSwept(prefixes []string) {
+	if len(prefixes) == 0 {
+		return
+	}
+	m.sweptPairs = append(m.sweptPairs, prefixes...)
+	for _, r := range m.rows {
+		if !r.fn.TagsKnown && !r.fn.Enriched && m.sweptPair(r.fn) {
+			r.fn.Tags, r.fn.TagsKnown = nil, true
+			r.ver++
+		}
+	}
+	if m.tagFiltered() {
+		m.rebuild()
+	}
+}
+
+// sweptPair reports whether f's pair has been swept for tags.
+func (m *Model) sweptPair(f model.Function) bool {
+	for _, p := range m.sweptPairs {
+		if strings.HasPrefix(f.ARN, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyPairsValidated is the warm start's check over several pairs: a pair
+// whose credentials now belong to another account loses its cached rows
+// (the listing in flight brings the new account's); pairs that could not
+// be checked keep their stale rows, with their error inline in the title.
+// Only when no pair was confirmed is the whole view stale (m.verr).
+func (m *Model) applyPairsValidated(pe *awsapi.PairsError) tea.Cmd {
+	var notes []string
+	dropped := false
+	failed := 0
+	for _, p := range pe.Pairs {
+		var ac *awsapi.AccountChangedError
+		if !errors.As(p.Err, &ac) {
+			failed++
+			continue
+		}
+		old := p.Target
+		old.Account = ac.Cached
+		prefix := awsapi.PairPrefix(old)
+		for k, r := range m.rows {
+			if strings.HasPrefix(r.fn.ARN, prefix) {
+				delete(m.rows, k)
+				dropped = true
+			}
+		}
+		notes = append(notes, p.Label+": "+ac.Error())
+	}
+	if dropped {
+		m.rebuild()
+	}
+	if failed > 0 && failed == pe.Of {
+		m.verr = pe
+		return common.Status(offlineText(pe), true)
+	}
+	m.verr = nil
+	if failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d pair(s) could not be checked: their cached rows stay, marked stale (r retries)", failed))
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	return common.Status(strings.Join(notes, "; "), true)
 }

@@ -356,6 +356,14 @@ func (m *Model) winStat(i int) string {
 	return format.NoData
 }
 
+// periodName names one period of the charts: "min", "5m".
+func periodName(p time.Duration) string {
+	if p <= time.Minute {
+		return "min"
+	}
+	return model.ShortDuration(p)
+}
+
 // millisOr is format.Millis, with no data for 0 (a maximum over minutes
 // without datapoints).
 func millisOr(v float64) string {
@@ -447,7 +455,8 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s %s · worst min %s", wl, m.winStat(sWinP99), millisOr(maxOf(p99)))
+			// the worst single period of the chart (a minute, or 5m/15m on the longer windows)
+			extra = fmt.Sprintf("  p99 %s %s · worst %s %s", wl, m.winStat(sWinP99), periodName(per), millisOr(maxOf(p99)))
 		case 1:
 			extra = fmt.Sprintf("  p90 %s %s", wl, m.winStat(sWinP90))
 		case 2:

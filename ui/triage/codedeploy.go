@@ -31,13 +31,16 @@ func (m *Model) setDeploying(ds []model.Deployment) {
 
 // deployNote is "CodeDeploy d-… in progress on preview (7→8 10%)" for a
 // function with a running deployment, else "".
-func (m *Model) deployNote(fn string) string {
+func (m *Model) deployNote(f model.Function) string {
 	var out []string
-	for _, d := range m.deploying[fn] {
+	for _, d := range m.deploying[f.Name] {
+		if !samePair(d, f) {
+			continue
+		}
 		out = append(out, fmt.Sprintf("CodeDeploy %s in progress on %s (%s→%s %g%%)", d.ID, d.Alias, d.CurrentVersion, d.TargetVersion, d.TargetWeight))
 	}
 	return strings.Join(out, "; ")
 }
 
 // Deploying reports the function's note (tests).
-func (m *Model) Deploying(fn string) string { return m.deployNote(fn) }
+func (m *Model) Deploying(fn string) string { return m.deployNote(model.Function{Name: fn}) }

@@ -17,7 +17,7 @@ import (
 // lines) of the costliest large-memory functions.
 func (m *Model) extras() tea.Cmd {
 	var cmds []tea.Cmd
-	fleet, logs, pane, gen := m.deps.Fleet, m.deps.Logs, m.id, m.req.Gen(kindRun)
+	pane, gen := m.id, m.req.Gen(kindRun)
 	ctx := m.req.Ctx(kindRun)
 	var big []*row
 	for _, r := range m.rows {
@@ -26,6 +26,7 @@ func (m *Model) extras() tea.Cmd {
 		}
 		needRes := r.hc.Reserved == nil && (r.h.Throttles > 0 || r.h.Has("concurrency"))
 		needProv := r.h.Has("spillover")
+		fleet, logs, _ := m.pairOf(r.fn)
 		if r.fn.MemoryMB >= 1024 && r.h.Invocations > 0 && m.opts.SampleMemory > 0 && logs != nil {
 			big = append(big, r)
 		}
@@ -33,9 +34,9 @@ func (m *Model) extras() tea.Cmd {
 			continue
 		}
 		r.extras = true
-		name := r.fn.Name
+		name, key := r.fn.Name, m.key(r.fn)
 		cmds = append(cmds, func() tea.Msg {
-			out := extrasMsg{pane: pane, gen: gen, name: name}
+			out := extrasMsg{pane: pane, gen: gen, name: key}
 			if needRes {
 				out.reserved, out.err = fleet.GetReserved(ctx, name)
 			}
@@ -49,19 +50,19 @@ func (m *Model) extras() tea.Cmd {
 			return out
 		})
 	}
-	metrics := m.deps.Metrics
 	end := m.deps.Now().Truncate(time.Minute)
 	window := m.opts.Window
 	for _, r := range m.rows {
 		// A function with some errors may be a canary failing behind a
 		// weighted alias: split its errors by executed version.
+		fleet, _, metrics := m.pairOf(r.fn)
 		if !r.have || r.canary || fleet == nil || metrics == nil || r.h.Errors < model.MinCanaryErrors || r.h.ErrorRate < 0.003 {
 			continue
 		}
 		r.canary = true
-		name := r.fn.Name
+		name, key := r.fn.Name, m.key(r.fn)
 		cmds = append(cmds, func() tea.Msg {
-			out := extrasMsg{pane: pane, gen: gen, name: name}
+			out := extrasMsg{pane: pane, gen: gen, name: key}
 			out.canary, out.err = canaryStats(ctx, fleet, metrics, name, end.Add(-window), end)
 			return out
 		})
@@ -73,11 +74,12 @@ func (m *Model) extras() tea.Cmd {
 		}
 		m.sampled++
 		r.extras = true
-		name, group := r.fn.Name, r.fn.LogGroupName()
+		key, group := m.key(r.fn), r.fn.LogGroupName()
+		_, logs, _ := m.pairOf(r.fn)
 		window := m.opts.Window
 		cmds = append(cmds, func() tea.Msg {
 			s := sampleReports(ctx, logs, group, window)
-			return extrasMsg{pane: pane, gen: gen, name: name, memUsed: s.maxUsed, rate: s.rate, avgMs: s.avgMs}
+			return extrasMsg{pane: pane, gen: gen, name: key, memUsed: s.maxUsed, rate: s.rate, avgMs: s.avgMs}
 		})
 	}
 	return tea.Batch(cmds...)

@@ -68,15 +68,15 @@ func (m *Model) tableConfig() table.Config[*row] {
 		}, Less: worse(func(r *row) float64 { return r.h.Cost.Monthly }), SortName: "cost"},
 		ColWhy: {Title: "WHY", Width: 12, Max: 400, Priority: 2, Cut: table.CutEnd, Cell: m.whyCell, Field: "why"},
 	}
-	return table.Config[*row]{
+	return m.withPairs(table.Config[*row]{
 		Columns: cols,
-		Key:     func(r *row) string { return r.fn.Name },
+		Key:     func(r *row) string { return m.key(r.fn) },
 		Style:   m.rowStyle,
 		Fields: []table.Field[*row]{{Name: "tier", Column: ColRank, Match: func(r *row, arg string) bool {
 			return strings.HasPrefix(tierName(r.h.Tier), strings.ToLower(arg))
 		}}},
 		Empty: "no functions in this region",
-	}
+	})
 }
 
 func rank(a, b *row) bool {
@@ -174,7 +174,7 @@ func why(r *row) string {
 // of the function (codedeploy.go), if any.
 func (m *Model) whyCell(r *row) string {
 	w := why(r)
-	if d := m.deployNote(r.fn.Name); d != "" {
+	if d := m.deployNote(r.fn); d != "" {
 		if w == "" {
 			return d
 		}

@@ -92,7 +92,8 @@ type Model struct {
 
 	ticking bool // a refresh is scheduled
 	rows    []*row
-	byName  map[string]*row
+	byName  map[string]*row // by row key: the name, or over several pairs the ARN (pairs.go)
+	multi   bool
 	order   []*row
 	listed  bool
 	listErr error
@@ -300,12 +301,12 @@ func (m *Model) onListed(msg listedMsg) tea.Cmd {
 		if f.Reserved != nil {
 			r.hc.Reserved = f.Reserved
 		}
-		if firing := msg.alarms.FiringFor(f.Name); len(firing) > 0 {
+		if firing := msg.alarms.FiringFor(m.key(f)); len(firing) > 0 { // over several pairs: its own pair's
 			r.hc.Alarms, r.hc.AlarmsAt = firing, m.deps.Time()
 			model.ApplyAlarms(&r.h, r.hc)
 		}
 		m.rows = append(m.rows, r)
-		m.byName[f.Name] = r
+		m.byName[m.key(f)] = r
 	}
 	m.t.SetItems(append([]*row(nil), m.rows...))
 	if !m.moved {
@@ -344,10 +345,10 @@ func (m *Model) fetchNext() tea.Cmd {
 	var qs []model.MetricQuery
 	for i, r := range batch {
 		r.pending = true
-		names[i] = r.fn.Name
-		qs = append(qs, model.TriageQueries(r.fn.Name, m.opts.Period)...)
+		names[i] = m.key(r.fn) // over several pairs the ARN: the combined session sends it to its pair
+		qs = append(qs, model.TriageQueries(names[i], m.opts.Period)...)
 		// the window's own p99, as the function list and cockpit show it
-		qs = append(qs, model.WindowQueries(r.fn.Name, "", "", m.opts.Window)[model.WinP99])
+		qs = append(qs, model.WindowQueries(names[i], "", "", m.opts.Window)[model.WinP99])
 	}
 	m.inFlight = true
 	metrics, pane, gen := m.deps.Metrics, m.id, m.req.Gen(kindRun)

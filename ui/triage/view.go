@@ -21,7 +21,11 @@ func (m *Model) View() string {
 	case !m.listed:
 		m.t.SetEmpty("listing functions…")
 	default:
-		m.t.SetEmpty("no functions in this region")
+		if m.multi {
+			m.t.SetEmpty("no functions in these accounts and regions")
+		} else {
+			m.t.SetEmpty("no functions in this region")
+		}
 	}
 	var b strings.Builder
 	b.WriteString(m.header())

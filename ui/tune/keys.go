@@ -11,12 +11,19 @@ import (
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/dialog"
+	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/invoke"
 )
 
 // ---- keys and the options form ----
 
+// key: while the results' filter or column chooser is open every key is
+// theirs ("/as" never applies or saves); then the pane's keys by stage.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if m.tbl.CapturesInput() {
+		cmd, _ := m.tbl.Update(msg)
+		return cmd
+	}
 	k := m.km.Tune
 	switch {
 	case key.Matches(msg, k.Runs):
@@ -43,10 +50,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			m.tbl.SetItems(nil)
 			return m.loadInfo()
 		}
-		cmd, _ := m.tbl.Update(msg)
-		return cmd
+		fallthrough
 	case stageRunning:
-		cmd, _ := m.tbl.Update(msg)
+		cmd, used := m.tbl.Update(msg)
+		if !used {
+			return table.NoAction(msg)
+		}
 		return cmd
 	}
 	return nil
@@ -67,6 +76,8 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.edit()
 	case key.Matches(msg, k.Plan):
 		return m.proposePlan()
+	default:
+		return table.NoAction(msg)
 	}
 	return nil
 }

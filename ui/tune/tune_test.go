@@ -96,6 +96,17 @@ func TestTuneFlowOnTheSandbox(t *testing.T) {
 	if len(m.past) != 1 {
 		t.Fatalf("past runs %d", len(m.past))
 	}
+	// a filter typed over the results is text, never a or s
+	h.Press("/")
+	h.TypeText("as")
+	if len(h.Dialogs) != 0 || len(m.past) != 1 || !m.CapturesInput() {
+		t.Fatalf("/as reached the pane: dialogs %d, past runs %d", len(h.Dialogs), len(m.past))
+	}
+	h.Press("esc")
+	h.Press("x")
+	if !strings.Contains(h.LastStatus(), "does nothing here") {
+		t.Fatalf("an unused key: %q", h.LastStatus())
+	}
 	h.Press("a")
 	if len(h.Dialogs) != 1 || !strings.Contains(h.DialogView(), "512 MB →") {
 		t.Fatalf("apply dialog: %q", h.DialogView())

@@ -66,14 +66,28 @@ func (t *Model[V]) setQuery(s string) {
 	if t.cursor >= 0 && t.cursor < len(t.view) {
 		selPos = t.view[t.cursor]
 	}
+	row := t.cursor - t.offset // the selected row's line on screen
+	if t.q.empty() && !q.empty() && selPos >= 0 {
+		t.anchorPos, t.anchorKey, t.anchorRow = selPos, t.cfg.Key(t.items[selPos]), row
+	}
 	inc := q.narrows(t.q) && !t.q.empty()
 	fieldsChanged := !sameFields(q, t.q)
 	t.q = q
 	t.refilter(inc)
 	t.cursor, t.offset = 0, 0
-	if selPos >= 0 {
+	switch {
+	case t.anchorPos >= 0 && t.reselectPos(t.anchorPos):
+		if q.empty() {
+			row = t.anchorRow
+		}
+	case selPos >= 0:
 		t.reselectPos(selPos)
 	}
+	if q.empty() {
+		t.anchorPos = -1
+	}
+	// keep the selected row on the same screen line
+	t.offset = max(0, t.cursor-max(0, min(row, t.bodyHeight()-1)))
 	t.clamp()
 	if fieldsChanged {
 		t.layDirty = true

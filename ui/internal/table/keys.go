@@ -88,6 +88,12 @@ func (t *Model[V]) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 	case "enter":
 		t.filtering = false
 		t.input.Blur()
+		// Applying a filter that hid the row selected before it accepts the
+		// row the filter selected: clearing the filter later keeps that one
+		// (esc while typing cancels, and brings the old row back).
+		if t.anchorPos >= 0 && (t.cursor < 0 || t.cursor >= len(t.view) || t.view[t.cursor] != t.anchorPos) {
+			t.anchorPos = -1
+		}
 		return nil
 	case "up", "down", "ctrl+d", "ctrl+u", "pgup", "pgdown":
 		t.filtering = false
@@ -170,5 +176,5 @@ func NoAction(msg tea.KeyPressMsg) tea.Cmd {
 	if k == "" || msg.Text == "" && len([]rune(k)) == 1 {
 		return nil
 	}
-	return common.Status(k+" does nothing here (? lists the keys)", false)
+	return common.KeyNotice(k + " does nothing here (? lists the keys)")
 }

@@ -146,6 +146,14 @@ type Model[V any] struct {
 	text      string // the filter as typed (kept when it does not parse)
 	q         query  // the last valid query
 	qErr      error
+	// anchor is the row selected when the filter started (a position in
+	// items, -1 for none) and the screen row it was on: while the filter
+	// changes it stays selected whenever it matches, and clearing the
+	// filter brings it back where it was, as k9s does. Moving the cursor
+	// while filtered picks another row and drops the anchor.
+	anchorPos int32
+	anchorKey string
+	anchorRow int
 
 	start    int // horizontal scroll: first non-pinned column (0: by priority)
 	hidden   []bool
@@ -177,7 +185,7 @@ func New[V any](cfg Config[V], st *styles.Styles, km keymap.List) *Model[V] {
 	ist := in.Styles()
 	ist.Cursor.Blink = false // a steady cursor: no blink ticks while a filter is typed
 	in.SetStyles(ist)
-	t := &Model[V]{cfg: cfg, st: st, km: km, cols: cfg.Columns, input: in,
+	t := &Model[V]{anchorPos: -1, cfg: cfg, st: st, km: km, cols: cfg.Columns, input: in,
 		sortCol: cfg.Sort, sortDesc: cfg.Desc, hidden: make([]bool, len(cfg.Columns)),
 		cache: map[string]*cached{}, layDirty: true, gen: 1, empty: cfg.Empty}
 	if t.empty == "" {
@@ -219,6 +227,15 @@ func (t *Model[V]) SetItems(items []V) {
 	t.items = items
 	t.sortItems()
 	t.index()
+	if t.anchorPos >= 0 { // the rows moved: find the anchor again
+		t.anchorPos = -1
+		for i, v := range t.items {
+			if t.cfg.Key(v) == t.anchorKey {
+				t.anchorPos = int32(i)
+				break
+			}
+		}
+	}
 	if t.cfg.Version == nil {
 		t.gen++
 	}
@@ -275,16 +292,21 @@ func (t *Model[V]) VisibleRange() (lo, hi int) {
 
 // Select moves the cursor to the row with key k; false if no row that
 // matches the filter has it.
-func (t *Model[V]) Select(k string) bool { return t.reselectKey(k) }
+func (t *Model[V]) Select(k string) bool {
+	t.anchorPos = -1
+	return t.reselectKey(k)
+}
 
 // SetCursor moves the cursor to the i-th row that matches the filter.
 func (t *Model[V]) SetCursor(i int) {
+	t.anchorPos = -1
 	t.cursor = i
 	t.clamp()
 }
 
 // Move moves the cursor by d rows.
 func (t *Model[V]) Move(d int) {
+	t.anchorPos = -1
 	t.cursor += d
 	t.clamp()
 }

@@ -592,3 +592,72 @@ func TestLookupFindsFilteredOutRows(t *testing.T) {
 		t.Fatal("found a row that is not there")
 	}
 }
+
+// Clearing a filter keeps the row that was selected (k9s): the row selected
+// before the filter comes back, on the same screen line, unless the user
+// picked another one while filtered; then that one stays.
+func TestClearingAFilterKeepsTheSelectedRow(t *testing.T) {
+	var items []*item
+	for i := 0; i < 100; i++ {
+		items = append(items, &item{name: fmt.Sprintf("row-%03d", i)})
+	}
+	tb := newTable(items)
+	typeKeys := func(s string) {
+		for _, r := range s {
+			tb.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		}
+	}
+	tb.Move(50)
+	before, _ := tb.Selected()
+	line := tb.Cursor() - tb.Offset()
+	// A filter that hides the row, cancelled with esc while typing.
+	tb.Update(press("/"))
+	typeKeys("row-01")
+	if r, _ := tb.Selected(); r == before {
+		t.Fatal("the filter kept a row it hides")
+	}
+	tb.Update(press("esc"))
+	if r, _ := tb.Selected(); r != before || tb.Cursor()-tb.Offset() != line {
+		t.Fatalf("after esc while typing: %s on line %d, want %s on line %d", r.name, tb.Cursor()-tb.Offset(), before.name, line)
+	}
+	// Applied with enter, then cleared with esc (Back): the user accepted
+	// the row the filter selected, and it stays selected.
+	tb.Update(press("/"))
+	typeKeys("row-01")
+	tb.Update(press("enter"))
+	accepted, _ := tb.Selected()
+	if !tb.Back() {
+		t.Fatal("Back did not clear the filter")
+	}
+	if r, _ := tb.Selected(); r != accepted {
+		t.Fatalf("after Back: %s, want the accepted %s", r.name, accepted.name)
+	}
+	tb.Select(before.name)
+	tb.SetCursor(tb.Cursor()) // as the user left it
+	line = tb.Cursor() - tb.Offset()
+	// A filter that keeps it: it stays selected throughout.
+	tb.Update(press("/"))
+	typeKeys("row-05")
+	if r, _ := tb.Selected(); r != before {
+		t.Fatalf("while filtered: %s", r.name)
+	}
+	tb.Update(press("esc"))
+	// The user moves while filtered: the row moved to stays.
+	tb.Update(press("/"))
+	typeKeys("row-01")
+	tb.Update(press("enter"))
+	tb.Update(press("j"))
+	picked, _ := tb.Selected()
+	tb.Back()
+	if r, _ := tb.Selected(); r != picked {
+		t.Fatalf("after moving to %s while filtered and clearing: %s", picked.name, r.name)
+	}
+	// The anchor survives a refresh of the rows while filtered.
+	tb.Select("row-070")
+	tb.SetFilter("row-01")
+	tb.SetItems(append([]*item{{name: "row-000a"}}, items...))
+	tb.SetFilter("")
+	if r, _ := tb.Selected(); r.name != "row-070" {
+		t.Fatalf("after a refresh while filtered: %s", r.name)
+	}
+}
