@@ -18,6 +18,7 @@ import (
 
 	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/internal/debugstats"
+	"github.com/lambdaops/lambdaops/internal/startup"
 )
 
 // Stamped at release time with -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -102,6 +103,7 @@ func versionString() string {
 }
 
 func main() {
+	startup.Mark("main")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"time"
 )
 
@@ -42,4 +43,15 @@ func tuneMemory(ctx context.Context) {
 			debug.SetMemoryLimit(max(floor, live*13/10+16<<20))
 		}
 	}()
+}
+
+// pauseGC turns the collector off until the returned func is called (once
+// the first frame is on screen): everything the warm start allocates
+// before it (the decoded snapshot, the rows laid out from it) stays live,
+// and a collection running meanwhile takes one of the cores the first
+// frame is waiting for. The soft memory limit still applies.
+func pauseGC() (resume func()) {
+	prev := debug.SetGCPercent(-1)
+	var once sync.Once
+	return func() { once.Do(func() { debug.SetGCPercent(prev) }) }
 }

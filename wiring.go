@@ -9,6 +9,7 @@ import (
 	"github.com/lambdaops/lambdaops/aws"
 	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/internal/startup"
 	"github.com/lambdaops/lambdaops/sandbox"
 	"github.com/lambdaops/lambdaops/ui"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -74,6 +75,7 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 	if _, err := cfg.KeyMap(); err != nil {
 		return err
 	}
+	startup.Mark("config loaded")
 	ac := aws.Config{
 		Profile:     o.Profile,
 		Region:      o.Region,
@@ -139,6 +141,8 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 			}
 		}
 	}
+	resumeGC := pauseGC() // until the first frame (memlimit.go)
+	defer resumeGC()
 	openCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	session, first, closeAll, err := combineShowingProgress(openCtx, ac, pairs, stderr)
@@ -146,6 +150,7 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	startup.Mark("session opened")
 	regionList := []string(nil)
 	if o.AllRegions {
 		regionList = aws.PartitionRegions
@@ -157,6 +162,8 @@ func runTUI(ctx context.Context, o options, stderr io.Writer) error {
 		Profiles: config.AWSProfiles(),
 		Regions:  regionList,
 		Version:  version,
+
+		FirstFrame: resumeGC,
 	})
 }
 

@@ -10,11 +10,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"sync"
 	"time"
+	"unsafe"
 
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -40,7 +41,7 @@ const snapshotMagic = "LOPSNAP\x03"
 // decode in parallel.
 const snapshotChunk = 1024
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+var unsafeName = lazyre.New(`[^A-Za-z0-9_.-]`)
 
 // snapshotPath is <cache>/snapshots/<account>-<region>[-<endpoint hash>].snap.
 // The endpoint hash keeps a local emulator's fleet apart from the real account.
@@ -65,6 +66,7 @@ func (c *Client) saveSnapshot(fns []model.Function) error {
 	// the listing does not show them and the function view reads them
 	// fresh (GetFunction). Functions are merged and encoded one at a time,
 	// with no second copy of the fleet.
+	c.pre.drop() // what is written now is newer
 	s := snapshotFile{Version: snapshotVersion, Account: t.Account, Region: t.Region, Endpoint: t.Endpoint, Taken: c.cfg.Now().UTC()}
 	e := newSnapshotEncoder(s, len(fns))
 	for i := range fns {
@@ -124,7 +126,9 @@ func readSnapshot(path string) (snapshotFile, error) {
 	if err != nil {
 		return snapshotFile{}, err
 	}
-	return decodeSnapshot(b)
+	// b is this function's own and never written again: the decoded
+	// strings may alias it instead of a second 5 MB copy.
+	return decodeSnapshotFrom(b, unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 // Snapshot is the last full listing cached on disk for this account,
@@ -135,7 +139,11 @@ func (c *Client) Snapshot() ([]model.Function, time.Time, bool) {
 	}
 	c.snapWG.Wait() // a listing this session just finished is being written
 	t := c.Target()
-	s, err := readSnapshot(snapshotPath(c.cfg.CacheDir, t))
+	path := snapshotPath(c.cfg.CacheDir, t)
+	s, err, ok := c.pre.take(path)
+	if !ok {
+		s, err = readSnapshot(path)
+	}
 	if err != nil || s.Account != t.Account || s.Region != t.Region {
 		return nil, time.Time{}, false
 	}
@@ -400,11 +408,19 @@ func (d *decoder) small() int {
 }
 
 func decodeSnapshot(b []byte) (snapshotFile, error) {
+	if len(b) < len(snapshotMagic)+8 {
+		return snapshotFile{}, fmt.Errorf("snapshot: not a version %d snapshot", snapshotVersion)
+	}
+	return decodeSnapshotFrom(b, string(b)) // one copy; every string decoded is a slice of it
+}
+
+// decodeSnapshotFrom decodes b, whose bytes all holds as a string: every
+// string decoded is a slice of all.
+func decodeSnapshotFrom(b []byte, all string) (snapshotFile, error) {
 	var s snapshotFile
 	if len(b) < len(snapshotMagic)+8 || string(b[:len(snapshotMagic)]) != snapshotMagic {
 		return s, fmt.Errorf("snapshot: not a version %d snapshot", snapshotVersion)
 	}
-	all := string(b) // one copy; every string below is a slice of it
 	at := binary.LittleEndian.Uint64(b[len(b)-8:])
 	if at < uint64(len(snapshotMagic)) || at > uint64(len(b)-8) {
 		return s, errCorrupt

@@ -36,6 +36,7 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
 	"github.com/lambdaops/lambdaops/internal/ownbody"
+	"github.com/lambdaops/lambdaops/internal/startup"
 	"github.com/lambdaops/lambdaops/model"
 )
 
@@ -157,6 +158,8 @@ type Client struct {
 
 	alarmsC alarmCache // the last DescribeAlarms read (alarms.go)
 	scan    aliasScan  // the fleet-wide alias scan's cache (aliasscan.go)
+
+	pre prefetched // the snapshot read while the SDK config loads (prefetch.go)
 }
 
 var (
@@ -190,10 +193,12 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if c.gov == nil {
 		c.gov = DefaultGovernor
 	}
+	pre := startPrefetch(cfg)
 	awsCfg, err := c.loadConfig(ctx)
 	if err != nil {
 		return nil, c.classify(err)
 	}
+	startup.Mark("aws: SDK config loaded")
 	if cfg.EndpointURL == "" && awsCfg.BaseEndpoint != nil && *awsCfg.BaseEndpoint != "" {
 		// AWS_ENDPOINT_URL (or endpoint_url in the profile) is the custom
 		// endpoint, as --endpoint-url would be: the header names it, the
@@ -230,10 +235,15 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	c.tagging = tagging.NewFromConfig(awsCfg, taggingOptions(cfg.EndpointURL))
 	c.journal = openJournal(filepath.Join(cfg.StateDir, "journal.jsonl"))
 	c.valid = make(chan struct{})
+	startup.Mark("aws: SDK clients built, journal opened")
 	if cfg.Warm {
 		if id, ok := loadIdentity(cfg.CacheDir, c.identityKey()); ok {
 			// Start from the account seen last time; STS confirms it in
 			// the background (Validated) while the UI draws the cache.
+			startup.Mark("aws: remembered identity loaded")
+			if pre != nil {
+				c.pre.set(pre) // Snapshot checks that it is this target's
+			}
 			c.setIdentity(id)
 			c.pending = true
 			go func() {

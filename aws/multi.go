@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 )
 
 // Pair is one (profile, region) the UI shows at once. In sandbox mode the
@@ -33,9 +33,9 @@ func (p Pair) String() string {
 }
 
 var (
-	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	profileRE = regexp.MustCompile(`^[A-Za-z0-9_.@+\-/]+$`)
+	regionRE  = lazyre.New(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+	accountRE = lazyre.New(`^[0-9]{12}$`)
+	profileRE = lazyre.New(`^[A-Za-z0-9_.@+\-/]+$`)
 )
 
 // SplitList splits "a, b,,c" into [a b c].

@@ -132,6 +132,8 @@ type env struct {
 	root    string // module root
 	quick   bool
 	verbose bool
+
+	warmBefore string // -warm-before: a binary timed beside this one (warm)
 }
 
 func (e *env) logf(f string, a ...any) {
@@ -166,9 +168,10 @@ func main() {
 	out := flag.String("out", "bench/results", "directory for latest.json and latest.md (\"\" to write nothing)")
 	quick := flag.Bool("quick", false, "shorter measurements (noisier)")
 	verbose := flag.Bool("v", false, "log progress")
+	warmBefore := flag.String("warm-before", "", "warm: another build of lambdaops (an earlier commit) timed interleaved with this one, as the before of a before/after")
 	flag.Parse()
 
-	e := &env{ctx: context.Background(), cli: *cli, quick: *quick, verbose: *verbose}
+	e := &env{ctx: context.Background(), cli: *cli, quick: *quick, verbose: *verbose, warmBefore: *warmBefore}
 	if e.cli != "" {
 		if _, err := os.Stat(e.cli); err != nil {
 			fmt.Fprintf(os.Stderr, "bench: AWS CLI v2 not found at %s: its baselines are skipped\n", e.cli)

@@ -6,10 +6,11 @@ import (
 	"hash/fnv"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 )
 
 // One world per (account, region), as AWS keeps them apart: the region
@@ -40,7 +41,7 @@ type worlds struct {
 	keys []worldKey // creation order, the primary first
 }
 
-var regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z0-9]+)+-[0-9]{1,2}$`)
+var regionRe = lazyre.New(`^[a-z]{2}(-[a-z0-9]+)+-[0-9]{1,2}$`)
 
 // ValidRegion reports whether r has the shape of an AWS region name.
 func ValidRegion(r string) bool { return regionRe.MatchString(r) }

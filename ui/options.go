@@ -44,6 +44,10 @@ type Options struct {
 	Now func() time.Time
 	// Context bounds the program (Run); nil is context.Background.
 	Context context.Context
+	// FirstFrame, when set, is called once (on its own goroutine) after
+	// the first frame has been rendered: start-up work held back until
+	// then resumes there (main.go pauses the garbage collector).
+	FirstFrame func()
 }
 
 // DefaultRegions are offered by :region completion when Options.Regions is empty.

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/lambdaops/lambdaops/config"
+	"github.com/lambdaops/lambdaops/internal/startup"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/functions"
 	"github.com/lambdaops/lambdaops/ui/tune"
@@ -35,13 +36,31 @@ func Run(ctx context.Context, opts Options, progOpts ...tea.ProgramOption) error
 		opts.NoColor = true
 	}
 	g := NewGuarded(New(opts))
+	startup.Mark("ui.New")
 	preloadSnapshot(g.m, opts)
+	startup.Mark("snapshot preloaded")
 	// Lay the screen out at the terminal's size now, so the first frame is
 	// drawn with the rows instead of waiting for the program's size message.
 	if w, h, err := term.GetSize(os.Stdout.Fd()); err == nil && w > 0 && h > 0 {
 		g.m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	}
-	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx)}, progOpts...)...)
+	startup.Mark("laid out")
+	// The colour profile without waiting for `tmux info` (profile.go);
+	// options passed in come after, so a caller's own profile wins.
+	profile, later := startProfile(os.Stdout, os.Environ())
+	p := tea.NewProgram(g, append([]tea.ProgramOption{tea.WithContext(ctx), tea.WithColorProfile(profile)}, progOpts...)...)
+	if opts.FirstFrame != nil {
+		g.afterFirstFrame(ctx, opts.FirstFrame)
+	}
+	if later != nil {
+		// after the first frame: the check competes for the CPU
+		g.afterFirstFrame(ctx, func() {
+			if full, more := later(); more && ctx.Err() == nil {
+				p.Send(tea.ColorProfileMsg{Profile: full})
+			}
+		})
+	}
+	startup.Mark("tea.NewProgram")
 	_, err := p.Run()
 	// A power-tuning run stopped by quitting still restores the function
 	// and removes what it made (else the journal offers it at next start).
@@ -80,6 +99,9 @@ func preloadSnapshot(m *Model, opts Options) {
 	if !ok {
 		fns = nil
 	}
+	if startup.On() {
+		startup.Mark(fmt.Sprintf("snapshot read and decoded (%d functions)", len(fns)))
+	}
 	f.Preload(fns, taken)
 }
 
@@ -90,12 +112,27 @@ type Guarded struct {
 
 	mu     sync.Mutex
 	report string
+
+	drawn     chan struct{} // closed once the first frame has been rendered
+	drawnOnce sync.Once
 	// Dir overrides the report directory (tests).
 	Dir string
 }
 
 // NewGuarded wraps m.
-func NewGuarded(m *Model) *Guarded { return &Guarded{m: m} }
+func NewGuarded(m *Model) *Guarded { return &Guarded{m: m, drawn: make(chan struct{})} }
+
+// afterFirstFrame runs f on its own goroutine once the first frame has
+// been rendered, or when ctx ends first.
+func (g *Guarded) afterFirstFrame(ctx context.Context, f func()) {
+	go func() {
+		select {
+		case <-g.drawn:
+		case <-ctx.Done():
+		}
+		f()
+	}()
+}
 
 // Root returns the wrapped model.
 func (g *Guarded) Root() *Model { return g.m }
@@ -110,6 +147,7 @@ func (g *Guarded) Report() string {
 // Init implements tea.Model.
 func (g *Guarded) Init() tea.Cmd {
 	defer g.recover()
+	startup.Mark("Init (tea.Program.Run set the terminal up)")
 	return g.wrap(g.m.Init())
 }
 
@@ -124,8 +162,15 @@ func (g *Guarded) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (g *Guarded) View() tea.View {
 	defer g.recover()
 	v := g.m.View()
+	g.drawnOnce.Do(func() { close(g.drawn) })
 	if firstFrame != nil {
 		firstFrame.note(g.m)
+	}
+	if startup.On() {
+		startup.Mark("View")
+		if _, n := g.m.fleetCount(); n > 0 {
+			startup.Flush()
+		}
 	}
 	return v
 }
@@ -152,12 +197,7 @@ func (r *frameRecorder) note(m *Model) {
 	if r.rows {
 		return
 	}
-	n := 0
-	if len(m.stack) > 0 {
-		if f, ok := m.stack[0].pane.(*functions.Model); ok {
-			_, n = f.Count()
-		}
-	}
+	_, n := m.fleetCount()
 	var line string
 	switch {
 	case n > 0:
@@ -173,6 +213,16 @@ func (r *frameRecorder) note(m *Model) {
 		_, _ = f.WriteString(line)
 		f.Close()
 	}
+}
+
+// fleetCount is the functions pane's row counts (0, 0 without one).
+func (m *Model) fleetCount() (shown, total int) {
+	if len(m.stack) > 0 {
+		if f, ok := m.stack[0].pane.(*functions.Model); ok {
+			return f.Count()
+		}
+	}
+	return 0, 0
 }
 
 func (g *Guarded) wrap(cmd tea.Cmd) tea.Cmd {

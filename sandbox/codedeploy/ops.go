@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 )
 
 // Error is a CodeDeploy error: its __type and message (HTTP 400).
@@ -30,7 +31,7 @@ func clip(s string, n int) string {
 	return s
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9._+@=,-]{1,100}$`)
+var nameRE = lazyre.New(`^[A-Za-z0-9._+@=,-]{1,100}$`)
 
 // ---- wire shapes ----
 
@@ -273,7 +274,7 @@ func checkRollback(ar *autoRollback) *Error {
 	return nil
 }
 
-var roleRE = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
+var roleRE = lazyre.New(`^arn:aws[a-z-]*:iam::\d{12}:role/.+$`)
 
 func (s *Store) createDeploymentGroup(in createGroupIn) (any, *Error) {
 	a, err := s.app(in.ApplicationName)

@@ -4,9 +4,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/sandbox/clock"
 	"github.com/lambdaops/lambdaops/sandbox/internal/awsjson"
 )
@@ -102,7 +102,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // ---- helpers ----
 
-var groupNameRE = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
+var groupNameRE = lazyre.New(`^[\.\-_/#A-Za-z0-9]{1,512}$`)
 
 func validStreamName(n string) bool {
 	return n != "" && len(n) <= 512 && !strings.ContainsAny(n, ":*")

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 )
 
 // Limits as AWS enforces them.
@@ -30,7 +31,7 @@ const (
 	listMetricTokenPrefix = "lm1."
 )
 
-var idPattern = regexp.MustCompile(`^[a-z][a-zA-Z0-9_]*$`)
+var idPattern = lazyre.New(`^[a-z][a-zA-Z0-9_]*$`)
 
 // point is one aggregated period: t in epoch seconds.
 type point struct {

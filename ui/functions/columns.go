@@ -82,7 +82,7 @@ func (m *Model) tableConfig() table.Config[*row] {
 		Columns: m.columns(),
 		Key:     func(r *row) string { return r.fn.Name },
 		Text:    func(r *row) string { return r.lower },
-		Version: func(r *row) uint64 { return uint64(r.ver) },
+		Version: func(r *row) uint64 { return uint64(m.colst.gen)<<32 | uint64(r.ver) },
 		Style:   m.rowStyle,
 		Fields: []table.Field[*row]{{Name: "tag", Column: -1, Match: func(r *row, arg string) bool {
 			k, v, hasV := table.KV(arg)

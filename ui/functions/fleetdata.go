@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/aws/awsapi"
+	"github.com/lambdaops/lambdaops/internal/lazyre"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
@@ -31,6 +31,9 @@ import (
 type cellState struct {
 	rsvLoading  bool // an enrichment is running: rows without GetFunction yet will get it
 	tagsLoading bool // the tags sweep (or enrichment) will tell
+	// gen is part of every row's version (tableConfig): bumping it
+	// re-renders every row without touching 10,000 of them.
+	gen uint32
 }
 
 // rsvCell is the RSV column: the reserved concurrency, "-" for none, "…"
@@ -409,11 +412,7 @@ func (m *Model) queueAllForEnrichment() tea.Cmd {
 	return func() tea.Msg { e.Queue(names...); return nil }
 }
 
-func (m *Model) invalidateCells() {
-	for _, r := range m.rows {
-		r.ver++
-	}
-}
+func (m *Model) invalidateCells() { m.colst.gen++ }
 
 // ---- a name the listing has not delivered yet ----
 
@@ -429,7 +428,7 @@ type lookupMsg struct {
 	err error
 }
 
-var plainName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var plainName = lazyre.New(`^[A-Za-z0-9_-]{1,64}$`)
 
 // lookupDelay debounces the lookup while the name is being typed.
 const lookupDelay = 150 * time.Millisecond

@@ -112,6 +112,29 @@ func TestPreloadIsInTheFirstFrame(t *testing.T) {
 	}
 }
 
+// A large snapshot (filled in two halves at once) keeps every function
+// once, in name order, and the first of a name written twice.
+func TestPreloadLargeSnapshot(t *testing.T) {
+	m, _ := newWarmPane(t, 5)
+	snap := fake.Functions(6000, "us-east-1")
+	sortByName(snap)
+	dup := snap[10]
+	dup.MemoryMB = 12345
+	snap = append(snap, dup)
+	m.Preload(snap, now.Add(-time.Hour))
+	if shown, total := m.Count(); shown != 6000 || total != 6000 {
+		t.Fatalf("count %d/%d, want 6000/6000", shown, total)
+	}
+	for i := 1; i < 6000; i++ {
+		if m.t.At(i-1).fn.Name >= m.t.At(i).fn.Name {
+			t.Fatalf("row %d out of order: %s, %s", i, m.t.At(i-1).fn.Name, m.t.At(i).fn.Name)
+		}
+	}
+	if r := m.rows[dup.Name]; r.fn.MemoryMB == 12345 || r.lower != strings.ToLower(dup.Name) || r.cols != &m.colst {
+		t.Fatalf("duplicate or row state wrong: %+v", r.fn.MemoryMB)
+	}
+}
+
 func TestLivePagesMergeIntoTheCachedView(t *testing.T) {
 	m, w := newWarmPane(t, 6)
 	snap := append([]model.Function(nil), w.Fns...)

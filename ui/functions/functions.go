@@ -9,6 +9,7 @@ package functions
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -311,17 +312,57 @@ func (m *Model) applySnapshot(msg snapshotMsg) tea.Cmd {
 	if !m.listing && m.pages > 0 && m.err == nil {
 		return nil // a complete listing already replaced the cache
 	}
+	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	if len(m.rows) == 0 {
-		m.rows = make(map[string]*row, len(msg.fns))
+		m.fillFromSnapshot(msg.fns)
+		return m.scheduleMetrics()
 	}
 	for _, f := range msg.fns {
 		if _, ok := m.rows[m.key(f)]; !ok {
 			m.upsert(f, 0)
 		}
 	}
-	m.stale, m.snapTaken, m.expect = true, msg.taken, len(msg.fns)
 	m.rebuild()
 	return m.scheduleMetrics()
+}
+
+// fillFromSnapshot makes the rows of an empty pane from the snapshot: one
+// allocation for all of them, handed to the table in the snapshot's order
+// (a listing's, by name: the table then needs no sort).
+func (m *Model) fillFromSnapshot(fns []model.Function) {
+	m.rows = make(map[string]*row, len(fns))
+	slab := make([]row, len(fns))
+	// Copying 10,000 functions into fresh memory is most of the work (the
+	// page faults of the slab): two halves at once on a large fleet. Both
+	// only read the pane (alarms, swept tags) and write their own rows.
+	fill := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.initRow(&slab[i], fns[i], 0)
+			m.sweptInto(&slab[i].fn)
+		}
+	}
+	if half := len(fns) / 2; half >= 2048 {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fill(half, len(fns))
+		}()
+		fill(0, half)
+		wg.Wait()
+	} else {
+		fill(0, len(fns))
+	}
+	items := make([]*row, 0, len(fns))
+	for i := range fns {
+		k := m.key(fns[i])
+		if _, dup := m.rows[k]; dup {
+			continue // the first of a name twice in the file wins
+		}
+		m.rows[k] = &slab[i]
+		items = append(items, &slab[i])
+	}
+	m.t.SetItems(items)
 }
 
 func (m *Model) applyList(msg listMsg) tea.Cmd {
@@ -379,17 +420,11 @@ func (m *Model) maybeScheduleMetrics(first bool) tea.Cmd {
 // upsert updates a row in place (a listed function keeps the reserved
 // concurrency and tags already known for it) or adds it.
 func (m *Model) upsert(f model.Function, gen uint64) {
-	if !f.TagsKnown && !f.Enriched {
-		if t, ok := m.sweptTags[m.key(f)]; ok {
-			f.Tags, f.TagsKnown = t, true
-		} else if m.tagsSwept || m.sweptPair(f) {
-			f.Tags, f.TagsKnown = nil, true
-		}
-	}
+	m.sweptInto(&f)
 	r, ok := m.rows[m.key(f)]
 	if !ok {
-		r = &row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
-		m.setAlarmCount(r)
+		r = new(row)
+		m.initRow(r, f, gen)
 		m.rows[m.key(f)] = r
 		return
 	}
@@ -404,6 +439,24 @@ func (m *Model) upsert(f model.Function, gen uint64) {
 	r.fn, r.seen = f, gen
 	r.lower = strings.ToLower(f.Name) // the new string: the cached one may pin the snapshot's buffer
 	r.ver++
+}
+
+// sweptInto gives f the tags the Tagging API sweep found, unless it
+// knows its own.
+func (m *Model) sweptInto(f *model.Function) {
+	if !f.TagsKnown && !f.Enriched {
+		if t, ok := m.sweptTags[m.key(*f)]; ok {
+			f.Tags, f.TagsKnown = t, true
+		} else if m.tagsSwept || m.sweptPair(*f) {
+			f.Tags, f.TagsKnown = nil, true
+		}
+	}
+}
+
+// initRow makes r the new row of f (its tags already merged by upsert).
+func (m *Model) initRow(r *row, f model.Function, gen uint64) {
+	*r = row{fn: f, lower: strings.ToLower(f.Name), seen: gen, cols: &m.colst}
+	m.setAlarmCount(r)
 }
 
 // SetFunctions replaces the rows (benchmarks and tests).

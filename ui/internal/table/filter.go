@@ -147,6 +147,7 @@ func (t *Model[V]) refilter(incremental bool) {
 		t.view = v
 		return
 	}
+	t.ensureIndex()
 	base := t.all
 	if incremental {
 		base = t.view

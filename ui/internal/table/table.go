@@ -125,9 +125,10 @@ type Model[V any] struct {
 	// arena holds every row's lower-cased text back to back (offs[i] ..
 	// offs[i+1]), so a fuzzy filter scans contiguous memory; masks[i] has
 	// a bit for every byte class of row i (see charMask).
-	arena []byte
-	offs  []int32
-	masks []uint64
+	arena   []byte
+	offs    []int32
+	masks   []uint64
+	indexed bool // arena, offs and masks match items (ensureIndex)
 	// fbuf and lbuf are reused filter scratch; memo keeps recent results
 	// by query text (cleared by SetItems).
 	fbuf, lbuf []int32
@@ -350,8 +351,7 @@ func (t *Model[V]) sortItems() {
 		return
 	}
 	less, desc, key := t.cols[c].Less, t.sortDesc, t.cfg.Key
-	sort.Slice(t.items, func(i, j int) bool {
-		a, b := t.items[i], t.items[j]
+	before := func(a, b V) bool {
 		if less(a, b) {
 			return !desc
 		}
@@ -359,19 +359,25 @@ func (t *Model[V]) sortItems() {
 			return desc
 		}
 		return key(a) < key(b)
-	})
+	}
+	// Rows often arrive in order already (a snapshot, pages of a listing
+	// sorted by name): one pass says so, instead of a sort's n log n.
+	sorted := true
+	for i := 1; i < len(t.items) && sorted; i++ {
+		sorted = !before(t.items[i], t.items[i-1])
+	}
+	if sorted {
+		return
+	}
+	sort.Slice(t.items, func(i, j int) bool { return before(t.items[i], t.items[j]) })
 }
 
-// index rebuilds the filter's arena and masks after the order changed.
+// index notes that the order changed: the filter's arena and masks are
+// rebuilt when a filter next needs them (ensureIndex), not for every set
+// of rows while none is applied (the first frame of a warm start, every
+// page of a listing).
 func (t *Model[V]) index() {
-	t.arena, t.offs, t.masks = t.arena[:0], t.offs[:0], t.masks[:0]
-	for _, v := range t.items {
-		s := strings.ToLower(t.cfg.Text(v)) // no copy when already lower case
-		t.offs = append(t.offs, int32(len(t.arena)))
-		t.arena = append(t.arena, s...)
-		t.masks = append(t.masks, charMask(s))
-	}
-	t.offs = append(t.offs, int32(len(t.arena)))
+	t.indexed = false
 	if len(t.all) != len(t.items) {
 		t.all = make([]int32, len(t.items))
 		for i := range t.all {
@@ -382,6 +388,22 @@ func (t *Model[V]) index() {
 	if len(t.cache) > 4*len(t.items)+4096 {
 		t.cache = map[string]*cached{}
 	}
+}
+
+// ensureIndex builds the filter's arena and masks for the current order.
+func (t *Model[V]) ensureIndex() {
+	if t.indexed {
+		return
+	}
+	t.indexed = true
+	t.arena, t.offs, t.masks = t.arena[:0], t.offs[:0], t.masks[:0]
+	for _, v := range t.items {
+		s := strings.ToLower(t.cfg.Text(v)) // no copy when already lower case
+		t.offs = append(t.offs, int32(len(t.arena)))
+		t.arena = append(t.arena, s...)
+		t.masks = append(t.masks, charMask(s))
+	}
+	t.offs = append(t.offs, int32(len(t.arena)))
 }
 
 // ---- sort ----

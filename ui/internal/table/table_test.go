@@ -482,6 +482,36 @@ func TestNoActionSaysSo(t *testing.T) {
 	}
 }
 
+// Rows set while no filter is applied are neither indexed for the filter
+// nor re-sorted when already in order; a filter typed afterwards indexes
+// them and finds what it should, and so do rows set while it is applied.
+func TestSetItemsLazyIndexAndSortedInput(t *testing.T) {
+	items := sample()
+	tb := newTable(items)
+	if tb.indexed || len(tb.arena) != 0 {
+		t.Fatal("indexed with no filter applied")
+	}
+	if got := tb.At(0).name; got != "image-resizer" {
+		t.Fatalf("not sorted: first %q", got)
+	}
+	tb.SetFilter("pay")
+	if !tb.indexed || tb.Len() != 1 || tb.At(0).name != "payments-api" {
+		t.Fatalf("filter after lazy index: %d rows", tb.Len())
+	}
+	// new rows under an applied filter are indexed for it at once
+	tb.SetItems(append([]*item{{name: "pay-later"}}, sample()...))
+	if tb.Len() != 2 || tb.At(0).name != "pay-later" {
+		t.Fatalf("filter after SetItems: %d rows, first %q", tb.Len(), tb.At(0).name)
+	}
+	// rows already in order keep their order (and stay sorted)
+	sorted := []*item{{name: "a"}, {name: "b"}, {name: "c"}}
+	tb.SetFilter("")
+	tb.SetItems(sorted)
+	if tb.At(0).name != "a" || tb.At(2).name != "c" {
+		t.Fatal("sorted input reordered")
+	}
+}
+
 func TestUnfocusedTableHighlightsNoRow(t *testing.T) {
 	st := styles.New(true)
 	tb := New(Config[*string]{Columns: []Column[*string]{{Title: "NAME", Width: 10, Cell: func(s *string) string { return *s }}},
