@@ -194,6 +194,14 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, c.classify(err)
 	}
+	if cfg.EndpointURL == "" && awsCfg.BaseEndpoint != nil && *awsCfg.BaseEndpoint != "" {
+		// AWS_ENDPOINT_URL (or endpoint_url in the profile) is the custom
+		// endpoint, as --endpoint-url would be: the header names it, the
+		// remembered identity is keyed by it (not mixed with AWS's), and
+		// CloudWatch may fall back from CBOR to JSON (moto).
+		cfg.EndpointURL = *awsCfg.BaseEndpoint
+		c.cfg.EndpointURL = cfg.EndpointURL
+	}
 	endpoint := func(p **string) {
 		if cfg.EndpointURL != "" {
 			*p = sdkaws.String(cfg.EndpointURL)

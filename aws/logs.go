@@ -239,7 +239,12 @@ func (t *tailer) follow(ctx context.Context, groups []string, since time.Time) {
 			continue
 		}
 		if errors.Is(err, ErrUnsupported) || errors.Is(err, errNoSessionSlot) || isLimitExceeded(err) {
-			t.send(ctx, tailItem{mode: TailPoll, err: fmt.Errorf("live tail unavailable, polling instead: %w", err)})
+			why := "no Live Tail session free"
+			if errors.Is(err, ErrUnsupported) {
+				why = "not supported by this endpoint"
+			}
+			// one line for the pane's header; the cause stays reachable
+			t.send(ctx, tailItem{mode: TailPoll, err: &shortError{msg: "live tail " + why + ", polling instead", cause: err}})
 			t.poll(ctx, groups, gapFrom)
 			return
 		}
@@ -551,3 +556,13 @@ func dedupStrings(in []string) []string {
 
 // errNoLogGroup is a polled log group that does not exist (yet).
 var errNoLogGroup = errors.New("no log group yet (the function has not been invoked, or its logs go elsewhere)")
+
+// shortError is an error whose text is a one-line summary for the screen,
+// with the full cause kept for errors.Is and errors.As.
+type shortError struct {
+	msg   string
+	cause error
+}
+
+func (e *shortError) Error() string { return e.msg }
+func (e *shortError) Unwrap() error { return e.cause }

@@ -84,7 +84,7 @@ func (c *Client) TuneBlockers(ctx context.Context, function string) ([]string, e
 func (c *Client) Tune(ctx context.Context, plan model.TunePlan, monthlyCalls float64, progress func(model.TuneProgress)) (model.TuneRun, error) {
 	o := plan.Options
 	run := model.TuneRun{Run: plan.Run, Function: o.Function, Profile: c.Target().Profile, Account: c.Target().Account,
-		Region: c.Target().Region, Started: c.cfg.Now().UTC(), Options: o, BaseMemory: plan.BaseMemory, Arch: plan.Arch}
+		Region: c.Target().Region, Started: c.cfg.Now().UTC(), Options: o, BaseMemory: plan.BaseMemory, Arch: plan.Arch, EphemeralMB: plan.EphemeralMB}
 	if progress == nil {
 		progress = func(model.TuneProgress) {}
 	}
@@ -149,7 +149,8 @@ sizes:
 			runErr = ctx.Err()
 		}
 		if len(samples) > 0 {
-			r := model.SummarizeSize(mb, run.Arch, o.AlsoARM, samples, model.DefaultPrices)
+			// at the session region's prices, with the function's ephemeral storage
+			r := model.SummarizeSizeAt(mb, run.Arch, plan.EphemeralMB, o.AlsoARM, samples, model.PricesFor(c.Target().Region))
 			run.Results = append(run.Results, r)
 			progress(model.TuneProgress{Stage: "size done", MemoryMB: mb, Done: done, Total: total, Result: &r})
 		}

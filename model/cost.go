@@ -269,6 +269,35 @@ func InvocationCost(billed time.Duration, memoryMB int, arch string, p Prices) f
 	return billed.Seconds()*float64(memoryMB)/1024*rate + p.RequestsPerMillion/1e6
 }
 
+// StorageCost is the ephemeral storage charge of one invocation: the
+// storage configured above the free 512 MB, for its billed duration.
+func StorageCost(billed time.Duration, ephemeralMB int, p Prices) float64 {
+	if ephemeralMB <= 512 {
+		return 0
+	}
+	return billed.Seconds() * float64(ephemeralMB-512) / 1024 * p.EphemeralGBSecond
+}
+
+// InvocationBasis says what a per-invocation cost includes: "requests +
+// duration (+ storage > 512 MB), x86 first-tier price, us-east-1; excl.
+// free tier" (one invocation cannot know the account's monthly tier, so
+// it is priced at the first).
+func InvocationBasis(p Prices, arch string, ephemeralMB int) string {
+	parts := "requests + duration"
+	if ephemeralMB > 512 {
+		parts += " + storage > 512 MB"
+	}
+	a := "x86"
+	if arch == "arm64" {
+		a = "arm64"
+	}
+	region := p.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	return parts + ", " + a + " first-tier price, " + region + "; excl. free tier"
+}
+
 // FormatDollars renders an amount compactly: $0.0004, $1.23, $1,234.
 func FormatDollars(v float64) string {
 	switch {

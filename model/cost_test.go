@@ -160,3 +160,24 @@ func TestPricesFor(t *testing.T) {
 		t.Fatalf("ap-east-1: %v %q", e.Compute, e.Includes)
 	}
 }
+
+func TestStorageCostAndBasis(t *testing.T) {
+	if c := StorageCost(time.Second, 512, DefaultPrices); c != 0 {
+		t.Errorf("512 MB is free: %v", c)
+	}
+	// 2,560 MB: 2 GB charged for 1 s
+	if c := StorageCost(time.Second, 2560, DefaultPrices); !near(c, 2*DefaultPrices.EphemeralGBSecond) {
+		t.Errorf("storage %v", c)
+	}
+	if b := InvocationBasis(PricesFor("af-south-1"), "arm64", 2048); b != "requests + duration + storage > 512 MB, arm64 first-tier price, af-south-1; excl. free tier" {
+		t.Errorf("basis %q", b)
+	}
+	r := SummarizeSizeAt(1024, "x86_64", 2560, false, []TuneSample{{Duration: time.Second, Billed: time.Second}}, DefaultPrices)
+	if want := InvocationCost(time.Second, 1024, "x86_64", DefaultPrices) + 2*DefaultPrices.EphemeralGBSecond; !near(r.CostPerInvoke, want) {
+		t.Errorf("tune cost per invocation %v, want %v (storage included)", r.CostPerInvoke, want)
+	}
+	pl := PlanTune("r", TuneOptions{Sizes: []int{1024}, PerSize: 10}, Function{MemoryMB: 1024, EphemeralMB: 2560}, time.Second, PricesFor("ap-east-1"))
+	if pl.Region != "ap-east-1" || pl.EphemeralMB != 2560 {
+		t.Errorf("plan %+v", pl)
+	}
+}

@@ -138,6 +138,8 @@ type TunePlan struct {
 	Options     TuneOptions `json:"options"`
 	BaseMemory  int         `json:"baseMemory"`
 	Arch        string      `json:"architecture"`
+	EphemeralMB int         `json:"ephemeralMB,omitempty"` // the function's ephemeral storage (> 512: charged)
+	Region      string      `json:"region,omitempty"`      // whose prices the costs are at
 	Invocations int         `json:"invocations"`
 	EstCost     float64     `json:"estimatedCost"` // USD, the run's own invocations
 	Creates     []string    `json:"creates"`
@@ -153,7 +155,7 @@ func PlanTune(run string, o TuneOptions, current Function, est time.Duration, p 
 	if est <= 0 {
 		est = time.Second
 	}
-	pl := TunePlan{Run: run, Options: o, BaseMemory: current.MemoryMB, Arch: current.Architecture}
+	pl := TunePlan{Run: run, Options: o, BaseMemory: current.MemoryMB, Arch: current.Architecture, EphemeralMB: current.EphemeralMB, Region: p.Region}
 	if pl.Arch == "" {
 		pl.Arch = "x86_64"
 	}
@@ -164,7 +166,7 @@ func PlanTune(run string, o TuneOptions, current Function, est time.Duration, p 
 		if mb < base {
 			d = time.Duration(float64(est) * float64(base) / float64(mb))
 		}
-		pl.EstCost += float64(o.PerSize) * InvocationCost(d, mb, pl.Arch, p)
+		pl.EstCost += float64(o.PerSize) * (InvocationCost(d, mb, pl.Arch, p) + StorageCost(d, current.EphemeralMB, p))
 		pl.Creates = append(pl.Creates, fmt.Sprintf("version of $LATEST at %d MB, alias %s", mb, TuneAlias(run, mb)))
 	}
 	pl.Changes = []string{fmt.Sprintf("$LATEST memory is set to each size in turn, then back to %d MB", current.MemoryMB)}
@@ -245,6 +247,12 @@ func Percentile(xs []float64, p float64) float64 {
 
 // SummarizeSize computes one size's row from its samples.
 func SummarizeSize(mb int, arch string, alsoARM bool, samples []TuneSample, p Prices) SizeResult {
+	return SummarizeSizeAt(mb, arch, 0, alsoARM, samples, p)
+}
+
+// SummarizeSizeAt is SummarizeSize for a function with ephemeralMB of
+// ephemeral storage (charged above 512 MB, as every invocation pays it).
+func SummarizeSizeAt(mb int, arch string, ephemeralMB int, alsoARM bool, samples []TuneSample, p Prices) SizeResult {
 	r := SizeResult{MemoryMB: mb}
 	var dur, billed []float64
 	cold := 0
@@ -275,10 +283,10 @@ func SummarizeSize(mb int, arch string, alsoARM bool, samples []TuneSample, p Pr
 	r.BilledMs = TrimmedMean(billed, TuneTrim)
 	r.ColdShare = float64(cold) / float64(r.N)
 	b := time.Duration(r.BilledMs * float64(time.Millisecond))
-	r.CostPerInvoke = InvocationCost(b, mb, arch, p)
+	r.CostPerInvoke = InvocationCost(b, mb, arch, p) + StorageCost(b, ephemeralMB, p)
 	r.CostPerMillion = r.CostPerInvoke * 1e6
 	if alsoARM && arch != "arm64" {
-		r.ARMCostPerInvok = InvocationCost(b, mb, "arm64", p)
+		r.ARMCostPerInvok = InvocationCost(b, mb, "arm64", p) + StorageCost(b, ephemeralMB, p)
 	}
 	return r
 }
@@ -332,6 +340,7 @@ type TuneRun struct {
 	Options      TuneOptions  `json:"options"`
 	BaseMemory   int          `json:"baseMemory"`
 	Arch         string       `json:"architecture"`
+	EphemeralMB  int          `json:"ephemeralMB,omitempty"`
 	Results      []SizeResult `json:"results"`
 	Recommended  int          `json:"recommendedMB"` // 0: none
 	MonthlyCalls float64      `json:"monthlyInvocations"`

@@ -254,25 +254,15 @@ func (s *Store) compositeOut(a *alarm) CompositeAlarm {
 }
 
 func (a *alarm) actions(state string) []string {
-	var c []string
+	ok, alarm, insufficient := a.cfg.OKActions, a.cfg.AlarmActions, a.cfg.InsufficientDataActions
 	if a.composite {
-		switch state {
-		case StateOK:
-			c = a.comp.OKActions
-		case StateAlarm:
-			c = a.comp.AlarmActions
-		default:
-			c = a.comp.InsufficientDataActions
-		}
-		return c
+		ok, alarm, insufficient = a.comp.OKActions, a.comp.AlarmActions, a.comp.InsufficientDataActions
 	}
 	switch state {
 	case StateOK:
-		c = a.cfg.OKActions
+		return ok
 	case StateAlarm:
-		c = a.cfg.AlarmActions
-	default:
-		c = a.cfg.InsufficientDataActions
+		return alarm
 	}
-	return c
+	return insufficient
 }

@@ -519,10 +519,13 @@ func isDigits(s string) bool {
 	return true
 }
 
+// validName: [a-zA-Z0-9-_]+, 1..64.
 func validName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
+	return s != "" && len(s) <= 64 && nameChars(s)
+}
+
+// nameChars reports whether every byte of s is in [a-zA-Z0-9-_].
+func nameChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
@@ -541,16 +544,7 @@ func validQualifier(s string) bool {
 
 // validAliasName: (?!^[0-9]+$)([a-zA-Z0-9-_]+), 1..128.
 func validAliasName(s string) bool {
-	if s == "" || len(s) > 128 || isDigits(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return s != "" && len(s) <= 128 && !isDigits(s) && nameChars(s)
 }
 
 func clip(s string, n int) string {

@@ -125,18 +125,8 @@ func (st *stream) evictOldest() int64 {
 		return 0
 	}
 	c := st.events[st.head].cost()
-	st.events[st.head] = event{}
-	st.head++
+	st.events, st.head = popFront(st.events, st.head, 256)
 	st.bytes -= c
-	if st.head == len(st.events) {
-		st.events = st.events[:0]
-		st.head = 0
-	} else if st.head >= 256 && st.head*2 >= len(st.events) {
-		n := copy(st.events, st.events[st.head:])
-		clear(st.events[n:])
-		st.events = st.events[:n]
-		st.head = 0
-	}
 	return c
 }
 
@@ -160,17 +150,7 @@ func (g *group) evictOne() int64 {
 		return 0
 	}
 	st := g.fifo[g.fifoHead]
-	g.fifo[g.fifoHead] = nil
-	g.fifoHead++
-	if g.fifoHead == len(g.fifo) {
-		g.fifo = g.fifo[:0]
-		g.fifoHead = 0
-	} else if g.fifoHead >= 1024 && g.fifoHead*2 >= len(g.fifo) {
-		n := copy(g.fifo, g.fifo[g.fifoHead:])
-		clear(g.fifo[n:])
-		g.fifo = g.fifo[:n]
-		g.fifoHead = 0
-	}
+	g.fifo, g.fifoHead = popFront(g.fifo, g.fifoHead, 1024)
 	c := st.evictOldest()
 	g.bytes -= c
 	if len(st.live()) == 0 {
@@ -402,3 +382,22 @@ func (s *Store) GroupBytes(name string) int64 {
 }
 
 func msTime(v int64) time.Time { return time.UnixMilli(v) }
+
+// popFront drops q[head] (zeroed, so nothing it points to is kept) from a
+// queue whose live part is q[head:], and returns the queue and its new
+// head: emptied when nothing is left, compacted to the front once at
+// least minCompact elements and half of the slice are consumed.
+func popFront[T any](q []T, head, minCompact int) ([]T, int) {
+	var zero T
+	q[head] = zero
+	head++
+	if head == len(q) {
+		return q[:0], 0
+	}
+	if head >= minCompact && head*2 >= len(q) {
+		n := copy(q, q[head:])
+		clear(q[n:])
+		return q[:n], 0
+	}
+	return q, head
+}

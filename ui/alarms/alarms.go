@@ -11,6 +11,7 @@ package alarms
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -55,6 +56,8 @@ type (
 		name   string
 		values []float64
 		label  string
+		period time.Duration // one datapoint's period
+		span   time.Duration // the chart's window
 		err    error
 	}
 	actionMsg struct {

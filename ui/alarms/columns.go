@@ -92,5 +92,9 @@ func (m *Model) since(a *model.Alarm) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return model.ShortDuration(m.now().Sub(t).Truncate(time.Minute))
+	d := m.now().Sub(t).Truncate(time.Minute)
+	if d < time.Minute {
+		return "<1m" // changed within the minute, not "0ms"
+	}
+	return model.ShortDuration(d)
 }

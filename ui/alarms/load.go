@@ -1,12 +1,17 @@
 package alarms
 
 import (
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 )
 
 // ---- loading: the alarm index, and the history and metric of the selected alarm ----
@@ -125,14 +130,15 @@ func (m *Model) selected() tea.Cmd {
 				mt = pairS
 			}
 			end := m.now().Truncate(time.Minute)
-			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * qs[0].Period)
+			per := qs[0].Period
+			start := end.Add(-time.Duration(max(30, 10*r.a.EvaluationPeriods)) * per)
 			ids := make([]string, len(r.a.Metrics))
 			for i, q := range r.a.Metrics {
 				ids[i] = q.ID
 			}
 			cmds = append(cmds, func() tea.Msg {
 				s, err := mt.GetMetrics(ctx, qs, start, end)
-				out := seriesMsg{gen: gen, name: name, err: err, label: label}
+				out := seriesMsg{gen: gen, name: name, err: err, label: label, period: per, span: end.Sub(start)}
 				if err != nil || len(s) != len(qs) {
 					return out
 				}
@@ -156,6 +162,27 @@ func (m *Model) selected() tea.Cmd {
 type chartData struct {
 	values []float64
 	label  string
+	period time.Duration
+	span   time.Duration
+}
+
+// caption names what the chart draws: the metric, its period and window,
+// the newest datapoint (— when that period has none) and the threshold:
+// "Errors Sum per 1m, last 30m · latest 12 · threshold 25 ─".
+func (c *chartData) caption(threshold float64) string {
+	latest := format.NoData
+	if n := len(c.values); n > 0 && !math.IsNaN(c.values[n-1]) && !math.IsInf(c.values[n-1], 0) {
+		latest = fmtNum(c.values[n-1])
+		switch v := c.values[n-1]; {
+		case v == math.Trunc(v):
+		case math.Abs(v) >= 1000:
+			latest = strconv.FormatFloat(v, 'f', 0, 64) // 1414213, not 1.414e+06
+		default:
+			latest = strconv.FormatFloat(v, 'g', 4, 64) // 16.13, not 16.1344537815126
+		}
+	}
+	return fmt.Sprintf("%s per %s, last %s · latest %s · threshold %s ─", common.Clean(c.label),
+		model.ShortDuration(c.period), model.ShortDuration(c.span), latest, fmtNum(threshold))
 }
 
 // chartQueries are the queries that draw an alarm's metric: its one

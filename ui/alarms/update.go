@@ -47,7 +47,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err == nil {
-			m.series = &chartData{values: msg.values, label: msg.label}
+			m.series = &chartData{values: msg.values, label: msg.label, period: msg.period, span: msg.span}
 		}
 		return nil
 	case actionMsg:

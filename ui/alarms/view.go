@@ -93,7 +93,7 @@ func (m *Model) detail(r *row, room int) []string {
 		out = append(out, "in composites: "+common.Clean(strings.Join(names, ", ")))
 	}
 	if m.series != nil && len(m.series.values) > 0 && !a.Composite {
-		out = append(out, m.st.Muted.Render(common.Clean(m.series.label)+", threshold "+fmtNum(a.Threshold)+" ─"))
+		out = append(out, m.st.Muted.Render(m.series.caption(a.Threshold)))
 		for _, l := range Chart(m.series.values, a.Threshold, true, min(m.w, 120), 4) {
 			out = append(out, m.chartLine(l))
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
+	"github.com/lambdaops/lambdaops/ui/internal/format"
 	"github.com/lambdaops/lambdaops/ui/internal/request"
 	"github.com/lambdaops/lambdaops/ui/internal/table"
 	"github.com/lambdaops/lambdaops/ui/styles"
@@ -33,9 +34,8 @@ import (
 
 // Tuning.
 const (
-	Chunk       = 25               // functions whose aliases one command reads
-	Workers     = 4                // ListAliases in flight at once
-	Window      = 30 * time.Minute // how far back the verdict looks
+	Chunk       = 25 // functions whose aliases one command reads
+	Workers     = 4  // ListAliases in flight at once
 	RefreshEach = time.Minute
 )
 
@@ -59,7 +59,10 @@ type Row struct {
 	Judged   bool
 	Verdict  string // "✗ worse: errors 7.9% vs 0.6%", "ok", "too little traffic", "…"
 	Worse    bool
-	fn       model.Function
+	// Stable and Canary are the versions' figures over the window
+	// (the window's own p99, one period as long as the window).
+	Stable, Canary model.VersionHealth
+	fn             model.Function
 }
 
 // Model is the screen.
@@ -227,8 +230,8 @@ func (m *Model) scan(from int) tea.Cmd {
 	metrics := m.deps.Metrics
 	fns := m.fns[from:min(len(m.fns), from+Chunk)]
 	deploys, jobs, thr := m.deploys, m.jobs, m.thr
+	now, window := m.deps.Time(), m.deps.MetricsWindow()
 	read, multi := m.reader(), m.multi
-	end := m.deps.Time().Truncate(time.Minute)
 	return func() tea.Msg {
 		found := make([][]Row, len(fns))
 		sem := make(chan struct{}, Workers)
@@ -269,37 +272,41 @@ func (m *Model) scan(from int) tea.Cmd {
 		for _, rs := range found {
 			rows = append(rows, rs...)
 		}
-		judge(ctx, metrics, rows, end, thr)
+		judge(ctx, metrics, rows, now, window, thr)
 		return chunkMsg{gen: gen, next: from + len(fns), rows: rows}
 	}
 }
 
-// judge fills in each row's verdict with one GetMetricData batch.
-func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Time, thr model.CompareThresholds) {
+// judge fills in each row's verdict with one GetMetricData batch: per
+// version the window's invocations, errors and p99 (one period as long as
+// the window, as the cockpit reads them), and the alias's throttles.
+func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, now time.Time, window time.Duration, thr model.CompareThresholds) {
 	if metrics == nil || len(rows) == 0 {
 		return
 	}
 	var qs []model.MetricQuery
 	idx := map[string]int{}
+	add := func(q model.MetricQuery) {
+		idx[q.Key()] = len(qs)
+		qs = append(qs, q)
+	}
 	for _, r := range rows {
 		if !r.Alias.Routing.Active() {
 			continue
 		}
 		for _, v := range []string{r.Alias.Version, r.Alias.Routing.AdditionalVersion} {
-			for _, ms := range [][2]string{{"Invocations", model.StatSum}, {"Errors", model.StatSum}, {"Duration", "p99"}} {
-				q := model.MetricQuery{Function: r.key(), Resource: r.Alias.Name, ExecutedVersion: v, Metric: ms[0], Stat: ms[1], Period: time.Minute}
-				idx[q.Key()] = len(qs)
-				qs = append(qs, q)
-			}
+			wq := model.WindowQueries(r.key(), r.Alias.Name, v, window)
+			add(wq[model.WinInvocations])
+			add(wq[model.WinErrors])
+			add(wq[model.WinP99])
 		}
-		q := model.MetricQuery{Function: r.key(), Resource: r.Alias.Name, Metric: "Throttles", Stat: model.StatSum, Period: time.Minute}
-		idx[q.Key()] = len(qs)
-		qs = append(qs, q)
+		add(model.WindowQueries(r.key(), r.Alias.Name, "", window)[model.WinThrottles])
 	}
 	if len(qs) == 0 {
 		return
 	}
-	series, err := metrics.GetMetrics(ctx, qs, end.Add(-Window), end)
+	start, end := model.WindowRange(now, window)
+	series, err := metrics.GetMetrics(ctx, qs, start, end)
 	for i := range rows {
 		r := &rows[i]
 		if !r.Alias.Routing.Active() {
@@ -310,20 +317,21 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Tim
 			r.Verdict = "metrics unavailable"
 			continue
 		}
-		get := func(v, metric, stat string) model.MetricSeries {
-			q := model.MetricQuery{Function: r.key(), Resource: r.Alias.Name, ExecutedVersion: v, Metric: metric, Stat: stat, Period: time.Minute}
-			return series[idx[q.Key()]]
+		get := func(v string, k int) model.MetricSeries {
+			return series[idx[model.WindowQueries(r.key(), r.Alias.Name, v, window)[k].Key()]]
 		}
 		none := model.MetricSeries{}
 		health := func(v string) model.VersionHealth {
-			return model.HealthFromSeries(v, get(v, "Invocations", model.StatSum), get(v, "Errors", model.StatSum), none, none, get(v, "Duration", "p99"), time.Time{})
+			h := model.HealthFromSeries(v, get(v, model.WinInvocations), get(v, model.WinErrors), none, none, none, time.Time{})
+			if x, ok := get(v, model.WinP99).LastPresent(); ok {
+				h.P99Ms = x
+			}
+			return h
 		}
 		st, ca := health(r.Alias.Version), health(r.Alias.Routing.AdditionalVersion)
+		r.Stable, r.Canary = st, ca
 		cmp := model.CompareHealth(st, ca, thr)
-		aliasThr := 0.0
-		for _, v := range get("", "Throttles", model.StatSum).Values {
-			aliasThr += v
-		}
+		aliasThr := get("", model.WinThrottles).Sum()
 		var why []string
 		if cmp.Errors {
 			why = append(why, fmt.Sprintf("errors %.1f%% vs %.1f%%", ca.ErrorPct(), st.ErrorPct()))
@@ -340,10 +348,19 @@ func judge(ctx context.Context, metrics awsapi.Metrics, rows []Row, end time.Tim
 		default:
 			r.Verdict = "✓ no worse"
 		}
+		r.Verdict += " · " + figures(ca) + " vs " + figures(st)
 		if aliasThr > 0 {
 			r.Verdict += fmt.Sprintf(" · alias throttled %.0f", aliasThr)
 		}
 	}
+}
+
+// figures is one version's window figures: "v8 7.9% err of 1,322".
+func figures(h model.VersionHealth) string {
+	if h.Invocations <= 0 {
+		return "v" + h.Version + " " + format.NoData + " (no invocations)"
+	}
+	return fmt.Sprintf("v%s %s err of %s", h.Version, format.Percent(h.ErrorPct()), format.Float(h.Invocations))
 }
 
 // Update implements common.Pane; it never calls AWS.

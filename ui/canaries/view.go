@@ -51,7 +51,7 @@ func (m *Model) tableConfig() table.Config[*Row] {
 				Less: func(a, b *Row) bool { return a.Alias.Routing.Weight < b.Alias.Routing.Weight }, SortName: "weight"},
 			colOwner: {Title: "OWNER", Width: 11, Max: 14, Cut: table.CutEnd, Priority: 2, Field: "owner", Cell: owner,
 				Less: func(a, b *Row) bool { return rank(a) < rank(b) }},
-			colDetail: {Title: "VERDICT / DEPLOYMENT", Width: 24, Max: 120, Priority: 0, Cut: table.CutEnd, Cell: m.detail},
+			colDetail: {Title: "VERDICT " + model.WindowLabel(m.deps.MetricsWindow()) + " / DEPLOYMENT", Width: 24, Max: 120, Priority: 0, Cut: table.CutEnd, Cell: m.detail},
 		},
 		Key:   rowID,
 		Text:  func(r *Row) string { return rowKey(r) + " " + owner(r) + " " + r.Verdict },

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lambdaops/lambdaops/aws"
+	"github.com/lambdaops/lambdaops/aws/awsapi"
 	"github.com/lambdaops/lambdaops/keymap"
 	"github.com/lambdaops/lambdaops/model"
 	"github.com/lambdaops/lambdaops/ui/common"
@@ -393,4 +395,33 @@ func viewNames(m *Model) []string {
 		out = append(out, m.t.At(i).fn.Name)
 	}
 	return out
+}
+
+// failingMetrics answers every GetMetrics with moto's 500 (an HTML page).
+type failingMetrics struct{ awsapi.Metrics }
+
+func (failingMetrics) GetMetrics(context.Context, []model.MetricQuery, time.Time, time.Time) ([]model.MetricSeries, error) {
+	return nil, errors.New("GetMetricData (4 queries): operation error CloudWatch: GetMetricData, https response error StatusCode: 500, RequestID: , deserialization failed, failed to decode response body, invalid character '<' looking for beginning of value")
+}
+
+// When the endpoint cannot give metrics, the title says so in one line,
+// and neither it nor the footer shows the SDK's raw error.
+func TestMetricsFailureSaysSoInOneLine(t *testing.T) {
+	s := fake.New("us-east-1", 5)
+	deps := common.FromSession(s, nil)
+	deps.Now = func() time.Time { return now }
+	deps.Metrics = failingMetrics{deps.Metrics}
+	m := New(deps, styles.NewPlain(), keymap.Default())
+	m.Configure(Options{MetricsDelay: time.Millisecond})
+	m.SetSize(160, 20)
+	msgs := drive(t, m, m.Init())
+	title := strings.SplitN(ansi.Strip(m.View()), "\n", 2)[0]
+	if !strings.Contains(title, "metrics unavailable: the endpoint answered HTTP 500") {
+		t.Fatalf("title %q", title)
+	}
+	for _, msg := range msgs {
+		if st, ok := msg.(common.StatusMsg); ok && strings.Contains(st.Text, "deserialization") {
+			t.Fatalf("raw SDK error in the footer: %q", st.Text)
+		}
+	}
 }

@@ -186,7 +186,7 @@ func (m *Model) applyMetrics(msg metricsMsg) tea.Cmd {
 	if msg.err != nil {
 		m.mErr = msg.err
 		m.mFails++
-		return common.Status("metrics: "+msg.err.Error(), true)
+		return common.Status("metrics: "+common.ErrLine(msg.err), true)
 	}
 	m.mErr, m.mFails = nil, 0
 	for name, v := range msg.vals {

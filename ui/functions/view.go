@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 // FitsSize implements common.Fitted: View always returns exactly h lines
@@ -27,6 +28,9 @@ func (m *Model) titleLine() string {
 		parts = append(parts, m.st.Error.Render(offlineText(m.verr)))
 	case m.err != nil && !m.listing:
 		parts = append(parts, m.st.Error.Render("listing failed: "+offlineText(m.err)))
+	}
+	if m.mErr != nil && m.err == nil && m.verr == nil {
+		parts = append(parts, m.st.Warn.Render(common.Unavailable("metrics", m.mErr, m.w-ansi.StringWidth(strings.Join(parts, "  "))-4-ansi.StringWidth(m.t.SortTitle()))))
 	}
 	if m.stale {
 		age := ""

@@ -121,6 +121,9 @@ func New(deps common.Deps, st *styles.Styles, km keymap.KeyMap, fn model.Functio
 	}
 	if opt.Prices == (model.Prices{}) {
 		opt.Prices = model.DefaultPrices
+		if deps.Fleet != nil {
+			opt.Prices = model.PricesFor(deps.Fleet.Target().Region) // the session's region
+		}
 	}
 	m := &Model{deps: deps, st: st, km: km, fn: fn, opt: opt, tmpl: -1, quals: []string{"$LATEST"}}
 	ta := textarea.New()
@@ -337,7 +340,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			return m.say(common.ErrLine("qualifiers", msg.err), true)
+			return m.say(common.FailLine("qualifiers", msg.err), true)
 		}
 		cur := m.quals[m.qi]
 		m.quals, m.qi = msg.quals, 0

@@ -268,8 +268,8 @@ func renderEntry(st *styles.Styles, e Entry, fn model.Function, prices model.Pri
 		if arch == "" {
 			arch = "x86_64"
 		}
-		cost := model.InvocationCost(rep.BilledDuration, memMB, arch, prices)
-		add("       " + s + " · " + st.Accent.Render("cost "+FormatCost(cost)) + st.Muted.Render(" ("+arch+", compute + request)"))
+		cost := model.InvocationCost(rep.BilledDuration, memMB, arch, prices) + model.StorageCost(rep.BilledDuration, fn.EphemeralMB, prices)
+		add("       " + s + " · " + st.Accent.Render("cost "+FormatCost(cost)) + st.Muted.Render(" ("+model.InvocationBasis(prices, arch, fn.EphemeralMB)+")"))
 	} else if e.Type == model.RequestResponse {
 		add(st.Muted.Render("no REPORT line in the log tail"))
 	}

@@ -453,7 +453,7 @@ func (m *Model) ingest(evs []model.LogEvent) {
 				m.maxMem = r.MaxMemoryUsedMB
 			}
 			m.memSize = r.MemorySizeMB
-			c := model.InvocationCost(r.BilledDuration, r.MemorySizeMB, arch, model.DefaultPrices)
+			c := model.InvocationCost(r.BilledDuration, r.MemorySizeMB, arch, m.prices())
 			m.costTotal += c
 			if m.perFn == nil {
 				m.perFn = map[int]*fnRollup{}
@@ -512,4 +512,12 @@ func (m *Model) bodyHeight() int {
 		h--
 	}
 	return max(1, h)
+}
+
+// prices are the session region's (Lambda's prices differ by region).
+func (m *Model) prices() model.Prices {
+	if m.deps.Fleet == nil {
+		return model.DefaultPrices
+	}
+	return model.PricesFor(m.deps.Fleet.Target().Region)
 }

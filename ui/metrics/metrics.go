@@ -356,6 +356,14 @@ func (m *Model) winStat(i int) string {
 	return format.NoData
 }
 
+// periodName names one period of the charts: "min", "5m".
+func periodName(p time.Duration) string {
+	if p <= time.Minute {
+		return "min"
+	}
+	return model.ShortDuration(p)
+}
+
 // millisOr is format.Millis, with no data for 0 (a maximum over minutes
 // without datapoints).
 func millisOr(v float64) string {
@@ -395,7 +403,10 @@ func (m *Model) View() string {
 	}
 	lines = append(lines, ansi.Truncate(head, m.w, "…"))
 	if m.err != nil {
-		lines = append(lines, m.st.Error.Render(ansi.Truncate("metrics: "+m.err.Error(), m.w, "…")))
+		lines = append(lines, m.st.Error.Render(ansi.Truncate("metrics unavailable: "+common.ErrLine(m.err), m.w, "…")))
+		if m.updated.IsZero() { // nothing read yet: no figures, not zeros
+			return strings.Join(lines, "\n")
+		}
 	}
 	label := func(s string) string { return m.st.Header.Render(fmt.Sprintf("%-13s", s)) }
 	sw := max(8, min(len(m.values(sInv)), m.w-13-32))
@@ -447,7 +458,8 @@ func (m *Model) View() string {
 		extra := ""
 		switch i {
 		case 0:
-			extra = fmt.Sprintf("  p99 %s %s · worst min %s", wl, m.winStat(sWinP99), millisOr(maxOf(p99)))
+			// the worst single period of the chart (a minute, or 5m/15m on the longer windows)
+			extra = fmt.Sprintf("  p99 %s %s · worst %s %s", wl, m.winStat(sWinP99), periodName(per), millisOr(maxOf(p99)))
 		case 1:
 			extra = fmt.Sprintf("  p90 %s %s", wl, m.winStat(sWinP90))
 		case 2:

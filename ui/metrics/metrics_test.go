@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -194,6 +195,22 @@ func TestLatestPercentileSkipsEmptyMinutes(t *testing.T) {
 	}
 	if got := lastSeen(nil); got != 0 {
 		t.Fatalf("lastSeen(nil) = %v", got)
+	}
+}
+
+// An endpoint without GetMetricData (moto's CBOR 404) gets one line saying
+// so, not the SDK's chain, and no figures that read as zero.
+func TestUnsupportedMetricsSayOneLine(t *testing.T) {
+	s := session()
+	s.Err = fmt.Errorf("GetMetricData (9 queries): %w", aws.ErrUnsupported)
+	m := newTab(s)
+	deliver(t, s, m, panetest.Messages(m.Init()))
+	v := ansi.Strip(m.View())
+	if !strings.Contains(v, "metrics unavailable: not supported by this endpoint") {
+		t.Fatalf("no one-line notice:\n%s", v)
+	}
+	if strings.Contains(v, "Invocations") || strings.Contains(v, "GetMetricData (9") {
+		t.Fatalf("zeros or the raw error shown:\n%s", v)
 	}
 }
 

@@ -286,7 +286,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) onListed(msg listedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.listErr = msg.err
-		return common.Status("triage: "+msg.err.Error(), true)
+		return common.Status("triage: "+common.ErrLine(msg.err), true)
 	}
 	m.listed, m.listErr = true, nil
 	m.acct = msg.acct
@@ -390,7 +390,7 @@ func (m *Model) onMetrics(msg metricsMsg) tea.Cmd {
 			}
 		}
 		// Back off: try again on the next refresh.
-		return tea.Batch(common.Status("triage metrics: "+msg.err.Error(), true), m.scheduleRefresh())
+		return tea.Batch(common.Status("triage metrics: "+common.ErrLine(msg.err), true), m.scheduleRefresh())
 	}
 	m.fetchErr = nil
 	for i, n := range msg.names {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lambdaops/lambdaops/model"
+	"github.com/lambdaops/lambdaops/ui/common"
 )
 
 // View implements common.Pane: the title line, the table, the cost line.
@@ -65,7 +66,9 @@ func (m *Model) header() string {
 	if f := m.t.FilterView(m.w); f != "" {
 		parts = append(parts, f)
 	}
-	if have < len(m.rows) {
+	if m.fetchErr != nil {
+		parts = append(parts, m.st.Warn.Render(common.Unavailable("metrics", m.fetchErr, m.w-ansi.StringWidth(strings.Join(parts, "  "))-4-ansi.StringWidth(m.t.SortTitle()))))
+	} else if have < len(m.rows) {
 		parts = append(parts, m.st.Warn.Render(fmt.Sprintf("metrics %d/%d", have, len(m.rows))))
 	}
 	if alarms > 0 {

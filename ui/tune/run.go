@@ -31,7 +31,7 @@ func (m *Model) Plan(run string) (model.TunePlan, error) {
 	if err != nil {
 		return model.TunePlan{}, err
 	}
-	return model.PlanTune(run, o, m.cfg, m.avgDur, model.DefaultPrices), nil
+	return model.PlanTune(run, o, m.cfg, m.avgDur, model.PricesFor(m.region())), nil
 }
 
 func (m *Model) proposePlan() tea.Cmd {
@@ -63,7 +63,7 @@ func (m *Model) proposePlan() tea.Cmd {
 func PlanBody(pl model.TunePlan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d invocations: %d sizes × %d, %d at a time\n", pl.Invocations, len(pl.Options.Sizes), pl.Options.PerSize, pl.Options.Parallelism)
-	fmt.Fprintf(&b, "estimated cost of the run: %s (at %s, requests included)\n", model.FormatDollars(pl.EstCost), pl.Arch)
+	fmt.Fprintf(&b, "estimated cost of the run: %s (%s)\n", model.FormatDollars(pl.EstCost), model.InvocationBasis(model.PricesFor(pl.Region), pl.Arch, pl.EphemeralMB))
 	fmt.Fprintf(&b, "payload: %s\n\n", pl.Options.PayloadFrom)
 	b.WriteString("changes:\n  " + strings.Join(pl.Changes, "\n  ") + "\n")
 	fmt.Fprintf(&b, "creates, one size at a time:\n  %d versions and aliases %s<mb>\n", len(pl.Creates), model.TuneAliasPrefix+pl.Run+"-")
@@ -135,7 +135,7 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 	m.setRows(run.Results)
 	cmds := []tea.Cmd{m.job(true, msg.done.err)}
 	if msg.done.err != nil {
-		cmds = append(cmds, m.say(common.ErrLine("tuning "+m.fn.Name, msg.done.err), true))
+		cmds = append(cmds, m.say(common.FailLine("tuning "+m.fn.Name, msg.done.err), true))
 	}
 	return tea.Batch(cmds...)
 }
@@ -179,4 +179,12 @@ func (m *Model) save() tea.Cmd {
 		p, err := tu.SaveTuneRun(run)
 		return savedMsg{gen: gen, paths: p, err: err}
 	}
+}
+
+// region is the session's (prices differ by region); "" is us-east-1's.
+func (m *Model) region() string {
+	if m.deps.Fleet == nil {
+		return ""
+	}
+	return m.deps.Fleet.Target().Region
 }

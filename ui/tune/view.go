@@ -206,6 +206,9 @@ func (m *Model) summary() []string {
 		st = m.st.Warn
 	}
 	out = append(out, st.Render("run "+r.Run+": "+status)+m.st.Muted.Render("  cleanup: "+strings.Join(r.Cleanup, "; ")))
+	// what the figures are: no window, this run's own invocations
+	out = append(out, m.st.Muted.Render(fmt.Sprintf("per size: trimmed mean and p90 of this run's %d invocations; $ = %s",
+		r.Options.PerSize, model.InvocationBasis(model.PricesFor(r.Region), r.Arch, r.EphemeralMB))))
 	if r.Recommended > 0 {
 		line := fmt.Sprintf("recommended (%s", r.Options.Strategy)
 		if r.Options.Strategy == model.TuneBalanced {

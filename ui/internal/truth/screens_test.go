@@ -383,3 +383,45 @@ func TestLogsHeaderPerFunction(t *testing.T) {
 		}
 	}
 }
+
+// The user-trial defect: on a function with a few invocations a minute the
+// Metrics tab showed p50 = p90 = p99 (the newest minute's percentiles, of
+// one or two invocations) while the cockpit (the window's own) differed.
+// The tab now reads one period as long as the window for each percentile:
+// all three must match the records' nearest-rank percentiles.
+func TestMetricsTabPercentilesOnLowTraffic(t *testing.T) {
+	w := start(t, window)
+	s, e := w.span()
+	checked := 0
+	for _, n := range w.rec.Functions(s, e) {
+		want := w.rec.Window(truth.Filter{Function: n}, s, e)
+		// a few a minute, and percentiles the records tell apart
+		if want.Invocations == 0 || want.Invocations > 3*window.Minutes() || want.P99-want.P50 < 0.1*want.P99 {
+			continue
+		}
+		d := drive(t, metrics.New(w.deps, w.st, w.km, w.function(n)), 160, 45)
+		v := d.until("metrics for "+n, func(v string) bool { return strings.Contains(v, "updated ") })
+		c := check{t, "metrics tab (low traffic) " + n}
+		cells := map[string]string{}
+		for _, p := range []string{"p50", "p90", "p99"} {
+			l, ok := line(v, p+" 15m ")
+			if !ok {
+				t.Fatalf("%s: no %s line:\n%s", n, p, v)
+			}
+			l = l[strings.Index(l, p+" 15m ")+len(p+" 15m "):]
+			cells[p] = strings.Fields(l)[0]
+		}
+		c.msCell("p50", cells["p50"], want.P50)
+		c.msCell("p90", cells["p90"], want.P90)
+		c.msCell("p99", cells["p99"], want.P99)
+		if cells["p50"] == cells["p99"] {
+			t.Errorf("%s: p50 = p99 = %s on screen; the records have %.0fms and %.0fms", n, cells["p50"], want.P50, want.P99)
+		}
+		if checked++; checked == 4 {
+			break
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no low-traffic function in the demo fleet")
+	}
+}

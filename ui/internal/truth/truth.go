@@ -67,13 +67,13 @@ func (f Filter) match(i *record.Invocation) bool {
 // Figures are the headline figures over a window, as CloudWatch computes
 // them: Invocations counts every invocation that ran (not throttles),
 // Errors the failed ones, Throttles the rejected ones; P50 and P99 are
-// nearest-rank percentiles of Duration in milliseconds (NaN without
+// nearest-rank percentiles of Duration in milliseconds (P90 likewise; NaN without
 // invocations); ColdStarts counts invocations with an init phase;
 // MaxMemoryUsedMB is the largest REPORT "Max Memory Used".
 type Figures struct {
 	Invocations, Errors, Throttles float64
 	ColdStarts                     float64
-	P50, P99                       float64
+	P50, P90, P99                  float64
 	MeanMs                         float64 // mean Duration (NaN without invocations)
 	MaxMemoryUsedMB, MemorySizeMB  int
 	// Peak is the largest number of concurrent executions seen when an
@@ -132,7 +132,7 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 		durs = append(durs, sample{float64(i.Duration) / float64(time.Millisecond), w})
 		durSum += w * float64(i.Duration) / float64(time.Millisecond)
 	}
-	out.P50, out.P99, out.MeanMs = math.NaN(), math.NaN(), math.NaN()
+	out.P50, out.P90, out.P99, out.MeanMs = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 	if len(durs) > 0 {
 		out.MeanMs = durSum / out.Invocations
 		sort.Slice(durs, func(a, b int) bool { return durs[a].ms < durs[b].ms })
@@ -151,7 +151,7 @@ func (r *Recorder) Window(f Filter, start, end time.Time) Figures {
 			}
 			return durs[len(durs)-1].ms
 		}
-		out.P50, out.P99 = rank(50), rank(99)
+		out.P50, out.P90, out.P99 = rank(50), rank(90), rank(99)
 	}
 	return out
 }
@@ -195,4 +195,40 @@ func (r *Recorder) Functions(start, end time.Time) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// IteratorAgeMax is the largest IteratorAge (milliseconds) reported for a
+// function in [start, end) (a Maximum over one period); ok is false when
+// none was.
+func (r *Recorder) IteratorAgeMax(function string, start, end time.Time) (ms float64, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range r.mets {
+		if m.Name != "IteratorAge" || m.Dimensions["FunctionName"] != function || len(m.Dimensions) != 1 || !inWindow(m.Time, start, end) {
+			continue
+		}
+		if !ok || m.Value > ms {
+			ms, ok = m.Value, true
+		}
+	}
+	return ms, ok
+}
+
+// Durations are the Durations (milliseconds) of the invocations f selects
+// that started in [start, end), one per invocation a record stands for,
+// and how many of them failed.
+func (r *Recorder) Durations(f Filter, start, end time.Time) (ms []float64, errors int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.inv {
+		i := &r.inv[k]
+		if !f.match(i) || i.Throttled || !inWindow(i.Start, start, end) {
+			continue
+		}
+		for range max(1, i.Count) {
+			ms = append(ms, float64(i.Duration)/float64(time.Millisecond))
+		}
+		errors += i.Failed()
+	}
+	return ms, errors
 }
