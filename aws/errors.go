@@ -26,6 +26,9 @@ func (c *Client) classify(err error) error {
 	if isSSOExpired(err) {
 		return &ssoExpired{ErrSSOExpired: ErrSSOExpired{Profile: c.cfg.Profile}, cause: err}
 	}
+	if nf := c.asFunctionNotFound(err); nf != err {
+		return nf
+	}
 	return c.startError(err)
 }
 

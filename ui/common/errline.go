@@ -23,6 +23,10 @@ func ErrLine(err error) string {
 	if errors.Is(err, awsapi.ErrUnsupported) {
 		return "not supported by this endpoint"
 	}
+	var nf *awsapi.FunctionNotFoundError
+	if errors.As(err, &nf) {
+		return nf.Error()
+	}
 	msg := err.Error()
 	if m := statusRe.FindStringSubmatch(msg); m != nil &&
 		(strings.Contains(msg, "deserialization failed") || strings.Contains(msg, "failed to decode")) {

@@ -272,7 +272,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		if msg.err != nil {
 			m.loadErr = msg.err
-			return m.say("concurrency of "+m.fn.Name+": "+msg.err.Error(), true)
+			return m.say(common.FailLine("concurrency of "+m.fn.Name, msg.err), true)
 		}
 		m.led, m.loaded, m.loadErr = msg.led, true, nil
 		if f := msg.led.Function; f != nil && f.Name == m.fn.Name {

@@ -80,7 +80,7 @@ func (c *configTab) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			c.err = msg.err
 			c.lines = nil
-			return common.Status("GetFunction "+c.fn.Name+": "+msg.err.Error(), true)
+			return common.Status(common.FailLine("GetFunction "+c.fn.Name, msg.err), true)
 		}
 		d := msg.detail
 		c.detail, c.err = &d, nil

@@ -340,7 +340,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			return m.say("qualifiers: "+msg.err.Error(), true)
+			return m.say(common.FailLine("qualifiers", msg.err), true)
 		}
 		cur := m.quals[m.qi]
 		m.quals, m.qi = msg.quals, 0

@@ -135,7 +135,7 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 	m.setRows(run.Results)
 	cmds := []tea.Cmd{m.job(true, msg.done.err)}
 	if msg.done.err != nil {
-		cmds = append(cmds, m.say("tuning "+m.fn.Name+": "+msg.done.err.Error(), true))
+		cmds = append(cmds, m.say(common.FailLine("tuning "+m.fn.Name, msg.done.err), true))
 	}
 	return tea.Batch(cmds...)
 }

@@ -39,7 +39,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.info, m.infoErr = true, msg.err
 		if msg.err != nil {
-			return m.say("tune "+m.fn.Name+": "+msg.err.Error(), true)
+			return m.say(common.FailLine("tune "+m.fn.Name, msg.err), true)
 		}
 		m.cfg, m.blockers, m.maxPar, m.monthly, m.avgDur = msg.cfg, append(append([]string(nil), m.jobBlockers...), msg.blockers...), max(1, msg.maxPar), msg.monthly, msg.avgDur
 		m.payloads = append(m.payloads[:m.fixed], msg.events...)
